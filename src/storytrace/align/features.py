@@ -1,0 +1,57 @@
+"""What the aligner needs to know about each sentence: its comparison key, words and content words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storytrace.text.document import Document
+from storytrace.text.normalise import comparison_key, words
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
+    not of off on once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves s t don't it's
+    said says say told would may might must shall one also however meanwhile""".split()
+)
+_SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude suffix strip: enough to match 'boats'/'boat' and 'leaving'/'leave' as one content word."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFeatures:
+    key: str
+    words: tuple[str, ...]
+    content: frozenset[str]
+
+
+def sentence_features(text: str) -> SentenceFeatures:
+    key = comparison_key(text)
+    tokens = tuple(words(key))
+    content = frozenset(stem(w) for w in tokens if w not in STOPWORDS)
+    return SentenceFeatures(key, tokens, content)
+
+
+def document_features(doc: Document) -> list[SentenceFeatures]:
+    text = doc.text
+    return [sentence_features(text[s.start : s.end]) for s in doc.sentences]
+
+
+def joined(parts: list[SentenceFeatures]) -> SentenceFeatures:
+    """Features of several sentences read as one (for splits and merges)."""
+    return SentenceFeatures(
+        " ".join(p.key for p in parts),
+        tuple(w for p in parts for w in p.words),
+        frozenset().union(*(p.content for p in parts)),
+    )

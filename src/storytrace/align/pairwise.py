@@ -1,0 +1,209 @@
+"""Align the sentences of two versions: every sentence ends up in exactly one link.
+
+1. Anchors: sentences whose comparison keys are equal (most sentences of a revision) link first; repeated
+   sentences pair in order of occurrence.
+2. Moves among the anchors are found by crossing removal (`moves.py`); the rest form a monotone chain.
+3. Between two consecutive anchors of the chain, the unlinked sentences are aligned by a monotone dynamic
+   programme over fuzzy similarity that allows 1:1 links, splits (1:2) and merges (2:1).
+4. Sentences still unlinked are matched across the whole text if they are very alike: moved, edited sentences.
+5. Moves are decided once more over all links; what remains unlinked is added or deleted.
+Nothing here depends on which version comes first: scores are symmetric and ties are broken by text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storytrace.align.features import SentenceFeatures, joined
+from storytrace.align.moves import Edge, moved_edges
+from storytrace.align.similarity import containment, similarity
+from storytrace.options import DiffOptions
+
+_MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A link between sentences of A and of B (either side may be empty), before classification."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    score: float
+    moved: bool = False
+
+
+def align(fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures], options: DiffOptions) -> list[Pairing]:
+    """Link every sentence of A and B; the result is sorted by A position, then B position."""
+    if [f.key for f in fa] == [f.key for f in fb]:
+        return [Pairing((i,), (i,), 1.0) for i in range(len(fa))]
+    anchors = _exact_anchors(fa, fb)
+    moved = moved_edges([_edge(p, fa, fb) for p in anchors])
+    chain = [p for k, p in enumerate(anchors) if k not in moved]
+    links: list[Pairing] = list(anchors)
+    used_a = {p.a[0] for p in anchors}
+    used_b = {p.b[0] for p in anchors}
+
+    previous_a, previous_b = -1, -1
+    for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
+        gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
+        gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
+        if gap_a and gap_b:
+            for pairing in _align_gap(gap_a, gap_b, fa, fb, options):
+                links.append(pairing)
+                used_a.update(pairing.a)
+                used_b.update(pairing.b)
+        previous_a, previous_b = a_end, b_end
+
+    left_a = [i for i in range(len(fa)) if i not in used_a]
+    left_b = [j for j in range(len(fb)) if j not in used_b]
+    for pairing in _match_far(left_a, left_b, fa, fb, options):
+        links.append(pairing)
+        used_a.update(pairing.a)
+        used_b.update(pairing.b)
+
+    links = _mark_moves(links, fa, fb)
+    links.extend(Pairing((i,), (), 0.0) for i in range(len(fa)) if i not in used_a)
+    links.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
+    links.sort(key=lambda p: (p.a[0] if p.a else len(fa), p.b[0] if p.b else -1))
+    return links
+
+
+def _exact_anchors(fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> list[Pairing]:
+    """Equal keys link; the k-th occurrence of a repeated sentence in A pairs with its k-th in B."""
+    where_b: dict[str, list[int]] = {}
+    for j, f in enumerate(fb):
+        where_b.setdefault(f.key, []).append(j)
+    seen: dict[str, int] = {}
+    anchors: list[Pairing] = []
+    for i, f in enumerate(fa):
+        positions = where_b.get(f.key)
+        if positions:
+            k = seen.get(f.key, 0)
+            if k < len(positions):
+                anchors.append(Pairing((i,), (positions[k],), 1.0))
+            seen[f.key] = k + 1
+    return anchors
+
+
+def _edge(p: Pairing, fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> Edge:
+    key_a, key_b = fa[p.a[0]].key, fb[p.b[0]].key
+    return Edge(p.a[0], p.b[0], p.score, (min(key_a, key_b), max(key_a, key_b)))
+
+
+def _mark_moves(links: list[Pairing], fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> list[Pairing]:
+    moved = moved_edges([_edge(p, fa, fb) for p in links])
+    return [Pairing(p.a, p.b, p.score, k in moved) for k, p in enumerate(links)]
+
+
+def _align_gap(
+    gap_a: list[int],
+    gap_b: list[int],
+    fa: Sequence[SentenceFeatures],
+    fb: Sequence[SentenceFeatures],
+    options: DiffOptions,
+) -> list[Pairing]:
+    """Best monotone set of 1:1, 1:2 and 2:1 links between two runs of unlinked sentences."""
+    n, m = len(gap_a), len(gap_b)
+    if n * m > options.max_gap_cells:
+        return []
+    sa = [fa[i] for i in gap_a]
+    sb = [fb[j] for j in gap_b]
+    sim = [[similarity(x, y) for y in sb] for x in sa]
+    threshold, base = options.link_threshold, options.link_base
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    step = [[_DELETE] * (m + 1) for _ in range(n + 1)]
+    link_score: dict[tuple[int, int, int], float] = {}
+    for j in range(1, m + 1):
+        step[0][j] = _ADD
+    for i in range(1, n + 1):
+        row, above = score[i], score[i - 1]
+        for j in range(1, m + 1):
+            best, how = above[j], _DELETE
+            if row[j - 1] > best:
+                best, how = row[j - 1], _ADD
+            s = sim[i - 1][j - 1]
+            if s >= threshold and above[j - 1] + 2 * (s - base) >= best:
+                best, how = above[j - 1] + 2 * (s - base), _MATCH
+            if j >= 2 and max(sim[i - 1][j - 2], sim[i - 1][j - 1]) > 0:
+                s2 = _split_score(sa[i - 1], sb[j - 2], sb[j - 1], options)
+                if s2 >= threshold and above[j - 2] + 3 * (s2 - base) > best:
+                    best, how = above[j - 2] + 3 * (s2 - base), _SPLIT
+                    link_score[(i, j, _SPLIT)] = s2
+            if i >= 2 and max(sim[i - 2][j - 1], sim[i - 1][j - 1]) > 0:
+                s2 = _split_score(sb[j - 1], sa[i - 2], sa[i - 1], options)
+                if s2 >= threshold and score[i - 2][j - 1] + 3 * (s2 - base) > best:
+                    best, how = score[i - 2][j - 1] + 3 * (s2 - base), _MERGE
+                    link_score[(i, j, _MERGE)] = s2
+            row[j] = best
+            step[i][j] = how
+    return _trace_back(step, sim, link_score, gap_a, gap_b)
+
+
+def _split_score(
+    whole: SentenceFeatures, first: SentenceFeatures, second: SentenceFeatures, options: DiffOptions
+) -> float:
+    """Similarity of one sentence to two read together, if both can be pieces of it; else 0."""
+    if min(containment(first, whole), containment(second, whole)) < options.split_containment:
+        return 0.0
+    return similarity(whole, joined([first, second]))
+
+
+def _trace_back(
+    step: list[list[int]],
+    sim: list[list[float]],
+    link_score: dict[tuple[int, int, int], float],
+    gap_a: list[int],
+    gap_b: list[int],
+) -> list[Pairing]:
+    found: list[Pairing] = []
+    i, j = len(gap_a), len(gap_b)
+    while i > 0 or j > 0:
+        how = step[i][j]
+        if how == _MATCH:
+            found.append(Pairing((gap_a[i - 1],), (gap_b[j - 1],), sim[i - 1][j - 1]))
+            i, j = i - 1, j - 1
+        elif how == _SPLIT:
+            found.append(Pairing((gap_a[i - 1],), (gap_b[j - 2], gap_b[j - 1]), link_score[(i, j, _SPLIT)]))
+            i, j = i - 1, j - 2
+        elif how == _MERGE:
+            found.append(Pairing((gap_a[i - 2], gap_a[i - 1]), (gap_b[j - 1],), link_score[(i, j, _MERGE)]))
+            i, j = i - 2, j - 1
+        elif how == _DELETE:
+            i -= 1
+        else:
+            j -= 1
+    found.reverse()
+    return found
+
+
+def _match_far(
+    left_a: list[int],
+    left_b: list[int],
+    fa: Sequence[SentenceFeatures],
+    fb: Sequence[SentenceFeatures],
+    options: DiffOptions,
+) -> list[Pairing]:
+    """Greedy best-first links between leftovers anywhere in the text: moved sentences that were also edited."""
+    if not left_a or not left_b or len(left_a) * len(left_b) > options.max_move_cells:
+        return []
+    candidates: list[tuple[float, tuple[str, str], int, int]] = []
+    for i in left_a:
+        x = fa[i]
+        for j in left_b:
+            y = fb[j]
+            if not (x.content & y.content):
+                continue
+            s = similarity(x, y)
+            if s >= options.move_threshold:
+                candidates.append((-s, (min(x.key, y.key), max(x.key, y.key)), i, j))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    found: list[Pairing] = []
+    for negative, _, i, j in candidates:
+        if i not in taken_a and j not in taken_b:
+            taken_a.add(i)
+            taken_b.add(j)
+            found.append(Pairing((i,), (j,), -negative))
+    return found

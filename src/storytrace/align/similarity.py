@@ -1,0 +1,34 @@
+"""How alike two sentences are, from 0 (nothing shared) to 1 (same words).
+
+Two views are combined: word-sequence similarity (edits that keep most words in place) and the overlap of
+content words (paraphrases that reorder and reword but keep the facts: names, numbers, key nouns).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Indel
+
+from storytrace.align.features import SentenceFeatures
+
+
+def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
+    if a.key == b.key:
+        return 1.0
+    sequence = Indel.normalized_similarity(a.words, b.words)
+    # 1.0 is kept for equal keys, so that a score of 1 always means "unchanged".
+    return min(max(sequence, content_overlap(a, b)), 0.999)
+
+
+def content_overlap(a: SentenceFeatures, b: SentenceFeatures) -> float:
+    """Dice coefficient of the two sets of content words."""
+    total = len(a.content) + len(b.content)
+    if not total:
+        return 0.0
+    return 2 * len(a.content & b.content) / total
+
+
+def containment(part: SentenceFeatures, whole: SentenceFeatures) -> float:
+    """Share of `part`'s content words found in `whole`: can `part` be a piece of `whole`?"""
+    if not part.content:
+        return 1.0 if set(part.words) <= set(whole.words) else 0.0
+    return len(part.content & whole.content) / len(part.content)

@@ -1,0 +1,234 @@
+"""Is a change wording or a fact? Classify a link and say why, in plain words.
+
+A link is `unchanged` when the comparison keys are equal, `substantive` when the word diff touches a fact (a
+number, a date, a name, a negation, the words of a quotation, who said it, or adds or drops a claim), and
+`minor` otherwise (wording, punctuation, hyphenation, word order). The word diff runs on tokens of the text as
+read, compared through their normalised form, so what is shown is the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from storytrace.align.features import STOPWORDS, stem
+from storytrace.options import DiffOptions
+from storytrace.text.normalise import comparison_key
+
+_TOKEN = re.compile(r"(\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*|[^\w\s])(\s*)")
+_NUMBER = re.compile(r"\d")
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    billion trillion dozen dozens hundreds thousands millions billions half quarter third percent first second
+    fourth fifth""".split()
+)
+_DATE_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
+    yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
+)
+_NEGATIONS = frozenset(
+    "not no never none nobody nothing neither nor cannot without n't don't doesn't didn't isn't aren't wasn't "
+    "weren't won't wouldn't can't couldn't shouldn't hasn't haven't hadn't".split()
+)
+_ATTRIBUTION = frozenset(
+    """said say says told tells according stated states claimed claims added adds announced announces
+    reported reports wrote writes insisted insists denied denies confirmed confirms alleged alleges
+    argued argues warned warns tweeted posted explained explains acknowledged admitted""".split()
+)
+_QUOTE_CHARS = frozenset('"\u201c\u201d\u00ab\u00bb')
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    kind: str
+    reasons: tuple[str, ...]
+    diff: tuple[tuple[str, str], ...]  # (op, text) runs: "equal" | "delete" | "insert"
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str  # the token as read, with its trailing white space
+    word: str  # the bare token as read
+    norm: str  # its comparison form
+
+
+def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
+    """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space)."""
+    if comparison_key(text_a) == comparison_key(text_b):
+        return Classification("unchanged", (), ())
+    ta, tb = _tokens(text_a), _tokens(text_b)
+    runs, deleted, inserted = _word_diff(ta, tb)
+    reasons = _fact_changes(ta, tb, deleted, inserted, options)
+    if reasons:
+        return Classification("substantive", tuple(reasons), runs)
+    return Classification("minor", tuple(_wording_changes(ta, tb, deleted, inserted)), runs)
+
+
+def _tokens(text: str) -> list[_Token]:
+    lead = len(text) - len(text.lstrip())
+    found = [_Token(m.group(0), m.group(1), comparison_key(m.group(1))) for m in _TOKEN.finditer(text, lead)]
+    if lead and found:
+        found[0] = _Token(text[:lead] + found[0].text, found[0].word, found[0].norm)
+    return found
+
+
+def _word_diff(
+    ta: list[_Token], tb: list[_Token]
+) -> tuple[tuple[tuple[str, str], ...], list[_Token], list[_Token]]:
+    """Runs of equal/deleted/inserted text, plus the deleted and inserted tokens themselves."""
+    runs: list[tuple[str, str]] = []
+    deleted: list[_Token] = []
+    inserted: list[_Token] = []
+
+    def emit(op: str, text: str) -> None:
+        if runs and runs[-1][0] == op:
+            runs[-1] = (op, runs[-1][1] + text)
+        else:
+            runs.append((op, text))
+
+    for block in Indel.opcodes([t.norm for t in ta], [t.norm for t in tb]):
+        tag = block.tag
+        if tag == "equal":
+            emit("equal", "".join(t.text for t in tb[block.dest_start : block.dest_end]))
+            continue
+        if tag in ("delete", "replace"):
+            piece = ta[block.src_start : block.src_end]
+            deleted.extend(piece)
+            _emit_change(runs, "delete", "".join(t.text for t in piece))
+        if tag in ("insert", "replace"):
+            piece = tb[block.dest_start : block.dest_end]
+            inserted.extend(piece)
+            _emit_change(runs, "insert", "".join(t.text for t in piece))
+    return tuple(runs), deleted, inserted
+
+
+def _emit_change(runs: list[tuple[str, str]], op: str, text: str) -> None:
+    """Append a changed run, keeping deletions before insertions inside one change."""
+    if runs and runs[-1][0] == op:
+        runs[-1] = (op, runs[-1][1] + text)
+    elif op == "delete" and runs and runs[-1][0] == "insert":
+        # rapidfuzz may emit the insertion first: put the deletion in front of it.
+        if len(runs) >= 2 and runs[-2][0] == "delete":
+            runs[-2] = ("delete", runs[-2][1] + text)
+        else:
+            runs.insert(len(runs) - 1, ("delete", text))
+    else:
+        runs.append((op, text))
+
+
+def _is_number(norm: str) -> bool:
+    return bool(_NUMBER.search(norm)) or norm in _NUMBER_WORDS
+
+
+def _names(tokens: list[_Token], sentence_starts: set[int]) -> list[str]:
+    return [
+        t.word
+        for k, t in enumerate(tokens)
+        if t.word[:1].isupper() and k not in sentence_starts and t.norm not in STOPWORDS and len(t.word) > 1
+    ]
+
+
+def _starts(tokens: list[_Token]) -> set[int]:
+    """Token positions that begin a sentence (capitalised for grammar, not because they are names)."""
+    starts = {0}
+    for k, t in enumerate(tokens[:-1]):
+        if t.word in {".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"}:
+            starts.add(k + 1)
+    return starts
+
+
+def _pairs(before: list[str], after: list[str]) -> str:
+    """'12 → 15' or '12 → (removed)' in plain words."""
+    left = ", ".join(dict.fromkeys(before)) or "(none)"
+    right = ", ".join(dict.fromkeys(after)) or "(none)"
+    return f"{left} → {right}"
+
+
+def _fact_changes(
+    ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token], options: DiffOptions
+) -> list[str]:
+    reasons: list[str] = []
+    norms_a = {t.norm for t in ta}
+    norms_b = {t.norm for t in tb}
+    gone = [t for t in deleted if t.norm not in norms_b]
+    new = [t for t in inserted if t.norm not in norms_a]
+
+    numbers_gone = [t.word for t in gone if _is_number(t.norm) and t.norm not in _DATE_WORDS]
+    numbers_new = [t.word for t in new if _is_number(t.norm) and t.norm not in _DATE_WORDS]
+    if numbers_gone or numbers_new:
+        reasons.append("number " + _pairs(numbers_gone, numbers_new))
+
+    dates_gone = [t.word for t in gone if t.norm in _DATE_WORDS]
+    dates_new = [t.word for t in new if t.norm in _DATE_WORDS]
+    if dates_gone or dates_new:
+        reasons.append("date " + _pairs(dates_gone, dates_new))
+
+    lower_a = {t.norm for t in ta if not t.word[:1].isupper()}
+    lower_b = {t.norm for t in tb if not t.word[:1].isupper()}
+    starts_a, starts_b = _starts(ta), _starts(tb)
+    names_a, names_b = set(_names(ta, starts_a)), set(_names(tb, starts_b))
+    names_gone = [t.word for t in gone if t.word in names_a and t.norm not in lower_b]
+    names_new = [t.word for t in new if t.word in names_b and t.norm not in lower_a]
+    if names_gone or names_new:
+        reasons.append("name " + _pairs(names_gone, names_new))
+
+    negations_a = sum(t.norm in _NEGATIONS for t in ta)
+    negations_b = sum(t.norm in _NEGATIONS for t in tb)
+    if negations_b > negations_a:
+        reasons.append("negation added")
+    elif negations_a > negations_b:
+        reasons.append("negation removed")
+
+    if _quoted_words_changed(ta, deleted) or _quoted_words_changed(tb, inserted):
+        reasons.append("words of a quotation changed")
+
+    said_a = {stem(t.norm) for t in ta if t.norm in _ATTRIBUTION}
+    said_b = {stem(t.norm) for t in tb if t.norm in _ATTRIBUTION}
+    if bool(said_a) != bool(said_b):
+        reasons.append("attribution added" if said_b else "attribution removed")
+    elif said_a and (names_gone or names_new) and any(t.norm in _ATTRIBUTION for t in deleted + inserted):
+        reasons.append("attribution changed")
+
+    content_a = {stem(t.norm) for t in ta if t.norm not in STOPWORDS}
+    content_b = {stem(t.norm) for t in tb if t.norm not in STOPWORDS}
+    added_words = [t.word for t in new if t.norm not in STOPWORDS and t.word[:1].isalnum()
+                   and stem(t.norm) not in content_a]
+    removed_words = [t.word for t in gone if t.norm not in STOPWORDS and t.word[:1].isalnum()
+                     and stem(t.norm) not in content_b]
+    if len(added_words) >= options.new_claim_words:
+        reasons.append("new claim: " + " ".join(added_words[:8]) + (" …" if len(added_words) > 8 else ""))
+    if len(removed_words) >= options.new_claim_words:
+        reasons.append("claim removed: " + " ".join(removed_words[:8]) + (" …" if len(removed_words) > 8 else ""))
+    return reasons
+
+
+def _quoted_words_changed(tokens: list[_Token], changed: list[_Token]) -> bool:
+    """Does a changed word (not punctuation) sit inside quotation marks?"""
+    changed_ids = {id(t) for t in changed if t.word[:1].isalnum()}
+    if not changed_ids:
+        return False
+    inside = False
+    for t in tokens:
+        if t.word in _QUOTE_CHARS or t.word == "''":
+            inside = not inside
+        elif inside and id(t) in changed_ids:
+            return True
+    return False
+
+
+def _wording_changes(ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token]) -> list[str]:
+    words_gone = [t.word for t in deleted if t.word[:1].isalnum()]
+    words_new = [t.word for t in inserted if t.word[:1].isalnum()]
+    if not words_gone and not words_new:
+        return ["punctuation"]
+    joined_a = "".join(t.norm for t in ta if t.word[:1].isalnum()).replace("-", "")
+    joined_b = "".join(t.norm for t in tb if t.word[:1].isalnum()).replace("-", "")
+    if joined_a == joined_b:
+        return ["hyphenation or spacing"]
+    if sorted(t.norm for t in ta) == sorted(t.norm for t in tb):
+        return ["word order"]
+    return ["wording " + _pairs(words_gone, words_new)]

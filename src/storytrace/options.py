@@ -1,0 +1,43 @@
+"""Every threshold of storytrace in one typed, documented place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    """How two versions are read, aligned and classified. Defaults are tuned on real news revisions."""
+
+    max_bytes: int = 5_000_000
+    """Largest input accepted, in bytes (a larger document is refused with a clear error)."""
+
+    link_threshold: float = 0.5
+    """Lowest similarity (0-1) at which two sentences between the same unchanged neighbours are linked."""
+
+    move_threshold: float = 0.7
+    """Lowest similarity at which two sentences far apart are linked as a moved, edited sentence."""
+
+    link_base: float = 0.35
+    """Score credited to a link is (similarity - link_base) per sentence covered: decides 1:1 vs split/merge."""
+
+    split_containment: float = 0.6
+    """Share of a part's content words that must occur in the whole for a split or merge to be considered."""
+
+    max_gap_cells: int = 250_000
+    """Largest block (A sentences x B sentences) scored exhaustively between two unchanged anchors."""
+
+    max_move_cells: int = 4_000_000
+    """Largest set of leftover pairs searched for moved, edited sentences."""
+
+    new_claim_words: int = 4
+    """New content words inserted into a sentence that make the change substantive ("a new claim")."""
+
+    def with_overrides(self, **overrides: Any) -> DiffOptions:
+        """A copy with some options changed; unknown names are an error, not silently ignored."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown diff option(s): {', '.join(unknown)}")
+        return replace(self, **overrides)

@@ -1,0 +1,72 @@
+"""The result of a diff: plain dataclasses and their one JSON shape, `storytrace.diff/1`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storytrace.text.document import Document
+
+SCHEMA = "storytrace.diff/1"
+KINDS = ("unchanged", "minor", "substantive", "added", "deleted")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Sentences of A linked to sentences of B, with what kind of change separates them and why."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    kind: str
+    moved: bool
+    score: float
+    reasons: tuple[str, ...] = ()
+    diff: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": list(self.a),
+            "b": list(self.b),
+            "kind": self.kind,
+            "moved": self.moved,
+            "score": round(self.score, 4),
+            "reasons": list(self.reasons),
+            "diff": [{"op": op, "text": text} for op, text in self.diff],
+        }
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Two versions and the links that cover every sentence of both exactly once."""
+
+    a: Document
+    b: Document
+    links: tuple[Link, ...]
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(KINDS, 0)
+        for link in self.links:
+            counts[link.kind] += 1
+        counts["moved"] = sum(link.moved for link in self.links)
+        counts["split"] = sum(len(link.a) == 1 and len(link.b) > 1 for link in self.links)
+        counts["merged"] = sum(len(link.a) > 1 and len(link.b) == 1 for link in self.links)
+        counts["sentences_a"] = len(self.a.sentences)
+        counts["sentences_b"] = len(self.b.sentences)
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `storytrace.diff/1` document: the same for the CLI's --json, the API and the web app."""
+        return {
+            "schema": SCHEMA,
+            "versions": [_version(self.a), _version(self.b)],
+            "links": [link.to_dict() for link in self.links],
+            "summary": self.summary(),
+        }
+
+
+def _version(doc: Document) -> dict[str, Any]:
+    return {
+        "label": doc.label,
+        "text": doc.text,
+        "sentences": [{"start": s.start, "end": s.end, "paragraph": s.paragraph} for s in doc.sentences],
+    }

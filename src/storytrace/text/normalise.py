@@ -1,0 +1,35 @@
+"""Comparison keys: what two sentences must share to count as the same words.
+
+Normalisation never touches the text that is shown or stored; it only builds keys. Quote, dash and hyphen
+styles, non-breaking and other unusual spaces and letter case are folded, so that "taxi‐boats" (U+2010) and
+"Taxi-boats" compare equal while "taxi boats" does not.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u3000": " ",
+        "\u00ad": None, "\u200b": None, "\ufeff": None,
+    }
+)
+
+# Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
+_DOUBLED_QUOTES = re.compile(r"''|\"")
+_WORD = re.compile(r"\w+(?:['\-.,]\w+)*")
+
+
+def comparison_key(text: str) -> str:
+    """The text as compared: folded styles, case-folded, whitespace collapsed."""
+    folded = _DOUBLED_QUOTES.sub('"', text.translate(_FOLD)).casefold()
+    return " ".join(folded.split())
+
+
+def words(key: str) -> list[str]:
+    """Word tokens of a comparison key; numbers such as 3.5 or 1,000 and words such as don't stay whole."""
+    return _WORD.findall(key)

@@ -1,0 +1,131 @@
+"""Split a text into paragraphs and sentences, with offsets into the text exactly as read.
+
+Layout must not matter: one sentence per line, hard-wrapped paragraphs and runs of blank lines all give the
+same sentences. sentencex finds the boundaries; a small merge pass then repairs the cases news text trips it
+on (titles such as "Ms.", "a.m. Monday", month abbreviations before a day).
+"""
+
+from __future__ import annotations
+
+import re
+
+import sentencex
+
+from storytrace.text.document import Sentence
+
+_BLANK_LINES = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_LINE_END_CLOSES = tuple('.!?:;"\'\u201d\u2019)]')
+_SOFT_WRAP_MIN_LINE = 50
+
+# Abbreviations that are never the last word of a sentence.
+_TITLES = frozenset(
+    "Mr. Mrs. Ms. Messrs. Mmes. Dr. Drs. Prof. St. Mt. Ft. Gen. Lt. Col. Maj. Capt. Cmdr. Adm. Sgt. Cpl. "
+    "Pvt. Gov. Sen. Sens. Rep. Reps. Rev. Supt. Insp. Det. Hon. Pres. Atty. Gens. Lt.Col. Vs. vs. v. "
+    "approx. e.g. i.e. cf. etc.,".split()
+)
+# Abbreviations that end a sentence unless a number or lower-case word follows.
+_BEFORE_NUMBER = frozenset(
+    "No. Nos. Jan. Feb. Mar. Apr. Aug. Sep. Sept. Oct. Nov. Dec. Art. Vol. Fig. p. pp. ch. Ch. para.".split()
+)
+_CLOCK = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_AFTER_CLOCK = re.compile(
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday|tonight|"
+    r"[A-Z][DS]?T\b|GMT|BST|CET|UTC|local|on|in|at|and|or|to|until|when|while|with)",
+)
+_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
+
+
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """All sentences of `text` in reading order, trimmed of surrounding white space."""
+    found: list[Sentence] = []
+    for number, (start, end) in enumerate(_paragraph_spans(text)):
+        for s_start, s_end in _merge_fragments(text, _sentence_spans(text, start, end)):
+            found.append(Sentence(s_start, s_end, number))
+    return tuple(found)
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs: blocks between blank lines, and lines that end a sentence inside a block."""
+    spans: list[tuple[int, int]] = []
+    block_start = 0
+    for match in _BLANK_LINES.finditer(text):
+        spans.extend(_split_block(text, block_start, match.start()))
+        block_start = match.end()
+    spans.extend(_split_block(text, block_start, len(text)))
+    return spans
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a block at line breaks that are paragraph breaks, not soft wraps of one paragraph."""
+    spans: list[tuple[int, int]] = []
+    para_start = start
+    line_start = start
+    while True:
+        newline = text.find("\n", line_start, end)
+        if newline < 0:
+            break
+        line = text[line_start:newline].rstrip()
+        following = text[newline + 1 : end].lstrip()
+        if line and _is_paragraph_break(line, following):
+            spans.append((para_start, newline))
+            para_start = newline + 1
+        line_start = newline + 1
+    spans.append((para_start, end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _is_paragraph_break(line: str, following: str) -> bool:
+    if not following:
+        return True
+    if line.endswith(_LINE_END_CLOSES):
+        return True
+    # A short line followed by a capitalised one is a heading or a list item; long lines are hard wraps.
+    return len(line) < _SOFT_WRAP_MIN_LINE and not following[0].islower()
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """sentencex boundaries inside one paragraph, as trimmed absolute spans."""
+    chunk = text[start:end].replace("\n", " ").replace("\r", " ")
+    spans: list[tuple[int, int]] = []
+    offset = start
+    for piece in sentencex.segment("en", chunk):
+        piece_start = offset
+        offset += len(piece)
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((piece_start + lead, piece_start + lead + len(stripped)))
+    return spans
+
+
+def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces that sentencex cut after an abbreviation that cannot end a sentence here."""
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged and _continues(text[merged[-1][0] : merged[-1][1]], text[span[0] : span[1]]):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
+
+
+def _continues(previous: str, current: str) -> bool:
+    first = current[0]
+    if first.islower():
+        return True
+    last_word = previous.rsplit(None, 1)[-1]
+    if last_word in _TITLES:
+        return True
+    if last_word in _BEFORE_NUMBER and first.isdigit():
+        return True
+    if _CLOCK.search(previous) and _AFTER_CLOCK.match(current):
+        return True
+    return bool(_INITIAL.search(previous)) and first.isupper() and len(previous) > 2 and _looks_like_name(previous)
+
+
+def _looks_like_name(previous: str) -> bool:
+    """'John F.' or 'J.' before a capitalised word: an initial inside a name, not a sentence end."""
+    words = previous.split()
+    if len(words) == 1:
+        return True
+    return words[-2][:1].isupper()
