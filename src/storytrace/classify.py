@@ -128,7 +128,12 @@ def _names(tokens: list[_Token], sentence_starts: set[int]) -> list[str]:
     return [
         t.word
         for k, t in enumerate(tokens)
-        if t.word[:1].isupper() and k not in sentence_starts and t.norm not in STOPWORDS and len(t.word) > 1
+        if t.word[:1].isupper()
+        and k not in sentence_starts
+        and len(t.word) > 1
+        and t.norm not in STOPWORDS
+        and t.norm not in _DATE_WORDS
+        and not _is_number(t.norm)
     ]
 
 

@@ -1,0 +1,134 @@
+"""The `storytrace` command: a thin layer that parses arguments and calls the library.
+
+Errors the user can fix (a missing file, a binary file, a bad option) print one line and exit with status 2;
+nothing prints a traceback unless STORYTRACE_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import fields
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from storytrace.diff import diff as run_diff
+from storytrace.errors import StorytraceError
+from storytrace.options import DiffOptions
+from storytrace.report import html as html_report
+from storytrace.report import terminal
+from storytrace.text.read import read_source
+
+app = typer.Typer(
+    help="See how a news story changes across its versions and its copies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+USAGE_ERROR = 2
+
+
+class UsageError(StorytraceError):
+    """A command-line value the user must correct."""
+
+
+@app.callback()
+def _root() -> None:
+    """storytrace: sentence-level diffs of news stories."""
+
+
+@app.command("diff")
+def diff_command(
+    a: Annotated[str, typer.Argument(help="First version: a .txt, .md or .html file, or - for standard input.")],
+    b: Annotated[str, typer.Argument(help="Second version: a .txt, .md or .html file, or - for standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.diff/1 JSON document.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")] = None,
+    side_by_side: Annotated[bool, typer.Option("--side-by-side", "-s", help="Two columns instead of inline.")] = False,
+    only_changes: Annotated[bool, typer.Option("--changes", "-c", help="Hide unchanged sentences.")] = False,
+    summary_only: Annotated[bool, typer.Option("--summary", help="Print only the one-line summary.")] = False,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse larger inputs.")] = DiffOptions.max_bytes,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (see `storytrace options`); repeatable."),
+    ] = None,
+) -> None:
+    """Align two versions sentence by sentence and classify every change."""
+    if a == "-" and b == "-":
+        raise UsageError("only one of the two versions can be read from standard input")
+    if max_bytes <= 0:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    options = DiffOptions(max_bytes=max_bytes).with_overrides(**_parse_options(option or []))
+    source_a = read_source(a, max_bytes=options.max_bytes)
+    source_b = read_source(b, max_bytes=options.max_bytes)
+    result = run_diff(source_a.text, source_b.text, label_a=source_a.label, label_b=source_b.label, options=options)
+    document = result.to_dict()
+    if html is not None:
+        _write(html, html_report.render(document))
+    if as_json:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        return
+    console = Console()
+    if summary_only:
+        console.print(terminal.summary_line(document), markup=False, highlight=False)
+        return
+    terminal.render(document, console, view="side-by-side" if side_by_side else "inline", only_changes=only_changes)
+    if html is not None:
+        console.print(f"HTML report written to {html}", markup=False, highlight=False)
+
+
+@app.command("options")
+def options_command() -> None:
+    """List the thresholds that --option can set, with their defaults."""
+    for f in fields(DiffOptions):
+        typer.echo(f"{f.name} = {getattr(DiffOptions(), f.name)!r}")
+
+
+def _parse_options(pairs: list[str]) -> dict[str, Any]:
+    """NAME=VALUE strings into typed overrides of DiffOptions."""
+    types = {f.name: type(getattr(DiffOptions(), f.name)) for f in fields(DiffOptions)}
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in types:
+            raise UsageError(f"unknown option {pair!r}; `storytrace options` lists them")
+        try:
+            parsed[name] = types[name](value)
+        except ValueError:
+            raise UsageError(f"option {name} needs a {types[name].__name__}, not {value!r}") from None
+    return parsed
+
+
+def _write(path: Path, content: str) -> None:
+    """Write a report whole or not at all: a temporary file renamed into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(content, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def main() -> None:
+    """Entry point: run the app, turning known errors into one line and status 2."""
+    try:
+        app()
+    except StorytraceError as exc:
+        print(f"storytrace: error: {exc}", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("STORYTRACE_DEBUG"):
+            raise
+        print(f"storytrace: internal error: {type(exc).__name__}: {exc} (STORYTRACE_DEBUG=1 shows more)",
+              file=sys.stderr)
+        sys.exit(1)
