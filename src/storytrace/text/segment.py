@@ -33,6 +33,10 @@ _AFTER_CLOCK = re.compile(
     r"[A-Z][DS]?T\b|GMT|BST|CET|UTC|local|on|in|at|and|or|to|until|when|while|with)",
 )
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
+# Words that sentencex takes for abbreviations but that end a sentence when a capital follows.
+_MISSED_BOUNDARY = re.compile(r"\bMay\.(\s+)(?=[A-Z\"\u201c])")
+# White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
+_STRIP = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
@@ -88,14 +92,26 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     chunk = text[start:end].replace("\n", " ").replace("\r", " ")
     spans: list[tuple[int, int]] = []
     offset = start
-    for piece in sentencex.segment("en", chunk):
-        piece_start = offset
-        offset += len(piece)
-        stripped = piece.strip()
-        if stripped:
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((piece_start + lead, piece_start + lead + len(stripped)))
+    for segment in sentencex.segment("en", chunk):
+        for piece in _split_missed(segment):
+            piece_start = offset
+            offset += len(piece)
+            stripped = piece.strip(_STRIP)
+            if stripped:
+                lead = len(piece) - len(piece.lstrip(_STRIP))
+                spans.append((piece_start + lead, piece_start + lead + len(stripped)))
     return spans
+
+
+def _split_missed(segment: str) -> list[str]:
+    """Cut a segment at boundaries sentencex missed; the pieces concatenate back to the segment."""
+    pieces: list[str] = []
+    start = 0
+    for match in _MISSED_BOUNDARY.finditer(segment):
+        pieces.append(segment[start : match.end()])
+        start = match.end()
+    pieces.append(segment[start:])
+    return pieces
 
 
 def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,153 @@
+"""Property-based tests of the alignment engine on real news sentences (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from storytrace import diff
+from storytrace.result import DiffResult
+
+from .conftest import news_sentences
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MIRROR_KIND = {"added": "deleted", "deleted": "added"}
+
+
+def article(n_min: int = 3, n_max: int = 25) -> st.SearchStrategy[list[str]]:
+    pool = news_sentences()
+    return st.lists(st.sampled_from(pool), min_size=n_min, max_size=n_max, unique=True)
+
+
+def covered_once(result: DiffResult) -> None:
+    seen_a = sorted(i for link in result.links for i in link.a)
+    seen_b = sorted(j for link in result.links for j in link.b)
+    assert seen_a == list(range(len(result.a.sentences)))
+    assert seen_b == list(range(len(result.b.sentences)))
+
+
+def link_set(result: DiffResult, mirrored: bool = False) -> set[tuple[object, ...]]:
+    out = set()
+    for link in result.links:
+        if mirrored:
+            out.add((link.b, link.a, MIRROR_KIND.get(link.kind, link.kind), link.moved, tuple(link.reasons) != ()))
+        else:
+            out.add((link.a, link.b, link.kind, link.moved, tuple(link.reasons) != ()))
+    return out
+
+
+@SETTINGS
+@given(article(), st.sampled_from([" ", "\n", "\n\n", "\n\n\n\n"]))
+def test_diff_with_itself_is_all_unchanged(sentences: list[str], glue: str) -> None:
+    text = glue.join(sentences)
+    result = diff(text, text)
+    assert all(link.kind == "unchanged" and not link.moved for link in result.links)
+    assert len(result.links) == len(result.a.sentences) >= 1
+
+
+@SETTINGS
+@given(article(0, 20), article(0, 20))
+def test_every_sentence_is_covered_once_and_diff_is_symmetric(first: list[str], second: list[str]) -> None:
+    a, b = " ".join(first + second[:3]), " ".join(second + first[:2])
+    forward, backward = diff(a, b), diff(b, a)
+    covered_once(forward)
+    covered_once(backward)
+    assert link_set(forward) == link_set(backward, mirrored=True)
+
+
+@st.composite
+def edit_script(draw: st.DrawFn) -> tuple[list[str], list[str], list[tuple[str, int, int]]]:
+    """A real article, its revision by random operations, and the links the diff must find.
+
+    Expectations are (op, index in A, index in B) for the first sentence involved.
+    """
+    pool = news_sentences()
+    sentences = draw(st.lists(st.sampled_from(pool), min_size=6, max_size=24, unique=True))
+    extra = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+    assume(not set(extra) & set(sentences))
+    # revision: list of (text, origin in A or None, op)
+    revision: list[tuple[str, int | None, str]] = [(s, i, "same") for i, s in enumerate(sentences)]
+    ops = draw(
+        st.lists(st.sampled_from(["edit", "split", "merge", "move", "insert", "delete"]), min_size=1, max_size=4)
+    )
+    touched: set[int] = set()
+    moved_once = False
+    for op in ops:
+        free = [k for k, (_, origin, kind) in enumerate(revision) if kind == "same" and origin not in touched]
+        if len(free) < 3:
+            break
+        k = draw(st.sampled_from(free))
+        text, origin, _ = revision[k]
+        assert origin is not None
+        if op == "edit":
+            words = text.split()
+            w = draw(st.integers(1, len(words) - 2))
+            words[w] = words[w] + " also"
+            revision[k] = (" ".join(words), origin, "edit")
+        elif op == "split":
+            comma = text.find(", ", len(text) // 4, 3 * len(text) // 4)
+            if comma < 0 or len(text[comma + 2 :].split()) < 4:
+                continue
+            first, rest = text[:comma] + ".", text[comma + 2 :]
+            revision[k : k + 1] = [(first, origin, "split"), (rest[0].upper() + rest[1:], None, "split-tail")]
+        elif op == "merge":
+            if k + 1 >= len(revision) or revision[k + 1][2] != "same":
+                continue
+            nxt, nxt_origin, _ = revision[k + 1]
+            merged = text.rstrip(".") + "; " + nxt
+            revision[k : k + 2] = [(merged, origin, "merge")]
+            touched.add(nxt_origin if nxt_origin is not None else -1)
+        elif op == "move":
+            if moved_once:
+                continue
+            target = draw(st.integers(0, len(revision) - 1))
+            if abs(target - k) < 3:
+                continue
+            revision.pop(k)
+            revision.insert(target, (text, origin, "move"))
+            moved_once = True
+        elif op == "insert":
+            revision.insert(k, (extra.pop() if extra else text, None, "insert") if extra else revision[k])
+        elif op == "delete":
+            revision.pop(k)
+            touched.add(origin)
+            continue
+        touched.add(origin)
+    expected: list[tuple[str, int, int]] = []
+    for j, (_, origin, kind) in enumerate(revision):
+        if kind in ("edit", "split", "merge", "move") and origin is not None:
+            expected.append((kind, origin, j))
+        elif kind == "insert":
+            expected.append(("insert", -1, j))
+    deleted = set(range(len(sentences))) - {o for _, o, _ in revision if o is not None} - (touched - {-1})
+    kept_after_merge = {o for _, o, kind in revision if kind == "merge"}
+    for i in sorted(set(range(len(sentences))) - {o for _, o, _ in revision if o is not None}):
+        if i - 1 not in kept_after_merge or i in deleted:
+            expected.append(("delete", i, -1))
+    return sentences, [t for t, _, _ in revision], expected
+
+
+@SETTINGS
+@given(edit_script())
+def test_edit_scripts_are_recovered(script: tuple[list[str], list[str], list[tuple[str, int, int]]]) -> None:
+    original, revised, expected = script
+    result = diff(" ".join(original), " ".join(revised))
+    # Real sentences can run together when joined (an open quotation): only judge scripts that segment back.
+    assume(len(result.a.sentences) == len(original) and len(result.b.sentences) == len(revised))
+    by_a = {i: link for link in result.links for i in link.a}
+    by_b = {j: link for link in result.links for j in link.b}
+    for op, i, j in expected:
+        if op == "edit":
+            assert by_a[i].b == (j,) and by_a[i].kind in ("minor", "substantive"), (op, by_a[i])
+        elif op == "split":
+            assert by_a[i].b == (j, j + 1), (op, by_a[i])
+        elif op == "merge":
+            assert by_b[j].a == (i, i + 1), (op, by_b[j])
+        elif op == "move":
+            assert by_a[i].b == (j,) and by_a[i].kind == "unchanged" and by_a[i].moved, (op, by_a[i])
+        elif op == "insert":
+            assert by_b[j].kind == "added", (op, by_b[j])
+        elif op == "delete":
+            assert by_a[i].kind == "deleted", (op, by_a[i])
+    moved = [link for link in result.links if link.moved]
+    assert len(moved) <= sum(op == "move" for op, _, _ in expected)

@@ -1,0 +1,144 @@
+"""End-to-end tests of `storytrace diff`: the installed command, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import FOUNDING_A, FOUNDING_B, REPO
+
+DEMO = REPO / "examples" / "demo"
+COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
+
+
+def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+    env.pop("STORYTRACE_DEBUG", None)
+    return subprocess.run(
+        COMMAND + list(args),
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
+
+
+def test_founding_example_json_validates_and_matches(diff_schema: dict[str, object]) -> None:
+    done = run("diff", str(FOUNDING_A), str(FOUNDING_B), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    jsonschema.validate(document, diff_schema)
+    assert document["schema"] == "storytrace.diff/1"
+    assert document["versions"][0]["text"] == FOUNDING_A.read_text(encoding="utf-8")
+    summary = document["summary"]
+    assert (summary["unchanged"], summary["minor"], summary["added"], summary["deleted"]) == (6, 2, 7, 9)
+
+
+def test_terminal_views_show_sentences_and_summary() -> None:
+    inline = run("diff", str(DEMO / "harbour-fire-v1.txt"), str(DEMO / "harbour-fire-v2.txt"))
+    assert inline.returncode == 0, inline.stderr
+    assert "unchanged" in inline.stdout and "substantive" in inline.stdout
+    assert "number 40, eight → 60, ten" in inline.stdout
+    assert "moved" in inline.stdout
+    side = run("diff", str(DEMO / "harbour-fire-v1.txt"), str(DEMO / "harbour-fire-v2.txt"), "-s", "-c")
+    assert side.returncode == 0, side.stderr
+    assert "Police said they were not treating it as suspicious." in side.stdout
+    summary = run("diff", str(DEMO / "harbour-fire-v1.txt"), str(DEMO / "harbour-fire-v2.txt"), "--summary")
+    assert summary.stdout.strip().count("\n") == 0 and "unchanged" in summary.stdout
+
+
+def test_html_report_is_written_and_escaped(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("The mayor spoke on Monday. <script>alert(1)</script> was posted online.", encoding="utf-8")
+    b.write_text("The mayor spoke on Tuesday. <script>alert(1)</script> was posted online.", encoding="utf-8")
+    out = tmp_path / "report.html"
+    done = run("diff", str(a), str(b), "--html", str(out))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page.lower()
+
+
+def test_stdin_is_one_version() -> None:
+    done = run("diff", "-", str(FOUNDING_B), "--summary", stdin=FOUNDING_A.read_bytes())
+    assert done.returncode == 0, done.stderr
+    assert "6 unchanged" in done.stdout and "9 deleted" in done.stdout
+
+
+def test_html_input_is_extracted(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>x</title></head><body><nav>Home | World | Sport</nav><article>"
+        "<p>The council approved the new bridge on Monday after a two-year debate over its cost.</p>"
+        "<p>Work will start in March and is expected to take eighteen months, officials said.</p>"
+        "</article><footer>Copyright Example News. All rights reserved.</footer></body></html>"
+    )
+    (tmp_path / "v1.html").write_text(page, encoding="utf-8")
+    (tmp_path / "v2.html").write_text(page.replace("eighteen", "twenty"), encoding="utf-8")
+    done = run("diff", str(tmp_path / "v1.html"), str(tmp_path / "v2.html"), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "Copyright" not in document["versions"][0]["text"]
+    kinds = [link["kind"] for link in document["links"]]
+    assert kinds == ["unchanged", "substantive"]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: d, "directory"),
+        (lambda d: _write(d / "pic.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), "binary"),
+        (lambda d: _write(d / "empty.txt", b""), "empty"),
+        (lambda d: _write(d / "blank.txt", b"  \n\n  "), "empty"),
+        (lambda d: _write(d / "big.txt", b"Word. " * 200), "limit"),
+        (lambda d: _write(d / "menu.html", b"<html><body><nav>Home</nav></body></html>"), "no article"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    bad = make(tmp_path)
+    done = run("diff", str(bad), str(FOUNDING_B), "--max-bytes", "1000")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in done.stderr
+
+
+def test_bad_option_is_one_line_and_status_2() -> None:
+    done = run("diff", str(FOUNDING_A), str(FOUNDING_B), "-o", "link_threshold=high")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    unknown = run("diff", str(FOUNDING_A), str(FOUNDING_B), "-o", "nonsense=1")
+    assert unknown.returncode == 2 and "unknown option" in unknown.stderr
+
+
+def test_option_changes_the_result() -> None:
+    strict = run(
+        "diff",
+        str(DEMO / "harbour-fire-v1.txt"),
+        str(DEMO / "harbour-fire-v2.txt"),
+        "--json",
+        "-o",
+        "link_threshold=0.99",
+        "-o",
+        "move_threshold=0.99",
+    )
+    document = json.loads(strict.stdout)
+    assert document["summary"]["minor"] == 0 and document["summary"]["substantive"] == 0
+
+
+def test_unwritable_html_path_is_an_error(tmp_path: Path) -> None:
+    done = run("diff", str(FOUNDING_A), str(FOUNDING_B), "--html", str(tmp_path / "no" / "such" / "dir.html"))
+    assert done.returncode == 2 and "cannot write" in done.stderr
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,77 @@
+"""Sentence and paragraph boundaries for news text, with offsets into the text exactly as read."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.text.segment import sentences
+
+
+def split(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mr. Smith met Ms. Jones at 3 p.m. Monday in St. Louis. He said the U.S. economy grew 3.5% last year.",
+            ["Mr. Smith met Ms. Jones at 3 p.m. Monday in St. Louis.", "He said the U.S. economy grew 3.5% last year."],
+        ),
+        (
+            "Dr. Ada Obi arrived at 10 a.m. on Monday. It was late.",
+            ["Dr. Ada Obi arrived at 10 a.m. on Monday.", "It was late."],
+        ),
+        ("The meeting ended at 9 p.m. The police came.", ["The meeting ended at 9 p.m.", "The police came."]),
+        (
+            'WASHINGTON (AP) — The mayor said "We will rebuild. We always do." Then he left.',
+            ['WASHINGTON (AP) — The mayor said "We will rebuild. We always do."', "Then he left."],
+        ),
+        (
+            "Gov. Ann M. Cole said it would cost $3.5 billion. Critics disagreed.",
+            ["Gov. Ann M. Cole said it would cost $3.5 billion.", "Critics disagreed."],
+        ),
+        (
+            "The vote is set for Jan. 15 in the Senate. No. 10 said nothing.",
+            ["The vote is set for Jan. 15 in the Senate.", "No. 10 said nothing."],
+        ),
+        ("It's over. It's much worse, said one official.", ["It's over.", "It's much worse, said one official."]),
+        ("Prices rose - sharply - in May. Sales fell.", ["Prices rose - sharply - in May.", "Sales fell."]),
+    ],
+)
+def test_news_boundaries(text: str, expected: list[str]) -> None:
+    assert split(text) == expected
+
+
+def test_layout_does_not_change_sentences() -> None:
+    one_per_line = "The river rose overnight.\nTwo bridges were closed.\nSchools stay shut on Friday.\n\n\n\n\n"
+    paragraphs = "The river rose overnight. Two bridges were closed.\n\nSchools stay shut on Friday."
+    wrapped = "The river rose\novernight. Two bridges\nwere closed.\n\n\n\nSchools stay shut on Friday.\n"
+    expected = ["The river rose overnight.", "Two bridges were closed.", "Schools stay shut on Friday."]
+    assert split(one_per_line) == expected
+    assert split(paragraphs) == expected
+    assert [" ".join(s.split()) for s in split(wrapped)] == expected
+
+
+def test_offsets_point_into_text_as_read() -> None:
+    text = "\ufeff  Caf\u00e9 owners \u201cwon\u201d.\r\n\r\nThe\u00a0council   agreed. "
+    found = sentences(text)
+    assert [text[s.start : s.end] for s in found] == ["Caf\u00e9 owners \u201cwon\u201d.", "The\u00a0council   agreed."]
+    assert [s.paragraph for s in found] == [0, 1]
+
+
+def test_paragraph_numbers() -> None:
+    text = "First one. Second one.\n\nThird one.\nFourth one."
+    assert [s.paragraph for s in sentences(text)] == [0, 0, 1, 2]
+
+
+def test_headline_is_its_own_paragraph() -> None:
+    assert split("Floods close schools\nThe river rose overnight.") == [
+        "Floods close schools",
+        "The river rose overnight.",
+    ]
+
+
+def test_empty_and_blank_text_have_no_sentences() -> None:
+    assert sentences("") == ()
+    assert sentences(" \n\n\t ") == ()
