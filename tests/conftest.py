@@ -42,3 +42,9 @@ def news_sentences() -> tuple[str, ...]:
 @pytest.fixture(scope="session")
 def diff_schema() -> dict[str, object]:
     return json.loads((SCHEMA_DIR / "diff.schema.json").read_text(encoding="utf-8"))
+
+
+# `HYPOTHESIS_PROFILE=thorough make unit` explores many more cases than the default run in CI.
+settings_profiles = __import__("hypothesis").settings
+settings_profiles.register_profile("thorough", max_examples=600, deadline=None)
+settings_profiles.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
-from storytrace.text.normalise import comparison_key
+from storytrace.text.normalise import comparison_key, fold_text, fold_token
 
 _TOKEN = re.compile(r"(\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*|[^\w\s])(\s*)")
 _NUMBER = re.compile(r"\d")
@@ -40,6 +41,7 @@ _ATTRIBUTION = frozenset(
     argued argues warned warns tweeted posted explained explains acknowledged admitted""".split()
 )
 _QUOTE_CHARS = frozenset('"\u201c\u201d\u00ab\u00bb')
+_SENTENCE_OPENERS = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +51,11 @@ class Classification:
     diff: tuple[tuple[str, str], ...]  # (op, text) runs: "equal" | "delete" | "insert"
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     text: str  # the token as read, with its trailing white space
     word: str  # the bare token as read
     norm: str  # its comparison form
+    starts_sentence: bool  # capitalised for grammar, not because it is a name
 
 
 def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
@@ -69,10 +71,20 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 
 
 def _tokens(text: str) -> list[_Token]:
+    """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
     lead = len(text) - len(text.lstrip())
-    found = [_Token(m.group(0), m.group(1), comparison_key(m.group(1))) for m in _TOKEN.finditer(text, lead)]
+    pieces = _TOKEN.findall(text, lead)
+    folded = fold_text(text)
+    norms = _TOKEN.findall(folded, lead) if len(folded) == len(text) else None
+    if norms is None or len(norms) != len(pieces):
+        norms = [(fold_token(word), "") for word, _ in pieces]
+    found: list[_Token] = []
+    starts = True
+    for (word, space), (norm, _) in zip(pieces, norms, strict=True):
+        found.append(_Token(word + space, word, norm, starts))
+        starts = word in _SENTENCE_OPENERS
     if lead and found:
-        found[0] = _Token(text[:lead] + found[0].text, found[0].word, found[0].norm)
+        found[0] = found[0]._replace(text=text[:lead] + found[0].text)
     return found
 
 
@@ -83,17 +95,10 @@ def _word_diff(
     runs: list[tuple[str, str]] = []
     deleted: list[_Token] = []
     inserted: list[_Token] = []
-
-    def emit(op: str, text: str) -> None:
-        if runs and runs[-1][0] == op:
-            runs[-1] = (op, runs[-1][1] + text)
-        else:
-            runs.append((op, text))
-
     for block in Indel.opcodes([t.norm for t in ta], [t.norm for t in tb]):
         tag = block.tag
         if tag == "equal":
-            emit("equal", "".join(t.text for t in tb[block.dest_start : block.dest_end]))
+            _emit_change(runs, "equal", "".join(t.text for t in tb[block.dest_start : block.dest_end]))
             continue
         if tag in ("delete", "replace"):
             piece = ta[block.src_start : block.src_end]
@@ -124,26 +129,15 @@ def _is_number(norm: str) -> bool:
     return bool(_NUMBER.search(norm)) or norm in _NUMBER_WORDS
 
 
-def _names(tokens: list[_Token], sentence_starts: set[int]) -> list[str]:
-    return [
-        t.word
-        for k, t in enumerate(tokens)
-        if t.word[:1].isupper()
-        and k not in sentence_starts
+def _is_name(t: _Token) -> bool:
+    return (
+        t.word[:1].isupper()
+        and not t.starts_sentence
         and len(t.word) > 1
         and t.norm not in STOPWORDS
         and t.norm not in _DATE_WORDS
         and not _is_number(t.norm)
-    ]
-
-
-def _starts(tokens: list[_Token]) -> set[int]:
-    """Token positions that begin a sentence (capitalised for grammar, not because they are names)."""
-    starts = {0}
-    for k, t in enumerate(tokens[:-1]):
-        if t.word in {".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"}:
-            starts.add(k + 1)
-    return starts
+    )
 
 
 def _pairs(before: list[str], after: list[str]) -> str:
@@ -156,6 +150,8 @@ def _pairs(before: list[str], after: list[str]) -> str:
 def _fact_changes(
     ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token], options: DiffOptions
 ) -> list[str]:
+    """The facts a change touches. Only the changed tokens are examined: a fact that is not in the word
+    diff did not change."""
     reasons: list[str] = []
     norms_a = {t.norm for t in ta}
     norms_b = {t.norm for t in tb}
@@ -172,53 +168,68 @@ def _fact_changes(
     if dates_gone or dates_new:
         reasons.append("date " + _pairs(dates_gone, dates_new))
 
-    lower_a = {t.norm for t in ta if not t.word[:1].isupper()}
-    lower_b = {t.norm for t in tb if not t.word[:1].isupper()}
-    starts_a, starts_b = _starts(ta), _starts(tb)
-    names_a, names_b = set(_names(ta, starts_a)), set(_names(tb, starts_b))
-    names_gone = [t.word for t in gone if t.word in names_a and t.norm not in lower_b]
-    names_new = [t.word for t in new if t.word in names_b and t.norm not in lower_a]
+    names_gone = [t.word for t in gone if _is_name(t)]
+    names_new = [t.word for t in new if _is_name(t)]
     if names_gone or names_new:
-        reasons.append("name " + _pairs(names_gone, names_new))
+        # A word that is only capitalised differently ("Storm" / "storm") is not a new name.
+        lower_a = {t.norm for t in ta if not t.word[:1].isupper()}
+        lower_b = {t.norm for t in tb if not t.word[:1].isupper()}
+        names_gone = [w for w in names_gone if w.lower() not in lower_b]
+        names_new = [w for w in names_new if w.lower() not in lower_a]
+        if names_gone or names_new:
+            reasons.append("name " + _pairs(names_gone, names_new))
 
-    negations_a = sum(t.norm in _NEGATIONS for t in ta)
-    negations_b = sum(t.norm in _NEGATIONS for t in tb)
-    if negations_b > negations_a:
+    negations_gone = sum(t.norm in _NEGATIONS for t in deleted)
+    negations_new = sum(t.norm in _NEGATIONS for t in inserted)
+    if negations_new > negations_gone:
         reasons.append("negation added")
-    elif negations_a > negations_b:
+    elif negations_gone > negations_new:
         reasons.append("negation removed")
 
     if _quoted_words_changed(ta, deleted) or _quoted_words_changed(tb, inserted):
         reasons.append("words of a quotation changed")
 
-    said_a = {stem(t.norm) for t in ta if t.norm in _ATTRIBUTION}
-    said_b = {stem(t.norm) for t in tb if t.norm in _ATTRIBUTION}
-    if bool(said_a) != bool(said_b):
-        reasons.append("attribution added" if said_b else "attribution removed")
-    elif said_a and (names_gone or names_new) and any(t.norm in _ATTRIBUTION for t in deleted + inserted):
-        reasons.append("attribution changed")
+    said_gone = [t for t in deleted if t.norm in _ATTRIBUTION]
+    said_new = [t for t in inserted if t.norm in _ATTRIBUTION]
+    if said_gone or said_new:
+        said_a = any(t.norm in _ATTRIBUTION for t in ta)
+        said_b = any(t.norm in _ATTRIBUTION for t in tb)
+        if said_a != said_b:
+            reasons.append("attribution added" if said_b else "attribution removed")
+        elif names_gone or names_new:
+            reasons.append("attribution changed")
 
-    content_a = {stem(t.norm) for t in ta if t.norm not in STOPWORDS}
-    content_b = {stem(t.norm) for t in tb if t.norm not in STOPWORDS}
-    added_words = [t.word for t in new if t.norm not in STOPWORDS and t.word[:1].isalnum()
-                   and stem(t.norm) not in content_a]
-    removed_words = [t.word for t in gone if t.norm not in STOPWORDS and t.word[:1].isalnum()
-                     and stem(t.norm) not in content_b]
-    if len(added_words) >= options.new_claim_words:
-        reasons.append("new claim: " + " ".join(added_words[:8]) + (" …" if len(added_words) > 8 else ""))
-    if len(removed_words) >= options.new_claim_words:
-        reasons.append("claim removed: " + " ".join(removed_words[:8]) + (" …" if len(removed_words) > 8 else ""))
+    added_words = _new_content(new, ta, options)
+    removed_words = _new_content(gone, tb, options)
+    if added_words:
+        reasons.append("new claim: " + _quote_words(added_words))
+    if removed_words:
+        reasons.append("claim removed: " + _quote_words(removed_words))
     return reasons
+
+
+def _new_content(candidates: list[_Token], other: list[_Token], options: DiffOptions) -> list[str]:
+    """Content words of `candidates` absent from the other side, if there are enough to make a claim."""
+    words = [t for t in candidates if t.word[:1].isalnum() and t.norm not in STOPWORDS]
+    if len(words) < options.new_claim_words:
+        return []
+    other_content = {stem(t.norm) for t in other if t.norm not in STOPWORDS}
+    fresh = [t.word for t in words if stem(t.norm) not in other_content]
+    return fresh if len(fresh) >= options.new_claim_words else []
+
+
+def _quote_words(words: list[str]) -> str:
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
 
 
 def _quoted_words_changed(tokens: list[_Token], changed: list[_Token]) -> bool:
     """Does a changed word (not punctuation) sit inside quotation marks?"""
     changed_ids = {id(t) for t in changed if t.word[:1].isalnum()}
-    if not changed_ids:
+    if not changed_ids or not any(t.word in _QUOTE_CHARS for t in tokens):
         return False
     inside = False
     for t in tokens:
-        if t.word in _QUOTE_CHARS or t.word == "''":
+        if t.word in _QUOTE_CHARS:
             inside = not inside
         elif inside and id(t) in changed_ids:
             return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storytrace.align.features import document_features
+from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
 from storytrace.classify import classify
 from storytrace.options import DiffOptions
@@ -35,7 +35,7 @@ def diff(
     opts = (options or DiffOptions()).with_overrides(**overrides)
     doc_a = a if isinstance(a, Document) else document(a, label_a)
     doc_b = b if isinstance(b, Document) else document(b, label_b)
-    pairings = align(document_features(doc_a), document_features(doc_b), opts)
+    pairings = align(SentenceTable(doc_a), SentenceTable(doc_b), opts)
     links = tuple(_classified(p, doc_a, doc_b, opts) for p in pairings)
     return DiffResult(doc_a, doc_b, _reading_order(links, len(doc_a.sentences)))
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storytrace.text.document import Document
-from storytrace.text.normalise import comparison_key, words
+from storytrace.text.normalise import comparison_key, comparison_keys, words
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -19,6 +20,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude suffix strip: enough to match 'boats'/'boat' and 'leaving'/'leave' as one content word."""
     if word.endswith("'s"):
@@ -37,15 +39,34 @@ class SentenceFeatures:
 
 
 def sentence_features(text: str) -> SentenceFeatures:
-    key = comparison_key(text)
+    return _features_of_key(comparison_key(text))
+
+
+def _features_of_key(key: str) -> SentenceFeatures:
     tokens = tuple(words(key))
     content = frozenset(stem(w) for w in tokens if w not in STOPWORDS)
     return SentenceFeatures(key, tokens, content)
 
 
-def document_features(doc: Document) -> list[SentenceFeatures]:
-    text = doc.text
-    return [sentence_features(text[s.start : s.end]) for s in doc.sentences]
+class SentenceTable:
+    """The comparison keys of a document's sentences, and their features computed only when asked.
+
+    Most sentences of a revision are anchored by their key alone, so words and content words are worked
+    out just for the few that need fuzzy matching.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        self.keys = comparison_keys(doc.text, [(s.start, s.end) for s in doc.sentences])
+        self._features: dict[int, SentenceFeatures] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def features(self, index: int) -> SentenceFeatures:
+        found = self._features.get(index)
+        if found is None:
+            found = self._features[index] = _features_of_key(self.keys[index])
+        return found
 
 
 def joined(parts: list[SentenceFeatures]) -> SentenceFeatures:

@@ -1,18 +1,18 @@
 """Which links are moves: the fewest links whose removal leaves the rest in the same order on both sides.
 
 Following the NewsEdits idea, the link crossing the most others is removed first, repeatedly, until no two
-links cross. Crossing counts come from a Fenwick tree. Ties are broken by lower similarity and then by the
-texts themselves, never by which version came first, so diff(B, A) marks the same sentences moved as diff(A, B).
+links cross. Crossing counts come from a Fenwick tree. Ties are broken by the distance travelled, lower
+similarity and then the texts themselves, never by which version came first, so diff(B, A) marks the same
+sentences moved as diff(A, B).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     a: int
     b: int
     score: float
@@ -49,6 +49,10 @@ def _worse(edges: Sequence[Edge], counts: list[int], i: int, j: int) -> bool:
     """Should edge i be removed before edge j?"""
     if counts[i] != counts[j]:
         return counts[i] > counts[j]
+    # Of two links that cross equally often, the one that travelled further is the one that moved.
+    shift_i, shift_j = abs(edges[i].a - edges[i].b), abs(edges[j].a - edges[j].b)
+    if shift_i != shift_j:
+        return shift_i > shift_j
     if edges[i].score != edges[j].score:
         return edges[i].score < edges[j].score
     return edges[i].tiebreak < edges[j].tiebreak

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storytrace.align.features import SentenceFeatures, joined
+from storytrace.align.features import SentenceFeatures, SentenceTable, joined
 from storytrace.align.moves import Edge, moved_edges
 from storytrace.align.similarity import containment, similarity
 from storytrace.options import DiffOptions
@@ -33,82 +33,100 @@ class Pairing:
     moved: bool = False
 
 
-def align(fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures], options: DiffOptions) -> list[Pairing]:
+def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pairing]:
     """Link every sentence of A and B; the result is sorted by A position, then B position."""
-    if [f.key for f in fa] == [f.key for f in fb]:
+    if fa.keys == fb.keys:
         return [Pairing((i,), (i,), 1.0) for i in range(len(fa))]
-    anchors = _exact_anchors(fa, fb)
-    moved = moved_edges([_edge(p, fa, fb) for p in anchors])
-    chain = [p for k, p in enumerate(anchors) if k not in moved]
-    links: list[Pairing] = list(anchors)
-    used_a = {p.a[0] for p in anchors}
-    used_b = {p.b[0] for p in anchors}
-
-    previous_a, previous_b = -1, -1
-    for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
-        gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
-        gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
-        if gap_a and gap_b:
-            for pairing in _align_gap(gap_a, gap_b, fa, fb, options):
-                links.append(pairing)
-                used_a.update(pairing.a)
-                used_b.update(pairing.b)
-        previous_a, previous_b = a_end, b_end
-
-    left_a = [i for i in range(len(fa)) if i not in used_a]
-    left_b = [j for j in range(len(fb)) if j not in used_b]
-    for pairing in _match_far(left_a, left_b, fa, fb, options):
-        links.append(pairing)
-        used_a.update(pairing.a)
-        used_b.update(pairing.b)
-
-    links = _mark_moves(links, fa, fb)
+    anchors = _exact_anchors(fa.keys, fb.keys)
+    moved_anchors = {anchors[k].a[0] for k in _moves(anchors, fa, fb)}
+    # An anchor that looked in place may turn out to be the moved one once the edited sentences around it
+    # are linked (a sentence moved to the top above edited ones); then align once more without it.
+    for _ in range(2):
+        links = anchors + _fuzzy_links(anchors, moved_anchors, fa, fb, options)
+        moved = _moves(links, fa, fb)
+        newly_moved = {links[k].a[0] for k in moved if k < len(anchors)} - moved_anchors
+        if not newly_moved:
+            break
+        moved_anchors |= newly_moved
+    links = [Pairing(p.a, p.b, p.score, k in moved) for k, p in enumerate(links)]
+    used_a = {i for p in links for i in p.a}
+    used_b = {j for p in links for j in p.b}
     links.extend(Pairing((i,), (), 0.0) for i in range(len(fa)) if i not in used_a)
     links.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
     links.sort(key=lambda p: (p.a[0] if p.a else len(fa), p.b[0] if p.b else -1))
     return links
 
 
-def _exact_anchors(fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> list[Pairing]:
+def _fuzzy_links(
+    anchors: list[Pairing], moved_anchors: set[int], fa: SentenceTable, fb: SentenceTable, options: DiffOptions
+) -> list[Pairing]:
+    """Links for the sentences the anchors leave: in the gaps of the anchor chain, then anywhere."""
+    chain = [p for p in anchors if p.a[0] not in moved_anchors]
+    used_a = {p.a[0] for p in anchors}
+    used_b = {p.b[0] for p in anchors}
+    found: list[Pairing] = []
+    previous_a, previous_b = -1, -1
+    for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
+        gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
+        gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
+        if gap_a and gap_b:
+            found.extend(_align_gap(gap_a, gap_b, fa, fb, options))
+        previous_a, previous_b = a_end, b_end
+    used_a.update(i for p in found for i in p.a)
+    used_b.update(j for p in found for j in p.b)
+    left_a = [i for i in range(len(fa)) if i not in used_a]
+    left_b = [j for j in range(len(fb)) if j not in used_b]
+    found.extend(_match_far(left_a, left_b, fa, fb, options))
+    return found
+
+
+def _exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing]:
     """Equal keys link; the k-th occurrence of a repeated sentence in A pairs with its k-th in B."""
     where_b: dict[str, list[int]] = {}
-    for j, f in enumerate(fb):
-        where_b.setdefault(f.key, []).append(j)
+    for j, key in enumerate(keys_b):
+        where_b.setdefault(key, []).append(j)
     seen: dict[str, int] = {}
     anchors: list[Pairing] = []
-    for i, f in enumerate(fa):
-        positions = where_b.get(f.key)
+    for i, key in enumerate(keys_a):
+        positions = where_b.get(key)
         if positions:
-            k = seen.get(f.key, 0)
+            k = seen.get(key, 0)
             if k < len(positions):
                 anchors.append(Pairing((i,), (positions[k],), 1.0))
-            seen[f.key] = k + 1
+            seen[key] = k + 1
     return anchors
 
 
-def _edge(p: Pairing, fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> Edge:
-    key_a, key_b = fa[p.a[0]].key, fb[p.b[0]].key
+def _edge(p: Pairing, fa: SentenceTable, fb: SentenceTable) -> Edge:
+    key_a, key_b = fa.keys[p.a[0]], fb.keys[p.b[0]]
     return Edge(p.a[0], p.b[0], p.score, (min(key_a, key_b), max(key_a, key_b)))
 
 
-def _mark_moves(links: list[Pairing], fa: Sequence[SentenceFeatures], fb: Sequence[SentenceFeatures]) -> list[Pairing]:
-    moved = moved_edges([_edge(p, fa, fb) for p in links])
-    return [Pairing(p.a, p.b, p.score, k in moved) for k, p in enumerate(links)]
+def _in_order(links: list[Pairing]) -> bool:
+    """True when no two links cross: the common case, decided without counting crossings."""
+    b_in_a_order = [p.b[0] for p in sorted(links, key=lambda p: p.a[0])]
+    return all(x < y for x, y in zip(b_in_a_order, b_in_a_order[1:], strict=False))
+
+
+def _moves(links: list[Pairing], fa: SentenceTable, fb: SentenceTable) -> set[int]:
+    if _in_order(links):
+        return set()
+    return moved_edges([_edge(p, fa, fb) for p in links])
 
 
 def _align_gap(
     gap_a: list[int],
     gap_b: list[int],
-    fa: Sequence[SentenceFeatures],
-    fb: Sequence[SentenceFeatures],
+    fa: SentenceTable,
+    fb: SentenceTable,
     options: DiffOptions,
 ) -> list[Pairing]:
     """Best monotone set of 1:1, 1:2 and 2:1 links between two runs of unlinked sentences."""
     n, m = len(gap_a), len(gap_b)
     if n * m > options.max_gap_cells:
         return []
-    sa = [fa[i] for i in gap_a]
-    sb = [fb[j] for j in gap_b]
+    sa = [fa.features(i) for i in gap_a]
+    sb = [fb.features(j) for j in gap_b]
     sim = [[similarity(x, y) for y in sb] for x in sa]
     threshold, base = options.link_threshold, options.link_base
     score = [[0.0] * (m + 1) for _ in range(n + 1)]
@@ -180,18 +198,18 @@ def _trace_back(
 def _match_far(
     left_a: list[int],
     left_b: list[int],
-    fa: Sequence[SentenceFeatures],
-    fb: Sequence[SentenceFeatures],
+    fa: SentenceTable,
+    fb: SentenceTable,
     options: DiffOptions,
 ) -> list[Pairing]:
     """Greedy best-first links between leftovers anywhere in the text: moved sentences that were also edited."""
     if not left_a or not left_b or len(left_a) * len(left_b) > options.max_move_cells:
         return []
     candidates: list[tuple[float, tuple[str, str], int, int]] = []
+    features_b = [fb.features(j) for j in left_b]
     for i in left_a:
-        x = fa[i]
-        for j in left_b:
-            y = fb[j]
+        x = fa.features(i)
+        for j, y in zip(left_b, features_b, strict=True):
             if not (x.content & y.content):
                 continue
             s = similarity(x, y)

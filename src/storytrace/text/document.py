@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence as a span of the document's text; `paragraph` counts from 0."""
+class Sentence(NamedTuple):
+    """A sentence as a span of the document's text; `paragraph` counts from 0 (a tuple: cheap to make)."""
 
     start: int
     end: int

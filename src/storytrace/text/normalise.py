@@ -8,6 +8,7 @@ styles, non-breaking and other unusual spaces and letter case are folded, so tha
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _FOLD = str.maketrans(
     {
@@ -15,18 +16,51 @@ _FOLD = str.maketrans(
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
         "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u3000": " ",
-        "\u00ad": None, "\u200b": None, "\ufeff": None,
+        "\u00ad": "\x00", "\u200b": "\x00", "\ufeff": "\x00",
     }
 )
+# Invisible characters are first folded to NUL (keeping offsets) and then dropped from keys.
+_INVISIBLE = "\x00"
 
 # Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
-_DOUBLED_QUOTES = re.compile(r"''|\"")
+_DOUBLED_QUOTES = re.compile(r"''")
 _WORD = re.compile(r"\w+(?:['\-.,]\w+)*")
 
 
 def comparison_key(text: str) -> str:
     """The text as compared: folded styles, case-folded, whitespace collapsed."""
-    folded = _DOUBLED_QUOTES.sub('"', text.translate(_FOLD)).casefold()
+    return _finish(_fold(text))
+
+
+def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """Keys of many spans of one text: the text is folded once when that keeps offsets (almost always)."""
+    folded = _fold(text)
+    if len(folded) != len(text):
+        return [comparison_key(text[start:end]) for start, end in spans]
+    return [_finish(folded[start:end]) for start, end in spans]
+
+
+def fold_token(token: str) -> str:
+    """The comparison form of a single word or punctuation mark."""
+    return token.lower() if token.isascii() else _finish(_fold(token))
+
+
+def fold_text(text: str) -> str:
+    """Styles and case folded, character by character where possible (offsets usually kept)."""
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD).casefold()
+
+
+def _finish(folded: str) -> str:
+    if _INVISIBLE in folded:
+        folded = folded.replace(_INVISIBLE, "")
+    if "''" in folded:
+        folded = _DOUBLED_QUOTES.sub('"', folded)
     return " ".join(folded.split())
 
 

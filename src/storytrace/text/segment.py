@@ -27,12 +27,11 @@ _TITLES = frozenset(
 _BEFORE_NUMBER = frozenset(
     "No. Nos. Jan. Feb. Mar. Apr. Aug. Sep. Sept. Oct. Nov. Dec. Art. Vol. Fig. p. pp. ch. Ch. para.".split()
 )
-_CLOCK = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_CLOCK_ENDINGS = (" a.m.", " p.m.", " A.M.", " P.M.")
 _AFTER_CLOCK = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday|tonight|"
     r"[A-Z][DS]?T\b|GMT|BST|CET|UTC|local|on|in|at|and|or|to|until|when|while|with)",
 )
-_INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 # Words that sentencex takes for abbreviations but that end a sentence when a capital follows.
 _MISSED_BOUNDARY = re.compile(r"\bMay\.(\s+)(?=[A-Z\"\u201c])")
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
@@ -105,6 +104,8 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _split_missed(segment: str) -> list[str]:
     """Cut a segment at boundaries sentencex missed; the pieces concatenate back to the segment."""
+    if "May." not in segment:
+        return [segment]
     pieces: list[str] = []
     start = 0
     for match in _MISSED_BOUNDARY.finditer(segment):
@@ -134,9 +135,14 @@ def _continues(previous: str, current: str) -> bool:
         return True
     if last_word in _BEFORE_NUMBER and first.isdigit():
         return True
-    if _CLOCK.search(previous) and _AFTER_CLOCK.match(current):
+    if previous.endswith(_CLOCK_ENDINGS) and _AFTER_CLOCK.match(current):
         return True
-    return bool(_INITIAL.search(previous)) and first.isupper() and len(previous) > 2 and _looks_like_name(previous)
+    return _ends_with_initial(previous) and first.isupper() and len(previous) > 2 and _looks_like_name(previous)
+
+
+def _ends_with_initial(text: str) -> bool:
+    """Does the text end with a lone capital and a full stop, as in 'John F.'?"""
+    return len(text) >= 2 and text[-1] == "." and text[-2].isupper() and (len(text) == 2 or text[-3] == " ")
 
 
 def _looks_like_name(previous: str) -> bool:
