@@ -25,7 +25,8 @@ def split(text: str) -> list[str]:
         ("The meeting ended at 9 p.m. The police came.", ["The meeting ended at 9 p.m.", "The police came."]),
         (
             'WASHINGTON (AP) — The mayor said "We will rebuild. We always do." Then he left.',
-            ['WASHINGTON (AP) — The mayor said "We will rebuild. We always do."', "Then he left."],
+            # A quotation of several sentences is split into them; the closing mark stays with its sentence.
+            ['WASHINGTON (AP) — The mayor said "We will rebuild.', 'We always do."', "Then he left."],
         ),
         (
             "Gov. Ann M. Cole said it would cost $3.5 billion. Critics disagreed.",
@@ -41,6 +42,15 @@ def split(text: str) -> list[str]:
 )
 def test_news_boundaries(text: str, expected: list[str]) -> None:
     assert split(text) == expected
+
+
+def test_apostrophes_are_not_quotation_marks() -> None:
+    text = "G.M.'s plant in Ohio closed. The workers' union protested. Talks resume on Monday."
+    assert split(text) == ["G.M.'s plant in Ohio closed.", "The workers' union protested.", "Talks resume on Monday."]
+
+
+def test_dotted_acronyms_do_not_end_sentences() -> None:
+    assert split("The U.S. Senate voted. It was close.") == ["The U.S. Senate voted.", "It was close."]
 
 
 def test_layout_does_not_change_sentences() -> None:

@@ -32,8 +32,14 @@ _AFTER_CLOCK = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday|tonight|"
     r"[A-Z][DS]?T\b|GMT|BST|CET|UTC|local|on|in|at|and|or|to|until|when|while|with)",
 )
-# Words that sentencex takes for abbreviations but that end a sentence when a capital follows.
-_MISSED_BOUNDARY = re.compile(r"\bMay\.(\s+)(?=[A-Z\"\u201c])")
+# A sentence end that sentencex passes over: inside quotations and brackets, or after a word it takes for an
+# abbreviation ("in May. Sales"). Closing quotes stay with the sentence they close.
+_INNER_BOUNDARY = re.compile(
+    r"""(?<=[.!?])(?P<close>(?:["'\u201d\u2019)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
+)
+_DOTTED_ACRONYM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+# An apostrophe after a word (possessive "workers'", "G.M.'s") that sentencex would pair with a quote mark.
+_APOSTROPHE = re.compile(r"(?<=[\w.])'(?!')")
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 
@@ -89,28 +95,36 @@ def _is_paragraph_break(line: str, following: str) -> bool:
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """sentencex boundaries inside one paragraph, as trimmed absolute spans."""
     chunk = text[start:end].replace("\n", " ").replace("\r", " ")
+    if "'" in chunk:
+        chunk = _APOSTROPHE.sub("\u02bc", chunk)  # same length: offsets are unchanged
     spans: list[tuple[int, int]] = []
     offset = start
     for segment in sentencex.segment("en", chunk):
-        for piece in _split_missed(segment):
+        for piece in _split_inner(segment):
             piece_start = offset
             offset += len(piece)
             stripped = piece.strip(_STRIP)
-            if stripped:
-                lead = len(piece) - len(piece.lstrip(_STRIP))
-                spans.append((piece_start + lead, piece_start + lead + len(stripped)))
+            if not stripped:
+                continue
+            lead = len(piece) - len(piece.lstrip(_STRIP))
+            span = (piece_start + lead, piece_start + lead + len(stripped))
+            if spans and not any(ch.isalnum() for ch in stripped):
+                spans[-1] = (spans[-1][0], span[1])  # a lone quote mark or bracket closes the sentence before
+            else:
+                spans.append(span)
     return spans
 
 
-def _split_missed(segment: str) -> list[str]:
-    """Cut a segment at boundaries sentencex missed; the pieces concatenate back to the segment."""
-    if "May." not in segment:
-        return [segment]
+def _split_inner(segment: str) -> list[str]:
+    """Cut a segment at sentence ends sentencex missed; the pieces concatenate back to the segment."""
     pieces: list[str] = []
     start = 0
-    for match in _MISSED_BOUNDARY.finditer(segment):
-        pieces.append(segment[start : match.end()])
-        start = match.end()
+    for match in _INNER_BOUNDARY.finditer(segment):
+        cut = match.start() + len(match.group("close"))
+        if _DOTTED_ACRONYM.search(segment, start, match.start()):
+            continue
+        pieces.append(segment[start:cut])
+        start = cut
     pieces.append(segment[start:])
     return pieces
 
