@@ -124,6 +124,22 @@ def gold_labels(row: dict[str, Any]) -> tuple[list[bool], list[bool]]:
     return changed, meaning
 
 
+def contract_changed(row: dict[str, Any]) -> list[bool]:
+    """Gold `changed` under storytrace's definition of unchanged: an edit that only changes letter case,
+    white space or quote/dash style (equal comparison keys before and after) is not a change."""
+    from storytrace.text.normalise import comparison_key
+
+    text = row["before_revision"]
+    spans = gold_spans(row)
+    changed = [False] * len(spans)
+    for edit in row["edit_actions"]:
+        if comparison_key(edit["before"] or "") == comparison_key(edit["after"] or ""):
+            continue
+        for i in touched_sentences(text, spans, edit):
+            changed[i] = True
+    return changed
+
+
 def edits_touching(row: dict[str, Any], i: int) -> list[dict[str, Any]]:
     text = row["before_revision"]
     spans = gold_spans(row)
@@ -308,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = load(args.split, args.domain)
     n_sent = n_changed = n_meaning = 0
-    changed_prf, meaning_prf = PRF(), PRF()
+    changed_prf, meaning_prf, contract_prf = PRF(), PRF(), PRF()
     exact = 0
     changed_fp_shared = changed_fn_case = 0
     fps: list[tuple[int, int]] = []
@@ -326,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         preds[ri] = pred
         exact += pred.aligned_exactly
         labels = zip(g_changed, g_meaning, pred.changed, pred.meaning, strict=True)
+        for gcc, pc in zip(contract_changed(row), pred.changed, strict=True):
+            contract_prf.add(gcc, pc)
         for i, (gc, gm, pc, pm) in enumerate(labels):
             changed_prf.add(gc, pc)
             if pc and not gc and pred.shares_sentence[i]:
@@ -346,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.gold_only:
         return 0
     print(f"  changed  {changed_prf.fmt()}")
+    print(f"  changed, case/space/quote-style edits not counted (storytrace's `unchanged`)  {contract_prf.fmt()}")
     print(f"  meaning  {meaning_prf.fmt()}")
     print(f"  segmentation agreement: {exact}/{n_sent} gold sentences ({exact / max(n_sent, 1):.1%}); "
           f"{elapsed:.1f} s")

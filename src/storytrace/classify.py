@@ -64,10 +64,12 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
         return Classification("unchanged", (), ())
     ta, tb = _tokens(text_a), _tokens(text_b)
     runs, deleted, inserted = _word_diff(ta, tb)
-    reasons = _fact_changes(ta, tb, deleted, inserted, options)
+    reasons, removals = _fact_changes(ta, tb, deleted, inserted, options)
+    if options.removals_are_substantive:
+        reasons, removals = reasons + removals, []
     if reasons:
-        return Classification("substantive", tuple(reasons), runs)
-    return Classification("minor", tuple(_wording_changes(ta, tb, deleted, inserted)), runs)
+        return Classification("substantive", tuple(reasons + removals), runs)
+    return Classification("minor", tuple(removals or _wording_changes(ta, tb, deleted, inserted)), runs)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -149,10 +151,15 @@ def _pairs(before: list[str], after: list[str]) -> str:
 
 def _fact_changes(
     ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token], options: DiffOptions
-) -> list[str]:
-    """The facts a change touches. Only the changed tokens are examined: a fact that is not in the word
-    diff did not change."""
+) -> tuple[list[str], list[str]]:
+    """The facts a change touches, and separately the facts it only removes.
+
+    Only the changed tokens are examined: a fact that is not in the word diff did not change. A pure removal
+    (a number, name or clause dropped, nothing put in its place) is reported apart, because editors remove
+    words to tighten a sentence far more often than to change what it says.
+    """
     reasons: list[str] = []
+    removals: list[str] = []
     norms_a = {t.norm for t in ta}
     norms_b = {t.norm for t in tb}
     gone = [t for t in deleted if t.norm not in norms_b]
@@ -160,13 +167,17 @@ def _fact_changes(
 
     numbers_gone = [t.word for t in gone if _is_number(t.norm) and t.norm not in _DATE_WORDS]
     numbers_new = [t.word for t in new if _is_number(t.norm) and t.norm not in _DATE_WORDS]
-    if numbers_gone or numbers_new:
+    if numbers_new:
         reasons.append("number " + _pairs(numbers_gone, numbers_new))
+    elif numbers_gone:
+        removals.append("number removed: " + ", ".join(dict.fromkeys(numbers_gone)))
 
     dates_gone = [t.word for t in gone if t.norm in _DATE_WORDS]
     dates_new = [t.word for t in new if t.norm in _DATE_WORDS]
-    if dates_gone or dates_new:
+    if dates_new:
         reasons.append("date " + _pairs(dates_gone, dates_new))
+    elif dates_gone:
+        removals.append("date removed: " + ", ".join(dict.fromkeys(dates_gone)))
 
     names_gone = [t.word for t in gone if _is_name(t)]
     names_new = [t.word for t in new if _is_name(t)]
@@ -176,8 +187,10 @@ def _fact_changes(
         lower_b = {t.norm for t in tb if not t.word[:1].isupper()}
         names_gone = [w for w in names_gone if w.lower() not in lower_b]
         names_new = [w for w in names_new if w.lower() not in lower_a]
-        if names_gone or names_new:
+        if names_new:
             reasons.append("name " + _pairs(names_gone, names_new))
+        elif names_gone:
+            removals.append("name removed: " + ", ".join(dict.fromkeys(names_gone)))
 
     negations_gone = sum(t.norm in _NEGATIONS for t in deleted)
     negations_new = sum(t.norm in _NEGATIONS for t in inserted)
@@ -204,8 +217,8 @@ def _fact_changes(
     if added_words:
         reasons.append("new claim: " + _quote_words(added_words))
     if removed_words:
-        reasons.append("claim removed: " + _quote_words(removed_words))
-    return reasons
+        removals.append("words removed: " + _quote_words(removed_words))
+    return reasons, removals
 
 
 def _new_content(candidates: list[_Token], other: list[_Token], options: DiffOptions) -> list[str]:

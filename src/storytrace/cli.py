@@ -98,10 +98,19 @@ def _parse_options(pairs: list[str]) -> dict[str, Any]:
         if not sep or name not in types:
             raise UsageError(f"unknown option {pair!r}; `storytrace options` lists them")
         try:
-            parsed[name] = types[name](value)
+            parsed[name] = _parse_bool(value) if types[name] is bool else types[name](value)
         except ValueError:
             raise UsageError(f"option {name} needs a {types[name].__name__}, not {value!r}") from None
     return parsed
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)
 
 
 def _write(path: Path, content: str) -> None:
