@@ -26,6 +26,9 @@ Protocol (unit = one GOLD sentence of ``before_revision``):
   preceding link (in the order of ``links``) that has A sentences, or to A sentence 0 if there is none; all A
   sentences of that link become *changed* and *meaning*.  A gold sentence is predicted changed / meaning when
   any storytrace A-sentence overlapping it (overlap containing at least one non-whitespace character) is.
+  Where one storytrace sentence covers several gold sentences (IteraTeR also splits at semicolons) and its
+  link is an edit, the offsets of the word diff's runs (``diff[].a``) decide which gold sentences the change
+  falls in.
 * Scores: precision, recall, F1 of ``changed`` and of ``meaning`` micro-averaged over all gold sentences of
   the selection.  The dev split is the official figure; train is for tuning and error analysis.
   ``--domain news`` keeps Wikinews rows only (rows without a domain count only in ``all``).
@@ -218,9 +221,18 @@ def predict(row: dict[str, Any], doc: dict[str, Any]) -> Prediction:
         for j in ov:
             covering[j] = covering.get(j, 0) + 1
     shares = [any(covering[j] > 1 for j in ov) for ov in overlaps]
+    pred_changed = [any(changed[j] for j in ov) for ov in overlaps]
+    pred_meaning = [any(meaning[j] for j in ov) for ov in overlaps]
+    # Where one storytrace sentence covers several gold sentences, the word diff's offsets say which of them
+    # the change is in.
+    located_changed, located_meaning = _located(doc, spans, text)
+    for g, ov in enumerate(overlaps):
+        if shares[g] and all(doc["links"][link_of[j]]["kind"] in ("minor", "substantive") for j in ov):
+            pred_changed[g] = located_changed[g] or any(attributed.get(j) for j in ov)
+            pred_meaning[g] = located_meaning[g] or any(attributed.get(j) for j in ov)
     return Prediction(
-        changed=[any(changed[j] for j in ov) for ov in overlaps],
-        meaning=[any(meaning[j] for j in ov) for ov in overlaps],
+        changed=pred_changed,
+        meaning=pred_meaning,
         overlaps=overlaps,
         link_of=link_of,
         attributed=attributed,
@@ -228,6 +240,26 @@ def predict(row: dict[str, Any], doc: dict[str, Any]) -> Prediction:
         shares_sentence=shares,
         doc=doc,
     )
+
+
+def _located(doc: dict[str, Any], spans: list[tuple[int, int]], text: str) -> tuple[list[bool], list[bool]]:
+    """Gold sentences that a changed run of an edited link falls in (a deletion overlaps, an insertion's
+    point lies inside), by the runs' offsets into A's text."""
+    changed = [False] * len(spans)
+    meaning = [False] * len(spans)
+    for link in doc["links"]:
+        if link["kind"] not in ("minor", "substantive"):
+            continue
+        for run in link["diff"]:
+            if run["op"] == "equal" or not text[run["a"][0] : run["a"][1]].strip() and run["op"] == "delete":
+                continue
+            start, end = run["a"]
+            for g, (gs, ge) in enumerate(spans):
+                inside = gs < end and start < ge if start < end else gs <= start < ge
+                if inside:
+                    changed[g] = True
+                    meaning[g] = meaning[g] or link["kind"] == "substantive"
+    return changed, meaning
 
 
 def run_storytrace(row: dict[str, Any]) -> dict[str, Any]:

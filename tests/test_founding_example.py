@@ -28,12 +28,12 @@ def test_minor_edits_are_the_known_wording_and_hyphenation() -> None:
     result = founding_diff()
     by_a = {link.a[0]: link for link in result.links if link.a and link.b}
     wording = by_a[2]
-    deleted = "".join(text for op, text in wording.diff if op == "delete")
-    inserted = "".join(text for op, text in wording.diff if op == "insert")
+    deleted = "".join(run.text for run in wording.diff if run.op == "delete")
+    inserted = "".join(run.text for run in wording.diff if run.op == "insert")
     assert "an" in deleted.split() and "," in deleted
     assert inserted.split() == ["a"]
     hyphen = by_a[6]
-    assert [text.strip() for op, text in hyphen.diff if op != "equal"] == ["taxi-boats", "taxi boats"]
+    assert [run.text.strip() for run in hyphen.diff if run.op != "equal"] == ["taxi-boats", "taxi boats"]
     assert hyphen.reasons == ("hyphenation or spacing",)
 
 
@@ -57,3 +57,17 @@ def test_text_is_kept_exactly_as_read() -> None:
     result = founding_diff()
     assert result.a.text == FOUNDING_A.read_text(encoding="utf-8")
     assert result.to_dict()["versions"][1]["text"] == FOUNDING_B.read_text(encoding="utf-8")
+
+
+def test_word_diff_offsets_point_into_each_version() -> None:
+    result = founding_diff()
+    for link in result.links:
+        for run in link.diff:
+            if run.op in ("equal", "delete"):
+                assert result.a.text[run.a_start : run.a_end] == run.text.rstrip() or run.op == "equal"
+            if run.op in ("equal", "insert"):
+                assert result.b.text[run.b_start : run.b_end] == run.text.rstrip()
+    hyphen = next(link for link in result.links if link.a == (6,))
+    deleted = next(run for run in hyphen.diff if run.op == "delete")
+    assert result.a.text[deleted.a_start : deleted.a_end] == "taxi-boats"
+    assert deleted.b_start == deleted.b_end and result.b.text[deleted.b_start :].startswith("taxi boats")

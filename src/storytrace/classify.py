@@ -48,7 +48,7 @@ _SENTENCE_OPENERS = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2
 class Classification:
     kind: str
     reasons: tuple[str, ...]
-    diff: tuple[tuple[str, str], ...]  # (op, text) runs: "equal" | "delete" | "insert"
+    diff: tuple[Run, ...]
 
 
 class _Token(NamedTuple):
@@ -56,6 +56,20 @@ class _Token(NamedTuple):
     word: str  # the bare token as read
     norm: str  # its comparison form
     starts_sentence: bool  # capitalised for grammar, not because it is a name
+    start: int  # offset of the word in the classified text
+    end: int
+
+
+class Run(NamedTuple):
+    """A run of the word diff: its text, and where it lies in A and in B (offsets into the classified texts;
+    an insertion has an empty span in A at the place it goes, a deletion likewise in B)."""
+
+    op: str  # "equal" | "delete" | "insert"
+    text: str
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
 
 
 def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
@@ -75,56 +89,78 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 def _tokens(text: str) -> list[_Token]:
     """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
     lead = len(text) - len(text.lstrip())
-    pieces = _TOKEN.findall(text, lead)
+    matches = list(_TOKEN.finditer(text, lead))
     folded = fold_text(text)
     norms = _TOKEN.findall(folded, lead) if len(folded) == len(text) else None
-    if norms is None or len(norms) != len(pieces):
-        norms = [(fold_token(word), "") for word, _ in pieces]
+    if norms is None or len(norms) != len(matches):
+        norms = [(fold_token(m.group(1)), "") for m in matches]
     found: list[_Token] = []
     starts = True
-    for (word, space), (norm, _) in zip(pieces, norms, strict=True):
-        found.append(_Token(word + space, word, norm, starts))
+    for m, (norm, _) in zip(matches, norms, strict=True):
+        word = m.group(1)
+        found.append(_Token(m.group(0), word, norm, starts, m.start(1), m.end(1)))
         starts = word in _SENTENCE_OPENERS
     if lead and found:
         found[0] = found[0]._replace(text=text[:lead] + found[0].text)
     return found
 
 
-def _word_diff(
-    ta: list[_Token], tb: list[_Token]
-) -> tuple[tuple[tuple[str, str], ...], list[_Token], list[_Token]]:
+def _word_diff(ta: list[_Token], tb: list[_Token]) -> tuple[tuple[Run, ...], list[_Token], list[_Token]]:
     """Runs of equal/deleted/inserted text, plus the deleted and inserted tokens themselves."""
-    runs: list[tuple[str, str]] = []
+    runs: list[Run] = []
     deleted: list[_Token] = []
     inserted: list[_Token] = []
     for block in Indel.opcodes([t.norm for t in ta], [t.norm for t in tb]):
         tag = block.tag
+        a_piece = ta[block.src_start : block.src_end]
+        b_piece = tb[block.dest_start : block.dest_end]
+        a_at = _position(ta, block.src_start)
+        b_at = _position(tb, block.dest_start)
         if tag == "equal":
-            _emit_change(runs, "equal", "".join(t.text for t in tb[block.dest_start : block.dest_end]))
+            text = "".join(t.text for t in b_piece)
+            _emit(runs, Run("equal", text, a_at, a_piece[-1].end, b_at, b_piece[-1].end))
             continue
-        if tag in ("delete", "replace"):
-            piece = ta[block.src_start : block.src_end]
-            deleted.extend(piece)
-            _emit_change(runs, "delete", "".join(t.text for t in piece))
-        if tag in ("insert", "replace"):
-            piece = tb[block.dest_start : block.dest_end]
-            inserted.extend(piece)
-            _emit_change(runs, "insert", "".join(t.text for t in piece))
+        if a_piece:
+            deleted.extend(a_piece)
+            _emit(runs, Run("delete", "".join(t.text for t in a_piece), a_at, a_piece[-1].end, b_at, b_at))
+        if b_piece:
+            inserted.extend(b_piece)
+            _emit(runs, Run("insert", "".join(t.text for t in b_piece), a_at, a_at, b_at, b_piece[-1].end))
     return tuple(runs), deleted, inserted
 
 
-def _emit_change(runs: list[tuple[str, str]], op: str, text: str) -> None:
-    """Append a changed run, keeping deletions before insertions inside one change."""
-    if runs and runs[-1][0] == op:
-        runs[-1] = (op, runs[-1][1] + text)
-    elif op == "delete" and runs and runs[-1][0] == "insert":
-        # rapidfuzz may emit the insertion first: put the deletion in front of it.
-        if len(runs) >= 2 and runs[-2][0] == "delete":
-            runs[-2] = ("delete", runs[-2][1] + text)
+def _position(tokens: list[_Token], index: int) -> int:
+    """Offset of token `index`, or the end of the text's last token when `index` is past the end."""
+    if index < len(tokens):
+        return tokens[index].start
+    return tokens[-1].end if tokens else 0
+
+
+def _emit(runs: list[Run], run: Run) -> None:
+    """Append a run, joining it to a run of the same kind and keeping deletions before insertions."""
+    if runs and runs[-1].op == run.op:
+        runs[-1] = _joined(runs[-1], run)
+    elif run.op == "delete" and runs and runs[-1].op == "insert":
+        # rapidfuzz may emit the insertion first: put the deletion in front of it, where B's text starts.
+        place = runs[-1].b_start
+        run = run._replace(b_start=place, b_end=place)
+        if len(runs) >= 2 and runs[-2].op == "delete":
+            runs[-2] = _joined(runs[-2], run)
         else:
-            runs.insert(len(runs) - 1, ("delete", text))
+            runs.insert(len(runs) - 1, run)
     else:
-        runs.append((op, text))
+        runs.append(run)
+
+
+def _joined(first: Run, second: Run) -> Run:
+    return Run(
+        first.op,
+        first.text + second.text,
+        min(first.a_start, second.a_start),
+        max(first.a_end, second.a_end),
+        min(first.b_start, second.b_start),
+        max(first.b_end, second.b_end),
+    )
 
 
 def _is_number(norm: str) -> bool:

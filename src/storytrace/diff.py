@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import classify
+from storytrace.classify import Run, classify
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link
 from storytrace.text.document import Document
@@ -47,11 +48,34 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         return Link(p.a, p.b, "added", False, 0.0)
     if p.score == 1.0 and len(p.a) == 1 and len(p.b) == 1:
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
-    text_a = " ".join(doc_a.sentence_text(i) for i in p.a)
-    text_b = " ".join(doc_b.sentence_text(j) for j in p.b)
+    text_a, to_a = _joined(doc_a, p.a)
+    text_b, to_b = _joined(doc_b, p.b)
     c = classify(text_a, text_b, opts)
     score = 1.0 if c.kind == "unchanged" else min(p.score, 0.9999)
-    return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, c.diff)
+    runs = tuple(
+        Run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
+    )
+    return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
+
+
+def _joined(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[[int], int]]:
+    """The linked sentences read as one text (joined by a space), and a map from its offsets to the
+    document's: the word diff is computed on the former and reported in the latter."""
+    pieces = [doc.sentences[i] for i in indices]
+    text = " ".join(doc.text[s.start : s.end] for s in pieces)
+    if len(pieces) == 1:
+        start = pieces[0].start
+        return text, lambda offset: start + offset
+
+    def to_document(offset: int) -> int:
+        for s in pieces:
+            length = s.end - s.start
+            if offset <= length:
+                return s.start + offset
+            offset -= length + 1
+        return pieces[-1].end
+
+    return text, to_document
 
 
 def _reading_order(links: tuple[Link, ...], count_a: int) -> tuple[Link, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from storytrace.classify import Run
 from storytrace.text.document import Document
 
 SCHEMA = "storytrace.diff/1"
@@ -21,7 +22,7 @@ class Link:
     moved: bool
     score: float
     reasons: tuple[str, ...] = ()
-    diff: tuple[tuple[str, str], ...] = ()
+    diff: tuple[Run, ...] = ()  # offsets are into the versions' texts
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -31,7 +32,9 @@ class Link:
             "moved": self.moved,
             "score": round(self.score, 4),
             "reasons": list(self.reasons),
-            "diff": [{"op": op, "text": text} for op, text in self.diff],
+            "diff": [
+                {"op": r.op, "text": r.text, "a": [r.a_start, r.a_end], "b": [r.b_start, r.b_end]} for r in self.diff
+            ],
         }
 
 
