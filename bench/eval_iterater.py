@@ -22,7 +22,9 @@ Protocol (unit = one GOLD sentence of ``before_revision``):
 * Gold ``meaning``: touched by an edit whose ``major_intent`` is ``meaning-changed``.
 * Prediction: ``storytrace.diff(before_revision, after_revision)`` with default options.  A storytrace
   A-sentence is *changed* if its link's kind is not ``unchanged``, *meaning* if its link's kind is
-  ``substantive`` or ``deleted``.  Every ``added`` link (B sentences only) is attributed to the nearest
+  ``deleted``, or ``substantive`` with at least one reason that is not a pure removal (storytrace's kinds
+  are symmetric, IteraTeR's intent is directional: see ``REMOVAL_REASONS``).
+  Every ``added`` link (B sentences only) is attributed to the nearest
   preceding link (in the order of ``links``) that has A sentences, or to A sentence 0 if there is none; all A
   sentences of that link become *changed* and *meaning*.  A gold sentence is predicted changed / meaning when
   any storytrace A-sentence overlapping it (overlap containing at least one non-whitespace character) is.
@@ -204,7 +206,7 @@ def predict(row: dict[str, Any], doc: dict[str, Any]) -> Prediction:
         for j in link["a"]:
             link_of[j] = li
             changed[j] = changed[j] or kind != "unchanged"
-            meaning[j] = meaning[j] or kind in ("substantive", "deleted")
+            meaning[j] = meaning[j] or adds_information(link) or kind == "deleted"
         if link["a"]:
             last_with_a = list(link["a"])
         elif kind == "added":
@@ -242,6 +244,18 @@ def predict(row: dict[str, Any], doc: dict[str, Any]) -> Prediction:
     )
 
 
+# storytrace's kinds are symmetric (diff(B, A) mirrors diff(A, B)); IteraTeR's meaning-changed is directional
+# and its annotators call a pure removal a clarity edit. So a substantive link whose reasons are all removals
+# ("number removed: 40", "words removed: ...") is not counted as meaning-changed, nor is a deleted sentence.
+REMOVAL_REASONS = ("number removed", "date removed", "name removed", "words removed")
+COUNT_DELETED = True
+
+
+def adds_information(link: dict[str, Any]) -> bool:
+    """A substantive link with at least one reason that is not a pure removal."""
+    return link["kind"] == "substantive" and any(not r.startswith(REMOVAL_REASONS) for r in link["reasons"])
+
+
 def _located(doc: dict[str, Any], spans: list[tuple[int, int]], text: str) -> tuple[list[bool], list[bool]]:
     """Gold sentences that a changed run of an edited link falls in (a deletion overlaps, an insertion's
     point lies inside), by the runs' offsets into A's text."""
@@ -258,7 +272,7 @@ def _located(doc: dict[str, Any], spans: list[tuple[int, int]], text: str) -> tu
                 inside = gs < end and start < ge if start < end else gs <= start < ge
                 if inside:
                     changed[g] = True
-                    meaning[g] = meaning[g] or link["kind"] == "substantive"
+                    meaning[g] = meaning[g] or adds_information(link)
     return changed, meaning
 
 

@@ -80,17 +80,23 @@ def _joined(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[[int
 
 def _reading_order(links: tuple[Link, ...], count_a: int) -> tuple[Link, ...]:
     """B's reading order; a deleted sentence follows the link of the A sentence just before it."""
-    b_position: dict[int, float] = {}
+    b_of_a: list[float | None] = [None] * count_a
     for link in links:
         if link.b:
             for i in link.a:
-                b_position[i] = link.b[0]
+                b_of_a[i] = link.b[0]
+    # For each A sentence, the B position of the nearest earlier A sentence that has one.
+    before: list[float] = []
+    last = -1.0
+    for i in range(count_a):
+        before.append(last)
+        position = b_of_a[i]
+        if position is not None:
+            last = position
 
     def place(link: Link) -> tuple[float, int, int]:
         if link.b:
             return (link.b[0], 0, link.a[0] if link.a else -1)
-        i = link.a[0]
-        before = max((k for k in range(i) if k in b_position), default=None)
-        return (b_position[before] if before is not None else -1.0, 1, i)
+        return (before[link.a[0]], 1, link.a[0])
 
     return tuple(sorted(links, key=place))

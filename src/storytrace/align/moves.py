@@ -8,6 +8,7 @@ sentences moved as diff(A, B).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -27,35 +28,37 @@ def moved_edges(edges: Sequence[Edge]) -> set[int]:
     counts = _crossing_counts(edges)
     if not any(counts):
         return set()
-    # Only edges that cross something can change; everything else stays in place.
+    # Only edges that cross something can change; everything else stays in place. A heap orders them by
+    # how bad they are; counts only fall, so a stale entry is recognised and pushed back with its new count.
     crossing = [i for i in range(n) if counts[i]]
+    heap = [_priority(edges, counts, i) for i in crossing]
+    heapq.heapify(heap)
+    alive = set(crossing)
     removed: set[int] = set()
-    while crossing:
-        best = crossing[0]
-        for i in crossing:
-            if _worse(edges, counts, i, best):
-                best = i
-        removed.add(best)
-        eb = edges[best]
-        for j in crossing:
+    while heap:
+        entry = heapq.heappop(heap)
+        i = entry[-1]
+        if i not in alive or not counts[i]:
+            continue
+        if -entry[0] != counts[i]:
+            heapq.heappush(heap, _priority(edges, counts, i))
+            continue
+        removed.add(i)
+        alive.discard(i)
+        ei = edges[i]
+        for j in alive:
             ej = edges[j]
-            if (ej.a - eb.a) * (ej.b - eb.b) < 0:
+            if (ej.a - ei.a) * (ej.b - ei.b) < 0:
                 counts[j] -= 1
-        crossing = [i for i in crossing if counts[i] and i != best]
+        alive = {j for j in alive if counts[j]}
     return removed
 
 
-def _worse(edges: Sequence[Edge], counts: list[int], i: int, j: int) -> bool:
-    """Should edge i be removed before edge j?"""
-    if counts[i] != counts[j]:
-        return counts[i] > counts[j]
-    # Of two links that cross equally often, the one that travelled further is the one that moved.
-    shift_i, shift_j = abs(edges[i].a - edges[i].b), abs(edges[j].a - edges[j].b)
-    if shift_i != shift_j:
-        return shift_i > shift_j
-    if edges[i].score != edges[j].score:
-        return edges[i].score < edges[j].score
-    return edges[i].tiebreak < edges[j].tiebreak
+def _priority(edges: Sequence[Edge], counts: list[int], i: int) -> tuple[int, int, float, tuple[str, str], int]:
+    """Heap key: most crossings first; then the link that travelled furthest (the one that moved); then the
+    least similar; then the texts, so that the order of the versions never decides."""
+    e = edges[i]
+    return (-counts[i], -abs(e.a - e.b), e.score, e.tiebreak, i)
 
 
 def _crossing_counts(edges: Sequence[Edge]) -> list[int]:

@@ -1,0 +1,79 @@
+"""Minor vs substantive, and the reasons given in plain words."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.classify import classify
+from storytrace.options import DiffOptions
+
+OPTIONS = DiffOptions()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reason"),
+    [
+        ("About 40 firefighters attended.", "About 60 firefighters attended.", "substantive", "number 40 → 60"),
+        ("The vote is on Monday.", "The vote is on Tuesday.", "substantive", "date Monday → Tuesday"),
+        ("The report was written by Ann Cole.", "The report was written by Ben Hart.", "substantive", "name"),
+        ("The mayor will attend the vote.", "The mayor will not attend the vote.", "substantive", "negation added"),
+        (
+            'She said "we will rebuild the pier".',
+            'She said "we will repair the pier".',
+            "substantive",
+            "words of a quotation changed",
+        ),
+        (
+            "The bridge reopened.",
+            "The bridge reopened after repairs costing far more than planned.",
+            "substantive",
+            "new claim",
+        ),
+        (
+            "The bridge reopened after repairs costing far more than planned.",
+            "The bridge reopened.",
+            "substantive",
+            "words removed",
+        ),
+        ("The council met, and agreed.", "The council met and agreed.", "minor", "punctuation"),
+        ("New taxi-boats arrived.", "New taxi boats arrived.", "minor", "hyphenation or spacing"),
+        ("Officials quickly closed the road.", "Officials closed the road quickly.", "minor", "word order"),
+        ("The storm hit the coast hard.", "The storm struck the coast hard.", "minor", "wording hit → struck"),
+    ],
+)
+def test_kind_and_reason(a: str, b: str, kind: str, reason: str) -> None:
+    result = classify(a, b, OPTIONS)
+    assert result.kind == kind
+    assert any(r.startswith(reason) for r in result.reasons), result.reasons
+
+
+def test_style_only_differences_are_unchanged() -> None:
+    a = "The \u201cnew\u201d plan \u2013 agreed on Monday \u2013 takes effect."
+    b = 'THE "new"  plan - agreed on monday - takes effect.'
+    assert classify(a, b, OPTIONS).kind == "unchanged"
+
+
+def test_classification_mirrors() -> None:
+    pairs = [
+        ("About 40 firefighters attended.", "About firefighters attended."),
+        ("The bridge reopened.", "The bridge reopened after repairs costing far more than planned."),
+        ("The mayor will attend.", "The mayor will not attend."),
+    ]
+    for a, b in pairs:
+        assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind
+
+
+def test_removals_can_be_minor() -> None:
+    options = DiffOptions(removals_are_substantive=False)
+    result = classify("About 40 firefighters attended.", "About firefighters attended.", options)
+    assert result.kind == "minor" and result.reasons == ("number removed: 40",)
+
+
+def test_word_diff_runs_rebuild_both_texts() -> None:
+    a, b = "Fire crews fought a blaze on Tuesday night.", "Fire crews fought a large blaze on Wednesday."
+    runs = classify(a, b, OPTIONS).diff
+    assert "".join(r.text for r in runs if r.op != "insert").split() == a.split()
+    assert "".join(r.text for r in runs if r.op != "delete").split() == b.split()
+    for r in runs:
+        if r.op != "insert":
+            assert a[r.a_start : r.a_end] == r.text.strip()
