@@ -1,0 +1,26 @@
+"""A one-line description of the machine, for benchmark reports."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo, or the platform's processor string."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def describe() -> str:
+    """nproc, CPU model, Python version and OS."""
+    return (
+        f"nproc={os.cpu_count()}, CPU: {cpu_model()}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )

@@ -1,0 +1,172 @@
+"""Memory and time on two ~5 MB documents, each method in a fresh subprocess.
+
+A is real NYT sentences, the corpus repeated with an edition and passage number added to each copied
+sentence so that no sentence repeats exactly; B is A with about 20% of its sentences edited as in
+bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
+
+    .venv/bin/python bench/memory.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from machine import describe
+from pairs import load_passages, paragraph_ends, render, revise
+
+TARGET_MB = 1024
+_END = re.compile(r"[.!?]$")
+
+
+def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
+    """Two documents of about `size` bytes: A, and B = A with ~20% of its sentences edited."""
+    passages = load_passages()
+    sentences: list[str] = []
+    total, edition = 0, 0
+    while total < size:
+        for p, passage in enumerate(passages):
+            for s in passage:
+                if edition:
+                    mark = f" (edition {edition}, passage {p})"
+                    s = s[:-1] + mark + s[-1] if _END.search(s) else s + mark
+                sentences.append(s)
+                total += len(s.encode()) + 1
+            if total >= size:
+                break
+        edition += 1
+    rng = random.Random(seed)
+    ends = paragraph_ends(len(sentences), rng)
+    inserts = [f"{s} (added {i})" for i, s in enumerate(rng.sample(sentences, 2000))]
+    items = revise(sentences, ends, rng, inserts)
+    text_b = render([it.text for it in items], {j for j, it in enumerate(items) if it.pend})
+    return render(sentences, ends), text_b
+
+
+def _status_mb(field: str) -> float:
+    """A memory field (VmRSS, VmHWM) of this process from /proc/self/status, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(method: str, path_a: Path, path_b: Path, timeout: int) -> None:
+    """Run one method on the two files and print one JSON line of measurements."""
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no result within {timeout} s")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(timeout)
+    text_a, text_b = path_a.read_text(encoding="utf-8"), path_b.read_text(encoding="utf-8")
+    if method == "storytrace":
+        import storytrace
+
+        fn = storytrace.diff
+    else:
+        from baselines import METHODS
+
+        fn = METHODS[method]
+    out: dict = {"method": method, "rss_before_mb": _status_mb("VmRSS")}
+    try:
+        start = time.perf_counter()
+        result = fn(text_a, text_b)
+        out["diff_s"] = time.perf_counter() - start
+        out["hwm_after_diff_mb"] = _status_mb("VmHWM")
+        if method == "storytrace":
+            start = time.perf_counter()
+            doc = result.to_dict()
+            out["to_dict_s"] = time.perf_counter() - start
+            out["links"] = len(doc["links"])
+        else:
+            out["links"] = len(result)
+    except TimeoutError as exc:
+        out["error"] = str(exc)
+    out["hwm_mb"] = _status_mb("VmHWM")
+    print(json.dumps(out))
+
+
+def run_child(method: str, path_a: Path, path_b: Path, timeout: int) -> dict:
+    """Run `child` in a fresh interpreter; add its wall time and ru_maxrss (from wait4)."""
+    cmd = [sys.executable, __file__, "--child", method, str(path_a), str(path_b), "--timeout", str(timeout)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    stdout = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    try:
+        out = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        out = {"method": method, "error": f"child exited with {proc.returncode}"}
+    out["process_wall_s"] = wall
+    out["ru_maxrss_mb"] = usage.ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=5_000_000, help="bytes per document (default 5,000,000)")
+    parser.add_argument("--methods", default="storytrace,newsedits,difflib", help="comma-separated")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per method")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--child", nargs=3, metavar=("METHOD", "A", "B"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]), args.timeout)
+        return
+
+    text_a, text_b = build_documents(args.size, args.seed)
+    print(describe())
+    print(
+        f"A: {len(text_a.encode()) / 1e6:.2f} MB, {text_a.count(chr(10) * 2) + 1} paragraphs; "
+        f"B: {len(text_b.encode()) / 1e6:.2f} MB\n"
+    )
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path_a, path_b = Path(tmp, "a.txt"), Path(tmp, "b.txt")
+        path_a.write_text(text_a, encoding="utf-8")
+        path_b.write_text(text_b, encoding="utf-8")
+        for method in args.methods.split(","):
+            rows.append(run_child(method, path_a, path_b, args.timeout))
+
+    print("| method | diff wall time (s) | to_dict (s) | process wall (s) | peak RSS (MB) | links |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['method']} | {r['error']} | | {r['process_wall_s']:.1f} | {r['ru_maxrss_mb']:.0f} | |")
+            continue
+        to_dict = f"{r['to_dict_s']:.2f}" if "to_dict_s" in r else "n/a"
+        print(
+            f"| {r['method']} | {r['diff_s']:.2f} | {to_dict} | {r['process_wall_s']:.1f} "
+            f"| {r['hwm_mb']:.0f} | {r['links']:,} |"
+        )
+    for r in rows:
+        if r["method"] == "storytrace" and "error" not in r:
+            verdict = "met" if r["hwm_mb"] < TARGET_MB else "NOT met"
+            print(f"\n- storytrace peak RSS {r['hwm_mb']:.0f} MB (target < {TARGET_MB} MB: {verdict})")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        report = {
+            "date": datetime.date.today().isoformat(),
+            "machine": describe(),
+            "command": " ".join([".venv/bin/python", "bench/memory.py", *sys.argv[1:]]),
+            "rows": rows,
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Throughput: pairs per second, end to end from the two raw strings, in one process on one core.
+
+Every method gets the same N article pairs (bench/pairs.py); CollateX, which is very slow, gets the first
+few of them. Each method is warmed up, then timed over all its pairs three times; the median is reported.
+
+    .venv/bin/python bench/throughput.py --pairs 2000
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_NUM_THREADS"] = "1"
+os.environ["RAYON_NUM_THREADS"] = "1"
+
+import argparse
+import datetime
+import gc
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from baselines import collatex_links, newsedits, plain_difflib
+from machine import describe
+from pairs import build_pairs
+
+TARGET_PPS = 5000
+TARGET_VS_NEWSEDITS = 40
+TARGET_VS_COLLATEX = 100
+
+
+def time_method(
+    name: str, fn: Callable[[str, str], object], pairs: list[tuple[str, str]], reps: int, warmup: int
+) -> dict:
+    """Warm up on the first `warmup` pairs, then time `reps` passes over all pairs; report the median."""
+    for a, b in pairs[:warmup]:
+        fn(a, b)
+    times = []
+    for _ in range(reps):
+        gc.collect()
+        start = time.perf_counter()
+        for a, b in pairs:
+            fn(a, b)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"  {name}: {len(pairs) / median:,.1f} pairs/s", file=sys.stderr, flush=True)
+    return {"pairs": len(pairs), "reps": reps, "times_s": times, "median_s": median, "pps": len(pairs) / median}
+
+
+def load_storytrace() -> Callable[[str, str], object] | None:
+    """storytrace.diff, or None (with a message) if it cannot be imported yet."""
+    try:
+        import storytrace
+
+        return storytrace.diff
+    except (ImportError, AttributeError) as exc:
+        print(f"storytrace.diff is not available ({exc}); its rows are skipped.", file=sys.stderr)
+        return None
+
+
+def markdown(rows: dict[str, dict | None], reps: int) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        f"| method | pairs timed | median of {reps} (s) | pairs/s | ms/pair |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, r in rows.items():
+        if r is None:
+            lines.append(f"| {name} | skipped | | | |")
+        else:
+            ms = 1000 * r["median_s"] / r["pairs"]
+            lines.append(f"| {name} | {r['pairs']} | {r['median_s']:.3f} | {r['pps']:,.1f} | {ms:.3f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int, default=2000, help="number of article pairs (default 2000)")
+    parser.add_argument("--collatex-pairs", type=int, default=20, help="CollateX sample size (default 20)")
+    parser.add_argument("--reps", type=int, default=3, help="timed repetitions; the median is reported")
+    parser.add_argument("--warmup", type=int, default=100, help="pairs run once before timing")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args()
+
+    os.sched_setaffinity(0, {0})
+    diff = load_storytrace()
+    pairs = [(a, b) for a, b, _ in build_pairs(args.pairs, args.seed)]
+    sample = pairs[: args.collatex_pairs]
+    print(f"{describe()}; pinned to CPU {sorted(os.sched_getaffinity(0))}\n")
+
+    def diff_to_dict(a: str, b: str) -> object:
+        return diff(a, b).to_dict()
+
+    collatex = f"CollateX (first {len(sample)} pairs)"
+    methods = [
+        ("storytrace.diff", diff, pairs, args.warmup),
+        ("storytrace.diff + to_dict()", diff_to_dict if diff else None, pairs, args.warmup),
+        ("NewsEdits-style", newsedits, pairs, args.warmup),
+        ("plain difflib", plain_difflib, pairs, args.warmup),
+        (collatex, collatex_links, sample, 1),
+    ]
+    rows: dict[str, dict | None] = {}
+    for name, fn, todo, warmup in methods:
+        rows[name] = time_method(name, fn, todo, args.reps, warmup) if fn else None
+
+    print(markdown(rows, args.reps))
+    print()
+    st, ne, cx = rows["storytrace.diff"], rows["NewsEdits-style"], rows[collatex]
+    if st is None:
+        print("storytrace.diff: skipped, no ratios.")
+    else:
+        checks = [
+            ("storytrace pairs/s", st["pps"], TARGET_PPS, ""),
+            ("storytrace / NewsEdits-style", st["pps"] / ne["pps"], TARGET_VS_NEWSEDITS, "x"),
+            ("storytrace / CollateX", st["pps"] / cx["pps"], TARGET_VS_COLLATEX, "x"),
+        ]
+        for name, value, target, unit in checks:
+            verdict = "met" if value >= target else "NOT met"
+            print(f"- {name}: {value:,.1f}{unit} (target >= {target:,}{unit}: {verdict})")
+
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        report = {
+            "date": datetime.date.today().isoformat(),
+            "machine": describe(),
+            "command": " ".join([".venv/bin/python", "bench/throughput.py", *sys.argv[1:]]),
+            "rows": rows,
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
