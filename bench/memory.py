@@ -1,7 +1,7 @@
 """Memory and time on two ~5 MB documents, each method in a fresh subprocess.
 
-A is real NYT sentences, the corpus repeated with an edition and passage number added to each copied
-sentence so that no sentence repeats exactly; B is A with about 20% of its sentences edited as in
+A is real NYT sentences, the corpus repeated with "(edition E, passage P)" put after the first word of each
+copied sentence so that no sentence repeats exactly; B is A with about 20% of its sentences edited as in
 bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
 
     .venv/bin/python bench/memory.py
@@ -14,7 +14,6 @@ import datetime
 import json
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
@@ -26,7 +25,12 @@ from machine import describe
 from pairs import load_passages, paragraph_ends, render, revise
 
 TARGET_MB = 1024
-_END = re.compile(r"[.!?]$")
+
+
+def _marked(sentence: str, mark: str) -> str:
+    """The sentence with " (mark)" after its first word: inside the sentence, whatever its punctuation."""
+    first, _, rest = sentence.partition(" ")
+    return f"{first} ({mark}) {rest}" if rest else f"{sentence} ({mark})"
 
 
 def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
@@ -38,8 +42,7 @@ def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
         for p, passage in enumerate(passages):
             for s in passage:
                 if edition:
-                    mark = f" (edition {edition}, passage {p})"
-                    s = s[:-1] + mark + s[-1] if _END.search(s) else s + mark
+                    s = _marked(s, f"edition {edition}, passage {p}")
                 sentences.append(s)
                 total += len(s.encode()) + 1
             if total >= size:
@@ -47,7 +50,7 @@ def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
         edition += 1
     rng = random.Random(seed)
     ends = paragraph_ends(len(sentences), rng)
-    inserts = [f"{s} (added {i})" for i, s in enumerate(rng.sample(sentences, 2000))]
+    inserts = [_marked(s, f"added {i}") for i, s in enumerate(rng.sample(sentences, 2000))]
     items = revise(sentences, ends, rng, inserts)
     text_b = render([it.text for it in items], {j for j, it in enumerate(items) if it.pend})
     return render(sentences, ends), text_b
