@@ -1,8 +1,8 @@
 """Memory and time on two ~5 MB documents, each method in a fresh subprocess.
 
-A is real NYT sentences, the corpus repeated with "(edition E, passage P)" put after the first word of each
-copied sentence so that no sentence repeats exactly; B is A with about 20% of its sentences edited as in
-bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
+A is real NYT sentences: the corpus repeated, with a mark "[eE/pP]" (edition E, passage P) put after the
+first word of each copied sentence so that no sentence repeats exactly. B is A with about 20% of its
+sentences edited as in bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
 
     .venv/bin/python bench/memory.py
 """
@@ -28,9 +28,12 @@ TARGET_MB = 1024
 
 
 def _marked(sentence: str, mark: str) -> str:
-    """The sentence with " (mark)" after its first word: inside the sentence, whatever its punctuation."""
+    """The sentence with " [mark]" after its first word: inside the sentence, whatever its punctuation.
+
+    (A mark such as "(passage 352)" would not do: sentencex sometimes splits before "352)".)
+    """
     first, _, rest = sentence.partition(" ")
-    return f"{first} ({mark}) {rest}" if rest else f"{sentence} ({mark})"
+    return f"{first} [{mark}] {rest}" if rest else f"{sentence} [{mark}]"
 
 
 def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
@@ -42,7 +45,7 @@ def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
         for p, passage in enumerate(passages):
             for s in passage:
                 if edition:
-                    s = _marked(s, f"edition {edition}, passage {p}")
+                    s = _marked(s, f"e{edition}/p{p}")
                 sentences.append(s)
                 total += len(s.encode()) + 1
             if total >= size:
@@ -50,7 +53,7 @@ def build_documents(size: int = 5_000_000, seed: int = 0) -> tuple[str, str]:
         edition += 1
     rng = random.Random(seed)
     ends = paragraph_ends(len(sentences), rng)
-    inserts = [_marked(s, f"added {i}") for i, s in enumerate(rng.sample(sentences, 2000))]
+    inserts = [_marked(s, f"add{i}") for i, s in enumerate(rng.sample(sentences, min(2000, len(sentences))))]
     items = revise(sentences, ends, rng, inserts)
     text_b = render([it.text for it in items], {j for j, it in enumerate(items) if it.pend})
     return render(sentences, ends), text_b
