@@ -51,6 +51,10 @@ def test_apostrophes_are_not_quotation_marks() -> None:
 
 def test_dotted_acronyms_do_not_end_sentences() -> None:
     assert split("The U.S. Senate voted. It was close.") == ["The U.S. Senate voted.", "It was close."]
+    assert split("The bill (H.R. 2) passed the House. It goes on.") == [
+        "The bill (H.R. 2) passed the House.",
+        "It goes on.",
+    ]
 
 
 def test_layout_does_not_change_sentences() -> None:

@@ -37,7 +37,7 @@ _AFTER_CLOCK = re.compile(
 _INNER_BOUNDARY = re.compile(
     r"""(?<=[.!?])(?P<close>(?:["'\u201d\u2019)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
 )
-_DOTTED_ACRONYM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+_DOTTED_ACRONYM = re.compile(r"(?:^|[\s(\[\"'\u201c\u2018])(?:[A-Za-z]\.){2,}$")
 # An apostrophe after a word (possessive "workers'", "G.M.'s") that sentencex would pair with a quote mark.
 _APOSTROPHE = re.compile(r"(?<=[\w.])'(?!')")
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
