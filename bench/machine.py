@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import platform
+import sys
 from pathlib import Path
 
 
@@ -24,3 +27,15 @@ def describe() -> str:
         f"nproc={os.cpu_count()}, CPU: {cpu_model()}, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}"
     )
+
+
+def write_report(path: Path, script: str, rows: object) -> None:
+    """Write a benchmark's results as JSON with the date, the machine and the command that produced them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "machine": describe(),
+        "command": " ".join([".venv/bin/python", f"bench/{script}", *sys.argv[1:]]),
+        "rows": rows,
+    }
+    path.write_text(json.dumps(report, indent=2) + "\n")

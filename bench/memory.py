@@ -10,7 +10,6 @@ sentences edited as in bench/pairs.py. Peak RSS is the child's VmHWM (and its ru
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import random
@@ -21,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from machine import describe
+from machine import describe, write_report
 from pairs import load_passages, paragraph_ends, render, revise
 
 TARGET_MB = 1024
@@ -164,14 +163,7 @@ def main() -> None:
             verdict = "met" if r["hwm_mb"] < TARGET_MB else "NOT met"
             print(f"\n- storytrace peak RSS {r['hwm_mb']:.0f} MB (target < {TARGET_MB} MB: {verdict})")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {
-            "date": datetime.date.today().isoformat(),
-            "machine": describe(),
-            "command": " ".join([".venv/bin/python", "bench/memory.py", *sys.argv[1:]]),
-            "rows": rows,
-        }
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        write_report(args.json, "memory.py", rows)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["RAYON_NUM_THREADS"] = "1"
 
 import argparse
-import datetime
 import gc
-import json
 import statistics
 import sys
 import time
@@ -24,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from baselines import collatex_links, newsedits, plain_difflib
-from machine import describe
+from machine import describe, write_report
 from pairs import build_pairs
 
 TARGET_PPS = 5000
@@ -123,14 +121,7 @@ def main() -> None:
             print(f"- {name}: {value:,.1f}{unit} (target >= {target:,}{unit}: {verdict})")
 
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        report = {
-            "date": datetime.date.today().isoformat(),
-            "machine": describe(),
-            "command": " ".join([".venv/bin/python", "bench/throughput.py", *sys.argv[1:]]),
-            "rows": rows,
-        }
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        write_report(args.json, "throughput.py", rows)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ import os
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from storytrace.diff import diff as run_diff
 from storytrace.errors import StorytraceError
-from storytrace.options import DiffOptions
+from storytrace.options import DiffOptions, parse_overrides
 from storytrace.report import html as html_report
 from storytrace.report import terminal
 from storytrace.text.read import read_source
@@ -62,7 +62,11 @@ def diff_command(
         raise UsageError("only one of the two versions can be read from standard input")
     if max_bytes <= 0:
         raise UsageError("--max-bytes must be a positive number of bytes")
-    options = DiffOptions(max_bytes=max_bytes).with_overrides(**_parse_options(option or []))
+    try:
+        overrides = parse_overrides(option or [])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    options = DiffOptions(max_bytes=max_bytes).with_overrides(**overrides)
     source_a = read_source(a, max_bytes=options.max_bytes)
     source_b = read_source(b, max_bytes=options.max_bytes)
     result = run_diff(source_a.text, source_b.text, label_a=source_a.label, label_b=source_b.label, options=options)
@@ -86,31 +90,6 @@ def options_command() -> None:
     """List the thresholds that --option can set, with their defaults."""
     for f in fields(DiffOptions):
         typer.echo(f"{f.name} = {getattr(DiffOptions(), f.name)!r}")
-
-
-def _parse_options(pairs: list[str]) -> dict[str, Any]:
-    """NAME=VALUE strings into typed overrides of DiffOptions."""
-    types = {f.name: type(getattr(DiffOptions(), f.name)) for f in fields(DiffOptions)}
-    parsed: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name = name.strip().replace("-", "_")
-        if not sep or name not in types:
-            raise UsageError(f"unknown option {pair!r}; `storytrace options` lists them")
-        try:
-            parsed[name] = _parse_bool(value) if types[name] is bool else types[name](value)
-        except ValueError:
-            raise UsageError(f"option {name} needs a {types[name].__name__}, not {value!r}") from None
-    return parsed
-
-
-def _parse_bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(value)
 
 
 def _write(path: Path, content: str) -> None:

@@ -47,3 +47,32 @@ class DiffOptions:
         if unknown:
             raise TypeError(f"unknown diff option(s): {', '.join(unknown)}")
         return replace(self, **overrides)
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """`NAME=VALUE` strings (from a command line or a config file) as typed overrides of DiffOptions.
+
+    Raises ValueError with a one-line message naming the bad option or value.
+    """
+    defaults = DiffOptions()
+    types = {f.name: type(getattr(defaults, f.name)) for f in fields(DiffOptions)}
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in types:
+            raise ValueError(f"unknown option {pair!r}; `storytrace options` lists them")
+        try:
+            parsed[name] = _parse_bool(value) if types[name] is bool else types[name](value)
+        except ValueError:
+            raise ValueError(f"option {name} needs a {types[name].__name__}, not {value!r}") from None
+    return parsed
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(value)

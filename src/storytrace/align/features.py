@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from storytrace.text.document import Document
-from storytrace.text.normalise import comparison_key, comparison_keys, words
+from storytrace.text.normalise import comparison_keys, words
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -36,10 +36,6 @@ class SentenceFeatures:
     key: str
     words: tuple[str, ...]
     content: frozenset[str]
-
-
-def sentence_features(text: str) -> SentenceFeatures:
-    return _features_of_key(comparison_key(text))
 
 
 def _features_of_key(key: str) -> SentenceFeatures:

@@ -29,12 +29,12 @@ _WORD = re.compile(r"\w+(?:['\-.,]\w+)*")
 
 def comparison_key(text: str) -> str:
     """The text as compared: folded styles, case-folded, whitespace collapsed."""
-    return _finish(_fold(text))
+    return _finish(fold_text(text))
 
 
 def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
     """Keys of many spans of one text: the text is folded once when that keeps offsets (almost always)."""
-    folded = _fold(text)
+    folded = fold_text(text)
     if len(folded) != len(text):
         return [comparison_key(text[start:end]) for start, end in spans]
     return [_finish(folded[start:end]) for start, end in spans]
@@ -42,15 +42,11 @@ def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
 
 def fold_token(token: str) -> str:
     """The comparison form of a single word or punctuation mark."""
-    return token.lower() if token.isascii() else _finish(_fold(token))
+    return token.lower() if token.isascii() else _finish(fold_text(token))
 
 
 def fold_text(text: str) -> str:
     """Styles and case folded, character by character where possible (offsets usually kept)."""
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return text.translate(_FOLD).casefold()

@@ -1,0 +1,33 @@
+"""Thresholds set by name: typed, validated, never silently ignored."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.options import DiffOptions, parse_overrides
+
+
+def test_values_take_the_option_type() -> None:
+    parsed = parse_overrides(["link_threshold=0.6", "max-gap-cells=1000", "removals_are_substantive=no"])
+    assert parsed == {"link_threshold": 0.6, "max_gap_cells": 1000, "removals_are_substantive": False}
+    options = DiffOptions().with_overrides(**parsed)
+    assert options.link_threshold == 0.6 and options.removals_are_substantive is False
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("nonsense=1", "unknown option"),
+        ("link_threshold", "unknown option"),
+        ("link_threshold=high", "needs a float"),
+        ("removals_are_substantive=maybe", "needs a bool"),
+    ],
+)
+def test_bad_values_are_one_line_errors(pair: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_overrides([pair])
+
+
+def test_unknown_keyword_override_is_an_error() -> None:
+    with pytest.raises(TypeError, match="unknown diff option"):
+        DiffOptions().with_overrides(nonsense=1)
