@@ -1,12 +1,27 @@
 """storytrace: see how a news story changes across its versions and its copies.
 
-The public API: `diff(a, b)` aligns two versions sentence by sentence and classifies every link.
+The public API: `diff(a, b)` aligns two versions sentence by sentence and classifies every link;
+`collate(versions)` follows every statement across many versions and tells where it first appeared.
 """
 
+from storytrace.collate import collate
+from storytrace.collation.result import Collation
+from storytrace.collation.versions import Version
 from storytrace.diff import diff, document
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link
 from storytrace.text.document import Document, Sentence
 
 __version__ = "0.1.0"
-__all__ = ["DiffOptions", "DiffResult", "Document", "Link", "Sentence", "diff", "document"]
+__all__ = [
+    "Collation",
+    "DiffOptions",
+    "DiffResult",
+    "Document",
+    "Link",
+    "Sentence",
+    "Version",
+    "collate",
+    "diff",
+    "document",
+]

@@ -48,8 +48,8 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         return Link(p.a, p.b, "added", False, 0.0)
     if p.score == 1.0 and len(p.a) == 1 and len(p.b) == 1:
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
-    text_a, to_a = _joined(doc_a, p.a)
-    text_b, to_b = _joined(doc_b, p.b)
+    text_a, to_a = joined_text(doc_a, p.a)
+    text_b, to_b = joined_text(doc_b, p.b)
     c = classify(text_a, text_b, opts)
     score = 1.0 if c.kind == "unchanged" else min(p.score, 0.9999)
     runs = tuple(
@@ -58,7 +58,7 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 
 
-def _joined(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[[int], int]]:
+def joined_text(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[[int], int]]:
     """The linked sentences read as one text (joined by a space), and a map from its offsets to the
     document's: the word diff is computed on the former and reported in the latter."""
     pieces = [doc.sentences[i] for i in indices]

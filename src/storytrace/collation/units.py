@@ -1,0 +1,175 @@
+"""Group the sentences of many versions into units: one per statement, followed across every version.
+
+1. Every pair of versions gets a similarity: shared sentences first, shared words to break ties.
+2. A maximum spanning tree over those similarities picks the n - 1 pairs to align, most alike first, and the
+   pairwise aligner links their sentences.
+3. Linked sentences join one unit (union-find). As the aligned pairs form a tree, a unit holds more than one
+   sentence of a version only where that version split or merged the statement.
+4. A statement removed and later restored is missing from the versions in between, so the tree cannot join its
+   two lives. Units that share no version and were never aligned against each other merge when their
+   sentences are alike.
+Ties are broken by content (a digest of each version), never by input position: the units do not depend on
+the order in which the versions are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storytrace.align.features import SentenceFeatures, SentenceTable, joined
+from storytrace.align.pairwise import align
+from storytrace.align.similarity import similarity
+from storytrace.options import DiffOptions
+from storytrace.text.normalise import words
+
+UnitSentences = dict[int, tuple[int, ...]]  # version index -> sentence indices, in reading order
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """The pairs of versions that were aligned directly."""
+
+    edges: tuple[tuple[int, int], ...]
+
+    def touches(self, left: set[int], right: set[int]) -> bool:
+        return any((x in left and y in right) or (x in right and y in left) for x, y in self.edges)
+
+
+def find_units(
+    tables: Sequence[SentenceTable], identities: Sequence[str], options: DiffOptions
+) -> tuple[list[UnitSentences], Tree]:
+    """Every sentence of every version in exactly one unit; units ordered by their smallest member."""
+    tree = spanning_tree(tables, identities)
+    offsets = [0]
+    for table in tables:
+        offsets.append(offsets[-1] + len(table))
+    parent = list(range(offsets[-1]))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(x: int, y: int) -> None:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+
+    for x, y in tree.edges:
+        for p in align(tables[x], tables[y], options):
+            if p.a and p.b:
+                first = offsets[x] + p.a[0]
+                for i in p.a:
+                    union(first, offsets[x] + i)
+                for j in p.b:
+                    union(first, offsets[y] + j)
+
+    members: dict[int, UnitSentences] = {}
+    for v, table in enumerate(tables):
+        for s in range(len(table)):
+            unit = members.setdefault(find(offsets[v] + s), {})
+            unit[v] = (*unit.get(v, ()), s)
+    units = list(members.values())
+    units = _merge_restored(units, tables, identities, tree, options)
+    return units, tree
+
+
+def spanning_tree(tables: Sequence[SentenceTable], identities: Sequence[str]) -> Tree:
+    """Kruskal's maximum spanning tree over version similarity; ties go to the smaller pair of digests."""
+    n = len(tables)
+    key_sets = [frozenset(t.keys) for t in tables]
+    word_sets = [frozenset(words(" ".join(t.keys))) for t in tables]
+    candidates = []
+    for x in range(n):
+        for y in range(x + 1, n):
+            ids = sorted((identities[x], identities[y]))
+            candidates.append((-_dice(key_sets[x], key_sets[y]), -_dice(word_sets[x], word_sets[y]), ids, x, y))
+    candidates.sort()
+    root = list(range(n))
+
+    def find(v: int) -> int:
+        while root[v] != v:
+            root[v] = root[root[v]]
+            v = root[v]
+        return v
+
+    edges = []
+    for *_, x, y in candidates:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            root[rx] = ry
+            edges.append((x, y))
+            if len(edges) == n - 1:
+                break
+    return Tree(tuple(edges))
+
+
+def _dice(x: frozenset[str], y: frozenset[str]) -> float:
+    if not x and not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def _merge_restored(
+    units: list[UnitSentences],
+    tables: Sequence[SentenceTable],
+    identities: Sequence[str],
+    tree: Tree,
+    options: DiffOptions,
+) -> list[UnitSentences]:
+    """Join units that share no version and were never aligned against each other, if their text is alike."""
+    texts = [_unit_features(u, tables) for u in units]
+    by_word: dict[str, list[int]] = {}
+    for k, features in enumerate(texts):
+        for word in set().union(*(f.content for f in features)):
+            by_word.setdefault(word, []).append(k)
+    shared: dict[tuple[int, int], int] = {}
+    for holders in by_word.values():
+        if len(holders) > 200:  # a word in most units says nothing about which two belong together
+            continue
+        for i, x in enumerate(holders):
+            for y in holders[i + 1 :]:
+                shared[(x, y)] = shared.get((x, y), 0) + 1
+    order_key = [min((identities[v], s) for v, ss in u.items() for s in ss) for u in units]
+    candidates = []
+    for (x, y), count in shared.items():
+        if count < 2 or set(units[x]) & set(units[y]) or tree.touches(set(units[x]), set(units[y])):
+            continue
+        score = max(similarity(f, g) for f in texts[x] for g in texts[y])
+        if score >= options.move_threshold:
+            candidates.append((-score, min(order_key[x], order_key[y]), max(order_key[x], order_key[y]), x, y))
+    if not candidates:
+        return units
+    candidates.sort()
+    home = list(range(len(units)))
+
+    def find(k: int) -> int:
+        while home[k] != k:
+            k = home[k]
+        return k
+
+    versions = [set(u) for u in units]
+    for *_, x, y in candidates:
+        rx, ry = find(x), find(y)
+        if rx == ry or versions[rx] & versions[ry] or tree.touches(versions[rx], versions[ry]):
+            continue
+        home[ry] = rx
+        versions[rx] |= versions[ry]
+    merged: dict[int, UnitSentences] = {}
+    for k, unit in enumerate(units):
+        merged.setdefault(find(k), {}).update(unit)
+    return list(merged.values())
+
+
+def _unit_features(unit: UnitSentences, tables: Sequence[SentenceTable]) -> list[SentenceFeatures]:
+    """The unit's distinct wordings (most carriers repeat one text)."""
+    seen: dict[str, SentenceFeatures] = {}
+    for v, sentences in unit.items():
+        table = tables[v]
+        key = " ".join(table.keys[s] for s in sentences)
+        if key not in seen:
+            parts = [table.features(s) for s in sentences]
+            seen[key] = parts[0] if len(parts) == 1 else joined(parts)
+    return list(seen.values())
