@@ -16,11 +16,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from storytrace.collate import collate as run_collate
+from storytrace.collation.manifest import read_manifest
+from storytrace.collation.versions import Version, parse_time
 from storytrace.diff import diff as run_diff
 from storytrace.errors import StorytraceError
 from storytrace.options import DiffOptions, parse_overrides
+from storytrace.report import collation_html, collation_terminal, terminal
 from storytrace.report import html as html_report
-from storytrace.report import terminal
 from storytrace.text.read import read_source
 
 app = typer.Typer(
@@ -37,6 +40,27 @@ class UsageError(StorytraceError):
     """A command-line value the user must correct."""
 
 
+# Options shared by the commands that compare versions.
+MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse larger inputs.")]
+Thresholds = Annotated[
+    list[str] | None,
+    typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (see `storytrace options`); repeatable."),
+]
+HtmlFile = Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")]
+SummaryOnly = Annotated[bool, typer.Option("--summary", help="Print only the one-line summary.")]
+
+
+def _options(max_bytes: int, option: list[str] | None) -> DiffOptions:
+    """The options a command line asks for, or a UsageError saying what is wrong."""
+    if max_bytes <= 0:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    try:
+        overrides = parse_overrides(option or [])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return DiffOptions(max_bytes=max_bytes).with_overrides(**overrides)
+
+
 @app.callback()
 def _root() -> None:
     """storytrace: sentence-level diffs of news stories."""
@@ -47,26 +71,17 @@ def diff_command(
     a: Annotated[str, typer.Argument(help="First version: a .txt, .md or .html file, or - for standard input.")],
     b: Annotated[str, typer.Argument(help="Second version: a .txt, .md or .html file, or - for standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.diff/1 JSON document.")] = False,
-    html: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")] = None,
+    html: HtmlFile = None,
     side_by_side: Annotated[bool, typer.Option("--side-by-side", "-s", help="Two columns instead of inline.")] = False,
     only_changes: Annotated[bool, typer.Option("--changes", "-c", help="Hide unchanged sentences.")] = False,
-    summary_only: Annotated[bool, typer.Option("--summary", help="Print only the one-line summary.")] = False,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse larger inputs.")] = DiffOptions.max_bytes,
-    option: Annotated[
-        list[str] | None,
-        typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (see `storytrace options`); repeatable."),
-    ] = None,
+    summary_only: SummaryOnly = False,
+    max_bytes: MaxBytes = DiffOptions.max_bytes,
+    option: Thresholds = None,
 ) -> None:
     """Align two versions sentence by sentence and classify every change."""
     if a == "-" and b == "-":
         raise UsageError("only one of the two versions can be read from standard input")
-    if max_bytes <= 0:
-        raise UsageError("--max-bytes must be a positive number of bytes")
-    try:
-        overrides = parse_overrides(option or [])
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    options = DiffOptions(max_bytes=max_bytes).with_overrides(**overrides)
+    options = _options(max_bytes, option)
     source_a = read_source(a, max_bytes=options.max_bytes)
     source_b = read_source(b, max_bytes=options.max_bytes)
     result = run_diff(source_a.text, source_b.text, label_a=source_a.label, label_b=source_b.label, options=options)
@@ -83,6 +98,72 @@ def diff_command(
     terminal.render(document, console, view="side-by-side" if side_by_side else "inline", only_changes=only_changes)
     if html is not None:
         console.print(f"HTML report written to {html}", markup=False, highlight=False)
+
+
+@app.command("collate")
+def collate_command(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(help="Versions: .txt, .md or .html files (or - for one of them from standard input)."),
+    ] = None,
+    manifest: Annotated[
+        str | None,
+        typer.Option("--manifest", "-m", help='JSON or JSONL: {"label","outlet","time","path"|"text"} per version.'),
+    ] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="A label per file, in order.")] = None,
+    outlet: Annotated[list[str] | None, typer.Option("--outlet", help="An outlet per file, in order.")] = None,
+    time: Annotated[list[str] | None, typer.Option("--time", help="An ISO 8601 time per file, in order.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.collation/1 JSON document.")] = False,
+    html: HtmlFile = None,
+    only_changes: Annotated[
+        bool, typer.Option("--changes", "-c", help="Show only statements that are not the same everywhere.")
+    ] = False,
+    summary_only: SummaryOnly = False,
+    max_bytes: MaxBytes = DiffOptions.max_bytes,
+    option: Thresholds = None,
+) -> None:
+    """Follow every statement across many versions: where it first appeared, how it changed, who alone says it."""
+    files = files or []
+    if files.count("-") > 1:
+        raise UsageError("only one version can be read from standard input")
+    options = _options(max_bytes, option)
+    versions = _versions_from_files(files, label or [], outlet or [], time or [], options.max_bytes)
+    if manifest is not None:
+        versions += read_manifest(manifest, options.max_bytes)
+    if len(versions) < 2:
+        raise UsageError("collate needs at least two versions (files, or a --manifest)")
+    document = run_collate(versions, options=options).to_dict()
+    if html is not None:
+        _write(html, collation_html.render(document))
+    if as_json:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        return
+    console = Console()
+    if summary_only:
+        console.print(collation_terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
+        return
+    collation_terminal.render(document, console, only_changes=only_changes)
+    if html is not None:
+        console.print(f"HTML report written to {html}", markup=False, highlight=False)
+
+
+def _versions_from_files(
+    files: list[str], labels: list[str], outlets: list[str], times: list[str], max_bytes: int
+) -> list[Version]:
+    """Read each file; --label, --outlet and --time, when given, name each file in order."""
+    for name, values in (("--label", labels), ("--outlet", outlets), ("--time", times)):
+        if values and len(values) != len(files):
+            raise UsageError(f"{name} was given {len(values)} time(s) for {len(files)} file(s): give it once per file")
+    versions = []
+    for n, path in enumerate(files):
+        source = read_source(path, max_bytes=max_bytes)
+        when = times[n] if times else None
+        if when:
+            parse_time(when, path)
+        versions.append(
+            Version(source.text, labels[n] if labels else source.label, (outlets[n] or None) if outlets else None, when)
+        )
+    return versions
 
 
 @app.command("options")

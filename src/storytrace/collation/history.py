@@ -88,7 +88,9 @@ def _change(
     return Change(p, q, c.kind, c.reasons, runs if c.kind != "unchanged" else ())
 
 
-def _presence_by_lineage(sentences: UnitSentences, order: Sequence[int], versions: Sequence[Version]) -> list[list[bool]]:
+def _presence_by_lineage(
+    sentences: UnitSentences, order: Sequence[int], versions: Sequence[Version]
+) -> list[list[bool]]:
     """For each outlet's revisions in time order, whether the unit is there."""
     lineages: dict[str | None, list[bool]] = {}
     for v in order:

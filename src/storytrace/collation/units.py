@@ -77,16 +77,25 @@ def find_units(
 
 
 def spanning_tree(tables: Sequence[SentenceTable], identities: Sequence[str]) -> Tree:
-    """Kruskal's maximum spanning tree over version similarity; ties go to the smaller pair of digests."""
+    """Kruskal's maximum spanning tree over version similarity (shared sentences; among equals, shared words;
+    then the smaller pair of digests)."""
     n = len(tables)
     key_sets = [frozenset(t.keys) for t in tables]
-    word_sets = [frozenset(words(" ".join(t.keys))) for t in tables]
-    candidates = []
+    by_sentences: dict[float, list[tuple[int, int]]] = {}
     for x in range(n):
         for y in range(x + 1, n):
-            ids = sorted((identities[x], identities[y]))
-            candidates.append((-_dice(key_sets[x], key_sets[y]), -_dice(word_sets[x], word_sets[y]), ids, x, y))
-    candidates.sort()
+            by_sentences.setdefault(_dice(key_sets[x], key_sets[y]), []).append((x, y))
+    word_sets: dict[int, frozenset[str]] = {}
+
+    def word_set(v: int) -> frozenset[str]:
+        if v not in word_sets:
+            word_sets[v] = frozenset(words(" ".join(tables[v].keys)))
+        return word_sets[v]
+
+    def tie_break(pair: tuple[int, int]) -> tuple[float, list[str]]:
+        x, y = pair
+        return -_dice(word_set(x), word_set(y)), sorted((identities[x], identities[y]))
+
     root = list(range(n))
 
     def find(v: int) -> int:
@@ -95,14 +104,17 @@ def spanning_tree(tables: Sequence[SentenceTable], identities: Sequence[str]) ->
             v = root[v]
         return v
 
-    edges = []
-    for *_, x, y in candidates:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            root[rx] = ry
-            edges.append((x, y))
-            if len(edges) == n - 1:
-                break
+    edges: list[tuple[int, int]] = []
+    for score in sorted(by_sentences, reverse=True):
+        pairs = by_sentences[score]
+        pairs = [p for p in pairs if find(p[0]) != find(p[1])]
+        for x, y in sorted(pairs, key=tie_break) if len(pairs) > 1 else pairs:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                root[rx] = ry
+                edges.append((x, y))
+        if len(edges) == n - 1:
+            break
     return Tree(tuple(edges))
 
 

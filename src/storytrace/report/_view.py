@@ -7,7 +7,7 @@ split/merge as several sentences); keeping that logic here means both agree on i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,3 +168,200 @@ def _tidy(segs: list[Seg]) -> list[Seg]:
         merged[0] = Seg(merged[0].op, merged[0].text.lstrip())
         merged[-1] = Seg(merged[-1].op, merged[-1].text.rstrip())
     return merged
+
+
+# --- storytrace.collation/1 -------------------------------------------------------------------------
+# The collation reports (terminal and HTML) read a unit the same way: one cell per version in time order.
+
+CELL_KINDS: tuple[str, ...] = ("first", "unchanged", "minor", "substantive", "absent")
+CELL_MARKERS: dict[str, str] = {"first": "+", "unchanged": "=", "minor": "~", "substantive": "!", "absent": "·"}
+CELL_MEANING: dict[str, str] = {
+    "first": "first appearance",
+    "unchanged": "as in the previous version that had it",
+    "minor": "wording, punctuation or style changed",
+    "substantive": "meaning changed (numbers, names, claims)",
+    "absent": "not in this version",
+}
+FLAG_LABELS: dict[str, str] = {
+    "single_source": "single source",
+    "dropped": "dropped",
+    "restored": "restored",
+    "changed_fact": "changed fact",
+}
+COLLATION_KEYS: tuple[tuple[str, str, str], ...] = (  # summary key, singular, plural
+    ("versions", "version", "versions"),
+    ("units", "statement", "statements"),
+    ("in_every_version", "in every version", "in every version"),
+    ("in_one_version", "in one version", "in one version"),
+    ("single_source", "single source", "single source"),
+    ("dropped", "dropped", "dropped"),
+    ("restored", "restored", "restored"),
+    ("changed_fact", "changed fact", "changed fact"),
+)
+_CHANGE_KINDS = frozenset({"unchanged", "minor", "substantive"})
+_CLOSING = tuple(",.;:!?)]}»”’%")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A unit in one version: ``kind`` is one of :data:`CELL_KINDS`; an edited cell carries its word diff
+    against ``since`` (the previous version that had the unit) when the document has a usable one."""
+
+    version: int
+    kind: str
+    text: str
+    segs: tuple[Seg, ...] = ()
+    since: int | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def time_order(doc: dict[str, Any]) -> list[int]:
+    """Version indices earliest first: the document's ``order``, or input order if that is not a permutation."""
+    count = len(doc["versions"])
+    order = [v for v in doc.get("order") or [] if isinstance(v, int)]
+    return order if sorted(order) == list(range(count)) else list(range(count))
+
+
+def collation_counts(doc: dict[str, Any]) -> list[tuple[str, int, str]]:
+    """The summary in display order: (key, count, words for that count), missing counts read as 0."""
+    summary = doc.get("summary", {})
+    out = []
+    for key, one, many in COLLATION_KEYS:
+        count = int(summary.get(key, 0))
+        out.append((key, count, one if count == 1 else many))
+    return out
+
+
+def unit_versions(unit: dict[str, Any]) -> dict[int, list[int]]:
+    """Version index -> the unit's sentence indices in that version."""
+    return {int(v): list(ss) for v, ss in unit.get("sentences", {}).items() if ss}
+
+
+def unit_text(doc: dict[str, Any], version: int, indices: Sequence[int]) -> str:
+    """The unit's sentences in one version, as displayed (one line)."""
+    return clean(" ".join(sentence_text(doc, version, i).strip() for i in indices)).strip()
+
+
+def first_text(doc: dict[str, Any], unit: dict[str, Any]) -> str:
+    """The unit as it first appeared."""
+    carriers = unit_versions(unit)
+    if not carriers:
+        return ""
+    first = unit.get("first")
+    version = first if first in carriers else min(carriers)
+    return unit_text(doc, version, carriers[version])
+
+
+def unit_cells(doc: dict[str, Any], unit: dict[str, Any], order: Sequence[int]) -> list[Cell]:
+    """One cell per version of ``order``: absent, first appearance, or the change from the previous carrier."""
+    carriers = unit_versions(unit)
+    into = {c.get("to"): c for c in unit.get("changes") or []}
+    first = unit.get("first") if unit.get("first") in carriers else next((v for v in order if v in carriers), None)
+    cells = []
+    for v in order:
+        if v not in carriers:
+            cells.append(Cell(v, "absent", ""))
+            continue
+        text = unit_text(doc, v, carriers[v])
+        change = into.get(v)
+        if v == first or change is None:
+            cells.append(Cell(v, "first" if v == first else "unchanged", text))
+            continue
+        kind = change.get("kind") if change.get("kind") in _CHANGE_KINDS else "unchanged"
+        since = change.get("from") if change.get("from") in carriers else None
+        segs: tuple[Seg, ...] = ()
+        if kind in EDITED and since is not None:
+            segs = tuple(change_segs(doc, change, text))
+        reasons = tuple(clean(str(r)) for r in change.get("reasons") or []) if kind in EDITED else ()
+        cells.append(Cell(v, kind, text, segs, since, reasons))
+    return cells
+
+
+def is_steady(unit: dict[str, Any], versions: int) -> bool:
+    """In every version and never changed: what ``only_changes`` hides."""
+    return (
+        len(unit_versions(unit)) == versions
+        and not unit.get("flags")
+        and all(c.get("kind") == "unchanged" for c in unit.get("changes") or [])
+    )
+
+
+def collapse_steady(
+    units: Sequence[dict[str, Any]], versions: int, only_changes: bool
+) -> Iterator[tuple[int, dict[str, Any]] | int]:
+    """(index, unit) in order; with ``only_changes`` each run of steady units becomes its count."""
+    hidden = 0
+    for index, unit in enumerate(units):
+        if only_changes and is_steady(unit, versions):
+            hidden += 1
+            continue
+        if hidden:
+            yield hidden
+            hidden = 0
+        yield index, unit
+    if hidden:
+        yield hidden
+
+
+def sources(doc: dict[str, Any], order: Sequence[int]) -> tuple[list[int], list[str]]:
+    """Who published each version, as in the collation's support count: its outlet, or the version itself
+    when it names none. Returns each version's source number (numbered in time order) and the source names."""
+    number: dict[str, int] = {}
+    names: list[str] = []
+    of_version = [0] * len(doc["versions"])
+    for v in order:
+        version = doc["versions"][v]
+        outlet = version.get("outlet")
+        key = f"outlet:{outlet}" if outlet else f"version:{v}"
+        if key not in number:
+            number[key] = len(names)
+            names.append(clean(str(outlet or version.get("label") or f"version {v + 1}")))
+        of_version[v] = number[key]
+    return of_version, names
+
+
+def change_segs(doc: dict[str, Any], change: dict[str, Any], target: str) -> list[Seg]:
+    """A change's word diff as its target version reads: kept and inserted words as that version has them,
+    deleted words from the previous carrier. ``target`` is the unit's displayed text in the target version;
+    when the runs' offsets do not reproduce it, the runs' own text is shown instead."""
+    runs = [r for r in change.get("diff") or [] if r.get("op") in ("equal", "delete", "insert") and r.get("text")]
+    if not runs:
+        return []
+    try:
+        segs = _from_offsets(doc["versions"][change["from"]]["text"], doc["versions"][change["to"]]["text"], runs)
+    except (KeyError, IndexError, TypeError, ValueError):
+        segs = None
+    if segs is None or _squash(s.text for s in segs if s.op != "delete") != _squash([target]):
+        segs = [Seg(r["op"], clean(r["text"])) for r in runs]
+    return _tidy(segs)
+
+
+def _squash(parts: Iterable[str]) -> str:
+    return "".join("".join(parts).split())
+
+
+def _from_offsets(old: str, new: str, runs: list[dict[str, Any]]) -> list[Seg] | None:
+    out: list[Seg] = []
+    last: int | None = None  # end of the previous kept or inserted run in the new text
+    for run in runs:
+        side, text = ("a", old) if run["op"] == "delete" else ("b", new)
+        start, end = (int(x) for x in run[side])
+        if not 0 <= start < end <= len(text):
+            return None
+        piece = clean(text[start:end])
+        if run["op"] == "delete":
+            if _squash([piece]) != _squash([run["text"]]):
+                return None
+            if out and not out[-1].text[-1:].isspace() and not piece.startswith(_CLOSING):
+                out.append(Seg("equal", " "))
+            out.append(Seg("delete", piece))
+            continue
+        gap = "" if last is None or start <= last else new[last:start]
+        gap = " " if gap.strip() else clean(gap)
+        if not gap and out and out[-1].op == "delete" and not piece.startswith(_CLOSING):
+            gap = " "
+        if gap:
+            out.append(Seg("equal", gap))
+        out.append(Seg(run["op"], piece))
+        last = end
+    return out
