@@ -224,4 +224,30 @@ def _match_far(
             taken_a.add(i)
             taken_b.add(j)
             found.append(Pairing((i,), (j,), -negative))
-    return found
+    free_a = set(left_a) - taken_a
+    free_b = set(left_b) - taken_b
+    return [_widened(p, free_a, free_b, fa, fb, options) for p in found]
+
+
+def _widened(
+    p: Pairing, free_a: set[int], free_b: set[int], fa: SentenceTable, fb: SentenceTable, options: DiffOptions
+) -> Pairing:
+    """A far link grown into a merge or split when a free neighbour completes it (a merged sentence that also
+    moved); the neighbour it takes is removed from the free sets."""
+    i, j = p.a[0], p.b[0]
+    best, grown, used = p.score, p, (-1, -1)
+    for x, y in ((i - 1, i), (i, i + 1)):
+        neighbour = x if x != i else y
+        if neighbour in free_a:
+            s = _split_score(fb.features(j), fa.features(x), fa.features(y), options)
+            if s >= options.move_threshold and s > best:
+                best, grown, used = s, Pairing((x, y), (j,), s), (neighbour, -1)
+    for x, y in ((j - 1, j), (j, j + 1)):
+        neighbour = x if x != j else y
+        if neighbour in free_b:
+            s = _split_score(fa.features(i), fb.features(x), fb.features(y), options)
+            if s >= options.move_threshold and s > best:
+                best, grown, used = s, Pairing((i,), (x, y), s), (-1, neighbour)
+    free_a.discard(used[0])
+    free_b.discard(used[1])
+    return grown
