@@ -89,9 +89,36 @@ def read_source(
 
 
 def read_bytes(
-    data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None
+    data: bytes,
+    *,
+    name: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    format: str | None = None,
+    charset: str | None = None,
 ) -> SourceText:
-    """Decode raw bytes from any origin (file, pipe, HTTP body); `format=None` sniffs the content for HTML."""
+    """Decode raw bytes from any origin (file, pipe, HTTP body); `format=None` sniffs the content for HTML.
+
+    `charset` is the one a transport declared (an HTTP Content-Type charset), see `decode_bytes`.
+    """
+    text, format, encoding = decode_bytes(data, name=name, max_bytes=max_bytes, format=format, charset=charset)
+    if format == "html":
+        text = extract_article(text, _show(name))
+    return SourceText(label=name, text=text, format=format, encoding=encoding)
+
+
+def decode_bytes(
+    data: bytes,
+    *,
+    name: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    format: str | None = None,
+    charset: str | None = None,
+) -> tuple[str, str, str]:
+    """The checks and decoding of `read_bytes` without the article extraction: (text, format, encoding).
+
+    The encoding is chosen from, in order: a byte-order mark, strict UTF-8, the transport's `charset` (an HTTP
+    header), the charset an HTML document declares itself, and a guess. Raises InputError.
+    """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; expected one of {', '.join(FORMATS)}")
     shown = _show(name)
@@ -105,14 +132,12 @@ def read_bytes(
         raise InputError(f"{shown} looks like a binary file, not text")
     if format is None:
         format = "html" if _looks_like_html(data, bom) else "text"
-    text, encoding = _decode(data, shown, bom, html=format == "html")
+    text, encoding = _decode(data, shown, bom, html=format == "html", charset=charset)
     if _has_many_controls(text):
         raise InputError(f"{shown} looks like a binary file, not text")
     if not text.strip():
         raise InputError(f"{shown} is empty (only whitespace)")
-    if format == "html":
-        text = _extract_article(text, shown)
-    return SourceText(label=name, text=text, format=format, encoding=encoding)
+    return text, format, encoding
 
 
 def _show(name: str) -> str:
@@ -194,8 +219,10 @@ def _looks_like_html(data: bytes, bom: tuple[bytes, str] | None) -> bool:
     return head.startswith("<") and _HTML_TAG.search(head) is not None
 
 
-def _decode(data: bytes, shown: str, bom: tuple[bytes, str] | None, *, html: bool) -> tuple[str, str]:
-    """BOM, then strict UTF-8, then (HTML) the declared charset, then a guess; return (text, encoding)."""
+def _decode(
+    data: bytes, shown: str, bom: tuple[bytes, str] | None, *, html: bool, charset: str | None = None
+) -> tuple[str, str]:
+    """BOM, strict UTF-8, the transport's charset, (HTML) the declared charset, a guess; return (text, encoding)."""
     if bom is not None:
         marker, codec = bom
         try:
@@ -209,6 +236,12 @@ def _decode(data: bytes, shown: str, bom: tuple[bytes, str] | None, *, html: boo
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    transport = _codec_for_label(charset.encode("ascii", "replace")) if charset else None
+    if transport is not None:
+        try:
+            return data.decode(transport), transport
+        except UnicodeDecodeError:
+            pass  # a wrong header: fall back to the document's own declaration
     if html:
         declared = _declared_charset(data)
         if declared is not None:
@@ -224,10 +257,14 @@ def _declared_charset(data: bytes) -> str | None:
     match = _DECLARED_CHARSET.search(data[:4096])
     if match is None:
         return None
-    label = (match.group(1) or match.group(2)).decode("ascii")
+    return _codec_for_label(match.group(1) or match.group(2))
+
+
+def _codec_for_label(label: bytes) -> str | None:
+    """A declared charset label as a Python codec name, if Python knows it and it can describe ASCII markup."""
     try:
-        codec = codecs.lookup(label).name
-    except LookupError:
+        codec = codecs.lookup(label.decode("ascii").strip()).name
+    except (LookupError, UnicodeDecodeError):
         return None
     if codec.startswith(("utf-16", "utf-32")):
         return None  # the declaration was readable as ASCII, so the page cannot be UTF-16/32
@@ -259,8 +296,11 @@ def _guess(data: bytes, shown: str) -> tuple[str, str]:
         raise InputError(f"cannot decode {shown}: it is not UTF-8 and no other text encoding fits") from exc
 
 
-def _extract_article(html: str, shown: str) -> str:
-    """The article's paragraphs, without navigation, footers or cookie notices, separated by a blank line."""
+def extract_article(html: str, shown: str, *, min_chars: int = MIN_ARTICLE_CHARS) -> str:
+    """The article's paragraphs, without navigation, footers or cookie notices, separated by a blank line.
+
+    Raises InputError when the extractor fails or finds fewer than `min_chars` characters.
+    """
     try:
         extracted: str | None = trafilatura.extract(
             html,
@@ -275,6 +315,6 @@ def _extract_article(html: str, shown: str) -> str:
     text = "\n\n".join(paragraphs)
     if not text:
         raise InputError(f"no article text found in {shown}")
-    if len(text) < MIN_ARTICLE_CHARS:
+    if len(text) < min_chars:
         raise InputError(f"no article text found in {shown} (only {len(text)} characters extracted)")
     return text

@@ -1,0 +1,1 @@
+"""Demo material: a small news site served on the loopback interface (`python -m storytrace.demo.site`)."""
