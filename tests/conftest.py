@@ -48,3 +48,6 @@ def diff_schema() -> dict[str, object]:
 settings_profiles = __import__("hypothesis").settings
 settings_profiles.register_profile("thorough", max_examples=600, deadline=None)
 settings_profiles.load_profile(__import__("os").environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# The version store's fixtures (SQLite and PostgreSQL variants of every store test).
+from .store_fixtures import store, store_url  # noqa: E402, F401

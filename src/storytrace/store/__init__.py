@@ -1,0 +1,79 @@
+"""The version store: tracked sources and stories, every version of their text, every check.
+
+    from storytrace.store import open_store, add_story, add_version, log
+
+    with open_store() as store:                      # sqlite:///storytrace.db, or $STORYTRACE_DB, or a URL
+        story = add_story(store, "https://example.com/news/1")
+        add_version(store, story, text, title="...")  # a Version, or None for a text the story already had
+        for entry in log(store, story.url).entries:
+            ...
+
+SQLite (the default) and PostgreSQL (`postgresql+psycopg://...`) behave the same; opening a store creates it or
+upgrades its schema. Failures the user can act on raise `StoreError` with a one-line message.
+"""
+
+from storytrace.store.bulk import BulkResult, add_versions_bulk
+from storytrace.store.content import change_summary, content_hash, normalised
+from storytrace.store.db import DEFAULT_URL, ENV_VAR, Store, open_store, resolve_url, schema_revision
+from storytrace.store.errors import StoreError, UnknownSource, UnknownStory
+from storytrace.store.history import LogEntry, StoryLog, VersionInfo, log, version, versions_of
+from storytrace.store.integrity import problems
+from storytrace.store.models import Check, Outcome, Source, SourceKind, Story, Version
+from storytrace.store.repository import (
+    DEFAULT_CHECK_INTERVAL_S,
+    add_source,
+    add_story,
+    checks_of,
+    due_stories,
+    find_source,
+    find_story,
+    get_story,
+    record_check,
+    reschedule,
+    stories,
+)
+from storytrace.store.versions import NewVersion, add_new_version, add_version
+
+__all__ = [
+    "DEFAULT_CHECK_INTERVAL_S",
+    "DEFAULT_URL",
+    "ENV_VAR",
+    "BulkResult",
+    "Check",
+    "LogEntry",
+    "NewVersion",
+    "Outcome",
+    "Source",
+    "SourceKind",
+    "Store",
+    "StoreError",
+    "Story",
+    "StoryLog",
+    "UnknownSource",
+    "UnknownStory",
+    "Version",
+    "VersionInfo",
+    "add_new_version",
+    "add_source",
+    "add_story",
+    "add_version",
+    "add_versions_bulk",
+    "change_summary",
+    "checks_of",
+    "content_hash",
+    "due_stories",
+    "find_source",
+    "find_story",
+    "get_story",
+    "log",
+    "normalised",
+    "open_store",
+    "problems",
+    "record_check",
+    "reschedule",
+    "resolve_url",
+    "schema_revision",
+    "stories",
+    "version",
+    "versions_of",
+]

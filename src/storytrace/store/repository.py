@@ -1,0 +1,240 @@
+"""Sources, stories and checks: adding them (idempotently), finding them, scheduling the next check.
+
+Every function takes the open `Store` first and runs in one transaction of its own. Objects returned are plain
+loaded rows, safe to keep after the call (they have no lazy relations to load later).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storytrace.store.db import Store
+from storytrace.store.errors import StoreError, UnknownSource, UnknownStory
+from storytrace.store.models import MAX_URL_LENGTH, Check, Outcome, Source, SourceKind, Story
+from storytrace.store.types import utcnow
+
+DEFAULT_CHECK_INTERVAL_S = 3600
+
+StoryRef = Story | int
+SourceRef = Source | int
+
+
+def story_id(story: StoryRef) -> int:
+    return story if isinstance(story, int) else story.id
+
+
+def source_id(source: SourceRef) -> int:
+    return source if isinstance(source, int) else source.id
+
+
+def add_source(
+    store: Store, url: str, kind: SourceKind | str = SourceKind.FEED, *, title: str | None = None,
+    now: datetime | None = None,
+) -> Source:
+    """The source at `url`, added if new (an existing one is returned as it is)."""
+    url = _checked_url(url, "source")
+    values = {"url": url, "kind": SourceKind(kind), "title": title, "added_at": now or utcnow()}
+
+    def run(session: Session) -> Source:
+        _insert_ignore(session, Source, values, "url")
+        return session.execute(select(Source).where(Source.url == url)).scalar_one()
+
+    return store.write(run)
+
+
+def find_source(store: Store, url: str) -> Source | None:
+    url = url.strip()
+    return store.read(lambda session: session.execute(select(Source).where(Source.url == url)).scalar_one_or_none())
+
+
+def add_story(
+    store: Store,
+    url: str,
+    *,
+    source: SourceRef | None = None,
+    title: str | None = None,
+    check_interval_s: int = DEFAULT_CHECK_INTERVAL_S,
+    first_seen_at: datetime | None = None,
+    next_check_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Story:
+    """The story at (canonical) `url`, added if new; adding it again returns the existing story unchanged.
+
+    A new story is due for its first check at once unless `next_check_at` says otherwise; `first_seen_at` (when it
+    was first seen, e.g. in a feed) defaults to now.
+    """
+    url = _checked_url(url, "story")
+    if check_interval_s <= 0:
+        raise ValueError("check_interval_s must be positive")
+    moment = now or utcnow()
+    values = {
+        "url": url,
+        "source_id": None if source is None else source_id(source),
+        "title": title,
+        "added_at": moment,
+        "first_seen_at": first_seen_at or moment,
+        "last_change_at": None,
+        "next_check_at": next_check_at or moment,
+        "check_interval_s": check_interval_s,
+        "active": True,
+        "version_count": 0,
+    }
+
+    def run(session: Session) -> Story:
+        if values["source_id"] is not None and session.get(Source, values["source_id"]) is None:
+            raise UnknownSource(f"no source with id {values['source_id']}")
+        _insert_ignore(session, Story, values, "url")
+        return session.execute(select(Story).where(Story.url == url)).scalar_one()
+
+    return store.write(run)
+
+
+def find_story(store: Store, url: str) -> Story | None:
+    """The story tracked at `url`, if any."""
+    url = url.strip()
+    return store.read(lambda session: session.execute(select(Story).where(Story.url == url)).scalar_one_or_none())
+
+
+def get_story(store: Store, story: StoryRef) -> Story:
+    """The story as stored now (raises UnknownStory)."""
+    wanted = story_id(story)
+    found = store.read(lambda session: session.get(Story, wanted))
+    if found is None:
+        raise UnknownStory(f"no story with id {wanted}")
+    return found
+
+
+def stories(
+    store: Store, *, source: SourceRef | None = None, active: bool | None = None, limit: int | None = None,
+    offset: int = 0,
+) -> list[Story]:
+    """Stories in the order they were added, optionally of one source or only (in)active ones."""
+    query = select(Story).order_by(Story.id).offset(offset).limit(limit)
+    if source is not None:
+        query = query.where(Story.source_id == source_id(source))
+    if active is not None:
+        query = query.where(Story.active == active)
+    return store.read(lambda session: list(session.execute(query).scalars()))
+
+
+def due_stories(store: Store, *, now: datetime | None = None, limit: int | None = None) -> list[Story]:
+    """Active stories whose next check is due (next_check_at <= now), the most overdue first."""
+    query = (
+        select(Story)
+        .where(Story.active.is_(True), Story.next_check_at <= (now or utcnow()))
+        .order_by(Story.next_check_at, Story.id)
+        .limit(limit)
+    )
+    return store.read(lambda session: list(session.execute(query).scalars()))
+
+
+def reschedule(
+    store: Store,
+    story: StoryRef,
+    *,
+    next_check_at: datetime | None,
+    check_interval_s: int | None = None,
+    active: bool | None = None,
+) -> Story:
+    """Set when the story is checked next (None: not until rescheduled), and optionally its interval and
+    whether it is still watched."""
+    changes: dict[str, Any] = {"next_check_at": next_check_at}
+    if check_interval_s is not None:
+        if check_interval_s <= 0:
+            raise ValueError("check_interval_s must be positive")
+        changes["check_interval_s"] = check_interval_s
+    if active is not None:
+        changes["active"] = active
+    wanted = story_id(story)
+
+    def run(session: Session) -> Story:
+        session.execute(update(Story).where(Story.id == wanted).values(**changes))
+        found = session.get(Story, wanted, populate_existing=True)
+        if found is None:
+            raise UnknownStory(f"no story with id {wanted}")
+        return found
+
+    return store.write(run)
+
+
+def record_check(
+    store: Store,
+    outcome: Outcome | str,
+    *,
+    story: StoryRef | None = None,
+    source: SourceRef | None = None,
+    checked_at: datetime | None = None,
+    http_status: int | None = None,
+    detail: str | None = None,
+    duration_ms: int | None = None,
+    version_id: int | None = None,
+) -> Check:
+    """Record one fetch attempt of a story or a source that stored no version (a source's last_checked_at
+    follows). A new version and its check are recorded together by `add_version`."""
+    outcome = Outcome(outcome)
+    if outcome is Outcome.NEW_VERSION:
+        raise ValueError("a new_version check is recorded by add_version, with its version")
+    if story is None and source is None:
+        raise ValueError("a check belongs to a story, a source or both")
+    moment = checked_at or utcnow()
+    of_story = None if story is None else story_id(story)
+    of_source = None if source is None else source_id(source)
+
+    def run(session: Session) -> Check:
+        if of_story is not None and session.get(Story, of_story) is None:
+            raise UnknownStory(f"no story with id {of_story}")
+        if of_source is not None:
+            found = session.get(Source, of_source)
+            if found is None:
+                raise UnknownSource(f"no source with id {of_source}")
+            if found.last_checked_at is None or found.last_checked_at < moment:
+                found.last_checked_at = moment
+        row = Check(
+            story_id=of_story,
+            source_id=of_source,
+            checked_at=moment,
+            outcome=outcome,
+            http_status=http_status,
+            detail=detail,
+            duration_ms=duration_ms,
+            version_id=version_id,
+        )
+        session.add(row)
+        return row
+
+    return store.write(run)
+
+
+def checks_of(store: Store, story: StoryRef, *, limit: int | None = None) -> list[Check]:
+    """The story's checks, the latest `limit` of them (all by default), oldest first."""
+    wanted = story_id(story)
+    query = select(Check).where(Check.story_id == wanted).order_by(Check.checked_at.desc(), Check.id.desc())
+
+    def run(session: Session) -> list[Check]:
+        return list(reversed(session.execute(query.limit(limit)).scalars().all()))
+
+    return store.read(run)
+
+
+def _checked_url(url: str, what: str) -> str:
+    url = url.strip()
+    if not url:
+        raise StoreError(f"a {what} needs a URL")
+    if len(url) > MAX_URL_LENGTH:
+        raise StoreError(f"the {what} URL is longer than {MAX_URL_LENGTH} characters: {url[:80]}...")
+    return url
+
+
+def _insert_ignore(session: Session, model: type[Source] | type[Story], values: dict[str, Any], key: str) -> None:
+    """INSERT ... ON CONFLICT (key) DO NOTHING: safe when another process adds the same row at the same moment."""
+    index: Sequence[str] = (key,)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(postgresql.insert(model).values(**values).on_conflict_do_nothing(index_elements=index))
+    else:
+        session.execute(sqlite.insert(model).values(**values).on_conflict_do_nothing(index_elements=index))
