@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
 from storytrace.collation.manifest import read_manifest
 from storytrace.collation.versions import Version, parse_time
@@ -48,6 +49,27 @@ Thresholds = Annotated[
 ]
 HtmlFile = Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report.")]
 SummaryOnly = Annotated[bool, typer.Option("--summary", help="Print only the one-line summary.")]
+StoreUrl = Annotated[
+    str | None, typer.Option("--db", help="Store for URL@N versions (default: $STORYTRACE_DB or ./storytrace.db).")
+]
+
+
+def _read_versions(names: list[str], max_bytes: int, db: str | None) -> list[tuple[str, str]]:
+    """(label, text) of each file, "-" or stored version URL@N; the store is opened only if one is named."""
+    from storytrace.track.refs import is_version_ref
+
+    if not any(is_version_ref(name) for name in names):
+        return [_file_version(name, max_bytes) for name in names]
+    from storytrace.store import open_store
+    from storytrace.track.refs import stored_version
+
+    with open_store(db) as store:
+        return [stored_version(store, n) if is_version_ref(n) else _file_version(n, max_bytes) for n in names]
+
+
+def _file_version(name: str, max_bytes: int) -> tuple[str, str]:
+    source = read_source(name, max_bytes=max_bytes)
+    return source.label, source.text
 
 
 def _options(max_bytes: int, option: list[str] | None) -> DiffOptions:
@@ -68,8 +90,9 @@ def _root() -> None:
 
 @app.command("diff")
 def diff_command(
-    a: Annotated[str, typer.Argument(help="First version: a .txt, .md or .html file, or - for standard input.")],
-    b: Annotated[str, typer.Argument(help="Second version: a .txt, .md or .html file, or - for standard input.")],
+    a: Annotated[str, typer.Argument(help="First version: a .txt, .md or .html file, - for standard input, or a "
+                                          "stored version URL@N (also URL@first, URL@latest).")],
+    b: Annotated[str, typer.Argument(help="Second version, likewise.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.diff/1 JSON document.")] = False,
     html: HtmlFile = None,
     side_by_side: Annotated[bool, typer.Option("--side-by-side", "-s", help="Two columns instead of inline.")] = False,
@@ -77,14 +100,14 @@ def diff_command(
     summary_only: SummaryOnly = False,
     max_bytes: MaxBytes = DiffOptions.max_bytes,
     option: Thresholds = None,
+    db: StoreUrl = None,
 ) -> None:
     """Align two versions sentence by sentence and classify every change."""
     if a == "-" and b == "-":
         raise UsageError("only one of the two versions can be read from standard input")
     options = _options(max_bytes, option)
-    source_a = read_source(a, max_bytes=options.max_bytes)
-    source_b = read_source(b, max_bytes=options.max_bytes)
-    result = run_diff(source_a.text, source_b.text, label_a=source_a.label, label_b=source_b.label, options=options)
+    (label_a, text_a), (label_b, text_b) = _read_versions([a, b], options.max_bytes, db)
+    result = run_diff(text_a, text_b, label_a=label_a, label_b=label_b, options=options)
     document = result.to_dict()
     if html is not None:
         _write(html, html_report.render(document))
@@ -121,13 +144,18 @@ def collate_command(
     summary_only: SummaryOnly = False,
     max_bytes: MaxBytes = DiffOptions.max_bytes,
     option: Thresholds = None,
+    db: StoreUrl = None,
 ) -> None:
     """Follow every statement across many versions: where it first appeared, how it changed, who alone says it."""
     files = files or []
     if files.count("-") > 1:
         raise UsageError("only one version can be read from standard input")
     options = _options(max_bytes, option)
+    stored = [name for name in files if name.lower().startswith(("http://", "https://"))]
+    files = [name for name in files if name not in stored]
     versions = _versions_from_files(files, label or [], outlet or [], time or [], options.max_bytes)
+    if stored:
+        versions += _stored_story_versions(stored, db)
     if manifest is not None:
         versions += read_manifest(manifest, options.max_bytes)
     if len(versions) < 2:
@@ -166,6 +194,28 @@ def _versions_from_files(
     return versions
 
 
+def _stored_story_versions(urls: list[str], db: str | None) -> list[Version]:
+    """Every version of each tracked story named by URL (URL@N: that version only), with its time and the
+    URL's host as the outlet."""
+    from urllib.parse import urlsplit
+
+    from storytrace.store import open_store
+    from storytrace.track.refs import is_version_ref, stored_version, story_versions
+
+    found = []
+    with open_store(db) as store:
+        for url in urls:
+            outlet = urlsplit(url).hostname
+            if is_version_ref(url):
+                label, text = stored_version(store, url)
+                found.append(Version(text, label, outlet))
+            else:
+                prefix = f"{outlet} " if len(urls) > 1 else ""
+                versions = story_versions(store, url)
+                found += [Version(text, prefix + label, outlet, when) for label, when, text in versions]
+    return found
+
+
 @app.command("options")
 def options_command() -> None:
     """List the thresholds that --option can set, with their defaults."""
@@ -182,6 +232,9 @@ def _write(path: Path, content: str) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+register_tracking(app)
 
 
 def main() -> None:

@@ -134,6 +134,28 @@ def due_stories(store: Store, *, now: datetime | None = None, limit: int | None 
     return store.read(lambda session: list(session.execute(query).scalars()))
 
 
+def due_sources(store: Store, *, older_than: datetime, kind: SourceKind | str = SourceKind.FEED) -> list[Source]:
+    """Sources of a kind never checked, or last checked before `older_than`, the longest waiting first."""
+    query = (
+        select(Source)
+        .where(Source.kind == SourceKind(kind))
+        .where((Source.last_checked_at.is_(None)) | (Source.last_checked_at < older_than))
+        .order_by(Source.last_checked_at.is_not(None), Source.last_checked_at, Source.id)
+    )
+    return store.read(lambda session: list(session.execute(query).scalars()))
+
+
+def next_due(store: Store) -> datetime | None:
+    """When the next active story is due (None: no active story)."""
+    query = (
+        select(Story.next_check_at)
+        .where(Story.active.is_(True), Story.next_check_at.is_not(None))
+        .order_by(Story.next_check_at)
+        .limit(1)
+    )
+    return store.read(lambda session: session.scalar(query))
+
+
 def reschedule(
     store: Store,
     story: StoryRef,

@@ -1,0 +1,214 @@
+"""The tracking commands: `add`, `fetch`, `watch`, `log` and `feed` (a thin layer over storytrace.track).
+
+Heavy modules (the store, the fetcher) are imported inside the commands, so `storytrace diff` stays quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from storytrace.errors import StorytraceError
+
+if TYPE_CHECKING:
+    from storytrace.track.checks import CheckReport
+    from storytrace.track.config import Config
+
+Db = Annotated[
+    str | None,
+    typer.Option("--db", help="Store URL (default: $STORYTRACE_DB, the config's db, or sqlite:///storytrace.db)."),
+]
+ConfigFile = Annotated[
+    Path | None, typer.Option("--config", help="Configuration file (default: ./storytrace.toml if present).")
+]
+
+
+class TrackingError(StorytraceError):
+    """A tracking command that cannot do what was asked."""
+
+
+def _config(path: Path | None) -> Config:
+    from storytrace.track.config import load_config
+
+    return load_config(path)
+
+
+def _printer(console: Console, as_json: bool = False) -> Callable[[CheckReport], None]:
+    from storytrace.report.tracking import check_line
+
+    def show(report: CheckReport) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            console.print(check_line(report), soft_wrap=not console.is_terminal, highlight=False)
+
+    return show
+
+
+def _report_dict(report: CheckReport) -> dict[str, object]:
+    return {
+        "url": report.url,
+        "outcome": report.outcome,
+        "detail": report.detail,
+        "version": report.version,
+        "summary": report.summary,
+        "new_stories": list(report.new_stories),
+        "next_check": report.next_check.isoformat() if report.next_check else None,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    """Add the tracking commands to the `storytrace` app."""
+
+    @app.command("add")
+    def add_command(
+        urls: Annotated[list[str], typer.Argument(help="Article pages or RSS/Atom feeds (detected).")],
+        db: Db = None,
+        config: ConfigFile = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per URL.")] = False,
+    ) -> None:
+        """Track articles (fetched now, then re-checked on a schedule) or feeds (their articles are tracked)."""
+        from storytrace.track.checks import track_url
+        from storytrace.track.session import tracking
+
+        settings = _config(config)
+        show = _printer(Console(), as_json)
+
+        async def run() -> list[CheckReport]:
+            async with tracking(settings, db) as tracker:
+                found = []
+                for url in urls:
+                    report = await track_url(tracker, url)
+                    show(report)
+                    found.append(report)
+                return found
+
+        reports = asyncio.run(run())
+        if all(r.outcome in _FAILED for r in reports):
+            raise typer.Exit(1)
+
+    @app.command("fetch")
+    def fetch_command(
+        urls: Annotated[list[str], typer.Argument(help="Article URLs to snapshot now (tracked if they are not).")],
+        db: Db = None,
+        config: ConfigFile = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per URL.")] = False,
+    ) -> None:
+        """Check articles now, whatever their schedule; a new text is stored as their next version."""
+        from storytrace.store import add_story
+        from storytrace.track.session import tracking
+        from storytrace.track.urls import canonical_url
+        from storytrace.track.watcher import run_checks
+
+        settings = _config(config)
+        show = _printer(Console(), as_json)
+        canonical = [canonical_url(u) for u in urls]
+
+        async def run() -> list[CheckReport]:
+            async with tracking(settings, db) as tracker:
+                first = max(1, round(settings.schedule.first_interval.total_seconds()))
+                found = [await tracker.write(f"adding {u}", add_story, tracker.store, u, check_interval_s=first)
+                         for u in canonical]
+                reports = await run_checks(tracker, found)
+                for report in reports:
+                    show(report)
+                return reports
+
+        reports = asyncio.run(run())
+        if all(r.outcome in _FAILED for r in reports):
+            raise typer.Exit(1)
+
+    @app.command("watch")
+    def watch_command(
+        db: Db = None,
+        config: ConfigFile = None,
+        once: Annotated[bool, typer.Option("--once", help="Run the checks that are due now, then exit.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per check.")] = False,
+    ) -> None:
+        """Watch tracked stories and feeds: check each as it falls due, store every real new version."""
+        from storytrace.track.session import tracking
+        from storytrace.track.watcher import watch
+
+        settings = _config(config)
+        console = Console(stderr=False)
+        show = _printer(console, as_json)
+        logging.basicConfig(level=logging.WARNING, format="storytrace: %(message)s", stream=sys.stderr)
+
+        async def run() -> int:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            async with tracking(settings, db) as tracker:
+                if not once and not as_json:
+                    console.print(f"watching {tracker.store!r}; Ctrl-C stops", style="dim", highlight=False)
+                totals = await watch(tracker, once=once, report=show, stop=stop)
+            if not as_json:
+                counts = ", ".join(f"{n} {k}" for k, n in sorted(totals.by_outcome.items())) or "nothing was due"
+                console.print(f"{totals.checks} check(s): {counts}", style="dim", highlight=False)
+            return totals.checks
+
+        asyncio.run(run())
+
+    @app.command("log")
+    def log_command(
+        url: Annotated[str, typer.Argument(help="A tracked article's URL.")],
+        db: Db = None,
+        config: ConfigFile = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.log/1 JSON document.")] = False,
+        limit: Annotated[int | None, typer.Option("--limit", help="Only the latest N versions.")] = None,
+    ) -> None:
+        """A story's versions, each with a one-line summary of what changed."""
+        from storytrace.report.tracking import log_document, render_log
+        from storytrace.store import UnknownStory, log, open_store
+        from storytrace.track.urls import canonical_url
+
+        settings = _config(config)
+        if limit is not None and limit < 1:
+            raise TrackingError("--limit must be at least 1")
+        with open_store(db or settings.db) as store:
+            try:
+                story_log = log(store, canonical_url(url), limit=limit)
+            except UnknownStory:
+                raise TrackingError(f"no story is tracked at {canonical_url(url)} (storytrace add URL)") from None
+        if as_json:
+            sys.stdout.write(json.dumps(log_document(story_log), ensure_ascii=False, indent=1) + "\n")
+        else:
+            render_log(story_log, Console())
+
+    @app.command("feed")
+    def feed_command(
+        db: Db = None,
+        config: ConfigFile = None,
+        limit: Annotated[int, typer.Option("--limit", help="Most entries (latest changes first).")] = 50,
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    ) -> None:
+        """An Atom feed of the changes detected in tracked stories."""
+        from storytrace.store import open_store
+        from storytrace.track.atom import changes_feed
+
+        settings = _config(config)
+        if limit < 1:
+            raise TrackingError("--limit must be at least 1")
+        with open_store(db or settings.db) as store:
+            document = changes_feed(store, limit=limit)
+        if output is None:
+            sys.stdout.write(document)
+        else:
+            from storytrace.cli import _write
+
+            _write(output, document)
+
+
+_FAILED = {"http_error", "network_error", "too_large", "robots_disallowed", "store_error", "internal_error",
+           "feed_error", "extraction_failed", "error_page", "paywall", "too_short", "truncated"}

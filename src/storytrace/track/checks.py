@@ -1,0 +1,287 @@
+"""One check of one story or feed: fetch, judge, store what is real, record the rest, schedule the next.
+
+Only real versions are stored. A failed fetch, an error or paywall page, a truncated or too-short text, or a
+text that differs only in whitespace is recorded as a check and never becomes a version; a text the story
+had before (a flip-flop between two servers' copies) is recognised by the store and recorded likewise.
+Blocking work (page extraction, the diff behind a change summary, the database) runs in worker threads so the
+event loop keeps fetching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from storytrace.fetch import Fetcher, FetchResult, WatchState, after_check, assess, parse_feed, sniff, start_watch
+from storytrace.store import (
+    Outcome,
+    Source,
+    Store,
+    StoreError,
+    Story,
+    add_source,
+    add_story,
+    add_version,
+    find_story,
+    record_check,
+    reschedule,
+    version,
+)
+from storytrace.track.config import Config
+from storytrace.track.urls import canonical_url
+
+log = logging.getLogger("storytrace.watch")
+T = TypeVar("T")
+
+# Fetch outcomes that are not a page, as check outcomes.
+_FETCH_FAILURE = {
+    "http_error": Outcome.HTTP_ERROR,
+    "network_error": Outcome.NETWORK_ERROR,
+    "timeout": Outcome.NETWORK_ERROR,
+    "too_large": Outcome.TOO_LARGE,
+    "too_many_redirects": Outcome.HTTP_ERROR,
+    "robots_disallowed": Outcome.ROBOTS_DISALLOWED,
+}
+# Page verdicts that are not a new version, as check outcomes (and whether they count as a failed check).
+_VERDICT = {
+    "unchanged": (Outcome.UNCHANGED, False),
+    "whitespace_only": (Outcome.WHITESPACE_ONLY, False),
+    "too_short": (Outcome.TOO_SHORT, True),
+    "truncated": (Outcome.TRUNCATED, True),
+    "extraction_failed": (Outcome.EXTRACTION_FAILED, True),
+    "error_page": (Outcome.ERROR_PAGE, True),
+    "paywall": (Outcome.PAYWALL, True),
+}
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What one check came to, for the log line, the progress display and the webhook."""
+
+    url: str
+    outcome: str  # an Outcome value, or "store_error" when the result could not be written
+    detail: str
+    version: int | None = None  # the number of the version stored
+    summary: dict[str, Any] | None = None  # its change summary
+    title: str | None = None
+    new_stories: tuple[str, ...] = ()  # for a feed: the articles it added
+    next_check: datetime | None = None
+    elapsed_ms: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.version is not None
+
+    def line(self) -> str:
+        """One plain log line."""
+        parts = [self.outcome, self.url]
+        if self.version is not None:
+            parts.append(f"v{self.version}")
+        if self.new_stories:
+            parts.append(f"{len(self.new_stories)} new article(s)")
+        parts.append(self.detail)
+        return " ".join(p for p in parts if p)
+
+
+class Tracker:
+    """A store, a fetcher and the configuration: what every check needs."""
+
+    def __init__(self, store: Store, fetcher: Fetcher, config: Config) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.config = config
+
+    async def in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def write(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A store write, retried with backoff while the store fails (locked, disk full, server gone);
+        each failure is logged, and the last one raised."""
+        options = self.config.watch
+        delay = options.store_backoff.total_seconds()
+        for attempt in range(1, options.store_retries + 1):
+            try:
+                return await self.in_thread(fn, *args, **kwargs)
+            except StoreError as exc:
+                if attempt == options.store_retries:
+                    raise
+                log.warning("store error while %s (attempt %d of %d, retrying in %.0fs): %s",
+                            what, attempt, options.store_retries, delay, exc)
+                await asyncio.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+async def check_story(tracker: Tracker, story: Story) -> CheckReport:
+    """Fetch a story's page and store it if it is a real new version; reschedule the story."""
+    started = time.perf_counter()
+    try:
+        latest = await tracker.in_thread(version, tracker.store, story, "latest")
+        result = await tracker.fetcher.fetch(
+            story.url,
+            etag=latest.etag if latest else None,
+            last_modified=latest.last_modified if latest else None,
+        )
+        report, changed, failed = await _store_result(tracker, story, result, latest.text if latest else None)
+        moment, options = now_utc(), tracker.config.schedule
+        if changed and story.version_count == 0:  # the first version: the schedule starts now
+            following = start_watch(moment, options)
+        else:
+            following = after_check(_state(story, moment), moment, changed=changed, failed=failed, options=options)
+        await tracker.write(
+            f"scheduling {story.url}",
+            reschedule,
+            tracker.store,
+            story,
+            next_check_at=following.next_check,
+            check_interval_s=max(1, round(following.interval.total_seconds())),
+            active=not following.stopped,
+        )
+    except StoreError as exc:
+        return CheckReport(story.url, "store_error", f"not recorded, will be fetched again: {exc}",
+                           elapsed_ms=_since(started))
+    detail = report.detail if not following.stopped else f"{report.detail}; watching stopped: {following.stop_reason}"
+    return _with(report, detail=detail, next_check=following.next_check, elapsed_ms=_since(started))
+
+
+async def _store_result(
+    tracker: Tracker, story: Story, result: FetchResult, previous: str | None
+) -> tuple[CheckReport, bool, bool]:
+    """Record what a fetch came to: (report, a new version was stored, the check failed)."""
+    store, duration = tracker.store, round(result.elapsed_ms)
+    if result.outcome == "not_modified":
+        await tracker.write(f"recording {story.url}", record_check, store, Outcome.NOT_MODIFIED, story=story,
+                            http_status=result.status, detail=result.detail, duration_ms=duration)
+        return CheckReport(story.url, Outcome.NOT_MODIFIED.value, result.detail), False, False
+    if not result.ok:
+        outcome = _FETCH_FAILURE.get(result.outcome, Outcome.NETWORK_ERROR)
+        await tracker.write(f"recording {story.url}", record_check, store, outcome, story=story,
+                            http_status=result.status, detail=result.detail, duration_ms=duration)
+        return CheckReport(story.url, outcome.value, result.detail), False, True
+    extracted, verdict = await tracker.in_thread(assess, result, previous, tracker.config.page)
+    if not verdict.ok:
+        outcome, failed = _VERDICT.get(verdict.verdict, (Outcome.EXTRACTION_FAILED, True))
+        await tracker.write(f"recording {story.url}", record_check, store, outcome, story=story,
+                            http_status=result.status, detail=verdict.reason, duration_ms=duration)
+        return CheckReport(story.url, outcome.value, verdict.reason), False, failed
+    stored = await tracker.write(
+        f"storing {story.url}",
+        add_version,
+        store,
+        story,
+        extracted.text,
+        title=extracted.title,
+        byline=extracted.byline,
+        published_at=extracted.published,
+        updated_at=extracted.updated,
+        raw_html=result.body,
+        http_status=result.status,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        extractor=extracted.extractor,
+        detail=verdict.reason,
+        duration_ms=duration,
+    )
+    if stored is None:  # a text the story had before: the store recorded the check
+        return CheckReport(story.url, Outcome.FLIP_FLOP.value, "a text this story had before"), False, False
+    report = CheckReport(story.url, Outcome.NEW_VERSION.value, verdict.reason, stored.number,
+                         stored.change_summary, extracted.title or story.title)
+    return report, True, False
+
+
+async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
+    """Read a feed and start tracking the articles it lists that are not tracked yet."""
+    started = time.perf_counter()
+    result = await tracker.fetcher.fetch(source.url)
+    try:
+        if not result.ok:
+            outcome = _FETCH_FAILURE.get(result.outcome, Outcome.NETWORK_ERROR)
+            await tracker.write(f"recording {source.url}", record_check, tracker.store, outcome, source=source,
+                                http_status=result.status, detail=result.detail, duration_ms=round(result.elapsed_ms))
+            return CheckReport(source.url, outcome.value, result.detail, elapsed_ms=_since(started))
+        assert result.body is not None
+        parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        if parsed.feed is None:
+            await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_ERROR,
+                                source=source, http_status=result.status, detail=parsed.detail,
+                                duration_ms=round(result.elapsed_ms))
+            return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
+        added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
+        detail = f"{len(parsed.feed.entries)} entries, {len(added)} new; {parsed.detail}"
+        await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_PARSED,
+                            source=source, http_status=result.status, detail=detail,
+                            duration_ms=round(result.elapsed_ms))
+    except StoreError as exc:
+        return CheckReport(source.url, "store_error", f"not recorded, will be read again: {exc}",
+                           elapsed_ms=_since(started))
+    return CheckReport(source.url, Outcome.FEED_PARSED.value, detail, title=parsed.feed.title,
+                       new_stories=tuple(added), elapsed_ms=_since(started))
+
+
+def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
+    """Track each entry's article (canonical URL); return the URLs that were new."""
+    added = []
+    first = tracker.config.schedule.first_interval
+    for entry in parsed.feed.entries:
+        try:
+            url = canonical_url(entry.link)
+        except Exception:  # a feed entry with a link we cannot use is skipped, not fatal
+            continue
+        if find_story(tracker.store, url) is None:
+            add_story(tracker.store, url, source=source, title=entry.title,
+                      check_interval_s=max(1, round(first.total_seconds())))
+            added.append(url)
+    return added
+
+
+async def track_url(tracker: Tracker, url: str) -> CheckReport:
+    """Start tracking a URL: a feed becomes a source whose articles are tracked, a page a story checked now."""
+    url = canonical_url(url)
+    probe = await tracker.fetcher.fetch(url)
+    if probe.ok and probe.body is not None and sniff(probe.body, probe.content_type) in ("rss", "atom", "rdf"):
+        source = await tracker.write(f"adding {url}", add_source, tracker.store, url, "feed")
+        return await check_feed(tracker, source)
+    first = tracker.config.schedule.first_interval
+    story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
+                                check_interval_s=max(1, round(first.total_seconds())))
+    return await check_story(tracker, story)
+
+
+def _state(story: Story, moment: datetime) -> WatchState:
+    """The schedule as the store keeps it (failures in a row are not kept: see ScheduleOptions.max_failures)."""
+    return WatchState(
+        first_seen=story.first_seen_at,
+        last_check=moment,
+        last_change=story.last_change_at,
+        interval=timedelta(seconds=story.check_interval_s),
+        next_check=story.next_check_at,
+    )
+
+
+def _with(report: CheckReport, **changes: Any) -> CheckReport:
+    return replace(report, **changes)
+
+
+def _since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+async def gather_limited(jobs: list[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
+    """Run jobs with at most `limit` at once, results in the jobs' order."""
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await job()
+
+    return list(await asyncio.gather(*(run(job) for job in jobs)))

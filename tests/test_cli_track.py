@@ -1,0 +1,168 @@
+"""End-to-end tests of add / fetch / watch / log / feed, and diff and collate of stored versions: the installed
+command against the loopback news site, on a real store file (and PostgreSQL where the fixture gives it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from storytrace.demo.site import NewsSite
+from storytrace.store import find_story, open_store, problems, versions_of
+
+from .fetch_support import roft_article
+from .test_cli import COMMAND, run
+
+CONFIG = """
+[fetch]
+politeness_delay = 0
+total_timeout = 3
+connect_timeout = 1
+retries = 0
+[schedule]
+first_interval = "1s"
+max_interval = "2s"
+[watch]
+idle_poll = "0.2s"
+"""
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with NewsSite([roft_article(k, f"story-{k}") for k in range(12)]) as running:
+        yield running
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "storytrace.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def st(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(*args, cwd=workdir)
+
+
+def test_track_a_story_through_its_revisions(workdir: Path, site: NewsSite) -> None:
+    url = site.url("/news/story-0")
+    added = st(workdir, "add", url)
+    assert added.returncode == 0, added.stderr
+    assert "new_version" in added.stdout and "v1" in added.stdout
+    for _ in range(2):
+        site.advance("story-0")
+        time.sleep(1.1)
+        watched = st(workdir, "watch", "--once")
+        assert watched.returncode == 0, watched.stderr
+        assert "new_version" in watched.stdout
+    log = st(workdir, "log", url, "--json")
+    assert log.returncode == 0, log.stderr
+    document = json.loads(log.stdout)
+    assert [v["number"] for v in document["versions"]] == [1, 2, 3]
+    assert document["versions"][0]["change"] == "first version"
+    assert document["versions"][1]["change_summary"]["substantive"] >= 1
+    shown = st(workdir, "log", url)
+    assert "first version" in shown.stdout and "3 versions" in shown.stdout
+    compared = st(workdir, "diff", f"{url}@first", f"{url}@latest", "--json")
+    assert compared.returncode == 0, compared.stderr
+    diff = json.loads(compared.stdout)
+    assert [v["label"] for v in diff["versions"]] == [f"{url}@1", f"{url}@3"]
+    assert diff["summary"]["added"] >= 2 and diff["summary"]["deleted"] >= 1
+    collated = st(workdir, "collate", url, "--json")
+    assert collated.returncode == 0, collated.stderr
+    collation = json.loads(collated.stdout)
+    assert [v["label"] for v in collation["versions"]] == ["v1", "v2", "v3"]
+    assert collation["summary"]["dropped"] >= 1
+    feed = st(workdir, "feed")
+    assert feed.returncode == 0, feed.stderr
+    entries = ET.fromstring(feed.stdout).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 2  # versions 2 and 3: the first version is not a change
+
+
+def test_feed_then_watch_tracks_every_article(workdir: Path, site: NewsSite) -> None:
+    added = st(workdir, "add", site.url("/feeds/atom.xml"), "--json")
+    assert added.returncode == 0, added.stderr
+    report = json.loads(added.stdout)
+    assert report["outcome"] == "feed_parsed" and len(report["new_stories"]) == 12
+    watched = st(workdir, "watch", "--once", "--json")
+    outcomes = [json.loads(line)["outcome"] for line in watched.stdout.splitlines()]
+    assert outcomes.count("new_version") == 12
+
+
+def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:
+    cases = [
+        (["log", site.url("/news/story-0")], "no story is tracked"),
+        (["diff", f"{site.url('/news/story-0')}@2", f"{site.url('/news/story-0')}@first"], "no story is tracked"),
+        (["add", "ftp://example.org/file"], "not an http(s) URL"),
+        (["log", "x", "--config", "missing.toml"], "no such configuration file"),
+        (["watch", "--once", "--db", "sqlite:////nonexistent-dir/x.db"], ""),
+    ]
+    (workdir / "bad.toml").write_text("[schedule]\nfirst_interval = 'soon'\n", encoding="utf-8")
+    cases.append((["watch", "--config", "bad.toml"], "first_interval"))
+    for args, message in cases:
+        done = st(workdir, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert done.stderr.count("\n") == 1 and message in done.stderr and "Traceback" not in done.stderr
+    unreachable = st(workdir, "add", "http://127.0.0.1:9/news")
+    assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
+    assert "Traceback" not in unreachable.stderr
+
+
+def test_two_watchers_never_store_a_text_twice(workdir: Path, site: NewsSite) -> None:
+    urls = [site.url(f"/news/story-{k}") for k in range(12)]
+    db = f"sqlite:///{workdir / 'storytrace.db'}"
+    with open_store(db) as store:
+        from storytrace.store import add_story
+
+        for url in urls:
+            add_story(store, url)
+    env = {**os.environ, "NO_COLOR": "1"}
+    watchers = [
+        subprocess.Popen([*COMMAND, "watch", "--once", "--json"], cwd=workdir, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [w.communicate(timeout=120) for w in watchers]
+    assert all(w.returncode == 0 for w in watchers), outputs
+    with open_store(db) as store:
+        for url in urls:
+            story = find_story(store, url)
+            assert story is not None
+            assert [v.number for v in versions_of(store, story)] == [1]
+        assert problems(store) == []
+    stored = sum(out.count('"new_version"') for out, _ in outputs)
+    assert stored == 12  # the other watcher's check of a story saw its text already there
+
+
+def test_killing_the_watcher_loses_nothing_committed(workdir: Path, site: NewsSite) -> None:
+    db = f"sqlite:///{workdir / 'storytrace.db'}"
+    done = st(workdir, "add", *[site.url(f"/news/story-{k}") for k in range(12)])
+    assert done.returncode == 0, done.stderr
+    for rounds in range(2):  # revisions 2 and 3, each watched by a watcher killed at some moment
+        for k in range(12):
+            site.advance(f"story-{k}")
+        time.sleep(1.05)
+        watcher = subprocess.Popen([*COMMAND, "watch"], cwd=workdir, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(0.3 + 0.25 * rounds)
+        watcher.send_signal(signal.SIGKILL)
+        watcher.wait(timeout=10)
+        with open_store(db) as store:
+            assert problems(store) == []
+    time.sleep(1.05)
+    again = st(workdir, "watch", "--once")
+    assert again.returncode == 0, again.stderr
+    with open_store(db) as store:
+        assert problems(store) == []
+        for k in range(12):
+            story = find_story(store, site.url(f"/news/story-{k}"))
+            assert story is not None
+            numbers = [v.number for v in versions_of(store, story)]
+            assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2
+            assert len(numbers) <= 3
