@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/storytrace diff examples/demo/harbour-fire-v1.txt examples/demo/harbour-fire-v2.txt --side-by-side
 	$(BIN)/storytrace collate --manifest examples/demo/harbour-fire.json
+	$(BIN)/python -m storytrace.demo.tour
 
 test: lint types unit
 

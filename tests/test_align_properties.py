@@ -165,3 +165,14 @@ def test_edit_scripts_are_recovered(script: tuple[list[str], list[str], list[tup
     assert len(moved) <= sum(op == "move" for op, *_ in expected)
     in_place = sorted((link.a[0], link.b[0]) for link in result.links if link.a and link.b and not link.moved)
     assert all(x[1] < y[1] for x, y in zip(in_place, in_place[1:], strict=False)), "links not moved must not cross"
+
+
+def test_no_merge_across_paragraphs() -> None:
+    # A rewritten headline is its own paragraph: it must not be read as merged into the first sentence below it.
+    old = "Fire at harbour warehouse halts ferry services\n\nA fire broke out in a warehouse and ferry services " \
+          "were suspended while crews fought the blaze.\n\nNobody was hurt."
+    new = "Harbour warehouse fire: inquiry opened\n\nA fire broke out in a warehouse at the harbour and ferry " \
+          "services were suspended while crews fought the blaze.\n\nNobody was hurt."
+    links = diff(old, new).links
+    assert all(len(link.a) <= 1 and len(link.b) <= 1 for link in links)
+    assert [(link.a, link.b) for link in links if link.a and link.b][-2:] == [((1,), (1,)), ((2,), (2,))]

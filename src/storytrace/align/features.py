@@ -53,10 +53,15 @@ class SentenceTable:
 
     def __init__(self, doc: Document) -> None:
         self.keys = comparison_keys(doc.text, [(s.start, s.end) for s in doc.sentences])
+        self.paragraphs = [s.paragraph for s in doc.sentences]
         self._features: dict[int, SentenceFeatures] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def same_paragraph(self, first: int, second: int) -> bool:
+        """Two sentences of one paragraph: only such neighbours are read as the pieces of a split or merge."""
+        return self.paragraphs[first] == self.paragraphs[second]
 
     def features(self, index: int) -> SentenceFeatures:
         found = self._features.get(index)

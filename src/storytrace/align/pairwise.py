@@ -143,12 +143,14 @@ def _align_gap(
             s = sim[i - 1][j - 1]
             if s >= threshold and above[j - 1] + 2 * (s - base) >= best:
                 best, how = above[j - 1] + 2 * (s - base), _MATCH
-            if j >= 2 and max(sim[i - 1][j - 2], sim[i - 1][j - 1]) > 0:
+            split_ok = j >= 2 and fb.same_paragraph(gap_b[j - 2], gap_b[j - 1])
+            if split_ok and max(sim[i - 1][j - 2], sim[i - 1][j - 1]) > 0:
                 s2 = _split_score(sa[i - 1], sb[j - 2], sb[j - 1], options)
                 if s2 >= threshold and above[j - 2] + 3 * (s2 - base) > best:
                     best, how = above[j - 2] + 3 * (s2 - base), _SPLIT
                     link_score[(i, j, _SPLIT)] = s2
-            if i >= 2 and max(sim[i - 2][j - 1], sim[i - 1][j - 1]) > 0:
+            merge_ok = i >= 2 and fa.same_paragraph(gap_a[i - 2], gap_a[i - 1])
+            if merge_ok and max(sim[i - 2][j - 1], sim[i - 1][j - 1]) > 0:
                 s2 = _split_score(sb[j - 1], sa[i - 2], sa[i - 1], options)
                 if s2 >= threshold and score[i - 2][j - 1] + 3 * (s2 - base) > best:
                     best, how = score[i - 2][j - 1] + 3 * (s2 - base), _MERGE
@@ -238,13 +240,13 @@ def _widened(
     best, grown, used = p.score, p, (-1, -1)
     for x, y in ((i - 1, i), (i, i + 1)):
         neighbour = x if x != i else y
-        if neighbour in free_a:
+        if neighbour in free_a and fa.same_paragraph(x, y):
             s = _split_score(fb.features(j), fa.features(x), fa.features(y), options)
             if s >= options.move_threshold and s > best:
                 best, grown, used = s, Pairing((x, y), (j,), s), (neighbour, -1)
     for x, y in ((j - 1, j), (j, j + 1)):
         neighbour = x if x != j else y
-        if neighbour in free_b:
+        if neighbour in free_b and fb.same_paragraph(x, y):
             s = _split_score(fa.features(i), fb.features(x), fb.features(y), options)
             if s >= options.move_threshold and s > best:
                 best, grown, used = s, Pairing((i,), (x, y), s), (-1, neighbour)
