@@ -171,12 +171,13 @@ def register(app: typer.Typer) -> None:
         """A story's versions, each with a one-line summary of what changed."""
         from storytrace.report.tracking import log_document, render_log
         from storytrace.store import UnknownStory, log, open_store
+        from storytrace.track.session import store_url
         from storytrace.track.urls import canonical_url
 
         settings = _config(config)
         if limit is not None and limit < 1:
             raise TrackingError("--limit must be at least 1")
-        with open_store(db or settings.db) as store:
+        with open_store(store_url(db, settings)) as store:
             try:
                 story_log = log(store, canonical_url(url), limit=limit)
             except UnknownStory:
@@ -196,11 +197,12 @@ def register(app: typer.Typer) -> None:
         """An Atom feed of the changes detected in tracked stories."""
         from storytrace.store import open_store
         from storytrace.track.atom import changes_feed
+        from storytrace.track.session import store_url
 
         settings = _config(config)
         if limit < 1:
             raise TrackingError("--limit must be at least 1")
-        with open_store(db or settings.db) as store:
+        with open_store(store_url(db, settings)) as store:
             document = changes_feed(store, limit=limit)
         if output is None:
             sys.stdout.write(document)
