@@ -216,6 +216,40 @@ def _stored_story_versions(urls: list[str], db: str | None) -> list[Version]:
     return found
 
 
+@app.command("import")
+def import_command(
+    path: Annotated[
+        str,
+        typer.Argument(help="An archive: a directory of version files, a .jsonl file, or a NewsEdits or diffengine "
+                            "SQLite database."),
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="dir, jsonl, newsedits or diffengine (default: detected).")
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default: $STORYTRACE_DB, else sqlite:///storytrace.db).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the import report as JSON.")] = False,
+    summaries: Annotated[
+        bool, typer.Option("--summaries/--no-summaries", help="Compute each new version's change summary.")
+    ] = True,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Make new stories due for checking (by default they are not watched).")
+    ] = False,
+) -> None:
+    """Import an archive of article versions into the store; importing it again adds nothing."""
+    from storytrace.ingest import detect_format, import_archive
+    from storytrace.store import open_store
+
+    detect_format(Path(path), fmt)  # a missing path or an unknown format is refused before the store is opened
+    with open_store(db) as store:
+        report = import_archive(store, path, format=fmt, summaries=summaries, watch=watch)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        typer.echo(report.summary_line())
+
+
 @app.command("options")
 def options_command() -> None:
     """List the thresholds that --option can set, with their defaults."""

@@ -1,0 +1,47 @@
+"""diffengine SQLite files: `entry` (a tracked URL) and `entryversion` (title, canonical url, summary as `<p>`
+HTML, created, entry_id), versions of an entry ordered by `created`.
+
+The story's URL is the canonical `url` of the entry's latest version, else the entry's own `url`. diffengine also
+records headline-only changes as versions; their text is the previous version's, so they are skipped as
+duplicates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+
+from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
+from storytrace.ingest.records import ArchiveStory, Tally
+from storytrace.ingest.sqlite_file import VERSIONS, columns
+
+FETCH = 2000
+
+
+def read_diffengine(connection: sqlite3.Connection, path: Path, tally: Tally) -> Iterator[ArchiveStory]:
+    have = columns(connection, VERSIONS)
+    title = "v.title" if "title" in have else "NULL"
+    url = "v.url" if "url" in have else "NULL"
+    ident = "v.id" if "id" in have else "v.rowid"
+    cursor = connection.execute(
+        f"SELECT CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url} "
+        f"FROM {VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id ORDER BY 1"
+    )
+    for entry, rows in groupby(_rows(cursor), key=lambda row: row[0]):
+        grouped = list(rows)
+        if entry is None:
+            refuse_orphans([row[2] for row in grouped], tally)
+            continue
+        entry_urls = [row[1] for row in grouped if isinstance(row[1], str) and row[1].strip()]
+        fallback = entry_urls[0] if entry_urls else f"diffengine:{path.stem}/{entry}"
+        story = story_from_rows([row[2] for row in grouped], fallback, tally)
+        if story is not None:
+            yield story
+
+
+def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[str | None, object, DbRow]]:
+    while batch := cursor.fetchmany(FETCH):
+        for entry, entry_url, ident, created, summary, title, url in batch:
+            yield entry, entry_url, DbRow(f"entryversion id {ident}", 0.0, created, summary, title, url)

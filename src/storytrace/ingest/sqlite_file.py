@@ -1,0 +1,135 @@
+"""Opening another tool's SQLite database read-only, and telling a NewsEdits file from a diffengine one.
+
+Both name their versions table `entryversion` (diffengine is built on peewee, whose table names are the lower-cased
+model names; NewsEdits derives from NewsSniffer, which kept the name):
+
+- NewsEdits: `entryversion(id, entry_id, version, title, created, url, source, summary, num_versions, ...)`, the
+  versions of an article numbered by `version` (from 0) within `entry_id` (within `source` in merged files).
+- diffengine: `entry(id, url, created, checked, ...)` and `entryversion(id, title, url, summary, created,
+  archive_url, entry_id)`, versions ordered by `created`; also `feed`, `feedentry` and `diff` tables.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from storytrace.ingest.errors import ArchiveError
+
+MAGIC = b"SQLite format 3\x00"
+VERSIONS = "entryversion"
+NEWSEDITS_COLUMNS = ("entry_id", "version", "summary", "created")
+DIFFENGINE_COLUMNS = ("entry_id", "summary", "created")
+
+
+def open_database(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, str]:
+    """The archive opened read-only and checked: (connection, "newsedits" | "diffengine").
+
+    `wanted` None detects the kind; an SQLite file that is neither kind, lacks what `wanted` reads, or is corrupt
+    raises ArchiveError.
+    """
+    connection = connect(path)
+    try:
+        if wanted is None:
+            found = kind(connection)
+            if found is None:
+                if VERSIONS not in tables(connection):
+                    require(connection, path, "newsedits")  # the error that lists the tables there are
+                have = ", ".join(sorted(columns(connection, VERSIONS))[:12])
+                raise ArchiveError(
+                    f"{path} is an SQLite database but not a NewsEdits or diffengine archive (entryversion has "
+                    f"columns {have}; NewsEdits needs {', '.join(NEWSEDITS_COLUMNS)}; diffengine needs "
+                    f"{', '.join(DIFFENGINE_COLUMNS)} and an entry table)"
+                )
+            wanted = found
+        else:
+            require(connection, path, wanted)
+        check_integrity(connection, path)
+    except sqlite3.Error as exc:
+        connection.close()
+        raise ArchiveError(f"{path} is not a readable SQLite database: {_reason(exc)}") from None
+    except ArchiveError:
+        connection.close()
+        raise
+    return connection, wanted
+
+
+def has_sqlite_magic(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The database opened read-only (the archive is never changed), its schema readable; else ArchiveError."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open {path} as an SQLite database: {_reason(exc)}") from None
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        raise ArchiveError(f"{path} is not a readable SQLite database: {_reason(exc)}") from None
+    return connection
+
+
+def tables(connection: sqlite3.Connection) -> set[str]:
+    rows = connection.execute("SELECT lower(name) FROM sqlite_master WHERE type IN ('table', 'view')")
+    return {name for (name,) in rows}
+
+
+def columns(connection: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1].lower() for row in connection.execute(f'PRAGMA table_info("{table}")')}
+
+
+def kind(connection: sqlite3.Connection) -> str | None:
+    """"newsedits", "diffengine", or None for an SQLite file that is neither."""
+    found = tables(connection)
+    if VERSIONS not in found:
+        return None
+    have = columns(connection, VERSIONS)
+    if all(name in have for name in NEWSEDITS_COLUMNS):
+        return "newsedits"
+    if "entry" in found and all(name in have for name in DIFFENGINE_COLUMNS) and "url" in columns(connection, "entry"):
+        return "diffengine"
+    return None
+
+
+def require(connection: sqlite3.Connection, path: Path, wanted: str) -> None:
+    """ArchiveError unless the database has the tables and columns `wanted` ("newsedits"/"diffengine") reads."""
+    found = tables(connection)
+    if VERSIONS not in found:
+        listed = ", ".join(sorted(found)[:8]) or "none"
+        raise ArchiveError(
+            f"{path} is an SQLite database but not a NewsEdits or diffengine archive (no entryversion table; "
+            f"tables: {listed})"
+        )
+    have = columns(connection, VERSIONS)
+    needed = NEWSEDITS_COLUMNS if wanted == "newsedits" else DIFFENGINE_COLUMNS
+    missing = [name for name in needed if name not in have]
+    if wanted == "diffengine" and "entry" not in found:
+        missing.append("the entry table")
+    if missing:
+        detected = kind(connection)
+        hint = f" (it looks like a {detected} archive: try --format {detected})" if detected else ""
+        raise ArchiveError(f"{path} is not a {wanted} archive: entryversion lacks {', '.join(missing)}{hint}")
+
+
+def check_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    """PRAGMA quick_check before anything is imported: a corrupt page found half-way would stop the import there."""
+    try:
+        verdict = connection.execute("PRAGMA quick_check(1)").fetchone()
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path} is a corrupt SQLite database: {_reason(exc)}") from None
+    if verdict is None or verdict[0] != "ok":
+        found = " ".join(str(verdict[0]).replace("*** in database main ***", "").split()) if verdict else ""
+        raise ArchiveError(f"{path} is a corrupt SQLite database: {found[:200] or 'quick_check failed'}")
+
+
+def _reason(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__

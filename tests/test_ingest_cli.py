@@ -1,0 +1,155 @@
+"""`storytrace import` end to end: the installed command, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storytrace.store import find_story, open_store, versions_of
+
+from .ingest_archives import diffengine_db, jsonl_file, jsonl_records, newsedits_db, stories
+
+COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env or {})}
+    environment.pop("STORYTRACE_DEBUG", None)
+    if env is None or "STORYTRACE_DB" not in env:
+        environment.pop("STORYTRACE_DB", None)
+    return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=180, env=environment, cwd=cwd)
+
+
+def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr and lines[0].startswith("storytrace: error: ")
+    return lines[0]
+
+
+def test_import_into_each_backend_twice(store_url: str, tmp_path: Path) -> None:
+    archive = stories(3, 4)
+    path = newsedits_db(tmp_path / "nyt.db", archive)
+    done = run("import", str(path), "--db", store_url, "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["format"] == "newsedits"
+    assert (report["stories_added"], report["versions_added"], report["duplicates_skipped"]) == (3, 12, 0)
+    assert report["rows_refused"] == 0 and report["change_summaries"] is True
+    with open_store(store_url) as store:
+        for story in archive:
+            found = find_story(store, story.url)
+            assert found is not None
+            assert [v.captured_at for v in versions_of(store, found)] == [v.captured_at for v in story.versions]
+    again = run("import", str(path), "--db", store_url, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("\n") == 1
+    assert again.stdout.startswith("imported 0 versions of 0 stories (0 new)")
+    assert "12 duplicates skipped" in again.stdout
+
+
+def test_store_comes_from_the_environment_then_the_working_directory(tmp_path: Path) -> None:
+    path = diffengine_db(tmp_path / "diffengine.db", stories(2, 2))
+    elsewhere = tmp_path / "elsewhere.db"
+    done = run("import", str(path), cwd=tmp_path, env={"STORYTRACE_DB": f"sqlite:///{elsewhere}"})
+    assert done.returncode == 0, done.stderr
+    assert "imported 4 versions of 2 stories (2 new)" in done.stdout and "(diffengine)" in done.stdout
+    assert elsewhere.exists() and not (tmp_path / "storytrace.db").exists()
+    work = tmp_path / "work"
+    work.mkdir()
+    records = jsonl_file(tmp_path / "v.jsonl", jsonl_records(stories(1, 3)))
+    done = run("import", str(records), "--no-summaries", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert (work / "storytrace.db").exists()
+    with open_store(f"sqlite:///{work / 'storytrace.db'}") as store:
+        found = find_story(store, stories(1, 3)[0].url)
+        assert found is not None and all(v.change_summary is None for v in versions_of(store, found))
+
+
+def test_refused_rows_are_reported_not_fatal(tmp_path: Path) -> None:
+    records: list[dict[str, object] | str] = list(jsonl_records(stories(1, 2)))
+    records.append({"url": "https://news.example/x", "text": "A text.", "captured_at": "last Tuesday"})
+    records.append({"url": "https://news.example/x", "text": "   ", "captured_at": "2021-01-01T00:00:00Z"})
+    path = jsonl_file(tmp_path / "v.jsonl", records)
+    done = run("import", str(path), "--db", f"sqlite:///{tmp_path / 's.db'}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("2 rows refused (1 bad date, 1 empty text)")
+    forced = run("import", str(path), "--format", "jsonl", "--db", f"sqlite:///{tmp_path / 's.db'}", "--json",
+                 cwd=tmp_path)
+    report = json.loads(forced.stdout)
+    assert report["versions_added"] == 0 and report["refused"] == {"bad date": 1, "empty text": 1}
+    assert any("last Tuesday" in example for example in report["refused_examples"])
+
+
+def _corrupt(tmp_path: Path) -> Path:
+    path = newsedits_db(tmp_path / "corrupt.db", stories(3, 3))
+    data = bytearray(path.read_bytes())
+    data[100:] = b"\x5a" * (len(data) - 100)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _neither(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    connection.close()
+    return path
+
+
+def _bad_jsonl(tmp_path: Path) -> Path:
+    good = jsonl_records(stories(1, 2))
+    return jsonl_file(tmp_path / "bad.jsonl", [good[0], "{not json}", good[1]])
+
+
+def _unknown(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_text("some notes")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "message"),
+    [
+        (lambda tmp: tmp / "missing.jsonl", [], "no such file or directory: "),
+        (lambda tmp: tmp, ["--format", "csv"], "unknown import format 'csv'; expected one of dir, jsonl"),
+        (_corrupt, [], "corrupt.db is "),
+        (_neither, [], "is an SQLite database but not a NewsEdits or diffengine archive"),
+        (_bad_jsonl, [], "bad.jsonl, line 2: not valid JSON"),
+        (_unknown, [], "cannot tell the format of"),
+        (_unknown, ["--format", "dir"], "--format dir needs a directory"),
+        (lambda tmp: diffengine_db(tmp / "d.db", stories(1, 1)), ["--format", "newsedits"],
+         "not a newsedits archive: entryversion lacks version"),
+    ],
+    ids=["missing", "unknown-format", "corrupt-sqlite", "neither-sqlite", "bad-jsonl-line", "unknown-file",
+         "dir-on-a-file", "wrong-sqlite-kind"],
+)
+def test_errors_are_one_line_and_status_2(tmp_path: Path, make, extra: list[str], message: str) -> None:  # type: ignore[no-untyped-def]
+    path = make(tmp_path)
+    store = tmp_path / "store.db"
+    done = run("import", str(path), *extra, "--db", f"sqlite:///{store}", cwd=tmp_path)
+    assert message in one_error_line(done)
+    if store.exists():  # opened, but nothing was written
+        with open_store(f"sqlite:///{store}") as opened:
+            assert opened.read(lambda session: session.execute(
+                __import__("sqlalchemy").text("SELECT count(*) FROM versions")).scalar()) == 0
+
+
+def test_a_missing_path_creates_no_store(tmp_path: Path) -> None:
+    done = run("import", "nowhere.jsonl", cwd=tmp_path)
+    assert "no such file or directory: nowhere.jsonl" in one_error_line(done)
+    assert not (tmp_path / "storytrace.db").exists()
+
+
+def test_a_bad_store_url_is_one_line(tmp_path: Path) -> None:
+    path = jsonl_file(tmp_path / "v.jsonl", jsonl_records(stories(1, 1)))
+    done = run("import", str(path), "--db", "mysql://u:secret@host/db", cwd=tmp_path)
+    line = one_error_line(done)
+    assert "unsupported database" in line and "secret" not in line
