@@ -337,8 +337,10 @@ def main() -> None:
     ))
     samples = row["rss_mb_samples"]
     assert isinstance(samples, list)
+    growth = row["rss_mb_growth_1000_to_end"]
+    since = "" if growth is None else f" ({growth:+} MB since 1,000 checks)"
     print(f"watcher RSS: {row['rss_mb_start']} MB after the first sighting, at checks {row['rss_mb_at']}, "
-          f"{row['rss_mb_end']} MB at the end ({row['rss_mb_growth_1000_to_end']:+} MB since 1,000 checks)")
+          f"{row['rss_mb_end']} MB at the end{since}")
     print("RSS samples (checks: MB): " + ", ".join(f"{n}: {mb}" for n, mb in samples))
     if args.json:
         write_report(args.json, "watch_speed.py", [row])

@@ -152,7 +152,20 @@ def register(app: typer.Typer) -> None:
             async with tracking(settings, db) as tracker:
                 if not once and not as_json:
                     console.print(f"watching {tracker.store!r}; Ctrl-C stops", style="dim", highlight=False)
-                totals = await watch(tracker, once=once, report=show, stop=stop)
+                if as_json or not console.is_terminal:
+                    totals = await watch(tracker, once=once, report=show, stop=stop)
+                else:  # a live status line under the check lines
+                    with console.status("watching: waiting for the first check") as status:
+                        counts = {"checks": 0, "new": 0}
+
+                        def live(report: CheckReport) -> None:
+                            show(report)
+                            counts["checks"] += 1
+                            counts["new"] += report.changed
+                            status.update(f"watching: {counts['checks']} checks, {counts['new']} new versions; "
+                                          f"last {report.outcome} {report.url}")
+
+                        totals = await watch(tracker, once=once, report=live, stop=stop)
             if not as_json:
                 counts = ", ".join(f"{n} {k}" for k, n in sorted(totals.by_outcome.items())) or "nothing was due"
                 console.print(f"{totals.checks} check(s): {counts}", style="dim", highlight=False)
