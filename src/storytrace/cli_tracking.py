@@ -156,13 +156,13 @@ def register(app: typer.Typer) -> None:
                     totals = await watch(tracker, once=once, report=show, stop=stop)
                 else:  # a live status line under the check lines
                     with console.status("watching: waiting for the first check") as status:
-                        counts = {"checks": 0, "new": 0}
+                        seen = {"checks": 0, "new": 0}
 
                         def live(report: CheckReport) -> None:
                             show(report)
-                            counts["checks"] += 1
-                            counts["new"] += report.changed
-                            status.update(f"watching: {counts['checks']} checks, {counts['new']} new versions; "
+                            seen["checks"] += 1
+                            seen["new"] += report.changed
+                            status.update(f"watching: {seen['checks']} checks, {seen['new']} new versions; "
                                           f"last {report.outcome} {report.url}")
 
                         totals = await watch(tracker, once=once, report=live, stop=stop)
