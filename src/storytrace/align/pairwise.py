@@ -21,6 +21,8 @@ from storytrace.align.similarity import containment, similarity
 from storytrace.options import DiffOptions
 
 _MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
+# A candidate far link: (minus its score, a tie-break by text, A sentences, B sentences).
+_Candidate = tuple[float, tuple[str, str], tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +206,11 @@ def _match_far(
     fb: SentenceTable,
     options: DiffOptions,
 ) -> list[Pairing]:
-    """Greedy best-first links between leftovers anywhere in the text: moved sentences that were also edited."""
+    """Greedy best-first links between leftovers anywhere in the text: moved sentences that were also edited,
+    split or merged."""
     if not left_a or not left_b or len(left_a) * len(left_b) > options.max_move_cells:
         return []
-    candidates: list[tuple[float, tuple[str, str], int, int]] = []
+    candidates: list[_Candidate] = []
     features_b = [fb.features(j) for j in left_b]
     for i in left_a:
         x = fa.features(i)
@@ -216,19 +219,50 @@ def _match_far(
                 continue
             s = similarity(x, y)
             if s >= options.move_threshold:
-                candidates.append((-s, (min(x.key, y.key), max(x.key, y.key)), i, j))
+                candidates.append((-s, (min(x.key, y.key), max(x.key, y.key)), (i,), (j,)))
+    candidates += _far_pieces(left_a, left_b, fa, fb, options, merge=True)
+    candidates += _far_pieces(left_b, left_a, fb, fa, options, merge=False)
     candidates.sort(key=lambda c: (c[0], c[1]))
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     found: list[Pairing] = []
-    for negative, _, i, j in candidates:
-        if i not in taken_a and j not in taken_b:
-            taken_a.add(i)
-            taken_b.add(j)
-            found.append(Pairing((i,), (j,), -negative))
+    for negative, _, a, b in candidates:
+        if taken_a.isdisjoint(a) and taken_b.isdisjoint(b):
+            taken_a.update(a)
+            taken_b.update(b)
+            found.append(Pairing(a, b, -negative))
     free_a = set(left_a) - taken_a
     free_b = set(left_b) - taken_b
-    return [_widened(p, free_a, free_b, fa, fb, options) for p in found]
+    return [_widened(p, free_a, free_b, fa, fb, options) if len(p.a) == len(p.b) == 1 else p for p in found]
+
+
+def _far_pieces(
+    parts_side: list[int],
+    whole_side: list[int],
+    fp: SentenceTable,
+    fw: SentenceTable,
+    options: DiffOptions,
+    *,
+    merge: bool,
+) -> list[_Candidate]:
+    """Two neighbouring leftovers of one side (same paragraph) that together match one leftover of the other
+    side: a merge when the pieces are in A, a split when they are in B. Scored as in the gap alignment."""
+    present = set(parts_side)
+    found: list[_Candidate] = []
+    for k in parts_side:
+        if k + 1 not in present or not fp.same_paragraph(k, k + 1):
+            continue
+        first, second = fp.features(k), fp.features(k + 1)
+        for w in whole_side:
+            whole = fw.features(w)
+            if not (first.content & whole.content and second.content & whole.content):
+                continue
+            s = _split_score(whole, first, second, options)
+            if s >= options.move_threshold:
+                pieces_key = first.key + " " + second.key
+                key = (min(pieces_key, whole.key), max(pieces_key, whole.key))
+                found.append((-s, key, (k, k + 1), (w,)) if merge else (-s, key, (w,), (k, k + 1)))
+    return found
 
 
 def _widened(
