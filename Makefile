@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/storytrace diff examples/demo/harbour-fire-v1.txt examples/demo/harbour-fire-v2.txt --side-by-side
 	$(BIN)/storytrace collate --manifest examples/demo/harbour-fire.json
 	$(BIN)/python -m storytrace.demo.tour
+	$(BIN)/storytrace serve --db sqlite:///.demo/storytrace.db
 
 test: lint types unit
 

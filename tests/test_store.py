@@ -72,9 +72,13 @@ def test_the_migrations_build_exactly_the_schema_of_the_models(store: Store) -> 
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from storytrace.store.search import include_name
+
     def differences(session: object) -> list[object]:
         connection = session.connection()  # type: ignore[attr-defined]
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}  # the search index aside
+        )
         return list(compare_metadata(context, Base.metadata))
 
     assert store.read(differences) == []

@@ -250,6 +250,22 @@ def import_command(
         typer.echo(report.summary_line())
 
 
+@app.command("serve")
+def serve_command(
+    db: Annotated[
+        str | None, typer.Option("--db", help="Store URL (default: $STORYTRACE_DB, else sqlite:///storytrace.db).")
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app: stories, timelines, diffs, collations, compare, Atom feed (STORYTRACE_TOKEN allows writes)."""
+    from storytrace.web.serve import run
+
+    run(db, host=host, port=port)
+
+
 @app.command("options")
 def options_command() -> None:
     """List the thresholds that --option can set, with their defaults."""

@@ -33,6 +33,8 @@ def _picture(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """Text as displayed: whitespace runs (hard-wrapped lines) become one space, controls made visible."""
+    if text.isprintable() and "  " not in text:  # no control, no whitespace but single spaces: nothing to do
+        return text
     return _CONTROL.sub(_picture, _WS.sub(" ", text))
 
 
@@ -125,7 +127,7 @@ def collapse_unchanged(links: Sequence[dict[str, Any]], only_changes: bool) -> I
 
 
 def _nonspace(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    return len("".join(text.split()))  # str.split() splits on exactly the characters str.isspace() accepts
 
 
 def _split(stream: list[Seg], texts: list[str]) -> list[list[Seg]] | None:
@@ -137,6 +139,13 @@ def _split(stream: list[Seg], texts: list[str]) -> list[list[Seg]] | None:
     parts: list[list[Seg]] = [[] for _ in texts]
     current, filled = 0, 0
     for seg in stream:
+        if not seg.text:
+            continue
+        count = _nonspace(seg.text)
+        if count == 0 or (filled < targets[current] and count <= targets[current] - filled):
+            parts[current].append(seg)  # the common case: the run fits in the sentence being filled
+            filled += count
+            continue
         buf: list[str] = []
         for ch in seg.text:
             if not ch.isspace():

@@ -141,6 +141,11 @@ class Chart:
 
 def render(document: dict[str, Any]) -> str:
     """The whole HTML page as a string."""
+    return _environment().get_template("collation.html.j2").render(**context(document))
+
+
+def context(document: dict[str, Any]) -> dict[str, Any]:
+    """What the report shows, as the template reads it (the web app's collation page shows the same)."""
     order = time_order(document)
     of_version, names = sources(document, order)
     columns = _columns(document, order, of_version)
@@ -152,23 +157,19 @@ def render(document: dict[str, Any]) -> str:
         firsts[row.source] += 1
     source_list = [Source(n, name, _hue(n), firsts[n]) for n, name in enumerate(names)]
     labels = [c.label for c in columns]
-    return (
-        _environment()
-        .get_template("collation.html.j2")
-        .render(
-            csp=CSP,
-            title=_title(labels),
-            summary=collation_counts(document),
-            columns=columns,
-            rows=rows,
-            compact=compact,
-            sources=source_list,
-            kinds=[(kind, CELL_MARKERS[kind], CELL_MEANING[kind]) for kind in CELL_KINDS],
-            flags=[(flag, FLAG_LABELS[flag], FLAG_MEANING[flag]) for flag in FLAG_LABELS],
-            chart=_chart(columns) if columns else None,
-            version=__version__,
-        )
-    )
+    return {
+        "csp": CSP,
+        "title": _title(labels),
+        "summary": collation_counts(document),
+        "columns": columns,
+        "rows": rows,
+        "compact": compact,
+        "sources": source_list,
+        "kinds": [(kind, CELL_MARKERS[kind], CELL_MEANING[kind]) for kind in CELL_KINDS],
+        "flags": [(flag, FLAG_LABELS[flag], FLAG_MEANING[flag]) for flag in FLAG_LABELS],
+        "chart": _chart(columns) if columns else None,
+        "version": __version__,
+    }
 
 
 def _title(labels: list[str]) -> str:

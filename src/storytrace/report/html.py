@@ -68,24 +68,29 @@ def _environment() -> jinja2.Environment:
 
 def render(doc: dict[str, Any]) -> str:
     """The whole HTML page as a string."""
-    labels = [clean(str(v["label"])) for v in doc["versions"]]
-    rows = [_row(doc, link, f"link-{n}") for n, link in enumerate(doc["links"], start=1)]
-    return (
-        _environment()
-        .get_template("diff.html.j2")
-        .render(
-            csp=CSP,
-            labels=labels,
-            summary=_summary_counts(doc),
-            legend=[(kind, MARKERS[kind], LEGEND[kind]) for kind in KINDS],
-            moved_mark=MOVED_MARK,
-            rows=rows,
-            version=__version__,
-        )
-    )
+    return _environment().get_template("diff.html.j2").render(**context(doc))
 
 
-def _row(doc: dict[str, Any], link: dict[str, Any], anchor: str) -> Row:
+def context(doc: dict[str, Any]) -> dict[str, Any]:
+    """What the report shows, as the template reads it (the web app's diff page shows the same)."""
+    return {
+        "csp": CSP,
+        "labels": [clean(str(v["label"])) for v in doc["versions"]],
+        "summary": _summary_counts(doc),
+        "legend": [(kind, MARKERS[kind], LEGEND[kind]) for kind in KINDS],
+        "moved_mark": MOVED_MARK,
+        "rows": rows(doc),
+        "version": __version__,
+    }
+
+
+def rows(doc: dict[str, Any]) -> list[Row]:
+    """One row per link, in the document's order, anchored link-1, link-2, ..."""
+    return [row(doc, link, f"link-{n}") for n, link in enumerate(doc["links"], start=1)]
+
+
+def row(doc: dict[str, Any], link: dict[str, Any], anchor: str) -> Row:
+    """The row of one link, with the HTML anchor `anchor`."""
     kind = kind_of(link)
     whole = {"added": "insert", "deleted": "delete"}.get(kind)
 

@@ -34,6 +34,7 @@ from storytrace.store.repository import (
     reschedule,
     stories,
 )
+from storytrace.store.search import search_stories
 from storytrace.store.versions import NewVersion, add_new_version, add_version
 
 __all__ = [
@@ -77,6 +78,7 @@ __all__ = [
     "reschedule",
     "resolve_url",
     "schema_revision",
+    "search_stories",
     "stories",
     "version",
     "versions_of",

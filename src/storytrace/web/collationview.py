@@ -1,0 +1,45 @@
+"""The collation page: a story's versions (and optionally other stories' versions, its copies at other outlets)
+collated into statements, shown with the HTML report's view model (`storytrace.report.collation_html.context`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from storytrace.collate import collate
+from storytrace.collation.versions import Version
+from storytrace.web.queries import StoryRow, VersionText
+
+
+def spread(count: int, keep: int) -> list[int]:
+    """`keep` indices out of range(count), evenly spaced, the first and the last always among them."""
+    if count <= keep:
+        return list(range(count))
+    if keep <= 1:
+        return [count - 1]
+    return sorted({round(i * (count - 1) / (keep - 1)) for i in range(keep)})
+
+
+def pick(counts: Sequence[int], limit: int) -> list[list[int]]:
+    """For stories with these numbers of versions, the version numbers to collate: at most `limit` in all, shared
+    in proportion to the stories' versions, evenly spaced in each story (its first and latest kept)."""
+    total = sum(counts)
+    picked = []
+    for count in counts:
+        share = count if total <= limit else max(1, count * limit // total)
+        picked.append([i + 1 for i in spread(count, share)])
+    return picked
+
+
+def label(story: StoryRow, version: VersionText, several: bool) -> str:
+    when = version.captured_at.strftime("%Y-%m-%d %H:%M")
+    return f"{story.outlet} v{version.number} · {when}" if several else f"v{version.number} · {when}"
+
+
+def collation_document(items: Sequence[tuple[StoryRow, VersionText]]) -> dict[str, Any]:
+    """The `storytrace.collation/1` document: each version labelled, with its story's outlet and capture time."""
+    several = len({story.id for story, _ in items}) > 1
+    versions = [
+        Version(v.text, label(story, v, several), story.outlet, v.captured_at.isoformat()) for story, v in items
+    ]
+    return collate(versions).to_dict()

@@ -1,0 +1,72 @@
+"""What the route modules share: the app's state, form checks, and reading times from query strings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from storytrace.web.app import Web
+from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, same_origin
+
+T = TypeVar("T")
+_RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def web(request: Request) -> Web:
+    state: Web = request.app.state.web
+    return state
+
+
+async def quick(state: Web, work: Callable[[], T]) -> T:
+    """Run a page's reads and rendering: in the event loop on SQLite, where they take a millisecond or two (local,
+    indexed, and WAL readers never wait for writers), sparing a hop to a worker thread and the contention for
+    the interpreter lock that comes with it under load; in a worker thread on PostgreSQL (a network round trip)."""
+    if state.store.dialect == "sqlite":
+        return work()
+    return await run_in_threadpool(work)
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime | None:
+    """`2025-03-01`, `2025-03-01T09:00Z` (no zone: UTC) or a span back from now: `24h`, `7d`, `2w`."""
+    value = value.strip()
+    if not value:
+        return None
+    relative = _RELATIVE.match(value)
+    if relative:
+        span = timedelta(**{_UNITS[relative.group(2).lower()]: int(relative.group(1))})
+        return (now or datetime.now(UTC)) - span
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(
+            422, "since: expected a date (2025-03-01), a time (2025-03-01T09:00Z) or 24h, 7d, 2w"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def check_csrf(request: Request, form: FormData | None) -> None:
+    """403 unless the request carries this site's CSRF token (form field or header) and comes from this site."""
+    given = request.headers.get(CSRF_HEADER)
+    if form is not None and not given:
+        field = form.get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None
+    if not same_origin(request) or not web(request).csrf.valid(request, given):
+        raise HTTPException(403, "The form has expired or did not come from this site (CSRF check failed): "
+                                 "reload the page and try again.")
+
+
+def field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def story_links(story_id: int) -> dict[str, Any]:
+    return {"html": f"/stories/{story_id}", "json": f"/stories/{story_id}.json"}

@@ -1,0 +1,139 @@
+"""The stories page: search and filters, the most recently changed first; adding a story to track."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from storytrace.store import add_story
+from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.web.queries import StoryFilters, StoryRow, data_version, list_stories
+from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
+from storytrace.web.routes._common import check_csrf, field, parse_since, quick, story_links, web
+from storytrace.web.security import TOKEN_FIELD, bearer, token_matches
+
+router = APIRouter(tags=["stories"])
+SCHEMA = "storytrace.web.stories/1"
+
+
+def story_json(row: StoryRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "title": row.title,
+        "outlet": row.outlet,
+        "version_count": row.version_count,
+        "first_seen_at": iso(row.first_seen_at),
+        "last_change_at": iso(row.last_change_at),
+        "active": row.active,
+        "links": story_links(row.id),
+    }
+
+
+@router.get("/stories.json", summary="Stories as JSON (storytrace.web.stories/1)")
+@router.get("/stories", summary="Stories: search and filters, the most recently changed first")
+async def stories_page(
+    request: Request,
+    q: Annotated[str, Query(max_length=500, description="words, \"phrases\", -excluded, prefix*")] = "",
+    outlet: Annotated[str, Query(max_length=300, description="host of the story's URL, e.g. gazette.example")] = "",
+    since: Annotated[str, Query(max_length=40, description="changed since: 2025-03-01, an ISO time, 24h, 7d")] = "",
+    substantive: Annotated[bool, Query(description="only stories with a substantive change")] = False,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    filters = StoryFilters(q.strip(), outlet.strip(), parse_since(since), substantive, page_number)
+    return await quick(web(request), lambda: _stories(request, filters, since.strip()))
+
+
+def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
+    state = web(request)
+    substantive = filters.substantive
+    # The list is the same for everyone until a story or a version is added: kept per query and data version.
+    version = data_version(state.store)
+    key = (filters, since, state.options.page_size)
+    found = state.lists.get(("rows", key), version, lambda: list_stories(
+        state.store, filters, page_size=state.options.page_size))
+    query = {k: v for k, v in (("q", filters.q), ("outlet", filters.outlet), ("since", since)) if v}
+    if substantive:
+        query["substantive"] = "1"
+
+    def link(number: int, suffix: str = "") -> str:
+        shown = {**query, "page": str(number)} if number > 1 else query
+        return f"/stories{suffix}" + (f"?{urlencode(shown)}" if shown else "")
+
+    if wants_json(request):
+        return json_response(state.lists.get(("json", key), version, lambda: {
+            "schema": SCHEMA,
+            "filters": {"q": filters.q, "outlet": filters.outlet, "since": iso(filters.since),
+                        "substantive": filters.substantive},
+            "page": filters.page,
+            "page_size": state.options.page_size,
+            "stories": [story_json(row) for row in found.stories],
+            "next": link(filters.page + 1, ".json") if found.more else None,
+        }))
+    context = {
+        "filters": filters,
+        "since": since,
+        "stories": found.stories,
+        "first": (filters.page - 1) * state.options.page_size + 1,
+        "next": link(filters.page + 1) if found.more else None,
+        "previous": link(filters.page - 1) if filters.page > 1 else None,
+        "json_link": link(filters.page, ".json"),
+    }
+    results = state.lists.get(("html", key), version, lambda: Markup(
+        render_template("_stories_results.html.j2", context)))
+    if is_htmx(request) and request.headers.get("hx-target") == "results":
+        return HTMLResponse(results, headers={"vary": "Accept, HX-Request"})
+    context |= {
+        "results": results,
+        "outlets": state.outlets.get(state.store),
+        "can_add": state.token is not None,
+        "csrf": state.csrf.token(request),
+    }
+    return html(request, "stories.html.j2", context)
+
+
+def _checked_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_LENGTH:
+        raise HTTPException(422, f"Not a web address to track: give an http:// or https:// URL of at most "
+                                 f"{MAX_URL_LENGTH} characters.")
+    return url
+
+
+@router.post("/stories.json", summary="Track a story: a form or {\"url\": ...} (admin token and CSRF token)",
+             status_code=201)
+@router.post("/stories", summary="Track a story: form fields url, token, csrf", status_code=303)
+async def add_story_form(request: Request) -> Response:
+    state = web(request)
+    if request.headers.get("content-type", "").startswith("application/json"):  # {"url": ...} from API clients
+        try:
+            body = await request.json()
+        except ValueError:
+            raise HTTPException(400, "The body is not valid JSON.") from None
+        form = FormData([(k, v) for k, v in body.items() if isinstance(v, str)] if isinstance(body, dict) else [])
+    else:
+        form = await request.form(max_files=0, max_fields=8, max_part_size=16_384)
+    check_csrf(request, form)
+    if state.token is None:
+        raise HTTPException(403, "Adding stories is turned off: start the server with STORYTRACE_TOKEN set.")
+    given = bearer(request) or field(form, TOKEN_FIELD)
+    if not token_matches(state.token, given):
+        raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    url = _checked_url(field(form, "url"))
+    story = await run_in_threadpool(add_story, state.store, url)
+    state.outlets.forget()
+    if wants_json(request):
+        return json_response({"schema": "storytrace.web.story-added/1", "story": {
+            "id": story.id, "url": story.url, "title": story.title, "links": story_links(story.id)}}, status=201)
+    if is_htmx(request):
+        return html(request, "_story_added.html.j2", {"story": story})
+    return RedirectResponse(f"/stories/{story.id}", status_code=303)

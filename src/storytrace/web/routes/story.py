@@ -1,0 +1,73 @@
+"""A story's page: its versions on a timeline (a chart of how much each changed) and as a list, with diffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from storytrace.store import versions_of
+from storytrace.web.queries import story_row
+from storytrace.web.render import iso, page
+from storytrace.web.routes._common import quick, story_links, web
+from storytrace.web.routes.stories import story_json
+from storytrace.web.timeline import change_chart, change_counts, change_size
+
+router = APIRouter(tags=["story"])
+SCHEMA = "storytrace.web.story/1"
+
+
+def diff_path(story_id: int, a: int, b: int, suffix: str = "") -> str:
+    return f"/stories/{story_id}/diff/{a}/{b}{suffix}"
+
+
+@router.get("/stories/{story_id:int}.json", summary="A story and its versions as JSON (storytrace.web.story/1)")
+@router.get("/stories/{story_id:int}", summary="A story: timeline of versions, change sizes, links to diffs")
+async def story_page(request: Request, story_id: int) -> Response:
+    return await quick(web(request), lambda: _story_page(request, story_id))
+
+
+def _story_page(request: Request, story_id: int) -> Response:
+    state = web(request)
+    story = story_row(state.store, story_id)
+    if story is None:
+        raise HTTPException(404, f"No story with id {story_id}.")
+    versions = versions_of(state.store, story_id)
+
+    def data() -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "story": story_json(story),
+            "versions": [
+                {
+                    "number": v.number,
+                    "captured_at": iso(v.captured_at),
+                    "title": v.title,
+                    "content_hash": v.content_hash,
+                    "http_status": v.http_status,
+                    "change_summary": v.change_summary,
+                    "change_size": change_size(v.change_summary),
+                    "diff": None if v.number == 1 else {
+                        "html": diff_path(story_id, v.number - 1, v.number),
+                        "json": diff_path(story_id, v.number - 1, v.number, ".json"),
+                    },
+                }
+                for v in versions
+            ],
+            "links": {**story_links(story_id), "collation": f"/stories/{story_id}/collation",
+                      "changes": f"/changes?story={story_id}"},
+        }
+
+    def context() -> dict[str, Any]:
+        rows = [(v, change_counts(v.change_summary)) for v in reversed(versions)]  # newest first
+        return {
+            "story": story,
+            "versions": versions,
+            "rows": rows,
+            "chart": change_chart(versions, lambda n: diff_path(story_id, n - 1, n)) if versions else None,
+            "diff_path": diff_path,
+        }
+
+    return page(request, "story.html.j2", context, data)

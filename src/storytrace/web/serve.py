@@ -1,0 +1,46 @@
+"""`storytrace serve`: the web app under uvicorn, on 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+
+from storytrace.errors import StorytraceError
+from storytrace.store import resolve_url
+from storytrace.store.errors import shown
+from storytrace.web.app import create_app, token_from_environment
+
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
+
+
+class ServeError(StorytraceError):
+    """A `serve` option the user must correct."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def run(db: str | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Open the store, build the app and serve it until interrupted."""
+    import uvicorn
+
+    if not 0 <= port <= 65535:
+        raise ServeError(f"--port must be between 0 and 65535, not {port}")
+    token = token_from_environment()
+    local = is_loopback(host)
+    app = create_app(db, token=token, allowed_hosts=LOOPBACK_NAMES if local else None)
+    where = f"[{host}]" if ":" in host else host
+    print(f"storytrace: serving {shown(resolve_url(db))} at http://{where}:{port}/ (Ctrl-C stops)", flush=True)
+    if not token:
+        print("storytrace: read-only: set STORYTRACE_TOKEN to allow adding stories", flush=True)
+    if not local:
+        print(f"storytrace: warning: listening on {host}: anyone who can reach this machine can read the store",
+              file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False,
+                access_log=False)

@@ -1,0 +1,83 @@
+"""Stores for the web tests: real NYT passages (read from ../shared at test time, never copied) revised into a few
+versions each, copies at a second outlet, and a hostile article full of markup that must only ever be shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from storytrace.store import Store, add_story, add_version
+
+from .conftest import ROFT_PROMPTS
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+HOSTILE_URL = "https://hostile.example/news/markup"
+HOSTILE_TITLE = '<script>__pwned = "title"</script>Markup & "quotes"'
+HOSTILE_TEXTS = (
+    "The council met on Tuesday. <script>__pwned = 1; alert(1)</script> The vote was 5 to 4.\n\n"
+    'A resident said: "<img src=x onerror=__pwned=2>" was on the sign. The meeting ended at 9 pm.',
+    "The council met on Tuesday night. <script>__pwned = 1; alert(1)</script> The vote was 6 to 3.\n\n"
+    'A resident said: "<img src=x onerror=__pwned=2>" was on the sign. '
+    "<svg onload=__pwned=3></svg> The meeting ended at 10 pm. </textarea><b>bold?</b>",
+)
+OUTLETS = ("gazette.example", "courier.example")
+
+
+@lru_cache(maxsize=1)
+def passages() -> list[list[str]]:
+    data = json.loads(ROFT_PROMPTS.read_text(encoding="utf-8"))["prompts"]
+    return [[s.strip() for s in p] for p in data]
+
+
+def _paragraphs(sentences: list[str]) -> str:
+    return "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+
+
+def _renumber(sentence: str) -> str:
+    """A substantive edit: the first number changed, or a claim of attribution added."""
+    found = re.search(r"\d+", sentence)
+    if found:
+        return sentence[: found.start()] + str(int(found.group()) + 3) + sentence[found.end() :]
+    return sentence.rstrip(".") + ", officials said on Monday."
+
+
+def revisions(passage: list[str], extra: list[str]) -> list[str]:
+    """Three versions of a story: the first 8 sentences; then a number changed, a sentence added and a comma
+    style edit; then a sentence deleted and one moved."""
+    v1 = list(passage[:8])
+    v2 = list(v1)
+    v2[1] = _renumber(v2[1])
+    v2[4] = v2[4].replace(", ", " — ", 1) if ", " in v2[4] else v2[4].rstrip(".") + " today."
+    v2.insert(6, passage[8])
+    v3 = list(v2)
+    del v3[2]
+    v3.insert(5, v3.pop(0))
+    v3.append(extra[0])
+    return [_paragraphs(v1), _paragraphs(v2), _paragraphs(v3)]
+
+
+def fill(store: Store, stories: int = 6) -> dict[str, int]:
+    """Stories from real passages at two outlets (three versions each), a copy of the first story at the other
+    outlet, a story without versions and the hostile one. Returns the ids by name."""
+    ids: dict[str, int] = {}
+    texts = passages()
+    for n in range(stories):
+        outlet = OUTLETS[n % 2]
+        story = add_story(store, f"https://{outlet}/news/story-{n}", now=T0)
+        title = texts[n][0].split(" -- ")[0][:80]
+        for k, text in enumerate(revisions(texts[n], texts[100 + n])):
+            add_version(store, story, text, title=f"{title} (take {k + 1})",
+                        captured_at=T0 + timedelta(hours=n, minutes=10 * k))
+        ids[f"story-{n}"] = story.id
+    copy = add_story(store, f"https://{OUTLETS[1]}/wire/story-0-copy", now=T0)
+    copied = revisions(texts[0], texts[100])[1].replace(texts[0][3], "")
+    add_version(store, copy, copied, title="Copy of story 0", captured_at=T0 + timedelta(hours=12))
+    ids["copy"] = copy.id
+    ids["empty"] = add_story(store, "https://gazette.example/news/nothing-yet", now=T0).id
+    hostile = add_story(store, HOSTILE_URL, now=T0)
+    for k, text in enumerate(HOSTILE_TEXTS):
+        add_version(store, hostile, text, title=HOSTILE_TITLE, captured_at=T0 + timedelta(days=1, hours=k))
+    ids["hostile"] = hostile.id
+    return ids
