@@ -108,19 +108,19 @@ class StorySet:
 def clean(passage: list[str]) -> list[str]:
     """The passage with the corpus's sentence boundaries repaired, by rules that read only the corpus.
 
-    The corpus both misses sentence ends ("in Medway, Mass. In August") and cuts inside sentences ("the No." +
-    "2 leader"). Each item is first cut with the benchmarks' own regex splitter (baselines.split_sentences,
-    which knows nothing of storytrace), except after a dotted acronym ("the C.I.A. Director"). Then a piece
+    The corpus both misses sentence ends ("in Salem, Mass. In May") and cuts inside sentences ("the No." +
+    "2 official"). Each item is first cut with the benchmarks' own regex splitter (baselines.split_sentences,
+    which knows nothing of storytrace), except after a dotted acronym ("the F.B.I. Director"). Then a piece
     joins the one before it when that one does not end in . ! or ? (a headline or byline), ends in a title or
-    "No." ("Lance Cpl." + "Sok Khak Ung") or an initial, or when the piece starts with a lower-case letter
-    ("70 m.p.h." + "and happened"). An opening quote mark or bracket left at the end of a sentence (" ''",
+    "No." ("Lance Cpl." + "John Doe") or an initial, or when the piece starts with a lower-case letter
+    ("30 m.p.h." + "and stopped"). An opening quote mark or bracket left at the end of a sentence (" ''",
     " (") moves to the start of the next one, and a last piece that is not a sentence (a headline with nothing
     after it) is dropped.
     """
     pieces: list[str] = []
     for item in passage:
         for k, piece in enumerate(split_sentences(item)):
-            if k and re.search(r"\w\.\w+\.$", pieces[-1].rpartition(" ")[2]):  # "the C.I.A. Director"
+            if k and re.search(r"\w\.\w+\.$", pieces[-1].rpartition(" ")[2]):  # "the F.B.I. Director"
                 pieces[-1] = f"{pieces[-1]} {piece}"
             else:
                 pieces.append(piece)
