@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType, TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import aiohttp
 from protego import Protego
@@ -51,16 +51,7 @@ Outcome = Literal[
     "too_many_redirects",
     "robots_disallowed",
 ]
-OUTCOMES: tuple[Outcome, ...] = (
-    "ok",
-    "not_modified",
-    "http_error",
-    "network_error",
-    "timeout",
-    "too_large",
-    "too_many_redirects",
-    "robots_disallowed",
-)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 
 # The response headers worth keeping with a result (names in lower case).
 KEPT_HEADERS = (

@@ -151,7 +151,7 @@ async def check_story(tracker: Tracker, story: Story) -> CheckReport:
         return CheckReport(story.url, "store_error", f"not recorded, will be fetched again: {exc}",
                            elapsed_ms=_since(started))
     detail = report.detail if not following.stopped else f"{report.detail}; watching stopped: {following.stop_reason}"
-    return _with(report, detail=detail, next_check=following.next_check, elapsed_ms=_since(started))
+    return replace(report, detail=detail, next_check=following.next_check, elapsed_ms=_since(started))
 
 
 async def _store_result(
@@ -266,10 +266,6 @@ def _state(story: Story, moment: datetime) -> WatchState:
         interval=timedelta(seconds=story.check_interval_s),
         next_check=story.next_check_at,
     )
-
-
-def _with(report: CheckReport, **changes: Any) -> CheckReport:
-    return replace(report, **changes)
 
 
 def _since(started: float) -> float:
