@@ -195,25 +195,11 @@ def _versions_from_files(
 
 
 def _stored_story_versions(urls: list[str], db: str | None) -> list[Version]:
-    """Every version of each tracked story named by URL (URL@N: that version only), with its time and the
-    URL's host as the outlet."""
-    from urllib.parse import urlsplit
-
     from storytrace.store import open_store
-    from storytrace.track.refs import is_version_ref, stored_version, story_versions
+    from storytrace.track.refs import stored_story_versions
 
-    found = []
     with open_store(db) as store:
-        for url in urls:
-            outlet = urlsplit(url).hostname
-            if is_version_ref(url):
-                label, text = stored_version(store, url)
-                found.append(Version(text, label, outlet))
-            else:
-                prefix = f"{outlet} " if len(urls) > 1 else ""
-                versions = story_versions(store, url)
-                found += [Version(text, prefix + label, outlet, when) for label, when, text in versions]
-    return found
+        return stored_story_versions(store, urls)
 
 
 @app.command("import")

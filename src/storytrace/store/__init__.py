@@ -16,7 +16,16 @@ from storytrace.store.bulk import BulkResult, add_versions_bulk
 from storytrace.store.content import change_summary, content_hash, normalised
 from storytrace.store.db import DEFAULT_URL, ENV_VAR, Store, open_store, resolve_url, schema_revision
 from storytrace.store.errors import StoreError, UnknownSource, UnknownStory
-from storytrace.store.history import LogEntry, StoryLog, VersionInfo, log, version, versions_of
+from storytrace.store.history import (
+    LogEntry,
+    StoryLog,
+    VersionInfo,
+    VersionText,
+    log,
+    version,
+    version_texts,
+    versions_of,
+)
 from storytrace.store.integrity import problems
 from storytrace.store.models import Check, Outcome, Source, SourceKind, Story, Version
 from storytrace.store.repository import (
@@ -56,6 +65,7 @@ __all__ = [
     "UnknownStory",
     "Version",
     "VersionInfo",
+    "VersionText",
     "add_new_version",
     "add_source",
     "add_story",
@@ -81,5 +91,6 @@ __all__ = [
     "search_stories",
     "stories",
     "version",
+    "version_texts",
     "versions_of",
 ]

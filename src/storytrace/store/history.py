@@ -8,7 +8,7 @@ decode each distinct change summary once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -136,5 +136,30 @@ def log(store: Store, url: str, *, limit: int | None = None) -> StoryLog:
             rows = session.connection().execute(query.order_by(Version.number.desc()).limit(limit)).all()[::-1]
         decode = _summary_decoder()
         return StoryLog(found, [LogEntry(number, at, title, decode(raw)) for number, at, title, raw in rows])
+
+    return store.read(run)
+
+
+@dataclass(frozen=True, slots=True)
+class VersionText:
+    """A version's text with what a diff or collation labels it by."""
+
+    number: int
+    captured_at: datetime
+    title: str | None
+    content_hash: str
+    text: str
+
+
+def version_texts(store: Store, story: StoryRef, numbers: Sequence[int] | None = None) -> list[VersionText]:
+    """The texts of a story's versions (all of them, or those numbered), in number order, in one query."""
+    query = select(Version.number, Version.captured_at, Version.title, Version.content_hash, Version.text).where(
+        Version.story_id == story_id(story)
+    )
+    if numbers is not None:
+        query = query.where(Version.number.in_(list(numbers)))
+
+    def run(session: Session) -> list[VersionText]:
+        return [VersionText(*row) for row in session.connection().execute(query.order_by(Version.number))]
 
     return store.read(run)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from storytrace.collation.versions import Version
 from storytrace.errors import InputError
-from storytrace.store import Store, find_story, version
-from storytrace.track.urls import canonical_url
+from storytrace.store import Store, find_story, version, version_texts
+from storytrace.track.urls import canonical_url, outlet_of
 
 _REF = re.compile(r"^(?P<url>https?://\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE)
 
@@ -33,16 +34,22 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
     return f"{url}@{found.number}", found.text
 
 
-def story_versions(store: Store, url: str) -> list[tuple[str, str, str]]:
-    """(label, ISO time, text) of every version of the story at `url`, oldest first."""
-    from storytrace.store import versions_of
-
-    story = find_story(store, canonical_url(url))
-    if story is None:
-        raise InputError(f"no story is tracked at {url}")
+def stored_story_versions(store: Store, urls: list[str]) -> list[Version]:
+    """Every version of each tracked story named by URL (URL@N: that version only), for a collation: the
+    capture time as its time and the URL's outlet (its host) as its outlet."""
     found = []
-    for info in versions_of(store, story):
-        full = version(store, story, info.number)
-        if full is not None:
-            found.append((f"v{info.number}", info.captured_at.isoformat(), full.text))
+    for url in urls:
+        outlet = outlet_of(url)
+        if is_version_ref(url):
+            label, text = stored_version(store, url)
+            found.append(Version(text, label, outlet))
+            continue
+        story = find_story(store, canonical_url(url))
+        if story is None:
+            raise InputError(f"no story is tracked at {url}")
+        prefix = f"{outlet} " if len(urls) > 1 else ""
+        found += [
+            Version(v.text, f"{prefix}v{v.number}", outlet, v.captured_at.isoformat())
+            for v in version_texts(store, story)
+        ]
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from storytrace.errors import InputError
@@ -35,3 +36,16 @@ def canonical_url(url: str) -> str:
 def _tracking(name: str) -> bool:
     lowered = name.lower()
     return lowered in _TRACKING or lowered.startswith(_TRACKING_PREFIXES)
+
+
+@lru_cache(maxsize=65_536)
+def outlet_of(url: str) -> str:
+    """`https://www.Gazette.example:8080/a` -> `gazette.example`; the URL itself when it has no host."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        host = ""
+    host = host.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    return host or url.strip()

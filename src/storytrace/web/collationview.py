@@ -8,7 +8,8 @@ from typing import Any
 
 from storytrace.collate import collate
 from storytrace.collation.versions import Version
-from storytrace.web.queries import StoryRow, VersionText
+from storytrace.store import VersionText
+from storytrace.web.queries import StoryRow
 
 
 def spread(count: int, keep: int) -> list[int]:

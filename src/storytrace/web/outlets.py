@@ -6,25 +6,10 @@ version in a collation (copies of a story at other outlets are then other source
 
 from __future__ import annotations
 
-from functools import lru_cache
-from urllib.parse import urlsplit
-
 from sqlalchemy import ColumnElement, or_
 
 from storytrace.store import Story
-
-
-@lru_cache(maxsize=65_536)
-def outlet_of(url: str) -> str:
-    """`https://www.Gazette.example:8080/a` -> `gazette.example`; the URL itself when it has no host."""
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        host = ""
-    host = host.lower()
-    if host.startswith("www."):
-        host = host[4:]
-    return host or url.strip()
+from storytrace.track.urls import outlet_of
 
 
 def _escaped(value: str) -> str:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from storytrace.store import Store, Story, Version
 from storytrace.store.search import matching
-from storytrace.web.outlets import outlet_condition, outlet_of
+from storytrace.track.urls import outlet_of
+from storytrace.web.outlets import outlet_condition
 
 PAGE_SIZE = 50
 CHANGE_KINDS = ("substantive", "minor", "added", "deleted")
@@ -106,29 +107,6 @@ def story_row(store: Store, story_id: int) -> StoryRow | None:
     def run(session: Session) -> StoryRow | None:
         row = session.connection().execute(query).first()
         return None if row is None else _story_row(row)
-
-    return store.read(run)
-
-
-@dataclass(frozen=True, slots=True)
-class VersionText:
-    number: int
-    captured_at: datetime
-    title: str | None
-    content_hash: str
-    text: str
-
-
-def version_texts(store: Store, story_id: int, numbers: Sequence[int] | None = None) -> list[VersionText]:
-    """The texts of a story's versions (all of them, or those numbered), in number order."""
-    query = select(Version.number, Version.captured_at, Version.title, Version.content_hash, Version.text).where(
-        Version.story_id == story_id
-    )
-    if numbers is not None:
-        query = query.where(Version.number.in_(list(numbers)))
-
-    def run(session: Session) -> list[VersionText]:
-        return [VersionText(*row) for row in session.connection().execute(query.order_by(Version.number))]
 
     return store.read(run)
 

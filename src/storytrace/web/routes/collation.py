@@ -10,8 +10,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from storytrace.report import collation_html
+from storytrace.store import version_texts
 from storytrace.web.collationview import collation_document, pick
-from storytrace.web.queries import StoryRow, story_row, version_texts
+from storytrace.web.queries import StoryRow, story_row
 from storytrace.web.render import page
 from storytrace.web.routes._common import web
 

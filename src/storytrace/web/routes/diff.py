@@ -9,8 +9,9 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from storytrace.diff import diff
+from storytrace.store import VersionText, version_texts
 from storytrace.web.diffview import diff_view
-from storytrace.web.queries import StoryRow, VersionText, story_row, version_texts
+from storytrace.web.queries import StoryRow, story_row
 from storytrace.web.render import page
 from storytrace.web.routes._common import web
 from storytrace.web.routes.story import diff_path
