@@ -166,3 +166,16 @@ def test_killing_the_watcher_loses_nothing_committed(workdir: Path, site: NewsSi
             numbers = [v.number for v in versions_of(store, story)]
             assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 2
             assert len(numbers) <= 3
+
+
+def test_fetch_snapshots_now_whatever_the_schedule(workdir: Path, site: NewsSite) -> None:
+    url = site.url("/news/story-1")
+    first = st(workdir, "fetch", url, "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["outcome"] == "new_version"
+    site.advance("story-1")
+    second = st(workdir, "fetch", url, "--json")  # not yet due: fetch checks it anyway
+    report = json.loads(second.stdout)
+    assert (report["outcome"], report["version"]) == ("new_version", 2)
+    unreachable = st(workdir, "fetch", "http://127.0.0.1:9/gone")
+    assert unreachable.returncode == 1 and "network_error" in unreachable.stdout

@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
                 return found
 
         reports = asyncio.run(run())
-        if all(r.outcome in _FAILED for r in reports):
+        if all(r.failed for r in reports):
             raise typer.Exit(1)
 
     @app.command("fetch")
@@ -105,10 +105,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per URL.")] = False,
     ) -> None:
         """Check articles now, whatever their schedule; a new text is stored as their next version."""
-        from storytrace.store import add_story
         from storytrace.track.session import tracking
         from storytrace.track.urls import canonical_url
-        from storytrace.track.watcher import run_checks
+        from storytrace.track.watcher import fetch_now
 
         settings = _config(config)
         show = _printer(Console(), as_json)
@@ -116,16 +115,13 @@ def register(app: typer.Typer) -> None:
 
         async def run() -> list[CheckReport]:
             async with tracking(settings, db) as tracker:
-                first = max(1, round(settings.schedule.first_interval.total_seconds()))
-                found = [await tracker.write(f"adding {u}", add_story, tracker.store, u, check_interval_s=first)
-                         for u in canonical]
-                reports = await run_checks(tracker, found)
+                reports = await fetch_now(tracker, canonical)
                 for report in reports:
                     show(report)
                 return reports
 
         reports = asyncio.run(run())
-        if all(r.outcome in _FAILED for r in reports):
+        if all(r.failed for r in reports):
             raise typer.Exit(1)
 
     @app.command("watch")
@@ -223,7 +219,3 @@ def register(app: typer.Typer) -> None:
             from storytrace.cli import _write
 
             _write(output, document)
-
-
-_FAILED = {"http_error", "network_error", "too_large", "robots_disallowed", "store_error", "internal_error",
-           "feed_error", "extraction_failed", "error_page", "paywall", "too_short", "truncated"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -59,6 +59,13 @@ _VERDICT = {
 }
 
 
+# Outcomes of a check that got nothing usable.
+FAILED_OUTCOMES = frozenset(
+    {"http_error", "network_error", "too_large", "robots_disallowed", "store_error", "internal_error", "feed_error",
+     "extraction_failed", "error_page", "paywall", "too_short", "truncated"}
+)
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """What one check came to, for the log line, the progress display and the webhook."""
@@ -78,6 +85,11 @@ class CheckReport:
     def changed(self) -> bool:
         return self.version is not None
 
+    @property
+    def failed(self) -> bool:
+        """Nothing usable came of the check (the page or feed could not be had, or was not a real version)."""
+        return self.outcome in FAILED_OUTCOMES
+
     def line(self) -> str:
         """One plain log line."""
         parts = [self.outcome, self.url]
@@ -96,6 +108,11 @@ class Tracker:
         self.store = store
         self.fetcher = fetcher
         self.config = config
+
+    @property
+    def first_interval_s(self) -> int:
+        """The check interval of a story just added, in whole seconds."""
+        return max(1, round(self.config.schedule.first_interval.total_seconds()))
 
     async def in_thread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -231,15 +248,13 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
 def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
     """Track each entry's article (canonical URL); return the URLs that were new."""
     added = []
-    first = tracker.config.schedule.first_interval
     for entry in parsed.feed.entries:
         try:
             url = canonical_url(entry.link)
         except Exception:  # a feed entry with a link we cannot use is skipped, not fatal
             continue
         if find_story(tracker.store, url) is None:
-            add_story(tracker.store, url, source=source, title=entry.title,
-                      check_interval_s=max(1, round(first.total_seconds())))
+            add_story(tracker.store, url, source=source, title=entry.title, check_interval_s=tracker.first_interval_s)
             added.append(url)
     return added
 
@@ -251,9 +266,8 @@ async def track_url(tracker: Tracker, url: str) -> CheckReport:
     if probe.ok and probe.body is not None and sniff(probe.body, probe.content_type) in ("rss", "atom", "rdf"):
         source = await tracker.write(f"adding {url}", add_source, tracker.store, url, "feed")
         return await check_feed(tracker, source)
-    first = tracker.config.schedule.first_interval
     story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
-                                check_interval_s=max(1, round(first.total_seconds())))
+                                check_interval_s=tracker.first_interval_s)
     return await check_story(tracker, story)
 
 
@@ -270,14 +284,3 @@ def _state(story: Story, moment: datetime) -> WatchState:
 
 def _since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-async def gather_limited(jobs: list[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
-    """Run jobs with at most `limit` at once, results in the jobs' order."""
-    gate = asyncio.Semaphore(limit)
-
-    async def run(job: Callable[[], Awaitable[T]]) -> T:
-        async with gate:
-            return await job()
-
-    return list(await asyncio.gather(*(run(job) for job in jobs)))

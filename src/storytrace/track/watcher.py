@@ -14,14 +14,16 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TypeVar
 
-from storytrace.store import Source, Story, due_sources, due_stories, next_due, reschedule
-from storytrace.track.checks import CheckReport, Tracker, check_feed, check_story, gather_limited, now_utc
+from storytrace.store import Source, Story, add_story, due_sources, due_stories, next_due, reschedule
+from storytrace.track.checks import CheckReport, Tracker, check_feed, check_story, now_utc
 from storytrace.track.webhook import notify
 
 log = logging.getLogger("storytrace.watch")
 
 Reporter = Callable[[CheckReport], None]
+T = TypeVar("T")
 _DEBUG = bool(os.environ.get("STORYTRACE_DEBUG"))  # tracebacks of unexpected failures only on request
 
 
@@ -127,7 +129,22 @@ async def _sleep_until_due(tracker: Tracker, stop: asyncio.Event) -> None:
         pass
 
 
-async def run_checks(tracker: Tracker, stories: list[Story]) -> list[CheckReport]:
-    """Check these stories now, whatever their schedule (`storytrace fetch`)."""
-    jobs = [_story_job(tracker, s) for s in stories]
-    return await gather_limited(jobs, tracker.config.watch.concurrency)
+async def fetch_now(tracker: Tracker, urls: list[str]) -> list[CheckReport]:
+    """Check these (canonical) URLs now, whatever their schedule, tracking those that are not yet
+    (`storytrace fetch`); reports in the order given."""
+    stories = [
+        await tracker.write(f"adding {url}", add_story, tracker.store, url, check_interval_s=tracker.first_interval_s)
+        for url in urls
+    ]
+    return await gather_limited([_story_job(tracker, s) for s in stories], tracker.config.watch.concurrency)
+
+
+async def gather_limited(jobs: list[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
+    """Run jobs with at most `limit` at once, results in the jobs' order."""
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await job()
+
+    return list(await asyncio.gather(*(run(job) for job in jobs)))
