@@ -10,7 +10,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +20,7 @@ from rich.console import Console
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
-    from storytrace.track.checks import CheckReport
+    from storytrace.track.checks import CheckReport, Tracker
     from storytrace.track.config import Config
 
 Db = Annotated[
@@ -67,6 +67,26 @@ def _report_dict(report: CheckReport) -> dict[str, object]:
     }
 
 
+def _run_checks(
+    config: Path | None,
+    db: str | None,
+    as_json: bool,
+    checks: Callable[[Tracker, Callable[[CheckReport], None]], Awaitable[list[CheckReport]]],
+) -> None:
+    """Open the tracker, run `checks` (which shows each report), and exit 1 if every check failed."""
+    from storytrace.track.session import tracking
+
+    settings = _config(config)
+    show = _printer(Console(), as_json)
+
+    async def run() -> list[CheckReport]:
+        async with tracking(settings, db) as tracker:
+            return await checks(tracker, show)
+
+    if all(report.failed for report in asyncio.run(run())):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add the tracking commands to the `storytrace` app."""
 
@@ -79,23 +99,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Track articles (fetched now, then re-checked on a schedule) or feeds (their articles are tracked)."""
         from storytrace.track.checks import track_url
-        from storytrace.track.session import tracking
 
-        settings = _config(config)
-        show = _printer(Console(), as_json)
+        async def checks(tracker: Tracker, show: Callable[[CheckReport], None]) -> list[CheckReport]:
+            found = []
+            for url in urls:
+                found.append(await track_url(tracker, url))
+                show(found[-1])
+            return found
 
-        async def run() -> list[CheckReport]:
-            async with tracking(settings, db) as tracker:
-                found = []
-                for url in urls:
-                    report = await track_url(tracker, url)
-                    show(report)
-                    found.append(report)
-                return found
-
-        reports = asyncio.run(run())
-        if all(r.failed for r in reports):
-            raise typer.Exit(1)
+        _run_checks(config, db, as_json, checks)
 
     @app.command("fetch")
     def fetch_command(
@@ -105,24 +117,18 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="One JSON object per URL.")] = False,
     ) -> None:
         """Check articles now, whatever their schedule; a new text is stored as their next version."""
-        from storytrace.track.session import tracking
         from storytrace.track.urls import canonical_url
         from storytrace.track.watcher import fetch_now
 
-        settings = _config(config)
-        show = _printer(Console(), as_json)
         canonical = [canonical_url(u) for u in urls]
 
-        async def run() -> list[CheckReport]:
-            async with tracking(settings, db) as tracker:
-                reports = await fetch_now(tracker, canonical)
-                for report in reports:
-                    show(report)
-                return reports
+        async def checks(tracker: Tracker, show: Callable[[CheckReport], None]) -> list[CheckReport]:
+            reports = await fetch_now(tracker, canonical)
+            for report in reports:
+                show(report)
+            return reports
 
-        reports = asyncio.run(run())
-        if all(r.failed for r in reports):
-            raise typer.Exit(1)
+        _run_checks(config, db, as_json, checks)
 
     @app.command("watch")
     def watch_command(

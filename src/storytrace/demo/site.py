@@ -39,11 +39,13 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from types import TracebackType
 
 from aiohttp import web
 from aiohttp.web_response import ContentCoding
+
+from storytrace.fetch.http import http_date
 
 SITE_NAME = "The Loopback Herald"
 EPOCH = datetime(2024, 5, 1, 7, 0, tzinfo=UTC)
@@ -754,13 +756,8 @@ def _not_modified(request: web.Request, etag: str, modified: datetime | None) ->
     since = request.headers.get("If-Modified-Since")
     if since is None or modified is None:
         return False
-    try:
-        when = parsedate_to_datetime(since)
-    except (TypeError, ValueError, IndexError):
-        return False
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return modified.replace(microsecond=0) <= when
+    when = http_date(since)
+    return when is not None and modified.replace(microsecond=0) <= when
 
 
 def _human(when: datetime) -> str:
