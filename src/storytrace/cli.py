@@ -56,7 +56,7 @@ StoreUrl = Annotated[
 
 def _read_versions(names: list[str], max_bytes: int, db: str | None) -> list[tuple[str, str]]:
     """(label, text) of each file, "-" or stored version URL@N; the store is opened only if one is named."""
-    from storytrace.track.refs import is_version_ref
+    from storytrace.track.urls import is_version_ref
 
     if not any(is_version_ref(name) for name in names):
         return [_file_version(name, max_bytes) for name in names]

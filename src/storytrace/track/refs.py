@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from storytrace.collation.versions import Version
 from storytrace.errors import InputError
 from storytrace.store import Store, find_story, version, version_texts
-from storytrace.track.urls import canonical_url, outlet_of
-
-_REF = re.compile(r"^(?P<url>https?://\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE)
-
-
-def is_version_ref(text: str) -> bool:
-    return bool(_REF.match(text.strip()))
+from storytrace.track.urls import VERSION_REF, canonical_url, is_version_ref, outlet_of
 
 
 def stored_version(store: Store, ref: str) -> tuple[str, str]:
     """(label, text) of the stored version `ref` names; a one-line InputError if there is none."""
-    match = _REF.match(ref.strip())
+    match = VERSION_REF.match(ref.strip())
     if match is None:
         raise InputError(f"{ref}: not a stored version (URL@NUMBER, URL@first or URL@latest)")
     url = canonical_url(match["url"])

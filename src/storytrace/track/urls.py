@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -11,6 +12,8 @@ from storytrace.errors import InputError
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A stored version named on the command line: URL@3, URL@first, URL@latest.
+VERSION_REF = re.compile(r"^(?P<url>https?://\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE)
 
 
 def canonical_url(url: str) -> str:
@@ -31,6 +34,11 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)])
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def is_version_ref(text: str) -> bool:
+    """Is this a stored version (URL@N) rather than a file? Cheap: the store is not touched."""
+    return bool(VERSION_REF.match(text.strip()))
 
 
 def _tracking(name: str) -> bool:
