@@ -9,7 +9,7 @@ from storytrace.align.features import SentenceTable
 from storytrace.collation.history import reading_order, unit_history
 from storytrace.collation.result import Collation
 from storytrace.collation.units import find_units
-from storytrace.collation.versions import Version, chronology, identity
+from storytrace.collation.versions import Version, chronology, identity, source_of
 from storytrace.diff import document
 from storytrace.options import DiffOptions
 from storytrace.text.document import Document
@@ -34,7 +34,8 @@ def collate(
     found, _ = find_units(tables, [identity(v) for v in given], opts)
     keys = [t.keys for t in tables]
     placed = reading_order(found, order, [len(d.sentences) for d in documents])
-    units = tuple(unit_history(found[u], order, given, documents, keys, opts) for u in placed)
+    sources = len({source_of(given, v) for v in range(len(given))})
+    units = tuple(unit_history(found[u], order, given, documents, keys, opts, sources) for u in placed)
     return Collation(tuple(given), tuple(documents), units, order)
 
 

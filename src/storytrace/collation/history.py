@@ -50,16 +50,17 @@ def unit_history(
     documents: Sequence[Document],
     keys: Sequence[Sequence[str]],
     options: DiffOptions,
+    sources: int,
 ) -> Unit:
-    """First and last appearance, support, changes between consecutive carriers, and flags."""
+    """First and last appearance, support, changes between consecutive carriers, and flags (`sources`: how
+    many sources the whole collation has)."""
     carriers = [v for v in order if v in sentences]
     changes = tuple(
         _change(p, q, sentences, documents, keys, options) for p, q in zip(carriers, carriers[1:], strict=False)
     )
     support = len({source_of(versions, v) for v in carriers})
-    all_sources = {source_of(versions, v) for v in range(len(versions))}
     flags = []
-    if support == 1 and len(all_sources) > 1:
+    if support == 1 and sources > 1:
         flags.append("single_source")
     presence = _presence_by_lineage(sentences, order, versions)
     if any(seen[-1] is False and True in seen for seen in presence):
