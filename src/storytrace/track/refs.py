@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from storytrace.collation.versions import Version
 from storytrace.errors import InputError
 from storytrace.store import Store, find_story, version, version_texts
@@ -15,11 +17,13 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
         raise InputError(f"{ref}: not a stored version (URL@NUMBER, URL@first or URL@latest)")
     url = canonical_url(match["url"])
     which_text = match["which"].lower()
-    which: int | str = int(which_text) if which_text.isdigit() else which_text
+    which: int | Literal["first", "latest"] = (
+        int(which_text) if which_text.isdigit() else ("first" if which_text == "first" else "latest")
+    )
     story = find_story(store, url)
     if story is None:
         raise InputError(f"no story is tracked at {url} (storytrace add {url})")
-    found = version(store, story, which)  # type: ignore[arg-type]
+    found = version(store, story, which)
     if found is None:
         count = story.version_count
         raise InputError(f"{url} has no version {which_text} (it has {count} version{'s' if count != 1 else ''})")
