@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from storytrace.text.segment import sentences
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.text.segment import _ends_with_dotted_acronym, _mark_apostrophes, sentences
 
 
 def split(text: str) -> list[str]:
@@ -89,3 +93,21 @@ def test_headline_is_its_own_paragraph() -> None:
 def test_empty_and_blank_text_have_no_sentences() -> None:
     assert sentences("") == ()
     assert sentences(" \n\n\t ") == ()
+
+
+# The definitions the fast helpers of the segmenter must keep: an apostrophe after a word character or a full stop,
+# not followed by another; a dotted acronym of two or more letters at the end, after a space, an opener or nothing.
+_APOSTROPHE_RULE = re.compile(r"(?<=[\w.])'(?!')")
+_ACRONYM_RULE = re.compile(r"(?:^|[\s(\[\"'\u201c\u2018])(?:[A-Za-z]\.){2,}$")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab.' _\u00e91\"", max_size=14))
+def test_apostrophes_marked_as_the_rule_says(text: str) -> None:
+    assert _mark_apostrophes(text) == _APOSTROPHE_RULE.sub("\u02bc", text)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="aB.' (\u201c\u00e9x", max_size=10))
+def test_dotted_acronym_found_as_the_rule_says(text: str) -> None:
+    assert _ends_with_dotted_acronym(text, 0, len(text)) == bool(_ACRONYM_RULE.search(text))

@@ -89,16 +89,20 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 def _tokens(text: str) -> list[_Token]:
     """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
     lead = len(text) - len(text.lstrip())
-    matches = list(_TOKEN.finditer(text, lead))
+    # Matches are contiguous from `lead` (each takes its trailing space), so offsets are running sums of lengths.
+    pieces: list[tuple[str, str]] = _TOKEN.findall(text, lead)
     folded = fold_text(text)
-    norms = _TOKEN.findall(folded, lead) if len(folded) == len(text) else None
-    if norms is None or len(norms) != len(matches):
-        norms = [(fold_token(m.group(1)), "") for m in matches]
+    norms: list[tuple[str, str]] | None = _TOKEN.findall(folded, lead) if len(folded) == len(text) else None
+    if norms is None or len(norms) != len(pieces):
+        norms = [(fold_token(word), "") for word, _ in pieces]
+    make = _Token._make
     found: list[_Token] = []
     starts = True
-    for m, (norm, _) in zip(matches, norms, strict=True):
-        word = m.group(1)
-        found.append(_Token(m.group(0), word, norm, starts, m.start(1), m.end(1)))
+    at = lead
+    for (word, space), (norm, _) in zip(pieces, norms, strict=True):
+        end = at + len(word)
+        found.append(make((word + space, word, norm, starts, at, end)))
+        at = end + len(space)
         starts = word in _SENTENCE_OPENERS
     if lead and found:
         found[0] = found[0]._replace(text=text[:lead] + found[0].text)

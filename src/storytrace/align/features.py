@@ -40,7 +40,7 @@ class SentenceFeatures:
 
 def _features_of_key(key: str) -> SentenceFeatures:
     tokens = tuple(words(key))
-    content = frozenset(stem(w) for w in tokens if w not in STOPWORDS)
+    content = frozenset(map(stem, [w for w in tokens if w not in STOPWORDS]))
     return SentenceFeatures(key, tokens, content)
 
 

@@ -8,6 +8,7 @@ on (titles such as "Ms.", "a.m. Monday", month abbreviations before a day).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sentencex
 
@@ -34,12 +35,11 @@ _AFTER_CLOCK = re.compile(
 )
 # A sentence end that sentencex passes over: inside quotations and brackets, or after a word it takes for an
 # abbreviation ("in May. Sales"). Closing quotes stay with the sentence they close.
+# (It starts with the mark itself, not a look-behind, so the regex engine can skip to candidates quickly.)
 _INNER_BOUNDARY = re.compile(
-    r"""(?<=[.!?])(?P<close>(?:["'\u201d\u2019)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
+    r"""[.!?](?P<close>(?:["'\u201d\u2019)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
 )
-_DOTTED_ACRONYM = re.compile(r"(?:^|[\s(\[\"'\u201c\u2018])(?:[A-Za-z]\.){2,}$")
-# An apostrophe after a word (possessive "workers'", "G.M.'s") that sentencex would pair with a quote mark.
-_APOSTROPHE = re.compile(r"(?<=[\w.])'(?!')")
+_BEFORE_ACRONYM = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 
@@ -48,9 +48,19 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     """All sentences of `text` in reading order, trimmed of surrounding white space."""
     found: list[Sentence] = []
     for number, (start, end) in enumerate(_paragraph_spans(text)):
-        for s_start, s_end in _merge_fragments(text, _sentence_spans(text, start, end)):
-            found.append(Sentence(s_start, s_end, number))
+        for s_start, s_end in paragraph_sentences(text[start:end]):
+            found.append(Sentence(start + s_start, start + s_end, number))
     return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """The sentence spans of one paragraph, relative to it.
+
+    A paragraph is cut the same way wherever it appears, and most paragraphs of a revision are those of the
+    version before it, so the spans are remembered: each unchanged paragraph is segmented once per run.
+    """
+    return tuple(_merge_fragments(paragraph, _sentence_spans(paragraph, 0, len(paragraph))))
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -96,7 +106,7 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """sentencex boundaries inside one paragraph, as trimmed absolute spans."""
     chunk = text[start:end].replace("\n", " ").replace("\r", " ")
     if "'" in chunk:
-        chunk = _APOSTROPHE.sub("\u02bc", chunk)  # same length: offsets are unchanged
+        chunk = _mark_apostrophes(chunk)
     spans: list[tuple[int, int]] = []
     offset = start
     for segment in sentencex.segment("en", chunk):
@@ -115,18 +125,43 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _mark_apostrophes(chunk: str) -> str:
+    """Turn an apostrophe after a word (possessive "workers'", "G.M.'s") into U+02BC, so that sentencex does not
+    pair it with a quote mark. A doubled '' is a quote mark and stays. The length, and so every offset, is kept."""
+    parts = chunk.split("'")
+    out = [parts[0]]
+    for k in range(1, len(parts)):
+        before = parts[k - 1][-1:] if parts[k - 1] else ("'" if k > 1 else "")
+        after = parts[k][:1] if parts[k] or k == len(parts) - 1 else "'"
+        apostrophe = before != "" and (before.isalnum() or before in "_.") and after != "'"
+        out.append("\u02bc" if apostrophe else "'")
+        out.append(parts[k])
+    return "".join(out)
+
+
 def _split_inner(segment: str) -> list[str]:
     """Cut a segment at sentence ends sentencex missed; the pieces concatenate back to the segment."""
     pieces: list[str] = []
     start = 0
     for match in _INNER_BOUNDARY.finditer(segment):
-        cut = match.start() + len(match.group("close"))
-        if _DOTTED_ACRONYM.search(segment, start, match.start()):
+        mark_end = match.start() + 1
+        cut = mark_end + len(match.group("close"))
+        if _ends_with_dotted_acronym(segment, start, mark_end):
             continue
         pieces.append(segment[start:cut])
         start = cut
     pieces.append(segment[start:])
     return pieces
+
+
+def _ends_with_dotted_acronym(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] end with a dotted acronym such as "U.S." (a word of two or more letter-dot pairs)?"""
+    i = end
+    pairs = 0
+    while i - 2 >= start and text[i - 1] == "." and text[i - 2].isascii() and text[i - 2].isalpha():
+        i -= 2
+        pairs += 1
+    return pairs >= 2 and (i == start or text[i - 1].isspace() or text[i - 1] in _BEFORE_ACRONYM)
 
 
 def _merge_fragments(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
