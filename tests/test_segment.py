@@ -33,6 +33,16 @@ def split(text: str) -> list[str]:
             ['WASHINGTON (AP) — The mayor said "We will rebuild.', 'We always do."', "Then he left."],
         ),
         (
+            # Initials after a lower-case word, and a run of them, stay inside the name.
+            "Officials met with J. R. Smith on Monday. The book by J. R. R. Tolkien sold well.",
+            ["Officials met with J. R. Smith on Monday.", "The book by J. R. R. Tolkien sold well."],
+        ),
+        (
+            # A closing single quote (or doubled single quotes, NYT style) stays with the sentence it closes.
+            "He said: 'It is over.' Then he left. She said: ''We won.'' They cheered.",
+            ["He said: 'It is over.'", "Then he left.", "She said: ''We won.''", "They cheered."],
+        ),
+        (
             "Gov. Ann M. Cole said it would cost $3.5 billion. Critics disagreed.",
             ["Gov. Ann M. Cole said it would cost $3.5 billion.", "Critics disagreed."],
         ),

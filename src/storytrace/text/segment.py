@@ -28,6 +28,7 @@ _TITLES = frozenset(
 _BEFORE_NUMBER = frozenset(
     "No. Nos. Jan. Feb. Mar. Apr. Aug. Sep. Sept. Oct. Nov. Dec. Art. Vol. Fig. p. pp. ch. Ch. para.".split()
 )
+_INITIAL = re.compile(r"[A-Z]\.(?:\s|$)")
 _CLOCK_ENDINGS = (" a.m.", " p.m.", " A.M.", " P.M.")
 _AFTER_CLOCK = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday|tonight|"
@@ -37,8 +38,10 @@ _AFTER_CLOCK = re.compile(
 # abbreviation ("in May. Sales"). Closing quotes stay with the sentence they close.
 # (It starts with the mark itself, not a look-behind, so the regex engine can skip to candidates quickly.)
 _INNER_BOUNDARY = re.compile(
-    r"""[.!?](?P<close>(?:["'\u201d\u2019)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
+    r"""[.!?](?P<close>(?:["'\u201d\u2019\u02bc)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
 )
+# Marks that close a sentence (U+02BC is an apostrophe after a full stop, marked so by `_mark_apostrophes`).
+_CLOSERS = "\"'\u201d\u2019\u02bc)]"
 _BEFORE_ACRONYM = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -113,15 +116,23 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         for piece in _split_inner(segment):
             piece_start = offset
             offset += len(piece)
-            stripped = piece.strip(_STRIP)
-            if not stripped:
-                continue
             lead = len(piece) - len(piece.lstrip(_STRIP))
-            span = (piece_start + lead, piece_start + lead + len(stripped))
-            if spans and not any(ch.isalnum() for ch in stripped):
-                spans[-1] = (spans[-1][0], span[1])  # a lone quote mark or bracket closes the sentence before
-            else:
-                spans.append(span)
+            body = piece[lead:].rstrip(_STRIP)
+            body_start = piece_start + lead
+            if not body:
+                continue
+            if spans:
+                closing = len(body) - len(body.lstrip(_CLOSERS))
+                if closing and closing < len(body) and body[closing] in _STRIP:
+                    # Quote marks cut off the sentence they close ("over.' Then"): give them back to it.
+                    spans[-1] = (spans[-1][0], body_start + closing)
+                    rest = body[closing:]
+                    body_start += closing + len(rest) - len(rest.lstrip(_STRIP))
+                    body = rest.lstrip(_STRIP)
+                elif not any(ch.isalnum() for ch in body):
+                    spans[-1] = (spans[-1][0], body_start + len(body))  # a lone quote mark or bracket
+                    continue
+            spans.append((body_start, body_start + len(body)))
     return spans
 
 
@@ -186,6 +197,8 @@ def _continues(previous: str, current: str) -> bool:
         return True
     if previous.endswith(_CLOCK_ENDINGS) and _AFTER_CLOCK.match(current):
         return True
+    if _ends_with_initial(previous) and _INITIAL.match(current):
+        return True  # "J." then "R. Smith": two initials in a row are a name
     return _ends_with_initial(previous) and first.isupper() and len(previous) > 2 and _looks_like_name(previous)
 
 
