@@ -176,3 +176,15 @@ def test_no_merge_across_paragraphs() -> None:
     links = diff(old, new).links
     assert all(len(link.a) <= 1 and len(link.b) <= 1 for link in links)
     assert [(link.a, link.b) for link in links if link.a and link.b][-2:] == [((1,), (1,)), ((2,), (2,))]
+
+
+def test_one_shared_word_does_not_link_unrelated_sentences() -> None:
+    # "hard" is the only content word the middle sentences share: that is no evidence that one became the other.
+    links = diff(
+        "The council met on Monday. It was hard to say. Prices rose.",
+        "The council met on Monday. The winter was hard on farmers. Prices rose.",
+    ).links
+    assert [(link.a, link.b, link.kind) for link in links][1:3] == [((1,), (), "deleted"), ((), (1,), "added")]
+    # Between two very short sentences one shared word is the whole sentence, and they still link.
+    short = diff("The council met. He resigned. Prices rose.", "The council met. He resigned on Monday. Prices rose.")
+    assert [(link.a, link.b) for link in short.links] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]

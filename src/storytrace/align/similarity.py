@@ -20,11 +20,17 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
 
 
 def content_overlap(a: SentenceFeatures, b: SentenceFeatures) -> float:
-    """Dice coefficient of the two sets of content words."""
+    """Dice coefficient of the two sets of content words.
+
+    One shared word is weak evidence: it counts only between two very short sentences ("He resigned." and "He
+    resigned on Monday."), not between "It was hard to say." and "The winter was hard on farmers."."""
     total = len(a.content) + len(b.content)
     if not total:
         return 0.0
-    return 2 * len(a.content & b.content) / total
+    shared = len(a.content & b.content)
+    if shared == 1 and max(len(a.content), len(b.content)) > 2:
+        return 0.0
+    return 2 * shared / total
 
 
 def containment(part: SentenceFeatures, whole: SentenceFeatures) -> float:
