@@ -137,6 +137,21 @@ def test_split_sentence_shares_its_unit() -> None:
     assert len(result.units) == len(s) + 1
 
 
+def test_short_restored_sentence_rejoins_its_unit() -> None:
+    # v2 drops "She resigned." and v3 brings it back reworded; the spanning tree aligns v1 with v2 and v2 with v3
+    # only, so the two carriers meet only through the restored-unit pass, on their single content word.
+    a, b, c = "The council met on Monday.", "Prices rose across the county.", "Farmers asked for help with feed."
+    d, e = "The mayor will visit next week.", "Schools stay open."
+    result = collate(
+        [
+            Version(f"{a} She resigned. {b} {c}", label="v1"),
+            Version(f"{a} {b} {c} {d}", label="v2"),
+            Version(f"{a} She resigned! {b} {c} {d} {e}", label="v3"),
+        ]
+    ).to_dict()
+    assert {"0": [1], "2": [1]} in [unit["sentences"] for unit in result["units"]]
+
+
 def test_bad_time_is_a_clear_input_error() -> None:
     with pytest.raises(InputError, match="not ISO 8601"):
         collate([Version("One sentence here.", "a", time="yesterday"), Version("Another one.", "b")])

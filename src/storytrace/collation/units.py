@@ -145,9 +145,11 @@ def _merge_restored(
             for y in holders[i + 1 :]:
                 shared[(x, y)] = shared.get((x, y), 0) + 1
     order_key = [min((identities[v], s) for v, ss in u.items() for s in ss) for u in units]
+    # Two shared content words are asked for, or one when a unit's sentence has only one ("She resigned.").
+    fewest = [min(len(f.content) for f in features) for features in texts]
     candidates = []
     for (x, y), count in shared.items():
-        if count < 2 or set(units[x]) & set(units[y]) or tree.touches(set(units[x]), set(units[y])):
+        if count < min(2, fewest[x], fewest[y]) or set(units[x]) & set(units[y]) or tree.touches(set(units[x]), set(units[y])):
             continue
         score = max(similarity(f, g) for f in texts[x] for g in texts[y])
         if score >= options.move_threshold:
