@@ -69,6 +69,13 @@ def test_removals_can_be_minor() -> None:
     assert result.kind == "minor" and result.reasons == ("number removed: 40",)
 
 
+def test_reasons_read_as_plain_words() -> None:
+    changed = classify("The ferry left at 9.", "The ferry left at 10.", OPTIONS)
+    added = classify("The ferry left.", "The ferry left on Wednesday.", OPTIONS)
+    assert changed.reasons[0] == "number 9 → 10"
+    assert added.reasons[0] == "date added: Wednesday"
+
+
 def test_word_diff_runs_rebuild_both_texts() -> None:
     a, b = "Fire crews fought a blaze on Tuesday night.", "Fire crews fought a large blaze on Wednesday."
     runs = classify(a, b, OPTIONS).diff

@@ -182,11 +182,13 @@ def _is_name(t: _Token) -> bool:
     )
 
 
-def _pairs(before: list[str], after: list[str]) -> str:
-    """'12 → 15' or '12 → (removed)' in plain words."""
-    left = ", ".join(dict.fromkeys(before)) or "(none)"
-    right = ", ".join(dict.fromkeys(after)) or "(none)"
-    return f"{left} → {right}"
+def _pairs(kind: str, before: list[str], after: list[str]) -> str:
+    """'number 12 → 15', or 'number added: 15' when nothing stood in its place, in plain words."""
+    left = ", ".join(dict.fromkeys(before))
+    right = ", ".join(dict.fromkeys(after))
+    if not left:
+        return f"{kind} added: {right}"
+    return f"{kind} {left} → {right or '(removed)'}"
 
 
 def _fact_changes(
@@ -208,14 +210,14 @@ def _fact_changes(
     numbers_gone = [t.word for t in gone if _is_number(t.norm) and t.norm not in _DATE_WORDS]
     numbers_new = [t.word for t in new if _is_number(t.norm) and t.norm not in _DATE_WORDS]
     if numbers_new:
-        reasons.append("number " + _pairs(numbers_gone, numbers_new))
+        reasons.append(_pairs("number", numbers_gone, numbers_new))
     elif numbers_gone:
         removals.append("number removed: " + ", ".join(dict.fromkeys(numbers_gone)))
 
     dates_gone = [t.word for t in gone if t.norm in _DATE_WORDS]
     dates_new = [t.word for t in new if t.norm in _DATE_WORDS]
     if dates_new:
-        reasons.append("date " + _pairs(dates_gone, dates_new))
+        reasons.append(_pairs("date", dates_gone, dates_new))
     elif dates_gone:
         removals.append("date removed: " + ", ".join(dict.fromkeys(dates_gone)))
 
@@ -228,7 +230,7 @@ def _fact_changes(
         names_gone = [w for w in names_gone if w.lower() not in lower_b]
         names_new = [w for w in names_new if w.lower() not in lower_a]
         if names_new:
-            reasons.append("name " + _pairs(names_gone, names_new))
+            reasons.append(_pairs("name", names_gone, names_new))
         elif names_gone:
             removals.append("name removed: " + ", ".join(dict.fromkeys(names_gone)))
 
@@ -300,4 +302,4 @@ def _wording_changes(ta: list[_Token], tb: list[_Token], deleted: list[_Token], 
         return ["hyphenation or spacing"]
     if sorted(t.norm for t in ta) == sorted(t.norm for t in tb):
         return ["word order"]
-    return ["wording " + _pairs(words_gone, words_new)]
+    return [_pairs("wording", words_gone, words_new)]
