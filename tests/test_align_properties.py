@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from storytrace import diff
+from storytrace import diff, prepare
 from storytrace.result import DiffResult
 
 from .conftest import news_sentences
@@ -188,3 +188,14 @@ def test_one_shared_word_does_not_link_unrelated_sentences() -> None:
     # Between two very short sentences one shared word is the whole sentence, and they still link.
     short = diff("The council met. He resigned. Prices rose.", "The council met. He resigned on Monday. Prices rose.")
     assert [(link.a, link.b) for link in short.links] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(news_sentences()), min_size=1, max_size=8), min_size=3, max_size=5))
+def test_prepared_versions_diff_as_texts_do(chain: list[list[str]]) -> None:
+    # A chain of versions, each prepared once and diffed against the one before and the one after it.
+    texts = [" ".join(version) for version in chain]
+    ready = [prepare(text) for text in texts]
+    for k in range(len(texts) - 1):
+        as_texts = diff(texts[k], texts[k + 1], label_a="A", label_b="A")
+        assert diff(ready[k], ready[k + 1]).to_dict() == as_texts.to_dict()

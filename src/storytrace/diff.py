@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from storytrace.align.features import SentenceTable
@@ -19,9 +20,24 @@ def document(text: str, label: str) -> Document:
     return Document(label, text, sentences(text))
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A version segmented and keyed once, to be diffed many times: a chain of versions diffs each one against
+    the version before it and the version after it, and an index confirms one text against many candidates."""
+
+    document: Document
+    table: SentenceTable
+
+
+def prepare(version: str | Document, label: str = "A") -> Prepared:
+    """Segment `version` (unless it is a Document already) and compute its sentences' comparison keys."""
+    doc = version if isinstance(version, Document) else document(version, label)
+    return Prepared(doc, SentenceTable(doc))
+
+
 def diff(
-    a: str | Document,
-    b: str | Document,
+    a: str | Document | Prepared,
+    b: str | Document | Prepared,
     *,
     label_a: str = "A",
     label_b: str = "B",
@@ -30,13 +46,14 @@ def diff(
 ) -> DiffResult:
     """Align two versions sentence by sentence and classify every link.
 
-    `a` and `b` are texts (or already segmented Documents); keyword overrides change single options, e.g.
-    `diff(a, b, link_threshold=0.6)`.
+    `a` and `b` are texts, already segmented Documents, or Prepared versions (see `prepare`); keyword overrides
+    change single options, e.g. `diff(a, b, link_threshold=0.6)`.
     """
     opts = (options or DiffOptions()).with_overrides(**overrides)
-    doc_a = a if isinstance(a, Document) else document(a, label_a)
-    doc_b = b if isinstance(b, Document) else document(b, label_b)
-    pairings = align(SentenceTable(doc_a), SentenceTable(doc_b), opts)
+    ready_a = a if isinstance(a, Prepared) else prepare(a, label_a)
+    ready_b = b if isinstance(b, Prepared) else prepare(b, label_b)
+    doc_a, doc_b = ready_a.document, ready_b.document
+    pairings = align(ready_a.table, ready_b.table, opts)
     links = tuple(_classified(p, doc_a, doc_b, opts) for p in pairings)
     return DiffResult(doc_a, doc_b, _reading_order(links, len(doc_a.sentences)))
 
