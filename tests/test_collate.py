@@ -152,6 +152,21 @@ def test_short_restored_sentence_rejoins_its_unit() -> None:
     assert {"0": [1], "2": [1]} in [unit["sentences"] for unit in result["units"]]
 
 
+def test_a_statement_moved_by_its_outlet_is_flagged() -> None:
+    pool = news_sentences()[:6]
+    moved_order = [pool[0], pool[1], pool[5], pool[2], pool[3], pool[4]]  # the last sentence is now third
+    result = collate(
+        [
+            Version(" ".join(pool), label="v1", outlet="wire"),
+            Version(" ".join(moved_order), label="v2", outlet="wire"),
+            Version(" ".join(pool), label="copy", outlet="daily"),  # another outlet keeps the first order
+        ]
+    )
+    flagged = [unit.sentences for unit in result.units if "moved" in unit.flags]
+    assert flagged == [{0: (5,), 1: (2,), 2: (5,)}]
+    assert result.summary()["moved"] == 1
+
+
 def test_bad_time_is_a_clear_input_error() -> None:
     with pytest.raises(InputError, match="not ISO 8601"):
         collate([Version("One sentence here.", "a", time="yesterday"), Version("Another one.", "b")])

@@ -236,11 +236,11 @@ def test_fixtures_have_the_intended_history(revisions: dict[str, Any]) -> None:
 def test_summary_line_counts(founding: dict[str, Any], revisions: dict[str, Any]) -> None:
     assert collation_terminal.summary_line(founding) == (
         "2 versions · 24 statements · 8 in every version · 16 in one version · 16 single source · 0 dropped"
-        " · 0 restored · 0 changed fact"
+        " · 0 restored · 0 changed fact · 0 moved"
     )
     assert collation_terminal.summary_line(revisions) == (
         "4 versions · 7 statements · 5 in every version · 0 in one version · 1 single source · 0 dropped"
-        " · 1 restored · 1 changed fact"
+        " · 1 restored · 1 changed fact · 0 moved"
     )
 
 
@@ -250,7 +250,7 @@ def test_summary_line_singular_and_missing_counts() -> None:
     doc["summary"] = {"units": 3}
     assert collation_terminal.summary_line(doc) == (
         "0 versions · 3 statements · 0 in every version · 0 in one version · 0 single source · 0 dropped"
-        " · 0 restored · 0 changed fact"
+        " · 0 restored · 0 changed fact · 0 moved"
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from storytrace.align.features import SentenceTable
 from storytrace.collation.history import reading_order, unit_history
+from storytrace.collation.moves import moved_units
 from storytrace.collation.result import Collation
 from storytrace.collation.units import find_units
 from storytrace.collation.versions import Version, chronology, identity, source_of
@@ -35,7 +36,8 @@ def collate(
     keys = [t.keys for t in tables]
     placed = reading_order(found, order, [len(d.sentences) for d in documents])
     sources = len({source_of(given, v) for v in range(len(given))})
-    units = tuple(unit_history(found[u], order, given, documents, keys, opts, sources) for u in placed)
+    moved = moved_units(found, order, given, keys)
+    units = tuple(unit_history(found[u], order, given, documents, keys, opts, sources, u in moved) for u in placed)
     return Collation(tuple(given), tuple(documents), units, order)
 
 

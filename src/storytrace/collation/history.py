@@ -17,7 +17,7 @@ from storytrace.diff import joined_text
 from storytrace.options import DiffOptions
 from storytrace.text.document import Document
 
-FLAGS = ("single_source", "dropped", "restored", "changed_fact")
+FLAGS = ("single_source", "dropped", "restored", "changed_fact", "moved")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +51,10 @@ def unit_history(
     keys: Sequence[Sequence[str]],
     options: DiffOptions,
     sources: int,
+    moved: bool = False,
 ) -> Unit:
     """First and last appearance, support, changes between consecutive carriers, and flags (`sources`: how
-    many sources the whole collation has)."""
+    many sources the whole collation has; `moved`: an outlet relocated it, see `moves.py`)."""
     carriers = [v for v in order if v in sentences]
     changes = tuple(
         _change(p, q, sentences, documents, keys, options) for p, q in zip(carriers, carriers[1:], strict=False)
@@ -69,6 +70,8 @@ def unit_history(
         flags.append("restored")
     if any(c.kind == "substantive" for c in changes):
         flags.append("changed_fact")
+    if moved:
+        flags.append("moved")
     return Unit(dict(sorted(sentences.items())), carriers[0], carriers[-1], support, tuple(flags), changes)
 
 

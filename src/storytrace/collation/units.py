@@ -149,7 +149,9 @@ def _merge_restored(
     fewest = [min(len(f.content) for f in features) for features in texts]
     candidates = []
     for (x, y), count in shared.items():
-        if count < min(2, fewest[x], fewest[y]) or set(units[x]) & set(units[y]) or tree.touches(set(units[x]), set(units[y])):
+        if count < min(2, fewest[x], fewest[y]) or set(units[x]) & set(units[y]):
+            continue
+        if tree.touches(set(units[x]), set(units[y])):
             continue
         score = max(similarity(f, g) for f in texts[x] for g in texts[y])
         if score >= options.move_threshold:

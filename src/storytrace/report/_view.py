@@ -196,6 +196,7 @@ FLAG_LABELS: dict[str, str] = {
     "dropped": "dropped",
     "restored": "restored",
     "changed_fact": "changed fact",
+    "moved": "moved",
 }
 COLLATION_KEYS: tuple[tuple[str, str, str], ...] = (  # summary key, singular, plural
     ("versions", "version", "versions"),
@@ -206,6 +207,7 @@ COLLATION_KEYS: tuple[tuple[str, str, str], ...] = (  # summary key, singular, p
     ("dropped", "dropped", "dropped"),
     ("restored", "restored", "restored"),
     ("changed_fact", "changed fact", "changed fact"),
+    ("moved", "moved", "moved"),
 )
 _CHANGE_KINDS = frozenset({"unchanged", "minor", "substantive"})
 _CLOSING = tuple(",.;:!?)]}»”’%")

@@ -37,6 +37,7 @@ FLAG_MEANING: dict[str, str] = {
     "dropped": "gone from a later revision of an outlet that had it",
     "restored": "removed, then back in a later revision",
     "changed_fact": "a substantive edit: numbers, names or claims",
+    "moved": "relocated by an outlet from one revision to the next",
 }
 TIMELINE_KEYS: tuple[str, ...] = ("added", "changed", "dropped")
 

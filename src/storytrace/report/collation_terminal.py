@@ -45,6 +45,7 @@ FLAG_STYLE: dict[str, str] = {
     "dropped": "red",
     "restored": "blue",
     "changed_fact": "bold magenta",
+    "moved": "yellow",
 }
 WORD_STYLE: dict[str, str] = {"equal": "", "delete": "red strike", "insert": "green underline"}
 PLAIN_WRAP: dict[str, tuple[str, str]] = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
