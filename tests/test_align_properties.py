@@ -199,3 +199,14 @@ def test_prepared_versions_diff_as_texts_do(chain: list[list[str]]) -> None:
     for k in range(len(texts) - 1):
         as_texts = diff(texts[k], texts[k + 1], label_a="A", label_b="A")
         assert diff(ready[k], ready[k + 1]).to_dict() == as_texts.to_dict()
+
+
+def test_an_edited_sentence_does_not_absorb_a_deleted_neighbour() -> None:
+    # The deleted sentence only repeats words of its edited neighbour: that is a deletion, not a 2:1 merge.
+    old = (
+        "Crews were called on Monday. The fire started at 9 p.m. in a warehouse near the harbour. "
+        "The warehouse was near the harbour. Nobody was hurt."
+    )
+    new = "Crews were called on Monday. The fire started at 10 p.m. in a warehouse near the harbour. Nobody was hurt."
+    links = [(link.a, link.b, link.kind) for link in diff(old, new).links]
+    assert links[1:3] == [((1,), (1,), "substantive"), ((2,), (), "deleted")]

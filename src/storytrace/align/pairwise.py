@@ -165,10 +165,20 @@ def _align_gap(
 def _split_score(
     whole: SentenceFeatures, first: SentenceFeatures, second: SentenceFeatures, options: DiffOptions
 ) -> float:
-    """Similarity of one sentence to two read together, if both can be pieces of it; else 0."""
+    """Similarity of one sentence to two read together, if both can be pieces of it; else 0.
+
+    Each piece must also bring to the whole a content word the other piece lacks: an edited sentence next to a
+    deleted one that only repeats its words ("The warehouse was near the harbour.") is not a merge of the two."""
     if min(containment(first, whole), containment(second, whole)) < options.split_containment:
         return 0.0
+    if not (_brings(first, second, whole) and _brings(second, first, whole)):
+        return 0.0
     return similarity(whole, joined([first, second]))
+
+
+def _brings(piece: SentenceFeatures, other: SentenceFeatures, whole: SentenceFeatures) -> bool:
+    """Does `piece` give `whole` a content word that `other` does not have (or has it no content words)?"""
+    return not piece.content or not (piece.content - other.content).isdisjoint(whole.content)
 
 
 def _trace_back(
