@@ -210,3 +210,18 @@ def test_an_edited_sentence_does_not_absorb_a_deleted_neighbour() -> None:
     new = "Crews were called on Monday. The fire started at 10 p.m. in a warehouse near the harbour. Nobody was hurt."
     links = [(link.a, link.b, link.kind) for link in diff(old, new).links]
     assert links[1:3] == [((1,), (1,), "substantive"), ((2,), (), "deleted")]
+
+
+def test_a_short_sentence_extended_by_a_clause_stays_linked() -> None:
+    old = "Police named the victim on Monday. She was 61. Her family paid tribute."
+    new = (
+        "Police named the victim on Monday. She was 61, and had lived in the town for forty years with her husband. "
+        "Her family paid tribute."
+    )
+    links = diff(old, new).links
+    assert [(link.a, link.b, link.kind) for link in links] == [
+        ((0,), (0,), "unchanged"),
+        ((1,), (1,), "substantive"),
+        ((2,), (2,), "unchanged"),
+    ]
+    assert any(reason.startswith("new claim: lived town") for reason in links[1].reasons)

@@ -10,13 +10,26 @@ from rapidfuzz.distance import Indel
 
 from storytrace.align.features import SentenceFeatures
 
+# A short sentence that another one repeats word for word at its start, then extends ("She was 61." and "She was
+# 61, and had lived in the town for forty years."), scores this much: enough to link between unchanged neighbours.
+EXTENDED = 0.6
+_EXTENDED_MIN_WORDS = 3
+
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
     if a.key == b.key:
         return 1.0
     sequence = Indel.normalized_similarity(a.words, b.words)
     # 1.0 is kept for equal keys, so that a score of 1 always means "unchanged".
-    return min(max(sequence, content_overlap(a, b)), 0.999)
+    return min(max(sequence, content_overlap(a, b), _extended(a, b)), 0.999)
+
+
+def _extended(a: SentenceFeatures, b: SentenceFeatures) -> float:
+    """EXTENDED when the shorter sentence (three words or more) is the opening of the longer one, else 0."""
+    short, long = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
+    if len(short) >= _EXTENDED_MIN_WORDS and long[: len(short)] == short:
+        return EXTENDED
+    return 0.0
 
 
 def content_overlap(a: SentenceFeatures, b: SentenceFeatures) -> float:
