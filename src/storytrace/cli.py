@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from storytrace.cli_corpus import register as register_corpus
 from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
 from storytrace.collation.manifest import read_manifest
@@ -271,6 +272,7 @@ def _write(path: Path, content: str) -> None:
 
 
 register_tracking(app)
+register_corpus(app)
 
 
 def main() -> None:

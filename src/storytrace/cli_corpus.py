@@ -1,0 +1,250 @@
+"""The corpus commands: `index`, `trace` and `group` (a thin layer over storytrace.corpus).
+
+A corpus is a directory of .txt/.md/.html files, a JSONL file of {"id", "text", "url"?, "outlet"?, "time"?}
+records, or the version store (--db). Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from storytrace.errors import StorytraceError
+
+if TYPE_CHECKING:
+    from storytrace.corpus.index import AddReport, CorpusIndex
+    from storytrace.corpus.options import CorpusOptions
+    from storytrace.corpus.sources import Skipped
+    from storytrace.options import DiffOptions
+
+Corpus = Annotated[
+    list[str] | None,
+    typer.Option("--corpus", "-c", help="A directory of .txt/.md/.html files or a .jsonl file; repeatable."),
+]
+Db = Annotated[str | None, typer.Option("--db", help="Also read every version in this store (a store URL).")]
+Options = Annotated[
+    list[str] | None,
+    typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (corpus or diff option); repeatable."),
+]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Skip larger documents.")]
+DEFAULT_INDEX = "storytrace.index"
+
+
+class CorpusUsageError(StorytraceError):
+    """A corpus command asked for something it cannot do."""
+
+
+def _options(pairs: list[str] | None) -> tuple[CorpusOptions, DiffOptions, set[str]]:
+    """Corpus options, diff options, and the names of index options given explicitly."""
+    from storytrace.corpus.options import INDEX_FIELDS, CorpusOptions, parse_corpus_overrides
+    from storytrace.options import DiffOptions, parse_overrides
+
+    try:
+        corpus, rest = parse_corpus_overrides(pairs or [])
+        return (
+            CorpusOptions().with_overrides(**corpus),
+            DiffOptions().with_overrides(**parse_overrides(rest)),
+            set(corpus) & set(INDEX_FIELDS),
+        )
+    except (ValueError, TypeError) as exc:
+        raise CorpusUsageError(str(exc)) from None
+
+
+def _fill(index: CorpusIndex, corpora: list[str], db: str | None, skipped: Skipped, max_bytes: int) -> AddReport:
+    """Add every document of the corpora (and the store) to the index."""
+    from storytrace.corpus.index import AddReport
+    from storytrace.corpus.sources import read_corpus, store_corpus
+
+    total = AddReport()
+    for corpus in corpora:
+        report = index.add(read_corpus(corpus, skipped, max_bytes=max_bytes))
+        _check_not_empty(corpus, report, skipped)
+        _accumulate(total, report)
+    if db is not None:
+        _accumulate(total, index.add(store_corpus(db, skipped)))
+    return total
+
+
+def _check_not_empty(corpus: str, report: AddReport, skipped: Skipped) -> None:
+    if report.seen == 0:
+        reason = f": {skipped.summary()}" if skipped.count else ""
+        raise CorpusUsageError(f"no document in {corpus}{reason}")
+
+
+def _accumulate(total: AddReport, report: AddReport) -> None:
+    total.added += report.added
+    total.replaced += report.replaced
+    total.unchanged += report.unchanged
+    total.empty += report.empty
+
+
+def _open(path: str | None, options: CorpusOptions, explicit: set[str], *, create: bool) -> CorpusIndex:
+    from storytrace.corpus.index import open_index
+
+    return open_index(path, options, create=create, explicit=explicit)
+
+
+def _corpus_index(
+    index_path: str | None, corpora: list[str], db: str | None, options: CorpusOptions, explicit: set[str],
+    skipped: Skipped, max_bytes: int,
+) -> CorpusIndex:
+    """The index to query: the file named (brought up to date with any corpus given), or one built in memory."""
+    if index_path is None and not corpora and db is None:
+        raise CorpusUsageError("name a corpus: --corpus DIR|FILE.jsonl, --db URL or --index FILE")
+    index = _open(index_path, options, explicit, create=bool(corpora or db))
+    try:
+        _fill(index, corpora, db, skipped, max_bytes)
+        if len(index) == 0:
+            raise CorpusUsageError("the corpus has no document with words in it")
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def _warn(skipped: Skipped) -> None:
+    if skipped.count:
+        print(f"storytrace: warning: {skipped.summary()}", file=sys.stderr)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the corpus commands to the `storytrace` app."""
+    from storytrace.text.read import DEFAULT_MAX_BYTES
+
+    @app.command("index")
+    def index_command(
+        corpora: Annotated[list[str] | None, typer.Argument(help="Directories of article files or .jsonl files.")]
+        = None,
+        index_path: Annotated[str, typer.Option("--index", "-i", help="The index file (created if missing).")] = (
+            DEFAULT_INDEX
+        ),
+        db: Db = None,
+        option: Options = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    ) -> None:
+        """Build or update a persistent corpus index; documents already indexed with the same text cost nothing."""
+        from storytrace.corpus.sources import Skipped
+
+        corpora = corpora or []
+        if not corpora and db is None:
+            raise CorpusUsageError("name what to index: directories or .jsonl files, or --db URL")
+        options, _, explicit = _options(option)
+        existed = Path(index_path).exists()
+        skipped = Skipped()
+        started = time.perf_counter()
+        index = _open(index_path, options, explicit, create=True)
+        try:
+            report = _fill(index, corpora, db, skipped, max_bytes)
+            size = len(index)
+        except BaseException:
+            index.close()
+            if not existed:
+                Path(index_path).unlink(missing_ok=True)
+            raise
+        index.close()
+        seconds = time.perf_counter() - started
+        if as_json:
+            document: dict[str, Any] = {
+                "index": index_path, "documents": size, **report.to_dict(), "skipped": skipped.count,
+                "skipped_reasons": skipped.reasons, "seconds": round(seconds, 3),
+            }
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        else:
+            typer.echo(
+                f"{index_path}: {size:,} documents; {report.added:,} added, {report.replaced:,} replaced, "
+                f"{report.unchanged:,} unchanged, {report.empty:,} without words, {skipped.count:,} skipped "
+                f"({seconds:.1f} s)"
+            )
+        _warn(skipped)
+
+    @app.command("trace")
+    def trace_command(
+        doc: Annotated[str, typer.Argument(help="The text to trace: a .txt, .md or .html file, or - for stdin.")],
+        corpus: Corpus = None,
+        db: Db = None,
+        index_path: Annotated[
+            str | None, typer.Option("--index", "-i", help="An index file (updated first with any --corpus).")
+        ] = None,
+        exclude: Annotated[
+            list[str] | None, typer.Option("--exclude", help="A document id not to count as a source; repeatable.")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the storytrace.trace/1 JSON document.")] = False,
+        summary_only: Annotated[bool, typer.Option("--summary", help="Print only the one-line summary.")] = False,
+        option: Options = None,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    ) -> None:
+        """Find where a text came from: its sources ranked, and for each sentence copied, edited, paraphrased
+        or unsupported."""
+        from rich.console import Console
+
+        from storytrace.corpus.sources import Skipped
+        from storytrace.corpus.trace import trace
+        from storytrace.report import trace_terminal
+        from storytrace.text.read import read_source
+
+        source = read_source(doc, max_bytes=max_bytes)  # a bad DOC is refused before any corpus is read
+        options, diff_options, explicit = _options(option)
+        skipped = Skipped()
+        index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
+        with index:
+            result = trace(source.text, index, label=source.label, options=index.options,
+                           diff_options=diff_options, exclude=set(exclude or []))
+        document = result.to_dict()
+        _warn(skipped)
+        if as_json:
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            return
+        console = Console()
+        if summary_only:
+            console.print(trace_terminal.summary_line(document), markup=False, highlight=False)
+            return
+        trace_terminal.render(document, console)
+
+    @app.command("group")
+    def group_command(
+        corpus: Corpus = None,
+        db: Db = None,
+        index_path: Annotated[
+            str | None, typer.Option("--index", "-i", help="An index file (updated first with any --corpus).")
+        ] = None,
+        fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl or csv.")] = "jsonl",
+        output: Annotated[Path | None, typer.Option("--output", help="Write to a file instead of stdout.")] = None,
+        option: Options = None,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    ) -> None:
+        """Cluster a corpus into stories: a story id for every document (ids do not depend on input order)."""
+        from storytrace.corpus.group import group
+        from storytrace.corpus.sources import Skipped
+
+        if fmt not in ("jsonl", "csv"):
+            raise CorpusUsageError(f"unknown format {fmt!r}: use jsonl or csv")
+        options, _, explicit = _options(option)
+        skipped = Skipped()
+        index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
+        with index:
+            members = group(index, options.with_overrides(**index.options.index_settings()))
+        _warn(skipped)
+        text = _csv(members) if fmt == "csv" else "".join(json.dumps(m.to_dict()) + "\n" for m in members)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            from storytrace.cli import _write
+
+            _write(output, text)
+
+
+def _csv(members: list[Any]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "story", "size"])
+    writer.writerows([m.id, m.story, m.size] for m in members)
+    return buffer.getvalue()

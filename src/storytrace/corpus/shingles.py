@@ -1,0 +1,75 @@
+"""Word shingles and MinHash signatures: the fingerprint by which a document is found among many.
+
+Indexing must cost tens of microseconds per document, so the Python work is a handful of C-level string
+operations: the comparison fold of `storytrace.text.normalise` (quote and dash styles, case), one byte
+translation that turns punctuation into spaces, a split and a join per shingle. rensa hashes the shingles and
+computes the signatures in Rust, many documents per call.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from operator import eq
+from typing import Any
+
+import rensa
+
+from storytrace.corpus.options import CorpusOptions
+from storytrace.text.normalise import fold_text
+
+# ASCII letters and digits stay; other ASCII bytes (punctuation, white space) become spaces; bytes >= 128 are
+# parts of non-ASCII letters and stay. NUL (an invisible character after folding) is deleted.
+_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_TABLE = bytes(c if c in _KEEP or c >= 128 else 32 for c in range(256))
+_DELETE = b"\x00"
+
+
+def words(text: str) -> list[bytes]:
+    """The text's words as compared: folded, lower case, without punctuation (UTF-8 bytes)."""
+    return fold_text(text).encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE).split()
+
+
+def shingles(text: str, size: int = 3) -> list[bytes]:
+    """Runs of `size` consecutive words; a text shorter than that is one shingle of all its words."""
+    w = words(text)
+    if len(w) <= size:
+        return [b" ".join(w)] if w else []
+    if size == 1:
+        return w
+    if size == 2:
+        return list(map(b" ".join, zip(w, w[1:], strict=False)))
+    if size == 3:
+        return list(map(b" ".join, zip(w, w[1:], w[2:], strict=False)))
+    return [b" ".join(w[i : i + size]) for i in range(len(w) - size + 1)]
+
+
+def fingerprints(shingle_sets: Sequence[list[bytes]], options: CorpusOptions) -> tuple[Any, list[bytes]]:
+    """MinHash signatures of many shingle sets in one Rust call: rensa's digest matrix (what the LSH index takes)
+    and each signature as bytes (num_perm unsigned 32-bit values, what the index file keeps)."""
+    matrix = rensa.RMinHash.digest_matrix_from_token_byte_sets(shingle_sets, options.num_perm, options.seed)
+    return matrix, [array("I", row).tobytes() for row in matrix.to_rows()]
+
+
+def minhash(shingle_set: list[bytes], options: CorpusOptions) -> rensa.RMinHash:
+    """The MinHash object a query asks the LSH index with (the same hashing as `signatures`)."""
+    found = rensa.RMinHash(options.num_perm, options.seed)
+    found.update(shingle_set)
+    return found
+
+
+def as_values(signature: bytes) -> array[int]:
+    return array("I", signature)
+
+
+def estimated_jaccard(a: array[int], b: array[int]) -> float:
+    """Share of equal MinHash values: an unbiased estimate of the two shingle sets' Jaccard similarity."""
+    return sum(map(eq, a, b)) / len(a) if len(a) == len(b) and a else 0.0
+
+
+def containment(jaccard: float, size_of: int, size_other: int) -> float:
+    """Estimated share of one set (`size_of` shingles) found in the other, from their Jaccard similarity:
+    |A ∩ B| = J (|A| + |B|) / (1 + J)."""
+    if size_of <= 0:
+        return 0.0
+    return min(1.0, jaccard * (size_of + size_other) / ((1.0 + jaccard) * size_of))

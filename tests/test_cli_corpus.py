@@ -1,0 +1,135 @@
+"""End-to-end tests of `storytrace index`, `trace` and `group`: the installed command, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bench.copies import CopyCorpus, build, load_passages
+
+from .conftest import ROFT_PROMPTS, SCHEMA_DIR
+
+COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    env.pop("STORYTRACE_DEBUG", None)
+    return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=120, env=env, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def built() -> CopyCorpus:
+    return build(sources=60, copies_per_kind=2, seed=3, passages=load_passages(ROFT_PROMPTS))
+
+
+@pytest.fixture
+def files(tmp_path: Path, built: CopyCorpus) -> Path:
+    lines = [json.dumps({"id": d, "text": t, "outlet": "NYT", "url": f"https://example.com/{d}"})
+             for d, t in built.documents]
+    lines.insert(5, '{"id": "broken", "text": ')  # a corrupt line: counted, not fatal
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for copy in built.copies:
+        (tmp_path / f"{copy.id}.txt").write_text(copy.text, encoding="utf-8")
+    return tmp_path
+
+
+def test_index_then_trace_json_validates(files: Path, built: CopyCorpus) -> None:
+    done = run("index", "corpus.jsonl", "--index", "c.index", cwd=files)
+    assert done.returncode == 0, done.stderr
+    assert "60 documents; 60 added" in done.stdout
+    assert "1 skipped: line 6: not JSON" in done.stderr
+    again = run("index", "corpus.jsonl", "--index", "c.index", "--json", cwd=files)
+    assert json.loads(again.stdout)["unchanged"] == 60
+    spliced = next(c for c in built.copies if c.kind == "spliced")
+    done = run("trace", f"{spliced.id}.txt", "--index", "c.index", "--json", cwd=files)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    jsonschema.validate(document, json.loads((SCHEMA_DIR / "trace.schema.json").read_text(encoding="utf-8")))
+    assert document["sources"][0]["id"] == spliced.source
+    assert document["sources"][0]["url"] == f"https://example.com/{spliced.source}"
+    assert {s["id"] for s in document["sources"]} == {g.origin for g in spliced.sentences}
+    assert document["summary"]["copied"] == document["summary"]["sentences"]
+
+
+def test_trace_terminal_output_ranks_sources_and_marks_invented_sentences(files: Path, built: CopyCorpus) -> None:
+    invented = next(c for c in built.copies if c.kind == "invented")
+    done = run("trace", f"{invented.id}.txt", "--corpus", "corpus.jsonl", cwd=files)
+    assert done.returncode == 0, done.stderr
+    assert "(memory) (60 documents)" in done.stdout
+    assert f"1   {invented.source}" in done.stdout
+    made_up = [invented.text[g.start : g.end] for g in invented.sentences if g.label == "unsupported"]
+    lines = done.stdout.splitlines()
+    for sentence in made_up:
+        assert any(line.strip().startswith("unsupported") and sentence[:40] in line for line in lines)
+    summary = run("trace", f"{invented.id}.txt", "--corpus", "corpus.jsonl", "--summary", cwd=files)
+    assert f"{len(made_up)} unsupported" in summary.stdout
+
+
+def test_group_writes_a_story_per_document_as_jsonl_and_csv(files: Path, built: CopyCorpus) -> None:
+    copies = files / "copies"
+    copies.mkdir()
+    for copy in built.copies:
+        if copy.kind != "spliced":
+            (copies / f"{copy.id}.txt").write_text(copy.text, encoding="utf-8")
+    done = run("group", "--corpus", "corpus.jsonl", "--corpus", "copies", cwd=files)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    story = {row["id"]: row["story"] for row in rows}
+    assert len(story) == 60 + 8
+    for copy in built.copies:
+        if copy.kind != "spliced":
+            assert story[f"{copy.id}.txt"] == story[copy.source]
+    done = run("group", "--corpus", "copies", "--corpus", "corpus.jsonl", "-f", "csv", "--output", "g.csv",
+               cwd=files)
+    assert done.returncode == 0, done.stderr
+    table = list(csv.DictReader(io.StringIO((files / "g.csv").read_text(encoding="utf-8"))))
+    assert {row["id"]: row["story"] for row in table} == story  # the same stories, whatever the input order
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("trace", "missing.txt", "--corpus", "corpus.jsonl"), "no such file: missing.txt"),
+        (("trace", "copy-edited-000.txt", "--corpus", "nowhere"), "no such corpus: nowhere"),
+        (("trace", "copy-edited-000.txt"), "name a corpus"),
+        (("trace", "copy-edited-000.txt", "--index", "none.index"), "no index at none.index"),
+        (("trace", "copy-edited-000.txt", "--index", "corpus.jsonl"), "cannot read index corpus.jsonl"),
+        (("trace", "copy-edited-000.txt", "--corpus", "empty"), "no document in empty"),
+        (("trace", "copy-edited-000.txt", "--corpus", "corpus.jsonl", "-o", "bands=7"), "multiple of bands"),
+        (("group", "--corpus", "corpus.jsonl", "-f", "xml"), "unknown format 'xml'"),
+        (("index", "--index", "x.index"), "name what to index"),
+    ],
+)
+def test_bad_input_is_one_line_and_status_2(files: Path, args: tuple[str, ...], message: str) -> None:
+    (files / "empty").mkdir()
+    done = run(*args, cwd=files)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    errors = [line for line in done.stderr.splitlines() if line.startswith("storytrace: error:")]
+    assert len(errors) == 1 and message in errors[0], done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_trace_and_index_read_the_version_store(tmp_path: Path, built: CopyCorpus) -> None:
+    from storytrace.store import add_story, add_version, open_store
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with open_store(url) as store:
+        for doc_id, text in built.documents[:10]:
+            add_version(store, add_story(store, f"https://example.com/{doc_id}"), text)
+    edited = next(c for c in built.copies if c.kind == "edited" and c.source in dict(built.documents[:10]))
+    (tmp_path / "q.txt").write_text(edited.text, encoding="utf-8")
+    done = run("index", "--db", url, "--index", "s.index", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] == 10
+    done = run("trace", "q.txt", "--index", "s.index", "--json", cwd=tmp_path)
+    top = json.loads(done.stdout)["sources"][0]
+    assert (top["id"], top["outlet"]) == (f"https://example.com/{edited.source}@1", "example.com")

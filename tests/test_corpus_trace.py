@@ -1,0 +1,205 @@
+"""`trace` and the corpus index on derived copies of real NYT passages (bench/copies.py, read at test time)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bench.copies import Copy, CopyCorpus, build, load_passages
+from storytrace.corpus.index import CorpusIndex, open_index
+from storytrace.corpus.options import CorpusOptions
+from storytrace.corpus.sources import CorpusDocument, CorpusError, Skipped, read_corpus
+from storytrace.corpus.trace import TraceResult, trace
+
+from .conftest import ROFT_PROMPTS, SCHEMA_DIR
+
+
+@lru_cache(maxsize=1)
+def corpus() -> CopyCorpus:
+    return build(sources=150, copies_per_kind=12, seed=11, passages=load_passages(ROFT_PROMPTS))
+
+
+@pytest.fixture(scope="module")
+def index() -> CorpusIndex:
+    found = open_index(None)
+    found.add(CorpusDocument(doc_id, text) for doc_id, text in corpus().documents)
+    return found
+
+
+def gold_labels(copy: Copy, result: TraceResult) -> list[str]:
+    """The gold label of each sentence storytrace found: that of the gold sentence it overlaps most."""
+    labels = []
+    for s in result.document.sentences:
+        gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+        labels.append(gold.label)
+    return labels
+
+
+def copies(kind: str) -> list[Copy]:
+    return [c for c in corpus().copies if c.kind == kind]
+
+
+def test_top_source_is_the_one_copied_from_for_every_kind(index: CorpusIndex) -> None:
+    wrong = [c.id for c in corpus().copies if trace(c.text, index).sources[0].id != c.source]
+    assert wrong == []
+
+
+def test_verbatim_copies_are_copied_sentence_for_sentence_from_one_source(index: CorpusIndex) -> None:
+    for copy in copies("verbatim"):
+        result = trace(copy.text, index)
+        assert {s.verdict for s in result.sentences} == {"copied"}
+        assert [s.id for s in result.sources] == [copy.source]
+        assert result.sources[0].share == 1.0
+        assert result.summary()["supported_share"] == 1.0
+
+
+def test_invented_sentences_are_unsupported_and_nothing_else_is(index: CorpusIndex) -> None:
+    truth, predicted = [], []
+    for copy in copies("invented"):
+        result = trace(copy.text, index)
+        truth += [label == "unsupported" for label in gold_labels(copy, result)]
+        predicted += [s.verdict == "unsupported" for s in result.sentences]
+        assert result.sources[0].share < 1.0
+    true_positive = sum(t and p for t, p in zip(truth, predicted, strict=True))
+    precision = true_positive / sum(predicted)
+    recall = true_positive / sum(truth)
+    assert sum(truth) >= 24
+    assert 2 * precision * recall / (precision + recall) >= 0.95
+
+
+def test_edited_sentences_carry_the_classifiers_reasons(index: CorpusIndex) -> None:
+    seen: Counter[str] = Counter()
+    for copy in copies("edited"):
+        result = trace(copy.text, index)
+        for verdict, label in zip(result.sentences, gold_labels(copy, result), strict=True):
+            if label == "edited":
+                seen[verdict.verdict] += 1
+                if verdict.verdict == "edited":
+                    assert verdict.source == copy.source and verdict.kind in ("minor", "substantive")
+                    assert verdict.reasons and verdict.source_text
+    assert seen["edited"] >= 0.9 * sum(seen.values())
+    number_edits = [
+        v for c in copies("edited") for v in trace(c.text, index).sentences
+        if any(r.startswith("number") for r in v.reasons)
+    ]
+    assert number_edits and all(v.kind == "substantive" for v in number_edits)
+
+
+def test_paraphrased_sentences_are_told_from_edits(index: CorpusIndex) -> None:
+    seen: Counter[str] = Counter()
+    for copy in copies("paraphrased"):
+        result = trace(copy.text, index)
+        assert result.sources[0].id == copy.source
+        for verdict, label in zip(result.sentences, gold_labels(copy, result), strict=True):
+            if label == "paraphrased":
+                seen[verdict.verdict] += 1
+    assert seen["paraphrased"] >= 0.85 * sum(seen.values())
+    assert seen["unsupported"] <= 1
+
+
+def test_a_splice_names_both_sources_with_their_shares(index: CorpusIndex) -> None:
+    for copy in copies("spliced"):
+        result = trace(copy.text, index)
+        origins = {g.origin for g in copy.sentences}
+        assert {s.id for s in result.sources} == origins
+        assert sum(s.share for s in result.sources) == pytest.approx(1.0, abs=0.01)
+        assert result.sources[0].share >= result.sources[1].share
+        expected = sum(g.end - g.start for g in copy.sentences if g.origin == copy.source)
+        total = sum(g.end - g.start for g in copy.sentences)
+        assert result.sources[0].share == pytest.approx(expected / total, abs=0.05)
+
+
+def test_a_text_from_outside_the_corpus_has_no_source(index: CorpusIndex) -> None:
+    in_corpus = {doc_id for doc_id, _ in corpus().documents}
+    passages = load_passages(ROFT_PROMPTS)
+    outside = next(" ".join(p) for n, p in enumerate(passages) if f"nyt-{n:04d}" not in in_corpus)
+    result = trace(outside, index)
+    assert result.sources == ()
+    assert {s.verdict for s in result.sentences} == {"unsupported"}
+    assert result.summary()["supported_share"] == 0.0
+
+
+def test_json_document_validates_and_points_into_the_text(index: CorpusIndex) -> None:
+    schema = json.loads((SCHEMA_DIR / "trace.schema.json").read_text(encoding="utf-8"))
+    for copy in copies("spliced")[:2] + copies("edited")[:2]:
+        document = json.loads(json.dumps(trace(copy.text, index, label=copy.id).to_dict()))
+        jsonschema.validate(document, schema)
+        assert document["schema"] == "storytrace.trace/1"
+        assert document["document"]["text"] == copy.text
+        for s in document["sentences"]:
+            if s["verdict"] == "copied":
+                assert " ".join(copy.text[s["start"] : s["end"]].split()) == " ".join(s["source_text"].split())
+
+
+def test_exclude_keeps_a_document_from_being_its_own_source(index: CorpusIndex) -> None:
+    doc_id, text = corpus().documents[0]
+    assert trace(text, index).sources[0].id == doc_id
+    assert all(s.id != doc_id for s in trace(text, index, exclude={doc_id}).sources)
+
+
+def test_index_on_disk_is_incremental_and_reopens_with_its_settings(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.index"
+    docs = [CorpusDocument(doc_id, text) for doc_id, text in corpus().documents[:60]]
+    with open_index(path, CorpusOptions(num_perm=128, bands=64)) as fresh:
+        assert fresh.add(docs).added == 60
+    with open_index(path) as again:  # default options, but the index keeps what it was built with
+        assert again.options.num_perm == 128 and len(again) == 60
+        assert again.add(docs).to_dict() == {"added": 0, "replaced": 0, "unchanged": 60, "empty": 0}
+        changed = CorpusDocument(docs[0].id, corpus().documents[100][1])
+        assert again.add([changed, CorpusDocument("blank", "...")]).to_dict() == {
+            "added": 0, "replaced": 1, "unchanged": 0, "empty": 1,
+        }
+    with open_index(path) as reopened:
+        assert len(reopened) == 60
+        result = trace(corpus().documents[100][1], reopened)
+        assert [s.id for s in result.sources] == [docs[0].id]
+        assert trace(corpus().documents[0][1], reopened).sources == ()
+    with pytest.raises(CorpusError, match="built with num_perm=128"):
+        open_index(path, CorpusOptions(), explicit={"num_perm"})
+
+
+def test_an_index_saved_without_its_lsh_state_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.index"
+    with open_index(path) as built:
+        built.add(CorpusDocument(doc_id, text) for doc_id, text in corpus().documents[:30])
+    with sqlite3.connect(path) as db:  # as if the process died between writing documents and the LSH state
+        db.execute("UPDATE meta SET value = '99' WHERE name = 'generation'")
+    with open_index(path) as reopened:
+        assert trace(corpus().documents[5][1], reopened).sources[0].id == corpus().documents[5][0]
+
+
+def test_unreadable_indexes_are_refused_in_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.index"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(CorpusError, match="cannot read index|not a storytrace index"):
+        open_index(junk)
+    with pytest.raises(CorpusError, match="no index at"):
+        open_index(tmp_path / "missing.index", create=False)
+
+
+def test_jsonl_and_directory_corpora_skip_bad_items_and_count_them(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": doc_id, "text": text, "outlet": "NYT"}) for doc_id, text in corpus().documents[:3]]
+    lines[1:1] = ["{not json", json.dumps({"id": "no-text"}), json.dumps([1, 2])]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    skipped = Skipped()
+    found = list(read_corpus(tmp_path / "c.jsonl", skipped))
+    assert [d.id for d in found] == [doc_id for doc_id, _ in corpus().documents[:3]]
+    assert found[0].outlet == "NYT"
+    assert skipped.count == 3 and skipped.reasons[0] == "line 2: not JSON"
+    folder = tmp_path / "dir"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.txt").write_text(corpus().documents[0][1], encoding="utf-8")
+    (folder / "b.md").write_text(corpus().documents[1][1], encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "notes.csv").write_text("ignored", encoding="utf-8")
+    skipped = Skipped()
+    assert [d.id for d in read_corpus(folder, skipped)] == ["b.md", "sub/a.txt"]
+    assert skipped.count == 1 and "empty" in skipped.reasons[0]
+    with pytest.raises(CorpusError, match="no such corpus"):
+        read_corpus(tmp_path / "missing", Skipped())
