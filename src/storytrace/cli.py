@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from storytrace.cli_batch import register as register_batch
 from storytrace.cli_corpus import register as register_corpus
 from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
@@ -272,6 +273,7 @@ def _write(path: Path, content: str) -> None:
 
 
 register_tracking(app)
+register_batch(app)
 register_corpus(app)
 
 

@@ -1,0 +1,123 @@
+"""The `storytrace batch` command: a thin layer over storytrace.corpus.batch (Dask and pyarrow are imported only
+when it runs, so the other commands stay quick)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from storytrace.errors import StorytraceError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+
+class BatchUsageError(StorytraceError):
+    """A batch command-line value the user must correct."""
+
+
+def register(app: typer.Typer) -> None:
+    """Add `storytrace batch` to the `storytrace` app."""
+
+    @app.command("batch")
+    def batch_command(
+        path: Annotated[
+            str,
+            typer.Argument(help="A corpus: a .jsonl file, a Parquet file or directory, or a NewsEdits or diffengine "
+                                "SQLite database."),
+        ],
+        out: Annotated[Path, typer.Option("--out", help="Output directory (edits/, stories/, _manifest.json).")],
+        fmt: Annotated[
+            str | None, typer.Option("--format", help="jsonl, parquet, newsedits or diffengine (default: detected).")
+        ] = None,
+        workers: Annotated[
+            int | None, typer.Option("--workers", help="Local worker processes (default: the CPU count).")
+        ] = None,
+        scheduler: Annotated[
+            str | None, typer.Option("--scheduler", help="Use an existing Dask cluster: tcp://HOST:8786.")
+        ] = None,
+        partitions: Annotated[
+            int | None, typer.Option("--partitions", help="Partitions (default: from the input size, or the "
+                                                          "earlier run's).")
+        ] = None,
+        story_key: Annotated[
+            str | None,
+            typer.Option("--story-key", help="JSONL field or Parquet column naming the story (default: the first "
+                                             "of url, story, id)."),
+        ] = None,
+        option: Annotated[
+            list[str] | None,
+            typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (see `storytrace options`)."),
+        ] = None,
+        connect_timeout: Annotated[
+            float, typer.Option("--connect-timeout", help="Seconds to wait for --scheduler to answer.")
+        ] = 5.0,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run's report as JSON.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ) -> None:
+        """Align every version pair of a whole corpus on Dask; write edit records and story summaries as Parquet.
+
+        Finished partitions are skipped when the same command is run again (after a crash or an interruption).
+        """
+        from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
+        from storytrace.options import DiffOptions, parse_overrides
+
+        if scheduler is not None and workers is not None:
+            raise BatchUsageError("--workers starts a local cluster; with --scheduler the cluster has its own")
+        if workers is not None and workers < 1:
+            raise BatchUsageError("--workers must be at least 1")
+        if partitions is not None and partitions < 1:
+            raise BatchUsageError("--partitions must be at least 1")
+        try:
+            overrides = parse_overrides(option or [])
+        except ValueError as exc:
+            raise BatchUsageError(str(exc)) from None
+        if connect_timeout <= 0:
+            raise BatchUsageError("--connect-timeout must be a positive number of seconds")
+        options = BatchOptions(partitions=partitions, format=fmt, story_key=story_key, connect_timeout=connect_timeout,
+                               diff=DiffOptions().with_overrides(**overrides))
+        from storytrace.corpus.batch.inputs import open_source
+
+        open_source(path, options)  # a bad input is refused before a cluster is started
+        with _progress(quiet) as progress, dask_client(workers, scheduler, options.connect_timeout) as client:
+            report = run_batch(path, out, options, client, progress=progress)
+        if as_json:
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        else:
+            typer.echo(report.summary_line())
+
+
+class _Bar:
+    """The progress callback of run_batch drawn as a rich progress bar on standard error."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, disable=quiet or not console.is_terminal, transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if phase not in self.tasks:
+            label = "reading versions" if phase == "read" else "aligning partitions"
+            self.tasks[phase] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[phase], completed=done, total=total)
+
+    def __enter__(self) -> _Bar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+def _progress(quiet: bool) -> _Bar:
+    return _Bar(quiet)

@@ -1,0 +1,383 @@
+"""Reading a corpus as rows of versions: (story key, order, capture time, text), whatever the format.
+
+NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so a story is what
+`storytrace import` would make of it; JSON Lines and Parquet are streamed, the story key taken from a field or
+column (`--story-key`, default the first of url, story, id). Rows are not grouped here: each partition sorts its own
+rows into stories, so a file is read once, front to back, whatever its order. Everything that makes an input
+unreadable is found in `open_source`, before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from storytrace.corpus.batch.errors import BatchError
+from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
+from storytrace.errors import InputError
+from storytrace.ingest.records import Tally, text_problem
+from storytrace.ingest.sqlite_file import has_sqlite_magic, open_database
+from storytrace.ingest.times import parse_db_time, parse_time
+
+PARQUET_MAGIC = b"PAR1"
+STORIES_PER_BATCH = 500
+ROWS_PER_BATCH = 10_000
+
+
+@dataclass
+class RowBatch:
+    """Versions as columns: story key, explicit order (a version number, or None), time (UTC µs, or None),
+    position in the input (the last tie-breaker) and text."""
+
+    keys: list[str] = field(default_factory=list)
+    ranks: list[float | None] = field(default_factory=list)
+    times: list[int | None] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def add(self, key: str, rank: float | None, moment: int | None, seq: int, text: str) -> None:
+        self.keys.append(key)
+        self.ranks.append(rank)
+        self.times.append(moment)
+        self.seqs.append(seq)
+        self.texts.append(text)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input checked to be readable as its format, with what identifies it for the run's fingerprint."""
+
+    path: Path
+    format: str
+    size: int
+    identity: dict[str, Any]
+    key_field: str | None = None  # JSONL and Parquet: the story key field actually used
+
+
+def open_source(path: str | Path, options: BatchOptions) -> Source:
+    """The input at `path`, its format detected (or `options.format` checked); BatchError when it cannot be read."""
+    where = Path(path)
+    wanted = _checked_format(options.format)
+    try:
+        exists, is_dir = where.exists(), where.is_dir()
+    except (OSError, ValueError):
+        exists = is_dir = False
+    if not exists:
+        raise BatchError(f"no such file or directory: {where}")
+    kind = wanted or _detect(where, is_dir)
+    files = _parquet_files(where) if is_dir else [where]
+    if is_dir and kind != "parquet":
+        raise BatchError(f"{where} is a directory; only --format parquet reads a directory (of .parquet files)")
+    if not files:
+        raise BatchError(f"{where} holds no .parquet files")
+    stats = [(str(p.relative_to(where)) if is_dir else p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    identity = {"path": str(where.resolve()), "format": kind, "files": stats}
+    size = sum(s[1] for s in stats)
+    if kind in ("newsedits", "diffengine", "sqlite"):
+        connection, found = _open_sqlite(where, None if kind == "sqlite" else kind)
+        connection.close()
+        identity["format"] = found
+        return Source(where, found, size, identity)
+    if kind == "parquet":
+        return Source(where, kind, size, identity, _parquet_columns(where, options))
+    return Source(where, kind, size, identity, _jsonl_key(where, options))
+
+
+def read_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
+    """The source's versions in batches; rows that cannot be versions are refused into `tally`."""
+    if source.format in ("newsedits", "diffengine"):
+        return _sqlite_rows(source, tally)
+    if source.format == "parquet":
+        return _parquet_rows(source, options, tally)
+    return _jsonl_rows(source, options, tally)
+
+
+def _checked_format(name: str | None) -> str | None:
+    if name is None:
+        return None
+    wanted = name.strip().lower()
+    if wanted not in FORMATS:
+        raise BatchError(f"unknown batch format {name!r} (--format); expected one of {', '.join(FORMATS)}")
+    return wanted
+
+
+def _detect(path: Path, is_dir: bool) -> str:
+    if is_dir:
+        return "parquet"
+    if has_sqlite_magic(path):
+        return "sqlite"
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(1024)
+    except OSError as exc:
+        raise BatchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if head.startswith(PARQUET_MAGIC) or path.suffix.lower() == ".parquet":
+        return "parquet"
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".jsonlines") or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(
+        b"{"
+    ):
+        return "jsonl"
+    raise BatchError(f"cannot tell the format of {path} (not .jsonl, Parquet or SQLite); use --format")
+
+
+def _parquet_files(root: Path) -> list[Path]:
+    """The .parquet files under a directory, skipping names that start with "." or "_" (temporary files, markers)."""
+    return sorted(
+        p for p in root.rglob("*.parquet") if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)
+    )
+
+
+# SQLite: the import readers, one story at a time.
+
+
+def _open_sqlite(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, str]:
+    try:
+        return open_database(path, wanted)
+    except InputError as exc:
+        raise BatchError(str(exc)) from None
+
+
+def _sqlite_rows(source: Source, tally: Tally) -> Iterator[RowBatch]:
+    from storytrace.ingest.diffengine import read_diffengine
+    from storytrace.ingest.newsedits import read_newsedits
+
+    connection, kind = _open_sqlite(source.path, source.format)
+    reader = read_newsedits if kind == "newsedits" else read_diffengine
+    batch, stories, seq = RowBatch(), 0, 0
+    try:
+        for story in reader(connection, source.path, tally):
+            for n, version in enumerate(story.versions):
+                batch.add(story.url, float(n), _micros(version.captured_at), seq, version.text)
+                seq += 1
+            stories += 1
+            if stories % STORIES_PER_BATCH == 0:
+                yield batch
+                batch = RowBatch()
+    except sqlite3.Error as exc:
+        raise BatchError(f"{source.path}: reading failed ({str(exc).splitlines()[0] if str(exc) else exc})") from None
+    finally:
+        connection.close()
+    if batch:
+        yield batch
+
+
+def _micros(moment: Any) -> int:
+    return int(moment.timestamp() * 1_000_000) if moment.tzinfo else int(moment.replace(tzinfo=UTC).timestamp() * 1e6)
+
+
+# JSON Lines: one version per line.
+
+
+def _jsonl_key(path: Path, options: BatchOptions) -> str:
+    """The story key field: --story-key, else the first of url, story, id that the first record has."""
+    try:
+        with path.open("rb") as stream:
+            for number, raw in enumerate(stream, start=1):
+                if raw.strip():
+                    record = _json_record(raw, path, number)
+                    if options.story_key is not None:
+                        return options.story_key
+                    for name in KEY_FIELDS:
+                        if name in record:
+                            return name
+                    raise BatchError(
+                        f"{path}, line {number}: no story key field ({', '.join(KEY_FIELDS)}); name one with "
+                        "--story-key"
+                    )
+    except OSError as exc:
+        raise BatchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    raise BatchError(f"{path} is empty: no JSON lines")
+
+
+def _json_record(raw: bytes, path: Path, number: int) -> dict[str, Any]:
+    try:
+        record = json.loads(raw.removeprefix(b"\xef\xbb\xbf"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BatchError(f"{path}, line {number}: not valid JSON ({type(exc).__name__})") from None
+    except RecursionError:
+        raise BatchError(f"{path}, line {number}: JSON nested too deeply") from None
+    if not isinstance(record, dict):
+        raise BatchError(f"{path}, line {number}: expected a JSON object, found {type(record).__name__}")
+    return record
+
+
+def _jsonl_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
+    assert source.key_field is not None
+    batch = RowBatch()
+    try:
+        stream = source.path.open("rb")
+    except OSError as exc:
+        raise BatchError(f"cannot read {source.path}: {exc.strerror or exc}") from None
+    with stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            record = _json_record(raw, source.path, number)
+            tally.rows += 1
+            row = _version_row(record, source.key_field, options, tally, f"line {number}")
+            if row is not None:
+                batch.add(row[0], row[1], row[2], number, row[3])
+                if len(batch) >= ROWS_PER_BATCH:
+                    yield batch
+                    batch = RowBatch()
+    if batch:
+        yield batch
+
+
+def _version_row(
+    record: dict[str, Any], key_field: str, options: BatchOptions, tally: Tally, where: str
+) -> tuple[str, float | None, int | None, str] | None:
+    """(key, rank, time, text) of a JSON record, or None (refused into `tally`)."""
+    key = _key(record.get(key_field))
+    if key is None:
+        tally.refuse("missing story key", where, f"no usable {key_field!r} field")
+        return None
+    text = record.get(options.text_field)
+    if text is None and isinstance(record.get("html"), str):
+        from storytrace.text.read import read_bytes
+
+        try:
+            text = read_bytes(record["html"].encode("utf-8"), name=where, format="html").text
+        except InputError as exc:
+            tally.refuse("no article text", where, str(exc))
+            return None
+    problem = text_problem(text) if text is not None else ("missing text", f"no {options.text_field!r} field")
+    if problem is not None:
+        tally.refuse(problem[0], where, problem[1])
+        return None
+    moment: int | None = None
+    if record.get(options.time_field) is not None:
+        try:
+            moment = _micros(parse_time(record[options.time_field]))
+        except ValueError as exc:
+            tally.refuse("bad date", where, f"bad {options.time_field}: {exc}")
+            return None
+    rank = _rank(record.get(options.version_field))
+    assert isinstance(text, str)
+    return key, rank, moment, text
+
+
+def _key(value: object) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | str) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _rank(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+# Parquet: a file or a directory of files, streamed in record batches.
+
+
+def _parquet_columns(path: Path, options: BatchOptions) -> str:
+    """Check the columns now (the key and text must be there, strings); returns the key column."""
+    schema = _dataset(path).schema
+    names = set(schema.names)
+    key = options.story_key or next((name for name in KEY_FIELDS if name in names), None)
+    problems = []
+    if key is None or key not in names:
+        wanted = repr(key) if key else f"one of {', '.join(KEY_FIELDS)}"
+        problems.append(f"no story key column {wanted} (--story-key names one)")
+    elif not (pa.types.is_string(schema.field(key).type) or pa.types.is_large_string(schema.field(key).type)
+              or pa.types.is_integer(schema.field(key).type)):
+        problems.append(f"the story key column {key!r} is {schema.field(key).type}, not text or an integer")
+    if options.text_field not in names:
+        problems.append(f"no text column {options.text_field!r}")
+    elif not (pa.types.is_string(schema.field(options.text_field).type)
+              or pa.types.is_large_string(schema.field(options.text_field).type)):
+        problems.append(f"the text column {options.text_field!r} is {schema.field(options.text_field).type}, not text")
+    if options.time_field in names:
+        kind = schema.field(options.time_field).type
+        if not (pa.types.is_timestamp(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            problems.append(f"the time column {options.time_field!r} is {kind}, not a timestamp or ISO 8601 text")
+    if options.version_field in names:
+        kind = schema.field(options.version_field).type
+        if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            problems.append(f"the version column {options.version_field!r} is {kind}, not a number")
+    if problems:
+        have = ", ".join(schema.names[:12])
+        raise BatchError(f"{path}: wrong Parquet columns: {'; '.join(problems)} (columns: {have})")
+    assert key is not None
+    return key
+
+
+def _dataset(path: Path) -> ds.Dataset:
+    try:
+        return ds.dataset([str(p) for p in _parquet_files(path)] if path.is_dir() else path, format="parquet")
+    except (pa.ArrowException, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BatchError(f"{path} is not a readable Parquet file: {reason}") from None
+
+
+def _parquet_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
+    assert source.key_field is not None
+    dataset = _dataset(source.path)
+    names = set(dataset.schema.names)
+    columns = [source.key_field, options.text_field]
+    has_time = options.time_field in names
+    has_version = options.version_field in names
+    columns += [options.time_field] * has_time + [options.version_field] * has_version
+    seq = 0
+    try:
+        for record_batch in dataset.to_batches(columns=columns, batch_size=ROWS_PER_BATCH):
+            n = record_batch.num_rows
+            keys = record_batch.column(0).cast(pa.string()).to_pylist()
+            texts = record_batch.column(1).to_pylist()
+            times = _parquet_times(record_batch.column(2)) if has_time else [None] * n
+            ranks = (record_batch.column(3 if has_time else 2).cast(pa.float64()).to_pylist() if has_version
+                     else [None] * n)
+            batch = RowBatch()
+            for i in range(n):
+                tally.rows += 1
+                where = f"row {seq + i}"
+                key, text, moment = keys[i], texts[i], times[i]
+                if key is None or not key.strip():
+                    tally.refuse("missing story key", where, f"no {source.key_field!r} value")
+                elif isinstance(moment, str):
+                    tally.refuse("bad date", where, f"bad {options.time_field}: {moment}")
+                elif (problem := text_problem(text) if text is not None else ("missing text", "no text")) is not None:
+                    tally.refuse(problem[0], where, problem[1])
+                else:
+                    batch.add(key.strip(), ranks[i], moment, seq + i, text)
+            seq += n
+            if batch:
+                yield batch
+    except (pa.ArrowException, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BatchError(f"{source.path}: reading Parquet failed ({reason})") from None
+
+
+def _parquet_times(column: pa.Array) -> list[int | str | None]:
+    """UTC microseconds (a timestamp without a zone is taken as UTC); a string that is not a time is returned as
+    itself, to be refused."""
+    if pa.types.is_timestamp(column.type):
+        unit = column.cast(pa.timestamp("us", tz=column.type.tz), safe=False)
+        values: list[int | None] = unit.cast(pa.int64()).to_pylist()
+        return list(values)
+    found: list[int | str | None] = []
+    for value in column.to_pylist():
+        if value is None:
+            found.append(None)
+            continue
+        try:
+            found.append(_micros(parse_db_time(value)))
+        except ValueError:
+            found.append(str(value))
+    return found

@@ -1,0 +1,62 @@
+"""Every setting of a batch run in one typed place; the ones that change the results are fingerprinted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from storytrace.options import DiffOptions
+
+FORMATS = ("jsonl", "parquet", "newsedits", "diffengine")
+# A story key field tried in this order when --story-key is not given (JSONL and Parquet).
+KEY_FIELDS = ("url", "story", "id")
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a corpus is read, partitioned and aligned. Defaults suit a laptop and a 40-worker cluster alike."""
+
+    partitions: int | None = None
+    """Number of output partitions; None picks one from the input's size (see `bytes_per_partition`) or keeps the
+    number an earlier run into the same directory used."""
+
+    bytes_per_partition: int = 32_000_000
+    """Input bytes per partition when `partitions` is None: big enough that scheduling costs nothing, small enough
+    that a worker holds a partition's texts in memory comfortably."""
+
+    min_partitions: int = 8
+    """Fewest partitions chosen automatically, so that even a small corpus spreads over several workers."""
+
+    format: str | None = None
+    """jsonl, parquet, newsedits or diffengine; None detects it."""
+
+    story_key: str | None = None
+    """The JSONL field or Parquet column that names a version's story; None takes the first of url, story, id."""
+
+    text_field: str = "text"
+    """The JSONL field or Parquet column holding a version's text."""
+
+    time_field: str = "captured_at"
+    """The JSONL field or Parquet column holding a version's capture time (optional in the data)."""
+
+    version_field: str = "version"
+    """The JSONL field or Parquet column holding a version number (optional; orders before the time)."""
+
+    stage_rows: int = 20_000
+    """Rows buffered per partition while the input is split, before they are flushed to the partition's shard."""
+
+    connect_timeout: float = 5.0
+    """Seconds to wait for an existing Dask scheduler before giving up."""
+
+    diff: DiffOptions = field(default_factory=DiffOptions)
+    """The alignment thresholds (`storytrace options`)."""
+
+    def fingerprinted(self) -> dict[str, Any]:
+        """The settings that change what is written: a rerun with different ones must not mix outputs."""
+        return {
+            "story_key": self.story_key,
+            "text_field": self.text_field,
+            "time_field": self.time_field,
+            "version_field": self.version_field,
+            "diff": asdict(self.diff),
+        }

@@ -1,0 +1,227 @@
+"""The batch pipeline on a real local Dask cluster of two worker processes, on small corpora built here from real
+NYT sentences (read at test time) with edits whose effect is known."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from storytrace.corpus.batch import EDIT_SCHEMA, STORY_SCHEMA, BatchError, BatchOptions, dask_client, run_batch
+from storytrace.corpus.batch.manifest import output_path
+from storytrace.corpus.hashing import partition_of, stable_digest, stable_hash
+
+from .conftest import news_sentences
+from .ingest_archives import diffengine_db, jsonl_file, newsedits_db, stories
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with dask_client(workers=2) as found:
+        yield found
+
+
+def edited_story(key: str, start: int) -> list[str]:
+    """Four versions of eight real sentences: v1 changes a number in sentence 3 (substantive), v2 is v1 again,
+    v3 drops sentence 5 and adds a new last sentence."""
+    pool = [s for s in news_sentences() if not any(ch.isdigit() for ch in s)]
+    base = pool[start : start + 8]
+    extra = pool[start + 40]
+    v0 = list(base)
+    v1 = list(base)
+    v1[3] = v1[3].rstrip(".") + " in 1,250 cases."
+    v0[3] = v0[3].rstrip(".") + " in 1,200 cases."
+    v3 = [s for i, s in enumerate(v1) if i != 5] + [extra]
+    return [" ".join(v) for v in (v0, v1, v1, v3)]
+
+
+def story_records(count: int) -> list[dict[str, Any]]:
+    records = []
+    for n in range(count):
+        for k, text in enumerate(edited_story(f"story-{n}", 10 * n)):
+            records.append({"story": f"story-{n}", "text": text, "captured_at": f"2021-05-0{k + 1}T10:00:00Z"})
+    return records
+
+
+def rows_of(out: Path, table: str) -> list[dict[str, Any]]:
+    found = pq.read_table(out / table).to_pylist()
+    return sorted(found, key=lambda r: (r["story"], r.get("version_a", 0), r.get("link", 0)))
+
+
+def test_known_edits_become_edit_records_and_summaries(client: Any, tmp_path: Path) -> None:
+    records = story_records(6)
+    records.reverse()  # order comes from the capture times, not the file
+    corpus = jsonl_file(tmp_path / "corpus.jsonl", records)
+    report = run_batch(corpus, tmp_path / "out", BatchOptions(partitions=3), client)
+    assert (report.stories, report.versions, report.pairs, report.computed) == (6, 24, 18, 3)
+    edits = [r for r in rows_of(tmp_path / "out", "edits") if r["story"] == "story-2"]
+    by_pair = {pair: [r for r in edits if r["version_a"] == pair] for pair in range(3)}
+    # v0 -> v1: one substantive change, in place, its texts and reasons kept; the rest unchanged without texts
+    changed = [r for r in by_pair[0] if r["kind"] != "unchanged"]
+    assert len(by_pair[0]) == 8 and len(changed) == 1
+    (number,) = changed
+    assert (number["kind"], number["a_index"], number["b_index"], number["a_count"], number["b_count"]) == (
+        "substantive", 3, 3, 1, 1)
+    assert number["text_a"].endswith("1,200 cases.") and number["text_b"].endswith("1,250 cases.")
+    assert any("1,200" in reason for reason in number["reasons"])
+    assert all(r["text_a"] is None and r["reasons"] is None for r in by_pair[0] if r["kind"] == "unchanged")
+    assert str(number["time_a"]) == "2021-05-01 10:00:00+00:00" and number["version_b"] == 1
+    # v1 -> v2: the same text: every sentence unchanged and in place
+    assert [(r["kind"], r["a_index"], r["b_index"]) for r in by_pair[1]] == [("unchanged", i, i) for i in range(8)]
+    # v2 -> v3: sentence 5 deleted, a new last sentence added
+    kinds = sorted((r["kind"], r["a_index"], r["b_index"]) for r in by_pair[2] if r["kind"] != "unchanged")
+    assert kinds == [("added", None, 7), ("deleted", 5, None)]
+    assert [r["link"] for r in by_pair[2]] == list(range(len(by_pair[2])))
+    (summary,) = [r for r in rows_of(tmp_path / "out", "stories") if r["story"] == "story-2"]
+    assert summary == {
+        "story": "story-2", "versions": 4, "pairs": 3, "identical_pairs": 1, "changed_pairs": 2,
+        "substantive_pairs": 1, "failed_pairs": 0, "first_time": summary["first_time"],
+        "last_time": summary["last_time"], "sentences_first": 8, "sentences_last": 8, "unchanged": 7 + 8 + 7,
+        "minor": 0, "substantive": 1, "added": 1, "deleted": 1, "moved": 0, "split": 0, "merged": 0,
+    }
+    assert (summary["last_time"] - summary["first_time"]).days == 3
+
+
+def test_each_story_is_in_its_stable_partition_with_fixed_schemas(client: Any, tmp_path: Path) -> None:
+    corpus = jsonl_file(tmp_path / "corpus.jsonl", story_records(8))
+    run_batch(corpus, tmp_path / "out", BatchOptions(partitions=4), client)
+    for part in range(4):
+        edits = pq.read_table(output_path(tmp_path / "out", "edits", part))
+        summaries = pq.read_table(output_path(tmp_path / "out", "stories", part))
+        assert edits.schema.equals(EDIT_SCHEMA) and summaries.schema.equals(STORY_SCHEMA)
+        for key in summaries.column("story").to_pylist() + edits.column("story").to_pylist():
+            assert partition_of(key, 4) == part
+    manifest = json.loads((tmp_path / "out" / "_manifest.json").read_text())
+    assert manifest["complete"] and manifest["partitions"] == 4 and manifest["totals"]["stories"] == 8
+    assert not (tmp_path / "out" / "_staging").exists()
+
+
+def test_a_rerun_recomputes_only_the_missing_partition(client: Any, tmp_path: Path) -> None:
+    corpus = newsedits_db(tmp_path / "nyt.db", stories(12, 4))
+    out = tmp_path / "out"
+    first = run_batch(corpus, out, BatchOptions(partitions=4), client)
+    assert first.computed == 4
+    before = {path: (path.stat().st_mtime_ns, pq.read_table(path)) for path in sorted(out.glob("*/part-*.parquet"))}
+    lost = output_path(out, "edits", 2)
+    lost.unlink()
+    again = run_batch(corpus, out, BatchOptions(), client)  # the partition count is the earlier run's
+    assert (again.computed, again.skipped, again.partitions) == (1, 3, 4)
+    assert (again.stories, again.pairs, again.edit_rows) == (first.stories, first.pairs, first.edit_rows)
+    for path, (mtime, table) in before.items():
+        assert pq.read_table(path).equals(table)
+        rewritten = path.name == "part-00002.parquet"
+        assert (path.stat().st_mtime_ns != mtime) == rewritten, path
+    assert run_batch(corpus, out, BatchOptions(), client).computed == 0
+
+
+def test_a_different_input_or_setting_is_not_mixed_into_a_run(client: Any, tmp_path: Path) -> None:
+    corpus = jsonl_file(tmp_path / "corpus.jsonl", story_records(3))
+    out = tmp_path / "out"
+    run_batch(corpus, out, BatchOptions(partitions=2), client)
+    with pytest.raises(BatchError, match="another input or other settings"):
+        run_batch(corpus, out, BatchOptions(partitions=3), client)
+    with pytest.raises(BatchError, match="another input or other settings"):
+        run_batch(corpus, out, BatchOptions(partitions=2, diff=BatchOptions().diff.with_overrides(
+            link_threshold=0.6)), client)
+    jsonl_file(corpus, story_records(4))
+    with pytest.raises(BatchError, match="another input or other settings"):
+        run_batch(corpus, out, BatchOptions(partitions=2), client)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(BatchError, match="not empty"):
+        run_batch(corpus, tmp_path / "other", BatchOptions(), client)
+
+
+@pytest.mark.parametrize("kind", ["newsedits", "diffengine"])
+def test_sqlite_archives_are_read_with_the_import_readers(client: Any, tmp_path: Path, kind: str) -> None:
+    archive = stories(5, 4)
+    build = newsedits_db if kind == "newsedits" else diffengine_db
+    corpus = build(tmp_path / f"{kind}.db", archive)
+    report = run_batch(corpus, tmp_path / "out", BatchOptions(partitions=2), client)
+    assert report.format == kind
+    summaries = rows_of(tmp_path / "out", "stories")
+    assert sorted(r["story"] for r in summaries) == sorted(story.url for story in archive)
+    # each version adds a sentence; the third gives the second sentence an attribution
+    for row in summaries:
+        assert (row["versions"], row["pairs"], row["sentences_first"], row["deleted"]) == (4, 3, 3, 0)
+        assert row["added"] == row["sentences_last"] - 3 >= 3  # (a long sentence may read as two)
+        assert row["substantive"] + row["minor"] == 1 and row["first_time"] is not None
+
+
+def test_parquet_input_with_a_named_story_column(client: Any, tmp_path: Path) -> None:
+    records = story_records(3)
+    table = pa.table({
+        "article": [r["story"] for r in records],
+        "body": [r["text"] for r in records],
+        "version": [int(r["captured_at"][9]) for r in records],
+    })
+    pq.write_table(table.take(list(reversed(range(table.num_rows)))), tmp_path / "corpus.parquet")
+    options = BatchOptions(partitions=2, story_key="article", text_field="body")
+    report = run_batch(tmp_path / "corpus.parquet", tmp_path / "out", options, client)
+    assert (report.format, report.stories, report.pairs) == ("parquet", 3, 9)
+    edits = rows_of(tmp_path / "out", "edits")
+    assert sorted({r["kind"] for r in edits}) == ["added", "deleted", "substantive", "unchanged"]
+    assert all(r["time_a"] is None for r in edits)
+    with pytest.raises(BatchError, match="wrong Parquet columns: no story key column"):
+        run_batch(tmp_path / "corpus.parquet", tmp_path / "out2", BatchOptions(text_field="body"), client)
+    with pytest.raises(BatchError, match="no text column 'text'"):
+        run_batch(tmp_path / "corpus.parquet", tmp_path / "out2", BatchOptions(story_key="article"), client)
+
+
+def test_bad_rows_are_refused_and_counted(client: Any, tmp_path: Path) -> None:
+    records: list[dict[str, Any] | str] = [*story_records(2), {"story": "x", "text": ""}, {"text": "no key here."}]
+    report = run_batch(jsonl_file(tmp_path / "c.jsonl", records), tmp_path / "out", BatchOptions(partitions=2), client)
+    assert (report.stories, report.rows_read, report.refused) == (2, 10, 2)
+
+
+def test_unreadable_inputs_fail_with_one_line(client: Any, tmp_path: Path) -> None:
+    with pytest.raises(BatchError, match="no such file"):
+        run_batch(tmp_path / "missing.jsonl", tmp_path / "out", BatchOptions(), client)
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + os.urandom(2000))
+    with pytest.raises(BatchError, match="SQLite"):
+        run_batch(broken, tmp_path / "out", BatchOptions(), client)
+    bad = jsonl_file(tmp_path / "bad.jsonl", [*story_records(1), "{not json"])
+    with pytest.raises(BatchError, match="line 5: not valid JSON"):
+        run_batch(bad, tmp_path / "out3", BatchOptions(), client)
+    (tmp_path / "notes.txt").write_text("plain text")
+    with pytest.raises(BatchError, match="cannot tell the format"):
+        run_batch(tmp_path / "notes.txt", tmp_path / "out4", BatchOptions(), client)
+
+
+def test_an_unreachable_scheduler_fails_quickly() -> None:
+    with pytest.raises(BatchError, match="cannot reach the Dask scheduler"):
+        with dask_client(scheduler="tcp://127.0.0.1:9", timeout=1):
+            pass
+
+
+def test_partitions_agree_on_every_worker_and_across_hash_seeds(client: Any) -> None:
+    keys = [f"https://news.example/{n}" for n in range(200)] + ["ümlaut story", ""]
+    expected = [partition_of(key, 16) for key in keys]
+    on_workers = client.run(lambda: [partition_of(key, 16) for key in keys])
+    assert len(on_workers) == 2 and all(found == expected for found in on_workers.values())
+    script = ("import json, sys; from storytrace.corpus.hashing import partition_of; "
+              "print(json.dumps([partition_of(k, 16) for k in json.load(sys.stdin)]))")
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(keys), capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True)
+        assert json.loads(done.stdout) == expected
+
+
+def test_stable_hashes() -> None:
+    assert stable_hash("https://news.example/a") == 13121714966224808978
+    assert stable_digest("x") == "4adf4367f96e584f"
+    assert partition_of("https://news.example/a", 7) == 6
+    assert {partition_of(str(n), 5) for n in range(100)} == set(range(5))
+    with pytest.raises(ValueError):
+        partition_of("a", 0)

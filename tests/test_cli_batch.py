@@ -1,0 +1,61 @@
+"""`storytrace batch` end to end: the installed command, with a local cluster of two worker processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .ingest_archives import jsonl_file, jsonl_records, newsedits_db, stories
+
+COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    environment.pop("STORYTRACE_DEBUG", None)
+    return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=180, env=environment, cwd=cwd)
+
+
+def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr and lines[0].startswith("storytrace: error: ")
+    return lines[0]
+
+
+def test_batch_on_two_workers_then_resumed(tmp_path: Path) -> None:
+    archive = stories(6, 3)
+    corpus = newsedits_db(tmp_path / "nyt.db", archive)
+    done = run("batch", str(corpus), "--out", "out", "--workers", "2", "--partitions", "3", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["schema"] == "storytrace.batch/1" and report["format"] == "newsedits"
+    assert (report["stories"], report["versions"], report["pairs"], report["computed"]) == (6, 18, 12, 3)
+    stories_table = pq.read_table(tmp_path / "out" / "stories")
+    assert sorted(stories_table.column("story").to_pylist()) == sorted(s.url for s in archive)
+    assert pq.read_table(tmp_path / "out" / "edits").num_rows == report["edit_rows"]
+    again = run("batch", str(corpus), "--out", "out", "--workers", "1", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "(0 computed, 3 already done)" in again.stdout and "6 stories, 18 versions, 12 pairs" in again.stdout
+
+
+def test_batch_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
+    assert "no such file" in one_error_line(run("batch", "missing.db", "--out", "out", cwd=tmp_path))
+    table = pa.table({"headline": ["a"], "body": ["A text."]})
+    pq.write_table(table, tmp_path / "wrong.parquet")
+    line = one_error_line(run("batch", "wrong.parquet", "--out", "out", cwd=tmp_path))
+    assert "wrong Parquet columns" in line and "headline, body" in line
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    line = one_error_line(run("batch", str(corpus), "--out", "out", "--scheduler", "tcp://127.0.0.1:9",
+                              "--connect-timeout", "1", cwd=tmp_path))
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in line
+    assert "--workers" in one_error_line(run("batch", str(corpus), "--out", "out", "--workers", "0", cwd=tmp_path))
+    assert "--format" in one_error_line(run("batch", str(corpus), "--out", "out", "--format", "csv", cwd=tmp_path))
+    assert not (tmp_path / "out").exists()
