@@ -1,11 +1,11 @@
 """Checks per minute and memory of the watcher (storytrace.track) against the loopback news site, end to end.
 
 A check is what `storytrace watch` does for one story: a conditional GET (the ETag and Last-Modified of the
-latest version), extraction and the page verdicts, the store write (a new version with its change summary, or a
-check row) and the rescheduling. The site runs in its own process with --copies copies of the demo stories and
-its admin endpoint on. The store is a fresh SQLite file in a temporary directory (or --url, an empty database).
-A storytrace.toml sets politeness_delay = 0 and a 1 ms schedule (every story is due again at once); everything
-else is at its default. The feed is added with `storytrace add` (a subprocess, as a user would), then the
+story's last judged answer), extraction and the page verdicts, the store write (a new version with its change
+summary, or a check row) and the rescheduling. The site runs in its own process with --copies copies of the demo
+stories and its admin endpoint on. The store is a fresh SQLite file in a temporary directory (or --url, an empty
+database). A storytrace.toml sets politeness_delay = 0 and a 1 ms schedule (every story is due again at once);
+everything else is at its default. The feed is added with `storytrace add` (a subprocess, as a user would), then the
 watcher runs in this process on one Tracker, so its resident memory can be sampled after every check:
 
 - each round publishes the next revision of --change-share of the articles (1: all, with POST

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,3 +180,33 @@ def test_fetch_snapshots_now_whatever_the_schedule(workdir: Path, site: NewsSite
     assert (report["outcome"], report["version"]) == ("new_version", 2)
     unreachable = st(workdir, "fetch", "http://127.0.0.1:9/gone")
     assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
+
+
+def test_sigterm_stops_the_watcher_within_its_grace_even_with_a_page_hanging(workdir: Path, site: NewsSite) -> None:
+    config = CONFIG.replace("total_timeout = 3", "total_timeout = 30") + 'shutdown_grace = "0.5s"\n'
+    (workdir / "storytrace.toml").write_text(config, encoding="utf-8")
+    db = f"sqlite:///{workdir / 'storytrace.db'}"
+    with open_store(db) as store:
+        from storytrace.store import add_story
+
+        add_story(store, site.url("/faults/hang"))
+        add_story(store, site.url("/news/story-0"))
+    watcher = subprocess.Popen([*COMMAND, "watch", "--json"], cwd=workdir, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    guard = threading.Timer(60, watcher.kill)  # never hang the test run
+    guard.start()
+    try:
+        assert watcher.stdout is not None
+        first = json.loads(watcher.stdout.readline())  # the article's check ends while the other page hangs
+        assert first["outcome"] == "new_version" and site.log.hits["/faults/hang"] == 1
+        stopped = time.perf_counter()
+        watcher.send_signal(signal.SIGTERM)
+        _, err = watcher.communicate(timeout=20)
+    finally:
+        guard.cancel()
+        watcher.kill()
+    assert watcher.returncode == 0, err
+    assert time.perf_counter() - stopped < 5  # the grace, not the 30 s the hanging page could take
+    assert "1 check(s) still in flight" in err and "Traceback" not in err
+    with open_store(db) as store:
+        assert problems(store) == []

@@ -41,6 +41,8 @@ def log_document(story_log: StoryLog) -> dict[str, Any]:
         "title": story.title,
         "active": story.active,
         "next_check": _iso(story.next_check_at),
+        "stop_reason": story.stop_reason,
+        "failures": story.failures,
         "versions": [
             {
                 "number": e.number,
@@ -70,6 +72,10 @@ def render_log(story_log: StoryLog, console: Console) -> None:
                       Text(change_words(e.change_summary, e.number), style=style), Text(e.title or ""))
     console.print(table)
     state = "watching" if story.active else "no longer watched"
+    if not story.active and story.stop_reason:
+        state += f" ({story.stop_reason}; storytrace add URL watches it again)"
+    elif story.active and story.failures:
+        state += f" ({story.failures} failed check{'s' if story.failures != 1 else ''} in a row)"
     following = f", next check {story.next_check_at:%Y-%m-%d %H:%M} UTC" if story.active and story.next_check_at else ""
     count = len(story_log.entries)
     console.print(Text(f"{count} version{'s' if count != 1 else ''}; {state}{following}", style="dim"))

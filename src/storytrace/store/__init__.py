@@ -21,6 +21,7 @@ from storytrace.store.history import (
     StoryLog,
     VersionInfo,
     VersionText,
+    latest_text,
     log,
     version,
     version_texts,
@@ -30,6 +31,7 @@ from storytrace.store.integrity import problems
 from storytrace.store.models import Check, Outcome, Source, SourceKind, Story, Version
 from storytrace.store.repository import (
     DEFAULT_CHECK_INTERVAL_S,
+    Validators,
     add_source,
     add_story,
     checks_of,
@@ -41,6 +43,7 @@ from storytrace.store.repository import (
     next_due,
     record_check,
     reschedule,
+    revive,
     stories,
 )
 from storytrace.store.search import search_stories
@@ -63,6 +66,7 @@ __all__ = [
     "StoryLog",
     "UnknownSource",
     "UnknownStory",
+    "Validators",
     "Version",
     "VersionInfo",
     "VersionText",
@@ -79,6 +83,7 @@ __all__ = [
     "find_source",
     "find_story",
     "get_story",
+    "latest_text",
     "log",
     "next_due",
     "normalised",
@@ -87,6 +92,7 @@ __all__ = [
     "record_check",
     "reschedule",
     "resolve_url",
+    "revive",
     "schema_revision",
     "search_stories",
     "stories",

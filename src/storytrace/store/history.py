@@ -118,6 +118,15 @@ def version(store: Store, story: StoryRef, which: Which = "latest") -> Version |
     return store.read(lambda session: session.execute(query).scalar_one_or_none())
 
 
+def latest_text(store: Store, story: StoryRef) -> str | None:
+    """The latest version's text (None: no version yet), without reading its HTML: what a fetched page is
+    judged against."""
+    query = (
+        select(Version.text).where(Version.story_id == story_id(story)).order_by(Version.number.desc()).limit(1)
+    )
+    return store.read(lambda session: session.scalar(query))
+
+
 def log(store: Store, url: str, *, limit: int | None = None) -> StoryLog:
     """The story at `url` and, per version, its number, capture time, title and change summary.
 

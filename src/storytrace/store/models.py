@@ -77,6 +77,20 @@ class Outcome(StrEnum):
     FEED_PARSED = "feed_parsed"
     FEED_ERROR = "feed_error"
 
+    @property
+    def failed(self) -> bool:
+        """Nothing usable came of the check: it counts towards a story's failures in a row."""
+        return self in _FAILED
+
+
+# Outcomes that got nothing usable (a page or feed that could not be had, or was not a real version).
+_FAILED = frozenset(
+    {
+        Outcome.HTTP_ERROR, Outcome.NETWORK_ERROR, Outcome.TOO_LARGE, Outcome.ROBOTS_DISALLOWED, Outcome.FEED_ERROR,
+        Outcome.EXTRACTION_FAILED, Outcome.ERROR_PAGE, Outcome.PAYWALL, Outcome.TOO_SHORT, Outcome.TRUNCATED,
+    }
+)
+
 
 def _values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
@@ -96,6 +110,9 @@ class Source(Base):
     title: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The validators of the last feed read that was parsed (or answered 304): sent with the next read.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class Story(Base):
@@ -119,6 +136,15 @@ class Story(Base):
     check_interval_s: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
     version_count: Mapped[int] = mapped_column(Integer)
+    # Failed checks in a row (see Outcome.failed), reset by any check that read the page; survives restarts so
+    # that ScheduleOptions.max_failures can stop watching a dead page.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Why watching stopped (None while watched, or when it stopped before this was recorded).
+    stop_reason: Mapped[str | None] = mapped_column(Text)
+    # The validators of the last answer that was judged (a 200 whose text was read, or a 304), not those of the
+    # latest version: a page whose furniture changed answers 304 to these, not to the version's.
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
 
 
 class Version(Base):

@@ -6,11 +6,12 @@ loaded rows, safe to keep after the call (they have no lazy relations to load la
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,14 @@ DEFAULT_CHECK_INTERVAL_S = 3600
 
 StoryRef = Story | int
 SourceRef = Source | int
+
+
+@dataclass(frozen=True)
+class Validators:
+    """An answer's ETag and Last-Modified, kept with its story or source for the next conditional GET."""
+
+    etag: str | None
+    last_modified: str | None
 
 
 def story_id(story: StoryRef) -> int:
@@ -84,6 +93,7 @@ def add_story(
         "check_interval_s": check_interval_s,
         "active": True,
         "version_count": 0,
+        "failures": 0,
     }
 
     def run(session: Session) -> Story:
@@ -123,14 +133,29 @@ def stories(
     return store.read(lambda session: list(session.execute(query).scalars()))
 
 
-def due_stories(store: Store, *, now: datetime | None = None, limit: int | None = None) -> list[Story]:
-    """Active stories whose next check is due (next_check_at <= now), the most overdue first."""
+def due_stories(
+    store: Store,
+    *,
+    now: datetime | None = None,
+    limit: int | None = None,
+    exclude: Collection[int] = (),
+    unchecked_since: datetime | None = None,
+) -> list[Story]:
+    """Active stories whose next check is due (next_check_at <= now), the most overdue first.
+
+    `exclude`: ids left out (checks already in flight); `unchecked_since`: only stories with no check recorded
+    since then (a run that checks each story once, however short its interval).
+    """
     query = (
         select(Story)
         .where(Story.active.is_(True), Story.next_check_at <= (now or utcnow()))
         .order_by(Story.next_check_at, Story.id)
         .limit(limit)
     )
+    if exclude:
+        query = query.where(Story.id.not_in(list(exclude)))
+    if unchecked_since is not None:
+        query = query.where(~exists().where(Check.story_id == Story.id, Check.checked_at >= unchecked_since))
     return store.read(lambda session: list(session.execute(query).scalars()))
 
 
@@ -145,14 +170,16 @@ def due_sources(store: Store, *, older_than: datetime, kind: SourceKind | str = 
     return store.read(lambda session: list(session.execute(query).scalars()))
 
 
-def next_due(store: Store) -> datetime | None:
-    """When the next active story is due (None: no active story)."""
+def next_due(store: Store, *, exclude: Collection[int] = ()) -> datetime | None:
+    """When the next active story is due (None: no active story); `exclude`: ids left out (checks in flight)."""
     query = (
         select(Story.next_check_at)
         .where(Story.active.is_(True), Story.next_check_at.is_not(None))
         .order_by(Story.next_check_at)
         .limit(1)
     )
+    if exclude:
+        query = query.where(Story.id.not_in(list(exclude)))
     return store.read(lambda session: session.scalar(query))
 
 
@@ -163,9 +190,10 @@ def reschedule(
     next_check_at: datetime | None,
     check_interval_s: int | None = None,
     active: bool | None = None,
+    stop_reason: str | None = None,
 ) -> Story:
     """Set when the story is checked next (None: not until rescheduled), and optionally its interval and
-    whether it is still watched."""
+    whether it is still watched; with `active`, `stop_reason` says why watching stopped (cleared if None)."""
     changes: dict[str, Any] = {"next_check_at": next_check_at}
     if check_interval_s is not None:
         if check_interval_s <= 0:
@@ -173,6 +201,16 @@ def reschedule(
         changes["check_interval_s"] = check_interval_s
     if active is not None:
         changes["active"] = active
+        changes["stop_reason"] = None if active else stop_reason
+    return _update_story(store, story, **changes)
+
+
+def revive(store: Store, story: StoryRef, *, now: datetime | None = None) -> Story:
+    """Watch a story again (after watching stopped): active, no failures counted, due at once."""
+    return _update_story(store, story, active=True, failures=0, stop_reason=None, next_check_at=now or utcnow())
+
+
+def _update_story(store: Store, story: StoryRef, **changes: Any) -> Story:
     wanted = story_id(story)
 
     def run(session: Session) -> Story:
@@ -196,9 +234,14 @@ def record_check(
     detail: str | None = None,
     duration_ms: int | None = None,
     version_id: int | None = None,
+    validators: Validators | None = None,
 ) -> Check:
     """Record one fetch attempt of a story or a source that stored no version (a source's last_checked_at
-    follows). A new version and its check are recorded together by `add_version`."""
+    follows). A new version and its check are recorded together by `add_version`.
+
+    In the same transaction, a story's failures in a row grow by one (a failed outcome) or go back to 0, and
+    `validators` (the answer's, when it was judged) replace the story's or source's.
+    """
     outcome = Outcome(outcome)
     if outcome is Outcome.NEW_VERSION:
         raise ValueError("a new_version check is recorded by add_version, with its version")
@@ -209,14 +252,19 @@ def record_check(
     of_source = None if source is None else source_id(source)
 
     def run(session: Session) -> Check:
-        if of_story is not None and session.get(Story, of_story) is None:
-            raise UnknownStory(f"no story with id {of_story}")
+        if of_story is not None:
+            checked = session.get(Story, of_story, with_for_update=True)
+            if checked is None:
+                raise UnknownStory(f"no story with id {of_story}")
+            checked.failures = checked.failures + 1 if outcome.failed else 0
+            _keep(checked, validators)
         if of_source is not None:
             found = session.get(Source, of_source)
             if found is None:
                 raise UnknownSource(f"no source with id {of_source}")
             if found.last_checked_at is None or found.last_checked_at < moment:
                 found.last_checked_at = moment
+            _keep(found, validators)
         row = Check(
             story_id=of_story,
             source_id=of_source,
@@ -231,6 +279,11 @@ def record_check(
         return row
 
     return store.write(run)
+
+
+def _keep(row: Story | Source, validators: Validators | None) -> None:
+    if validators is not None:
+        row.etag, row.last_modified = validators.etag, validators.last_modified
 
 
 def checks_of(store: Store, story: StoryRef, *, limit: int | None = None) -> list[Check]:

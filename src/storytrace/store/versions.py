@@ -87,7 +87,9 @@ def add_version(
     """Store `text` as the story's next version and record its `new_version` check, in one transaction.
 
     Returns None, recording an `unchanged`, `whitespace_only` or `flip_flop` check that points at the version
-    matched, when the story already has this text (compared after whitespace normalisation). `change_summary`
+    matched, when the story already has this text (compared after whitespace normalisation). Either way the story's
+    failures in a row go back to 0 and `etag` / `last_modified` become its validators for the next conditional
+    GET (they are this answer's, which may differ from the matched version's). `change_summary`
     (counts of sentence links by kind against the previous version) is computed with storytrace.diff unless given
     or `summarise` is False. `detail` and `duration_ms` describe the fetch, for the check.
     """
@@ -128,6 +130,8 @@ def add_new_version(
         seen = session.execute(
             select(Version.id, Version.number).where(Version.story_id == wanted, Version.content_hash == digest)
         ).first()
+        found.failures = 0  # the page was read, whatever its text turns out to be
+        found.etag, found.last_modified = new.etag, new.last_modified  # what the next conditional GET sends
         if seen is not None:
             session.add(
                 Check(

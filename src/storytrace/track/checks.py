@@ -24,13 +24,15 @@ from storytrace.store import (
     Store,
     StoreError,
     Story,
+    Validators,
     add_source,
     add_story,
     add_version,
     find_story,
+    latest_text,
     record_check,
     reschedule,
-    version,
+    revive,
 )
 from storytrace.track.config import Config
 from storytrace.track.urls import canonical_url
@@ -47,23 +49,20 @@ _FETCH_FAILURE = {
     "too_many_redirects": Outcome.HTTP_ERROR,
     "robots_disallowed": Outcome.ROBOTS_DISALLOWED,
 }
-# Page verdicts that are not a new version, as check outcomes (and whether they count as a failed check).
+# Page verdicts that are not a new version, as check outcomes (Outcome.failed says which count as failures).
 _VERDICT = {
-    "unchanged": (Outcome.UNCHANGED, False),
-    "whitespace_only": (Outcome.WHITESPACE_ONLY, False),
-    "too_short": (Outcome.TOO_SHORT, True),
-    "truncated": (Outcome.TRUNCATED, True),
-    "extraction_failed": (Outcome.EXTRACTION_FAILED, True),
-    "error_page": (Outcome.ERROR_PAGE, True),
-    "paywall": (Outcome.PAYWALL, True),
+    "unchanged": Outcome.UNCHANGED,
+    "whitespace_only": Outcome.WHITESPACE_ONLY,
+    "too_short": Outcome.TOO_SHORT,
+    "truncated": Outcome.TRUNCATED,
+    "extraction_failed": Outcome.EXTRACTION_FAILED,
+    "error_page": Outcome.ERROR_PAGE,
+    "paywall": Outcome.PAYWALL,
 }
 
 
-# Outcomes of a check that got nothing usable.
-FAILED_OUTCOMES = frozenset(
-    {"http_error", "network_error", "too_large", "robots_disallowed", "store_error", "internal_error", "feed_error",
-     "extraction_failed", "error_page", "paywall", "too_short", "truncated"}
-)
+# Outcomes of a check that got nothing usable: the store's failed outcomes and the watcher's own two.
+FAILED_OUTCOMES = frozenset({o.value for o in Outcome if o.failed} | {"store_error", "internal_error"})
 
 
 @dataclass(frozen=True)
@@ -140,16 +139,15 @@ def now_utc() -> datetime:
 
 
 async def check_story(tracker: Tracker, story: Story) -> CheckReport:
-    """Fetch a story's page and store it if it is a real new version; reschedule the story."""
+    """Fetch a story's page and store it if it is a real new version; reschedule the story.
+
+    The conditional GET sends the validators of the story's last judged answer (kept with the story), not those
+    of its latest version: after a 200 whose text was unchanged, the next check can then get a 304.
+    """
     started = time.perf_counter()
     try:
-        latest = await tracker.in_thread(version, tracker.store, story, "latest")
-        result = await tracker.fetcher.fetch(
-            story.url,
-            etag=latest.etag if latest else None,
-            last_modified=latest.last_modified if latest else None,
-        )
-        report, changed, failed = await _store_result(tracker, story, result, latest.text if latest else None)
+        result = await tracker.fetcher.fetch(story.url, etag=story.etag, last_modified=story.last_modified)
+        report, changed, failed = await _store_result(tracker, story, result)
         moment, options = now_utc(), tracker.config.schedule
         if changed and story.version_count == 0:  # the first version: the schedule starts now
             following = start_watch(moment, options)
@@ -163,34 +161,43 @@ async def check_story(tracker: Tracker, story: Story) -> CheckReport:
             next_check_at=following.next_check,
             check_interval_s=max(1, round(following.interval.total_seconds())),
             active=not following.stopped,
+            stop_reason=following.stop_reason,
         )
     except StoreError as exc:
         return CheckReport(story.url, "store_error", f"not recorded, will be fetched again: {exc}",
                            elapsed_ms=_since(started))
-    detail = report.detail if not following.stopped else f"{report.detail}; watching stopped: {following.stop_reason}"
+    detail = report.detail
+    if following.stopped:
+        detail = f"{detail}; watching stopped: {following.stop_reason} (storytrace add URL watches it again)"
     return replace(report, detail=detail, next_check=following.next_check, elapsed_ms=_since(started))
 
 
-async def _store_result(
-    tracker: Tracker, story: Story, result: FetchResult, previous: str | None
-) -> tuple[CheckReport, bool, bool]:
-    """Record what a fetch came to: (report, a new version was stored, the check failed)."""
+async def _store_result(tracker: Tracker, story: Story, result: FetchResult) -> tuple[CheckReport, bool, bool]:
+    """Record what a fetch came to: (report, a new version was stored, the check failed).
+
+    The answer's validators are kept when its page was judged (304, or a text unchanged, new or seen before);
+    after a failure the previous ones stay, so a paywall or error page is fetched in full and judged again.
+    """
     store, duration = tracker.store, round(result.elapsed_ms)
+    answer = Validators(result.etag, result.last_modified)
     if result.outcome == "not_modified":
         await tracker.write(f"recording {story.url}", record_check, store, Outcome.NOT_MODIFIED, story=story,
-                            http_status=result.status, detail=result.detail, duration_ms=duration)
+                            http_status=result.status, detail=result.detail, duration_ms=duration,
+                            validators=answer)
         return CheckReport(story.url, Outcome.NOT_MODIFIED.value, result.detail), False, False
     if not result.ok:
         outcome = _FETCH_FAILURE.get(result.outcome, Outcome.NETWORK_ERROR)
         await tracker.write(f"recording {story.url}", record_check, store, outcome, story=story,
                             http_status=result.status, detail=result.detail, duration_ms=duration)
         return CheckReport(story.url, outcome.value, result.detail), False, True
+    previous = await tracker.in_thread(latest_text, store, story)
     extracted, verdict = await tracker.in_thread(assess, result, previous, tracker.config.page)
     if not verdict.ok:
-        outcome, failed = _VERDICT.get(verdict.verdict, (Outcome.EXTRACTION_FAILED, True))
+        outcome = _VERDICT.get(verdict.verdict, Outcome.EXTRACTION_FAILED)
         await tracker.write(f"recording {story.url}", record_check, store, outcome, story=story,
-                            http_status=result.status, detail=verdict.reason, duration_ms=duration)
-        return CheckReport(story.url, outcome.value, verdict.reason), False, failed
+                            http_status=result.status, detail=verdict.reason, duration_ms=duration,
+                            validators=None if outcome.failed else answer)
+        return CheckReport(story.url, outcome.value, verdict.reason), False, outcome.failed
     stored = await tracker.write(
         f"storing {story.url}",
         add_version,
@@ -217,10 +224,21 @@ async def _store_result(
 
 
 async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
-    """Read a feed and start tracking the articles it lists that are not tracked yet."""
+    """Read a feed and start tracking the articles it lists that are not tracked yet.
+
+    The read is a conditional GET with the validators of the last one parsed: a 304 is a successful read of an
+    unchanged feed (`not_modified`).
+    """
     started = time.perf_counter()
-    result = await tracker.fetcher.fetch(source.url)
+    result = await tracker.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    answer = Validators(result.etag, result.last_modified)
     try:
+        if result.outcome == "not_modified":
+            await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.NOT_MODIFIED,
+                                source=source, http_status=result.status, detail=result.detail,
+                                duration_ms=round(result.elapsed_ms), validators=answer)
+            return CheckReport(source.url, Outcome.NOT_MODIFIED.value, f"feed unchanged; {result.detail}",
+                               elapsed_ms=_since(started))
         if not result.ok:
             outcome = _FETCH_FAILURE.get(result.outcome, Outcome.NETWORK_ERROR)
             await tracker.write(f"recording {source.url}", record_check, tracker.store, outcome, source=source,
@@ -235,9 +253,10 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
             return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
         added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
         detail = f"{len(parsed.feed.entries)} entries, {len(added)} new; {parsed.detail}"
+        # The validators are kept only now that the articles are added: a read cut short is repeated in full.
         await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_PARSED,
                             source=source, http_status=result.status, detail=detail,
-                            duration_ms=round(result.elapsed_ms))
+                            duration_ms=round(result.elapsed_ms), validators=answer)
     except StoreError as exc:
         return CheckReport(source.url, "store_error", f"not recorded, will be read again: {exc}",
                            elapsed_ms=_since(started))
@@ -260,7 +279,10 @@ def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
 
 
 async def track_url(tracker: Tracker, url: str) -> CheckReport:
-    """Start tracking a URL: a feed becomes a source whose articles are tracked, a page a story checked now."""
+    """Start tracking a URL: a feed becomes a source whose articles are tracked, a page a story checked now.
+
+    A story already tracked whose watching had stopped (failures in a row, a quiet spell) is watched again.
+    """
     url = canonical_url(url)
     probe = await tracker.fetcher.fetch(url)
     if probe.ok and probe.body is not None and sniff(probe.body, probe.content_type) in ("rss", "atom", "rdf"):
@@ -268,17 +290,20 @@ async def track_url(tracker: Tracker, url: str) -> CheckReport:
         return await check_feed(tracker, source)
     story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
                                 check_interval_s=tracker.first_interval_s)
+    if not story.active:
+        story = await tracker.write(f"watching {url} again", revive, tracker.store, story)
     return await check_story(tracker, story)
 
 
 def _state(story: Story, moment: datetime) -> WatchState:
-    """The schedule as the store keeps it (failures in a row are not kept: see ScheduleOptions.max_failures)."""
+    """The schedule as the store keeps it, failures in a row included (ScheduleOptions.max_failures)."""
     return WatchState(
         first_seen=story.first_seen_at,
         last_check=moment,
         last_change=story.last_change_at,
         interval=timedelta(seconds=story.check_interval_s),
         next_check=story.next_check_at,
+        failures=story.failures,
     )
 
 

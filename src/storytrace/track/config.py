@@ -4,7 +4,7 @@
     [fetch]      # storytrace.fetch.FetchOptions: politeness_delay = 1.0, retries = 2, ...
     [page]       # storytrace.fetch.PageOptions: min_chars = 200, truncated_ratio = 0.5, ...
     [schedule]   # storytrace.fetch.ScheduleOptions: first_interval = "15m", factor = 1.5, stop_after = "30d", ...
-    [watch]      # WatchOptions below: concurrency = 8, feed_interval = "10m", webhook = "https://..."
+    [watch]      # WatchOptions below: concurrency = 8, feed_interval = "10m", shutdown_grace = "10s", ...
 
 Durations are seconds (a number) or text such as "90s", "15m", "12h", "30d", "1h30m".
 """
@@ -35,7 +35,12 @@ class WatchOptions:
     """How the watcher works through its checks."""
 
     concurrency: int = 8
-    """Checks in flight at once (the fetcher still limits each host separately)."""
+    """Checks in flight at once, a slot refilled as soon as its check ends (the fetcher still limits each host
+    separately)."""
+
+    shutdown_grace: timedelta = timedelta(seconds=10)
+    """On SIGINT or SIGTERM, how long the checks in flight may take to end before they are cancelled (a
+    cancelled check is not recorded: it is due again)."""
 
     feed_interval: timedelta = timedelta(minutes=10)
     """How often each feed is read for new articles."""
@@ -59,6 +64,8 @@ class WatchOptions:
     def __post_init__(self) -> None:
         if self.concurrency < 1 or self.store_retries < 1:
             raise ValueError("watch concurrency and store_retries must be at least 1")
+        if self.shutdown_grace < timedelta(0):
+            raise ValueError("watch shutdown_grace must not be negative")
         if self.webhook_on not in ("substantive", "any"):
             raise ValueError('watch webhook_on must be "substantive" or "any"')
         if self.webhook is not None and not self.webhook.startswith(("http://", "https://")):
