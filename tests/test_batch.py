@@ -225,3 +225,85 @@ def test_stable_hashes() -> None:
     assert {partition_of(str(n), 5) for n in range(100)} == set(range(5))
     with pytest.raises(ValueError):
         partition_of("a", 0)
+
+
+def test_a_run_stopped_by_a_bad_line_leaves_a_directory_the_fixed_input_can_use(client: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    bad = jsonl_file(tmp_path / "c.jsonl", [*story_records(2), "[1, 2]"])
+    with pytest.raises(BatchError, match="line 9: expected a JSON object"):
+        run_batch(bad, out, BatchOptions(partitions=3), client)
+    assert not (out / "_staging").exists()  # the staged copy of the input is not left behind
+    fixed = jsonl_file(tmp_path / "c.jsonl", story_records(2))
+    report = run_batch(fixed, out, BatchOptions(partitions=2), client)  # no partition was finished: nothing to keep
+    assert (report.stories, report.computed) == (2, 2)
+    assert sorted(p.name for p in (out / "edits").iterdir()) == ["part-00000.parquet", "part-00001.parquet"]
+    with pytest.raises(BatchError, match="holds the results of another input"):  # finished results are kept
+        run_batch(fixed, out, BatchOptions(partitions=3), client)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a Linux /proc")
+def test_an_output_directory_that_cannot_be_written_is_one_line(client: Any, tmp_path: Path) -> None:
+    from storytrace.corpus.batch.manifest import check_output
+
+    corpus = jsonl_file(tmp_path / "c.jsonl", story_records(1))
+    with pytest.raises(BatchError, match="cannot write /proc/storytrace-out/_manifest.json"):
+        run_batch(corpus, Path("/proc/storytrace-out"), BatchOptions(), client)
+    with pytest.raises(BatchError, match="c.jsonl is a file, not a directory"):
+        check_output(corpus / "out")
+
+
+def _peer(reply: bytes | None) -> tuple[str, Any]:
+    """A local TCP port that accepts and then says nothing (reply None) or answers `reply` and hangs up."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    if reply is not None:
+        def answer() -> None:
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(1024)
+                connection.sendall(reply)
+
+        threading.Thread(target=answer, daemon=True).start()
+    return f"tcp://127.0.0.1:{server.getsockname()[1]}", server
+
+
+def test_a_port_that_is_not_a_scheduler_is_refused_within_the_timeout(client: Any) -> None:
+    import time
+
+    for reply, message in ((None, "no answer within 1 s"), (b"HTTP/1.0 400 Bad Request\r\n\r\n" * 4, "not as a Dask")):
+        address, server = _peer(reply)
+        with server:
+            started = time.perf_counter()
+            with pytest.raises(BatchError, match=message):
+                with dask_client(scheduler=address, timeout=1):
+                    pass
+            assert time.perf_counter() - started < 5
+    with dask_client(scheduler=client.scheduler.address, timeout=5) as other:  # a real scheduler still answers
+        assert other.scheduler_info()["type"] == "Scheduler"
+
+
+INTERRUPTED_START = """
+import os, signal, threading
+signal.signal(signal.SIGINT, signal.default_int_handler)
+import distributed
+from storytrace.corpus.batch import dask_client
+if __name__ == "__main__":
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        with dask_client(workers=1):
+            threading.Event().wait(10)
+    except KeyboardInterrupt:
+        print("interrupted")
+"""
+
+
+def test_ctrl_c_while_the_local_cluster_starts_exits_without_a_traceback(tmp_path: Path) -> None:
+    script = tmp_path / "start.py"
+    script.write_text(INTERRUPTED_START, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "interrupted"
+    assert "Traceback" not in done.stderr, done.stderr

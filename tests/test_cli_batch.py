@@ -59,3 +59,11 @@ def test_batch_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
     assert "--workers" in one_error_line(run("batch", str(corpus), "--out", "out", "--workers", "0", cwd=tmp_path))
     assert "--format" in one_error_line(run("batch", str(corpus), "--out", "out", "--format", "csv", cwd=tmp_path))
     assert not (tmp_path / "out").exists()
+
+
+def test_an_output_path_that_cannot_be_a_directory_is_refused_before_any_work(tmp_path: Path) -> None:
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    line = one_error_line(run("batch", str(corpus), "--out", "c.jsonl/out", "--workers", "1", cwd=tmp_path))
+    assert "c.jsonl is a file, not a directory" in line
+    line = one_error_line(run("batch", str(corpus), "--out", "out", "--scheduler", "nonsense", cwd=tmp_path))
+    assert "cannot reach the Dask scheduler at nonsense" in line  # and no garbage-collector traceback after it

@@ -133,3 +133,24 @@ def test_trace_and_index_read_the_version_store(tmp_path: Path, built: CopyCorpu
     done = run("trace", "q.txt", "--index", "s.index", "--json", cwd=tmp_path)
     top = json.loads(done.stdout)["sources"][0]
     assert (top["id"], top["outlet"]) == (f"https://example.com/{edited.source}@1", "example.com")
+
+
+def test_an_index_damaged_inside_is_one_line_and_status_2(files: Path) -> None:
+    assert run("index", "corpus.jsonl", "--index", "c.index", cwd=files).returncode == 0
+    data = bytearray((files / "c.index").read_bytes())
+    third = len(data) // 3
+    data[third : 2 * third] = b"\xff" * third  # the header is intact: the file opens, its pages do not read
+    (files / "c.index").write_bytes(bytes(data))
+    for args in (("group", "--index", "c.index"), ("index", "corpus.jsonl", "--index", "c.index")):
+        done = run(*args, cwd=files)
+        assert done.returncode == 2, (args, done.stderr)
+        assert done.stderr.startswith("storytrace: error: cannot read index c.index") and "Traceback" not in done.stderr
+
+
+def test_a_failed_first_build_leaves_no_empty_index_behind(files: Path) -> None:
+    (files / "empty").mkdir()
+    done = run("trace", "copy-edited-000.txt", "--index", "new.index", "--corpus", "empty", cwd=files)
+    assert done.returncode == 2 and "no document in empty" in done.stderr
+    assert not (files / "new.index").exists()
+    again = run("trace", "copy-edited-000.txt", "--index", "new.index", cwd=files)
+    assert "no index at new.index" in again.stderr

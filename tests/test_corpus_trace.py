@@ -203,3 +203,67 @@ def test_jsonl_and_directory_corpora_skip_bad_items_and_count_them(tmp_path: Pat
     assert skipped.count == 1 and "empty" in skipped.reasons[0]
     with pytest.raises(CorpusError, match="no such corpus"):
         read_corpus(tmp_path / "missing", Skipped())
+
+
+class _StopsBeforeInserting:
+    """The index's rensa LSH object, interrupted (as by Ctrl-C) when a stored batch is about to be inserted."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+    def insert_matrix(self, *args: object) -> None:
+        raise KeyboardInterrupt
+
+
+def test_an_update_interrupted_after_storing_rows_reopens_and_finds_them(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.index"
+    docs = [CorpusDocument(doc_id, text) for doc_id, text in corpus().documents[:4]]
+    with open_index(path) as built:
+        built.add(docs[:2])
+    interrupted = open_index(path)
+    interrupted.lsh = _StopsBeforeInserting(interrupted.lsh)
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.add(docs[2:])
+    interrupted.lsh = interrupted.lsh.real
+    interrupted.close()  # as `storytrace index` does on the way out: must not save an LSH state missing rows
+    with open_index(path) as reopened:
+        assert len(reopened) == 4
+        assert trace(docs[3].text, reopened).sources[0].id == docs[3].id
+        assert reopened.add(docs).unchanged == 4
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [({"seed": -1}, "seed"), ({"residual_top": -1}, "residual_top"), ({"min_containment": float("nan")},
+     "min_containment"), ({"group_jaccard": 1.5}, "group_jaccard")],
+)
+def test_options_out_of_range_are_refused(override: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        CorpusOptions().with_overrides(**override)
+
+
+def test_composed_and_decomposed_accents_are_the_same_words(index: CorpusIndex) -> None:
+    import re
+    import unicodedata
+
+    from storytrace.corpus.shingles import shingles
+
+    text = corpus().documents[30][1]  # not among the 20 indexed below
+    accented = re.sub(r"\b([A-Z][a-z]*)e", r"\1é", text).replace("o", "ö")
+    nfc, nfd = unicodedata.normalize("NFC", accented), unicodedata.normalize("NFD", accented)
+    assert nfc != nfd and shingles(nfc) == shingles(nfd)
+    with open_index(None) as accents:
+        accents.add([CorpusDocument("composed", nfc), *[CorpusDocument(i, t) for i, t in corpus().documents[:20]]])
+        assert trace(nfd, accents).sources[0].id == "composed"
+
+
+def test_a_repeated_id_in_a_jsonl_corpus_is_skipped_not_silently_replaced(tmp_path: Path) -> None:
+    (a_id, a_text), (_, b_text) = corpus().documents[:2]
+    lines = [json.dumps({"id": a_id, "text": a_text}), json.dumps({"id": a_id, "text": b_text})]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    skipped = Skipped()
+    assert [d.text for d in read_corpus(tmp_path / "c.jsonl", skipped)] == [a_text]
+    assert skipped.reasons == [f"line 2: duplicate id {a_id} (first on line 1)"]

@@ -81,8 +81,10 @@ def register(app: typer.Typer) -> None:
         options = BatchOptions(partitions=partitions, format=fmt, story_key=story_key, connect_timeout=connect_timeout,
                                diff=DiffOptions().with_overrides(**overrides))
         from storytrace.corpus.batch.inputs import open_source
+        from storytrace.corpus.batch.manifest import check_output
 
-        open_source(path, options)  # a bad input is refused before a cluster is started
+        open_source(path, options)  # a bad input or output directory is refused before a cluster is started
+        check_output(out)
         with _progress(quiet) as progress, dask_client(workers, scheduler, options.connect_timeout) as client:
             report = run_batch(path, out, options, client, progress=progress)
         if as_json:

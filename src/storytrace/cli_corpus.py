@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -96,6 +98,7 @@ def _corpus_index(
     """The index to query: the file named (brought up to date with any corpus given), or one built in memory."""
     if index_path is None and not corpora and db is None:
         raise CorpusUsageError("name a corpus: --corpus DIR|FILE.jsonl, --db URL or --index FILE")
+    new = index_path is not None and not Path(index_path).exists()
     index = _open(index_path, options, explicit, create=bool(corpora or db))
     try:
         _fill(index, corpora, db, skipped, max_bytes)
@@ -103,8 +106,21 @@ def _corpus_index(
             raise CorpusUsageError("the corpus has no document with words in it")
     except BaseException:
         index.close()
+        if new and index_path is not None:  # a failed first build leaves no empty index to trip over later
+            Path(index_path).unlink(missing_ok=True)
         raise
     return index
+
+
+@contextmanager
+def _readable(label: str | None) -> Iterator[None]:
+    """A damaged index file often opens and fails only when a damaged page is read: one line, not a traceback."""
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        raise CorpusUsageError(f"cannot read index {label or '(memory)'}: {exc}; build a new index") from None
 
 
 def _warn(skipped: Skipped) -> None:
@@ -138,16 +154,17 @@ def register(app: typer.Typer) -> None:
         existed = Path(index_path).exists()
         skipped = Skipped()
         started = time.perf_counter()
-        index = _open(index_path, options, explicit, create=True)
-        try:
-            report = _fill(index, corpora, db, skipped, max_bytes)
-            size = len(index)
-        except BaseException:
+        with _readable(index_path):
+            index = _open(index_path, options, explicit, create=True)
+            try:
+                report = _fill(index, corpora, db, skipped, max_bytes)
+                size = len(index)
+            except BaseException:
+                index.close()
+                if not existed:
+                    Path(index_path).unlink(missing_ok=True)
+                raise
             index.close()
-            if not existed:
-                Path(index_path).unlink(missing_ok=True)
-            raise
-        index.close()
         seconds = time.perf_counter() - started
         if as_json:
             document: dict[str, Any] = {
@@ -191,10 +208,11 @@ def register(app: typer.Typer) -> None:
         source = read_source(doc, max_bytes=max_bytes)  # a bad DOC is refused before any corpus is read
         options, diff_options, explicit = _options(option)
         skipped = Skipped()
-        index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
-        with index:
-            result = trace(source.text, index, label=source.label, options=index.options,
-                           diff_options=diff_options, exclude=set(exclude or []))
+        with _readable(index_path):
+            index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
+            with index:
+                result = trace(source.text, index, label=source.label, options=index.options,
+                               diff_options=diff_options, exclude=set(exclude or []))
         document = result.to_dict()
         _warn(skipped)
         if as_json:
@@ -226,9 +244,10 @@ def register(app: typer.Typer) -> None:
             raise CorpusUsageError(f"unknown format {fmt!r}: use jsonl or csv")
         options, _, explicit = _options(option)
         skipped = Skipped()
-        index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
-        with index:
-            members = group(index, options.with_overrides(**index.options.index_settings()))
+        with _readable(index_path):
+            index = _corpus_index(index_path, corpus or [], db, options, explicit, skipped, max_bytes)
+            with index:
+                members = group(index, options.with_overrides(**index.options.index_settings()))
         _warn(skipped)
         text = _csv(members) if fmt == "csv" else "".join(json.dumps(m.to_dict()) + "\n" for m in members)
         if output is None:

@@ -78,6 +78,7 @@ class CorpusIndex:
         self._saved_generation = self._generation
         self._next_key = 1 + (self._db.execute("SELECT max(key) FROM docs").fetchone()[0] or 0)
         self._ids: dict[str, tuple[int, str]] | None = None
+        self._lsh_trusted = True  # False once an `add` was interrupted: the state may lack rows already stored
         self.lsh = self._load_lsh()
 
     # --- reading -------------------------------------------------------------------------------------------
@@ -117,7 +118,19 @@ class CorpusIndex:
     # --- writing -------------------------------------------------------------------------------------------
 
     def add(self, docs: Iterable[CorpusDocument]) -> AddReport:
-        """Index documents: new ids are added, changed texts replace the old, unchanged ones cost nothing."""
+        """Index documents: new ids are added, changed texts replace the old, unchanged ones cost nothing.
+
+        Interrupted (Ctrl-C, an error in the corpus), the rows written so far stay; the LSH state in memory may then
+        miss the last batch, so it is not saved: the next opening rebuilds it from the stored rows.
+        """
+        try:
+            return self._add(docs)
+        except BaseException:
+            self._lsh_trusted = False
+            self._ids = None  # it may name rows of a transaction that was rolled back
+            raise
+
+    def _add(self, docs: Iterable[CorpusDocument]) -> AddReport:
         report = AddReport()
         known = self._known_ids()
         batch: dict[str, tuple[CorpusDocument, str]] = {}
@@ -172,7 +185,7 @@ class CorpusIndex:
 
     def save(self) -> None:
         """Store the LSH state with the generation it matches (nothing to do if nothing changed)."""
-        if self._generation == self._saved_generation:
+        if self._generation == self._saved_generation or not self._lsh_trusted:
             return
         state = self.lsh.__getstate__()
         with self._db:

@@ -69,6 +69,14 @@ class CorpusOptions:
             raise ValueError("num_perm must be a positive multiple of bands")
         if self.confirm_top < 1 or self.max_candidates < 1:
             raise ValueError("confirm_top and max_candidates must be at least 1")
+        if not 0 <= self.seed < 2**64:
+            raise ValueError("seed must be between 0 and 2**64 - 1 (MinHash seeds are unsigned 64-bit)")
+        if self.residual_top < 0:
+            raise ValueError("residual_top must be 0 (no second query) or more")
+        for name in ("min_containment", "edit_similarity", "paraphrase_threshold", "group_containment",
+                     "group_jaccard"):
+            if not 0.0 <= getattr(self, name) <= 1.0:  # also refuses nan, which would silently match nothing
+                raise ValueError(f"{name} must be between 0 and 1")
 
     @property
     def rows(self) -> int:

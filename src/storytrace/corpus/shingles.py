@@ -8,6 +8,7 @@ computes the signatures in Rust, many documents per call.
 
 from __future__ import annotations
 
+import unicodedata
 from array import array
 from collections.abc import Sequence
 from operator import eq
@@ -26,8 +27,15 @@ _DELETE = b"\x00"
 
 
 def words(text: str) -> list[bytes]:
-    """The text's words as compared: folded, lower case, without punctuation (UTF-8 bytes)."""
-    return fold_text(text).encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE).split()
+    """The text's words as compared: folded, lower case, in Unicode NFC, without punctuation (UTF-8 bytes).
+
+    NFC because the same accented word may arrive composed (é) or decomposed (e + ◌́), e.g. from macOS file names
+    or a different CMS; their bytes differ, so without it a copy's shingles would miss its source's.
+    """
+    folded = fold_text(text)
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFC", folded)
+    return folded.encode("utf-8", "surrogatepass").translate(_TABLE, _DELETE).split()
 
 
 def shingles(text: str, size: int = 3) -> list[bytes]:

@@ -77,11 +77,16 @@ def _directory(root: Path, skipped: Skipped, max_bytes: int) -> Iterator[CorpusD
 
 
 def _jsonl(path: Path, skipped: Skipped, max_bytes: int) -> Iterator[CorpusDocument]:
-    """One JSON object per line with a string `id` and `text` (and optional `url`, `outlet`, `time`)."""
+    """One JSON object per line with a string `id` and `text` (and optional `url`, `outlet`, `time`).
+
+    A repeated id is skipped with a reason: the index holds one text per id, and letting the later line replace
+    the earlier one silently lost a document (and reported it as "replaced" in a brand-new index).
+    """
     try:
         stream = path.open("rb")
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from None
+    first_line: dict[str, int] = {}
     with stream:
         for number, line in enumerate(stream, 1):
             if not line.strip():
@@ -89,7 +94,10 @@ def _jsonl(path: Path, skipped: Skipped, max_bytes: int) -> Iterator[CorpusDocum
             found = _record(line, max_bytes)
             if isinstance(found, str):
                 skipped.add(f"line {number}: {found}")
+            elif found.id in first_line:
+                skipped.add(f"line {number}: duplicate id {found.id} (first on line {first_line[found.id]})")
             else:
+                first_line[found.id] = number
                 yield found
 
 

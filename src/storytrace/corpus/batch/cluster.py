@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -30,23 +32,82 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, timeou
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
+        probe_scheduler(scheduler, timeout)
         try:
             client = Client(scheduler, timeout=timeout, set_as_default=False)  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {reason}") from None
+            raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {_reason(exc)}") from None
         with client:
             yield client
         return
     count = default_workers() if workers is None else workers
     if count < 1:
         raise BatchError("--workers must be at least 1")
-    cluster = LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=count,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
-    with cluster, Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
-        yield client
+    with _interrupt_held() as interrupted:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=count,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    with cluster:
+        if interrupted:
+            raise KeyboardInterrupt
+        with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            yield client
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[list[int]]:
+    """Hold Ctrl-C while a local cluster starts (about a second) and report it afterwards.
+
+    Interrupted halfway, LocalCluster is left neither started nor closed, and Dask's exit handler then prints a
+    traceback (AssertionError: Status.init); started, it can be closed cleanly.
+    """
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield caught  # someone else decides what Ctrl-C does
+        return
+    signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """BatchError unless a Dask scheduler answers at `address` within `timeout` seconds, all told.
+
+    `Client(address, timeout=...)` bounds only the TCP connection: a port that accepts and then says nothing (an
+    HTTP server) made it wait forever, one that answers garbage made it fail with a MemoryError, and a failed
+    Client printed a traceback when garbage-collected. One identity request under a hard deadline avoids all three.
+    """
+    import asyncio
+
+    from distributed.comm.core import connect
+
+    async def identity() -> object:
+        comm = await connect(address, timeout=timeout)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except TimeoutError:
+        raise BatchError(f"cannot reach the Dask scheduler at {address}: no answer within {timeout:g} s") from None
+    except (OSError, ValueError) as exc:  # refused, unreachable, or not an address
+        raise BatchError(f"cannot reach the Dask scheduler at {address}: {_reason(exc)}") from None
+    except Exception as exc:  # whatever a peer that is not a scheduler makes the wire protocol raise
+        raise BatchError(f"{address} answered, but not as a Dask scheduler ({_reason(exc)})") from None
+    if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
+        raise BatchError(f"{address} answered, but not as a Dask scheduler")
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -69,20 +70,47 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def check_same_run(found: dict[str, Any] | None, print_: str, out: Path) -> None:
-    """BatchError when `out` holds a run of another input or other settings."""
-    if found is not None and found.get("fingerprint") != print_:
-        raise BatchError(
-            f"--out {out} holds the results of another input or other settings (run {found.get('fingerprint')}); "
-            "use a new directory, or delete it to start again"
-        )
+    """BatchError when `out` holds results of a run of another input or other settings.
+
+    A run that finished no partition (its input turned out bad halfway, it was stopped while reading) holds no
+    results: its leftovers are cleared and the directory reused, so fixing the input and running again works.
+    """
+    if found is None or found.get("fingerprint") == print_:
+        return
+    if not any((out / "_done").glob("*.json")):
+        for name in (*OUTPUTS, "_done"):
+            shutil.rmtree(out / name, ignore_errors=True)
+        return
+    raise BatchError(
+        f"--out {out} holds the results of another input or other settings (run {found.get('fingerprint')}); "
+        "use a new directory, or delete it to start again"
+    )
+
+
+def check_output(out: Path) -> None:
+    """BatchError now, before a cluster is started, for an --out that holds something else or cannot be written
+    (nothing is created: a run that fails later leaves no empty directory behind)."""
+    read_manifest(out)
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise BatchError(f"--out {out}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise BatchError(f"--out {out}: cannot write in {existing} (permission denied)")
 
 
 def write_json(path: Path, content: dict[str, Any]) -> None:
-    """Whole or not at all: written beside, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Whole or not at all: written beside, then renamed into place; BatchError (one line) when it cannot be."""
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    temporary.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise BatchError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

@@ -129,15 +129,17 @@ def run_batch(
                 progress("read", read, None)
 
         shutil.rmtree(staging, ignore_errors=True)
-        batches: Iterable[RowBatch] = read_rows(source, options, tally)
-        if grouping is not None:
-            batches = grouping(batches)
-        staged = stage(batches, partitions, set(todo), staging, flush_rows=options.stage_rows, progress=counted)
-        report.rows_read, report.refused, report.refusals = tally.rows, sum(tally.refused.values()), tally.examples
-        report.timings["stage"] = staged.seconds
-        report.computed = len(todo)
-        _compute(client, staged.shards, todo, root, print_, options, report, progress)
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            batches: Iterable[RowBatch] = read_rows(source, options, tally)
+            if grouping is not None:
+                batches = grouping(batches)
+            staged = stage(batches, partitions, set(todo), staging, flush_rows=options.stage_rows, progress=counted)
+            report.rows_read, report.refused, report.refusals = tally.rows, sum(tally.refused.values()), tally.examples
+            report.timings["stage"] = staged.seconds
+            report.computed = len(todo)
+            _compute(client, staged.shards, todo, root, print_, options, report, progress)
+        finally:  # the shards are a copy of the input: never left behind, a rerun stages again
+            shutil.rmtree(staging, ignore_errors=True)
     for part in range(partitions):
         done = read_marker(root, part)
         for name in ("stories", "versions", "pairs", "edit_rows"):
