@@ -225,3 +225,14 @@ def test_a_short_sentence_extended_by_a_clause_stays_linked() -> None:
         ((2,), (2,), "unchanged"),
     ]
     assert any(reason.startswith("new claim: lived town") for reason in links[1].reasons)
+
+
+def test_composed_and_decomposed_accents_compare_equal() -> None:
+    import unicodedata
+
+    composed = "The caf\u00e9 in Z\u00fcrich closed on Monday. Prices rose."
+    decomposed = unicodedata.normalize("NFD", composed)
+    result = diff(composed, decomposed)
+    assert [link.kind for link in result.links] == ["unchanged", "unchanged"]
+    b = result.to_dict()["versions"][1]
+    assert b["text"] == decomposed and b["text"][b["sentences"][0]["start"] : b["sentences"][0]["end"]].endswith(".")

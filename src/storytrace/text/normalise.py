@@ -8,6 +8,7 @@ styles, non-breaking and other unusual spaces and letter case are folded, so tha
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _FOLD = str.maketrans(
@@ -46,9 +47,14 @@ def fold_token(token: str) -> str:
 
 
 def fold_text(text: str) -> str:
-    """Styles and case folded, character by character where possible (offsets usually kept)."""
+    """Styles and case folded, character by character where possible (offsets usually kept).
+
+    Accents are composed first (NFC), so "é" typed as e + combining accent equals "é"; that changes the length,
+    and callers that need offsets fall back to folding each span on its own."""
     if text.isascii():
         return text.lower()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text.translate(_FOLD).casefold()
 
 
