@@ -236,3 +236,11 @@ def test_composed_and_decomposed_accents_compare_equal() -> None:
     assert [link.kind for link in result.links] == ["unchanged", "unchanged"]
     b = result.to_dict()["versions"][1]
     assert b["text"] == decomposed and b["text"][b["sentences"][0]["start"] : b["sentences"][0]["end"]].endswith(".")
+
+
+def test_stems_join_inflections_of_one_content_word() -> None:
+    from storytrace.align.features import stem
+
+    for forms in (("service", "services"), ("leave", "leaving"), ("change", "changes", "changed"), ("boat", "boats")):
+        assert len({stem(word) for word in forms}) == 1, forms
+    assert stem("fire") != stem("free")

@@ -22,12 +22,16 @@ _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A crude suffix strip: enough to match 'boats'/'boat' and 'leaving'/'leave' as one content word."""
+    """A crude suffix strip: enough to match 'boats'/'boat', 'services'/'service' and 'leaving'/'leave' as one
+    content word (a final silent 'e' goes too, since 'changes' and 'changed' lose it with their suffix)."""
     if word.endswith("'s"):
         word = word[:-2]
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 4 and word.endswith("e"):
+        return word[:-1]
     return word
 
 
