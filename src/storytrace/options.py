@@ -3,7 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    _Options = TypeVar("_Options", bound=DataclassInstance)
+else:
+    _Options = TypeVar("_Options")
+
+
+def changed_options(options: _Options, kind: str, overrides: dict[str, Any]) -> _Options:
+    """A copy of an options dataclass with some fields changed; unknown names are an error, not silently ignored
+    (`kind` names the options in the message: "unknown diff option(s): …")."""
+    known = {f.name for f in fields(options)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise TypeError(f"unknown {kind} option(s): {', '.join(unknown)}")
+    return replace(options, **overrides)
 
 
 @dataclass(frozen=True)
@@ -42,11 +59,7 @@ class DiffOptions:
 
     def with_overrides(self, **overrides: Any) -> DiffOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown diff option(s): {', '.join(unknown)}")
-        return replace(self, **overrides)
+        return changed_options(self, "diff", overrides)
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:

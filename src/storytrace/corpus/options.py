@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any
+
+from storytrace.options import changed_options
 
 # The options that decide what an index stores: an index built with other values must be rebuilt.
 INDEX_FIELDS = ("shingle_words", "num_perm", "bands", "seed")
@@ -88,11 +90,7 @@ class CorpusOptions:
 
     def with_overrides(self, **overrides: Any) -> CorpusOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown corpus option(s): {', '.join(unknown)}")
-        return replace(self, **overrides)
+        return changed_options(self, "corpus", overrides)
 
 
 def parse_corpus_overrides(pairs: list[str]) -> tuple[dict[str, Any], list[str]]:

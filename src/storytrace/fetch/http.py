@@ -23,7 +23,7 @@ import random
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType, TracebackType
@@ -34,6 +34,7 @@ from protego import Protego
 from yarl import URL
 
 from storytrace import __version__
+from storytrace.options import changed_options
 
 USER_AGENT = f"storytrace/{__version__} (+https://github.com/storytrace/storytrace)"
 """The User-Agent header: the product and version, and where to read what it is and who runs it."""
@@ -155,11 +156,7 @@ class FetchOptions:
 
     def with_overrides(self, **overrides: Any) -> FetchOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown fetch option(s): {', '.join(unknown)}")
-        return replace(self, **overrides)
+        return changed_options(self, "fetch", overrides)
 
 
 @dataclass(frozen=True)

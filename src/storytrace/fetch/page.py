@@ -21,7 +21,7 @@ check) should be stored as a version.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +31,7 @@ import trafilatura
 from trafilatura import extract_metadata
 
 from storytrace.errors import InputError
+from storytrace.options import changed_options
 from storytrace.text.normalise import comparison_key
 from storytrace.text.read import DEFAULT_MAX_BYTES, decode_bytes, extract_article
 
@@ -82,11 +83,7 @@ class PageOptions:
 
     def with_overrides(self, **overrides: Any) -> PageOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown page option(s): {', '.join(unknown)}")
-        return replace(self, **overrides)
+        return changed_options(self, "page", overrides)
 
 
 @dataclass(frozen=True)

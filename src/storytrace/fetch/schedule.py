@@ -10,9 +10,11 @@ Watching stops `stop_after` after the last change (or after the first sighting, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+
+from storytrace.options import changed_options
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,7 @@ class ScheduleOptions:
 
     def with_overrides(self, **overrides: Any) -> ScheduleOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise TypeError(f"unknown schedule option(s): {', '.join(unknown)}")
-        return replace(self, **overrides)
+        return changed_options(self, "schedule", overrides)
 
 
 @dataclass(frozen=True)
