@@ -21,11 +21,20 @@ def cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def core() -> str:
+    """Whether storytrace's alignment core runs compiled (mypyc) or as Python source (STORYTRACE_PURE=1)."""
+    try:
+        import storytrace
+    except ImportError:
+        return "storytrace not importable"
+    return f"storytrace core: {storytrace.CORE}"
+
+
 def describe() -> str:
-    """nproc, CPU model, Python version and OS."""
+    """nproc, CPU model, Python version, OS and storytrace's core."""
     return (
         f"nproc={os.cpu_count()}, CPU: {cpu_model()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
+        f"{platform.system()} {platform.release()}, {core()}"
     )
 
 

@@ -15,7 +15,9 @@ os.environ["RAYON_NUM_THREADS"] = "1"
 
 import argparse
 import gc
+import json
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -59,6 +61,23 @@ def load_storytrace() -> Callable[[str, str], object] | None:
         return None
 
 
+def storytrace_core() -> str:
+    import storytrace
+
+    return str(storytrace.CORE)
+
+
+def pure_python_row(args: argparse.Namespace) -> dict:
+    """The same pairs through the uncompiled core: this script in a child process with STORYTRACE_PURE=1."""
+    command = [sys.executable, __file__, "--pure-child", "--pairs", str(args.pairs), "--reps", str(args.reps),
+               "--warmup", str(args.warmup), "--seed", str(args.seed)]
+    done = subprocess.run(command, env={**os.environ, "STORYTRACE_PURE": "1"}, capture_output=True, text=True,
+                          check=True)
+    print(done.stderr.strip(), file=sys.stderr, flush=True)
+    row: dict = json.loads(done.stdout.strip().splitlines()[-1])
+    return row
+
+
 def markdown(rows: dict[str, dict | None], reps: int) -> str:
     """The results as a Markdown table."""
     lines = [
@@ -82,11 +101,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100, help="pairs run once before timing")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--pure-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     os.sched_setaffinity(0, {0})
     diff = load_storytrace()
     pairs = [(a, b) for a, b, _ in build_pairs(args.pairs, args.seed)]
+    if args.pure_child:  # the pure-Python row: this script again, in a process that imports the .py files
+        assert diff is not None
+        print(json.dumps(time_method("storytrace.diff (pure Python)", diff, pairs, args.reps, args.warmup)))
+        return
     sample = pairs[: args.collatex_pairs]
     print(f"{describe()}; pinned to CPU {sorted(os.sched_getaffinity(0))}\n")
 
@@ -104,6 +128,8 @@ def main() -> None:
     rows: dict[str, dict | None] = {}
     for name, fn, todo, warmup in methods:
         rows[name] = time_method(name, fn, todo, args.reps, warmup) if fn else None
+    if diff is not None and storytrace_core() == "compiled":
+        rows["storytrace.diff, pure Python (STORYTRACE_PURE=1)"] = pure_python_row(args)
 
     print(markdown(rows, args.reps))
     print()

@@ -5,6 +5,11 @@ The public API: `diff(a, b)` aligns two versions sentence by sentence and classi
 `prepare(text)` segments a version once for many diffs.
 """
 
+from storytrace._compiled import install as _install_core
+
+# Before anything imports the core: its compiled modules are used only if they were built from this source.
+CORE = _install_core()
+
 from storytrace.collate import collate
 from storytrace.collation.result import Collation
 from storytrace.collation.versions import Version

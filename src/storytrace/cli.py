@@ -85,8 +85,23 @@ def _options(max_bytes: int, option: list[str] | None) -> DiffOptions:
     return DiffOptions(max_bytes=max_bytes).with_overrides(**overrides)
 
 
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from storytrace import CORE, __version__
+        from storytrace._compiled import describe
+
+        typer.echo(f"storytrace {__version__} (alignment core: {describe(CORE)})")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and whether the "
+                     "alignment core is compiled, then exit."),
+    ] = False,
+) -> None:
     """storytrace: sentence-level diffs of news stories."""
 
 
