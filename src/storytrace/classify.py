@@ -18,7 +18,8 @@ from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
 from storytrace.text.normalise import comparison_key, fold_text, fold_token
 
-_TOKEN = re.compile(r"(\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*|[^\w\s])(\s*)")
+# A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
+_TOKEN = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
 _NUMBER = re.compile(r"\d")
 _NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
@@ -51,13 +52,18 @@ class Classification:
     diff: tuple[Run, ...]
 
 
-class _Token(NamedTuple):
-    text: str  # the token as read, with its trailing white space
-    word: str  # the bare token as read
-    norm: str  # its comparison form
-    starts_sentence: bool  # capitalised for grammar, not because it is a name
-    start: int  # offset of the word in the classified text
-    end: int
+class _Token:
+    """A word or punctuation mark of a classified text (a plain class: compiled, its fields are read natively)."""
+
+    __slots__ = ("text", "word", "norm", "starts_sentence", "start", "end")
+
+    def __init__(self, text: str, word: str, norm: str, starts_sentence: bool, start: int, end: int) -> None:
+        self.text = text  # the token as read, with its trailing white space
+        self.word = word  # the bare token as read
+        self.norm = norm  # its comparison form
+        self.starts_sentence = starts_sentence  # capitalised for grammar, not because it is a name
+        self.start = start  # offset of the word in the classified text
+        self.end = end
 
 
 class Run(NamedTuple):
@@ -88,24 +94,28 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 
 def _tokens(text: str) -> list[_Token]:
     """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
-    lead = len(text) - len(text.lstrip())
-    # Matches are contiguous from `lead` (each takes its trailing space), so offsets are running sums of lengths.
-    pieces: list[tuple[str, str]] = _TOKEN.findall(text, lead)
+    words: list[str] = _TOKEN.findall(text)
+    # Only white space lies between tokens, so each is found at the first place it occurs after the one before.
+    starts: list[int] = []
+    at = 0
+    for word in words:
+        at = text.find(word, at)
+        starts.append(at)
+        at += len(word)
     folded = fold_text(text)
-    norms: list[tuple[str, str]] | None = _TOKEN.findall(folded, lead) if len(folded) == len(text) else None
-    if norms is None or len(norms) != len(pieces):
-        norms = [(fold_token(word), "") for word, _ in pieces]
-    make = _Token._make
+    # Folding is almost always character by character: a token's comparison form is then its slice of the folded
+    # text; otherwise (an accent composed, "ß" folded to "ss") each token is folded on its own.
+    aligned = len(folded) == len(text)
     found: list[_Token] = []
-    starts = True
-    at = lead
-    for (word, space), (norm, _) in zip(pieces, norms, strict=True):
-        end = at + len(word)
-        found.append(make((word + space, word, norm, starts, at, end)))
-        at = end + len(space)
-        starts = word in _SENTENCE_OPENERS
-    if lead and found:
-        found[0] = found[0]._replace(text=text[:lead] + found[0].text)
+    opens_sentence = True
+    last = len(words) - 1
+    for i, word in enumerate(words):
+        start = starts[i]
+        end = start + len(word)
+        shown = text[0 if i == 0 else start : starts[i + 1] if i < last else len(text)]
+        norm = folded[start:end] if aligned else fold_token(word)
+        found.append(_Token(shown, word, norm, opens_sentence, start, end))
+        opens_sentence = word in _SENTENCE_OPENERS
     return found
 
 
