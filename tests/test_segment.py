@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storytrace.text.normalise import comparison_key, fold_text
 from storytrace.text.segment import _ends_with_dotted_acronym, _mark_apostrophes, sentences
 
 
@@ -121,3 +122,9 @@ def test_apostrophes_marked_as_the_rule_says(text: str) -> None:
 @given(st.text(alphabet="aB.' (\u201c\u00e9x", max_size=10))
 def test_dotted_acronym_found_as_the_rule_says(text: str) -> None:
     assert _ends_with_dotted_acronym(text, 0, len(text)) == bool(_ACRONYM_RULE.search(text))
+
+
+@given(st.text(alphabet=st.sampled_from("ab-\u00a0\u2009\u3000\u2028\x1c\x85\t\n\r  "), max_size=16))
+def test_comparison_key_collapses_white_space_as_split_and_join_would(text: str) -> None:
+    # The key skips splitting and joining when the text is single-spaced already; that must change nothing.
+    assert comparison_key(text) == " ".join(fold_text(text).split())

@@ -63,6 +63,10 @@ def _finish(folded: str) -> str:
         folded = folded.replace(_INVISIBLE, "")
     if "''" in folded:
         folded = _DOUBLED_QUOTES.sub('"', folded)
+    # Every white space character but the plain space is unprintable: a printable text without two spaces in a
+    # row or at either end is single-spaced already (most sentences), and splitting and joining it changes nothing.
+    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+        return folded
     return " ".join(folded.split())
 
 

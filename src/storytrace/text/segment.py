@@ -129,7 +129,7 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                     rest = body[closing:]
                     body_start += closing + len(rest) - len(rest.lstrip(_STRIP))
                     body = rest.lstrip(_STRIP)
-                elif not any(ch.isalnum() for ch in body):
+                elif not body[0].isalnum() and not any(ch.isalnum() for ch in body):
                     spans[-1] = (spans[-1][0], body_start + len(body))  # a lone quote mark or bracket
                     continue
             spans.append((body_start, body_start + len(body)))
