@@ -199,6 +199,19 @@ def test_unreadable_inputs_fail_with_one_line(client: Any, tmp_path: Path) -> No
         run_batch(tmp_path / "notes.txt", tmp_path / "out4", BatchOptions(), client)
 
 
+def test_slices_are_read_on_the_workers_and_the_first_bad_line_is_named(client: Any, tmp_path: Path) -> None:
+    records: list[dict[str, Any] | str] = [*story_records(12)]
+    records[3] = {"story": "story-0", "text": ""}  # refused in the first slice
+    records[40] = {"text": "no key"}  # refused in a later one
+    corpus = jsonl_file(tmp_path / "c.jsonl", records)
+    report = run_batch(corpus, tmp_path / "out", BatchOptions(partitions=3), client)
+    assert (report.rows_read, report.refused, report.stories) == (48, 2, 12)
+    assert [r.split(":")[0] for r in report.refusals] == ["line 4", "line 41"]  # in input order
+    records[2], records[45] = "{broken", "[1]"  # a bad line in the first slice and in the last
+    with pytest.raises(BatchError, match="line 3: not valid JSON"):
+        run_batch(jsonl_file(tmp_path / "bad.jsonl", records), tmp_path / "out2", BatchOptions(), client)
+
+
 def test_an_unreachable_scheduler_fails_quickly() -> None:
     with pytest.raises(BatchError, match="cannot reach the Dask scheduler"):
         with dask_client(scheduler="tcp://127.0.0.1:9", timeout=1):

@@ -15,19 +15,24 @@ from pathlib import Path
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, columns
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, slice_filter
 
 FETCH = 2000
 
 
-def read_diffengine(connection: sqlite3.Connection, path: Path, tally: Tally) -> Iterator[ArchiveStory]:
+def read_diffengine(
+    connection: sqlite3.Connection, path: Path, tally: Tally, part: Slice | None = None
+) -> Iterator[ArchiveStory]:
+    """The archive's entries (only slice `part` of them when given), each with its versions in order."""
     have = columns(connection, VERSIONS)
     title = "v.title" if "title" in have else "NULL"
     url = "v.url" if "url" in have else "NULL"
     ident = "v.id" if "id" in have else "v.rowid"
+    where, parameters = slice_filter(connection, part, "v.entry_id")
     cursor = connection.execute(
         f"SELECT CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url} "
-        f"FROM {VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id ORDER BY 1"
+        f"FROM {VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id{where} ORDER BY 1",
+        parameters,
     )
     for entry, rows in groupby(_rows(cursor), key=lambda row: row[0]):
         grouped = list(rows)

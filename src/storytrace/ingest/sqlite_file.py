@@ -20,6 +20,26 @@ MAGIC = b"SQLite format 3\x00"
 VERSIONS = "entryversion"
 NEWSEDITS_COLUMNS = ("entry_id", "version", "summary", "created")
 DIFFENGINE_COLUMNS = ("entry_id", "summary", "created")
+# One slice of an archive's articles, (index, count): those whose entry id hashes to `index` of `count` buckets.
+# Several processes can read one archive at once, each its own slice, every article in exactly one of them.
+Slice = tuple[int, int]
+
+
+def slice_filter(connection: sqlite3.Connection, part: Slice | None, entry_column: str) -> tuple[str, tuple[int, ...]]:
+    """A WHERE clause and its parameters keeping only the articles of slice `part` (none when `part` is None).
+
+    The entry id is hashed as text, as the readers group it (12 and '12' are one article); rows without one go to
+    slice 0, so each is refused once."""
+    if part is None:
+        return "", ()
+    from storytrace.corpus.hashing import partition_of
+
+    def bucket(entry: str | None, count: int) -> int:
+        return 0 if entry is None else partition_of(entry, count)
+
+    connection.create_function("storytrace_slice", 2, bucket, deterministic=True)
+    index, count = part
+    return f" WHERE storytrace_slice(CAST({entry_column} AS TEXT), ?) = ?", (count, index)
 
 
 def open_database(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, str]:

@@ -5,6 +5,9 @@ NewsEdits and diffengine SQLite files go through the import readers (storytrace.
 column (`--story-key`, default the first of url, story, id). Rows are not grouped here: each partition sorts its own
 rows into stories, so a file is read once, front to back, whatever its order. Everything that makes an input
 unreadable is found in `open_source`, before anything is written.
+
+An input is read in slices (`read_slices`), one task each, on the workers: byte ranges of a JSONL file cut at line
+starts, groups of whole Parquet files, or the articles of an SQLite archive by the hash of their entry id.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
@@ -95,13 +99,37 @@ def open_source(path: str | Path, options: BatchOptions) -> Source:
     return Source(where, kind, size, identity, _jsonl_key(where, options))
 
 
-def read_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
-    """The source's versions in batches; rows that cannot be versions are refused into `tally`."""
+@dataclass(frozen=True)
+class ReadSlice:
+    """One slice of an input, read by one task. `index` of `count`; JSONL: bytes [start, end) whose first line
+    is line `first_line`; Parquet: the files numbered [start, end) whose first row is row `first_line` (from 0)."""
+
+    index: int = 0
+    count: int = 1
+    start: int = 0
+    end: int = -1
+    first_line: int = 1
+
+
+def read_slices(source: Source, wanted: int) -> list[ReadSlice]:
+    """At most `wanted` slices that together hold every row of the input once (fewer when it is small)."""
+    wanted = max(1, wanted)
     if source.format in ("newsedits", "diffengine"):
-        return _sqlite_rows(source, tally)
+        return [ReadSlice(index, wanted) for index in range(wanted)]
     if source.format == "parquet":
-        return _parquet_rows(source, options, tally)
-    return _jsonl_rows(source, options, tally)
+        return _parquet_slices(source, wanted)
+    return _jsonl_slices(source.path, wanted)
+
+
+def read_rows(source: Source, options: BatchOptions, tally: Tally, part: ReadSlice | None = None) -> Iterator[RowBatch]:
+    """The versions of the source (or of one slice of it) in batches; rows that cannot be versions are refused
+    into `tally`."""
+    part = part or ReadSlice()
+    if source.format in ("newsedits", "diffengine"):
+        return _sqlite_rows(source, tally, part)
+    if source.format == "parquet":
+        return _parquet_rows(source, options, tally, part)
+    return _jsonl_rows(source, options, tally, part)
 
 
 def _checked_format(name: str | None) -> str | None:
@@ -149,7 +177,7 @@ def _open_sqlite(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, st
         raise BatchError(str(exc)) from None
 
 
-def _sqlite_rows(source: Source, tally: Tally) -> Iterator[RowBatch]:
+def _sqlite_rows(source: Source, tally: Tally, part: ReadSlice) -> Iterator[RowBatch]:
     from storytrace.ingest.diffengine import read_diffengine
     from storytrace.ingest.newsedits import read_newsedits
 
@@ -157,7 +185,8 @@ def _sqlite_rows(source: Source, tally: Tally) -> Iterator[RowBatch]:
     reader = read_newsedits if kind == "newsedits" else read_diffengine
     batch, stories, seq = RowBatch(), 0, 0
     try:
-        for story in reader(connection, source.path, tally):
+        sliced = (part.index, part.count) if part.count > 1 else None
+        for story in reader(connection, source.path, tally, sliced):
             for n, version in enumerate(story.versions):
                 batch.add(story.url, float(n), _micros(version.captured_at), seq, version.text)
                 seq += 1
@@ -213,7 +242,35 @@ def _json_record(raw: bytes, path: Path, number: int) -> dict[str, Any]:
     return record
 
 
-def _jsonl_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
+def _jsonl_slices(path: Path, wanted: int) -> list[ReadSlice]:
+    """Byte ranges of about equal size, each starting at a line start, with the number of its first line (found by
+    counting line ends, far faster than parsing the lines)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            cuts = [0]
+            for k in range(1, wanted):
+                stream.seek(max(size * k // wanted - 1, cuts[-1]))
+                stream.readline()  # to the start of the next line
+                if stream.tell() >= size:
+                    break
+                if stream.tell() > cuts[-1]:
+                    cuts.append(stream.tell())
+            stream.seek(0)
+            firsts, lines, offset = [1], 0, 0
+            for cut in cuts[1:]:
+                while offset < cut:
+                    chunk = stream.read(min(1 << 22, cut - offset))
+                    lines += chunk.count(b"\n")
+                    offset += len(chunk)
+                firsts.append(lines + 1)
+    except OSError as exc:
+        raise BatchError(f"cannot read {path}: {exc.strerror or exc}") from None
+    ends = [*cuts[1:], size]
+    return [ReadSlice(n, len(cuts), cuts[n], ends[n], firsts[n]) for n in range(len(cuts))]
+
+
+def _jsonl_rows(source: Source, options: BatchOptions, tally: Tally, part: ReadSlice) -> Iterator[RowBatch]:
     assert source.key_field is not None
     batch = RowBatch()
     try:
@@ -221,7 +278,12 @@ def _jsonl_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator
     except OSError as exc:
         raise BatchError(f"cannot read {source.path}: {exc.strerror or exc}") from None
     with stream:
-        for number, raw in enumerate(stream, start=1):
+        stream.seek(part.start)
+        at = part.start
+        for number, raw in enumerate(stream, start=part.first_line):
+            if 0 <= part.end <= at:
+                break
+            at += len(raw)
             if not raw.strip():
                 continue
             record = _json_record(raw, source.path, number)
@@ -326,15 +388,37 @@ def _dataset(path: Path) -> ds.Dataset:
         raise BatchError(f"{path} is not a readable Parquet file: {reason}") from None
 
 
-def _parquet_rows(source: Source, options: BatchOptions, tally: Tally) -> Iterator[RowBatch]:
+def _parquet_slices(source: Source, wanted: int) -> list[ReadSlice]:
+    """Runs of consecutive files of about equal row counts (a single file is one slice), each with the number of
+    its first row (from the files' footers)."""
+    files = _parquet_files(source.path) if source.path.is_dir() else [source.path]
+    try:
+        rows = [pq.ParquetFile(path).metadata.num_rows for path in files]
+    except (pa.ArrowException, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BatchError(f"{source.path}: reading Parquet failed ({reason})") from None
+    total = sum(rows)
+    starts, seen = [0], 0
+    for number, count in enumerate(rows[:-1]):
+        seen += count
+        if seen * wanted >= total * len(starts):
+            starts.append(number + 1)
+    ends = [*starts[1:], len(files)]
+    return [ReadSlice(n, len(starts), starts[n], ends[n], sum(rows[: starts[n]])) for n in range(len(starts))]
+
+
+def _parquet_rows(source: Source, options: BatchOptions, tally: Tally, part: ReadSlice) -> Iterator[RowBatch]:
     assert source.key_field is not None
     dataset = _dataset(source.path)
+    if part.count > 1:
+        files = _parquet_files(source.path)[part.start : part.end]
+        dataset = ds.dataset([str(p) for p in files], schema=dataset.schema, format="parquet")
     names = set(dataset.schema.names)
     columns = [source.key_field, options.text_field]
     has_time = options.time_field in names
     has_version = options.version_field in names
     columns += [options.time_field] * has_time + [options.version_field] * has_version
-    seq = 0
+    seq = part.first_line if part.count > 1 else 0
     try:
         for record_batch in dataset.to_batches(columns=columns, batch_size=ROWS_PER_BATCH):
             n = record_batch.num_rows

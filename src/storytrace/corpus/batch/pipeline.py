@@ -1,5 +1,6 @@
-"""The batch run: check the input and the output directory, split the input into partition shards, align every
-partition on the Dask cluster, and record each finished partition so a rerun skips it.
+"""The batch run: check the input and the output directory, read the input's slices into partition shards and
+align every partition on the Dask cluster (both as tasks on the workers), and record each finished partition so a
+rerun skips it.
 
     from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 import math
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storytrace.corpus.batch.inputs import RowBatch, Source, open_source, read_rows
+from storytrace.corpus.batch.errors import BatchError
+from storytrace.corpus.batch.inputs import Source, open_source, read_slices
 from storytrace.corpus.batch.manifest import (
     MANIFEST,
     SCHEMA,
@@ -30,9 +32,9 @@ from storytrace.corpus.batch.manifest import (
     write_json,
 )
 from storytrace.corpus.batch.options import BatchOptions
-from storytrace.corpus.batch.staging import stage
+from storytrace.corpus.batch.staging import stage_slice
 from storytrace.corpus.batch.worker import process_partition
-from storytrace.ingest.records import Tally
+from storytrace.ingest.records import MAX_EXAMPLES
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -40,9 +42,8 @@ if TYPE_CHECKING:
 STAGING = "_staging"
 # progress(phase, done, total): phase "read" counts versions read (total None), "align" finished partitions.
 Progress = Callable[[str, int, int | None], None]
-# The hook for grouping key-less copies by content (storytrace.corpus.group) before partitioning: it may rewrite
-# the story keys of the rows it is given. Not used yet; a grouping must be part of the fingerprint when it is.
-Grouping = Callable[[Iterable[RowBatch]], Iterable[RowBatch]]
+# Slices of the input per worker thread: enough that a slow slice does not hold the others up for long.
+SLICES_PER_THREAD = 2
 
 
 @dataclass
@@ -100,7 +101,6 @@ def run_batch(
     client: Client,
     *,
     progress: Progress | None = None,
-    grouping: Grouping | None = None,
 ) -> BatchReport:
     """Align every story of the corpus at `path` on `client`'s cluster and write the Parquet results to `out`."""
     started = time.perf_counter()
@@ -119,25 +119,11 @@ def run_batch(
     report.skipped = partitions - len(todo)
     staging = root / STAGING
     if todo:
-        tally = Tally()
-        read = 0
-
-        def counted(rows: int) -> None:
-            nonlocal read
-            read += rows
-            if progress is not None:
-                progress("read", read, None)
-
         shutil.rmtree(staging, ignore_errors=True)
         try:
-            batches: Iterable[RowBatch] = read_rows(source, options, tally)
-            if grouping is not None:
-                batches = grouping(batches)
-            staged = stage(batches, partitions, set(todo), staging, flush_rows=options.stage_rows, progress=counted)
-            report.rows_read, report.refused, report.refusals = tally.rows, sum(tally.refused.values()), tally.examples
-            report.timings["stage"] = staged.seconds
+            shards = _read(client, source, options, partitions, todo, staging, report, progress)
             report.computed = len(todo)
-            _compute(client, staged.shards, todo, root, print_, options, report, progress)
+            _compute(client, shards, todo, root, print_, options, report, progress)
         finally:  # the shards are a copy of the input: never left behind, a rerun stages again
             shutil.rmtree(staging, ignore_errors=True)
     for part in range(partitions):
@@ -150,9 +136,58 @@ def run_batch(
     return report
 
 
+def _read(
+    client: Client,
+    source: Source,
+    options: BatchOptions,
+    partitions: int,
+    todo: list[int],
+    staging: Path,
+    report: BatchReport,
+    progress: Progress | None,
+) -> dict[int, list[str]]:
+    """One task per slice of the input, writing its rows into the shards of the partitions to do; returns each
+    partition's shards. Refusals are reported in input order; if slices fail, the first slice's error is raised."""
+    from distributed import as_completed
+
+    threads = max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+    slices = read_slices(source, SLICES_PER_THREAD * threads)
+    futures = [
+        client.submit(stage_slice, source, options, part, partitions, todo, str(staging.resolve()), pure=False)
+        for part in slices
+    ]
+    results: list[dict[str, Any] | None] = [None] * len(futures)
+    errors: dict[int, BaseException] = {}
+    index_of = {future.key: n for n, future in enumerate(futures)}
+    read = 0
+    for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+        n = index_of[future.key]
+        try:
+            results[n] = found = future.result()
+        except BatchError as exc:
+            errors[n] = exc
+            continue
+        read += int(found["rows"])
+        if progress is not None:
+            progress("read", read, None)
+    if errors:
+        raise errors[min(errors)]
+    shards: dict[int, list[str]] = {part: [] for part in todo}
+    report.timings["stage"] = 0.0
+    for found in results:
+        assert found is not None
+        report.rows_read += int(found["rows"])
+        report.refused += sum(int(v) for v in found["refused"].values())
+        report.refusals.extend(found["examples"][: MAX_EXAMPLES - len(report.refusals)])
+        report.timings["stage"] += float(found["seconds"])
+        for part, path in found["shards"].items():
+            shards[int(part)].append(path)
+    return shards
+
+
 def _compute(
     client: Client,
-    shards: dict[int, Path],
+    shards: dict[int, list[str]],
     todo: list[int],
     root: Path,
     print_: str,
@@ -160,16 +195,14 @@ def _compute(
     report: BatchReport,
     progress: Progress | None,
 ) -> None:
-    """One task per partition, the largest shards first (the slowest tasks start early); sums their timings."""
+    """One task per partition, the largest first (the slowest tasks start early); sums their timings."""
     from distributed import as_completed
 
     diff_settings = asdict(options.diff)
-    order = sorted(todo, key=lambda part: -(shards[part].stat().st_size if part in shards else 0))
+    size = {part: sum(Path(path).stat().st_size for path in shards[part]) for part in todo}
+    order = sorted(todo, key=lambda part: -size[part])
     futures = [
-        client.submit(
-            process_partition, str(shards[part]) if part in shards else None, str(root.resolve()), part, print_,
-            diff_settings, pure=False,
-        )
+        client.submit(process_partition, shards[part], str(root.resolve()), part, print_, diff_settings, pure=False)
         for part in order
     ]
     if progress is not None:

@@ -1,9 +1,10 @@
-"""Splitting the input into one shard per partition, by the stable hash of each version's story key.
+"""Splitting the input into shards, by partition: the stable hash of each version's story key.
 
-The client reads the input once, front to back, and appends each version to its partition's shard (an Arrow IPC
-file, lz4-compressed) in buffered batches; workers then read only their own shard. Shards of partitions that are
-already done are not written, so a resumed run only pays for reading the input again. The shards live in the output
-directory: with an existing cluster, that directory must be one the workers can read (a shared file system).
+Each slice of the input (`inputs.read_slices`) is read by one task on a worker, which appends each version to its
+partition's shard for that slice (an Arrow IPC file, lz4-compressed) in buffered batches; a partition's task then
+reads its shards of every slice. Shards of partitions that are already done are not written, so a resumed run only
+pays for reading the input again. The shards live in the output directory: with an existing cluster, the input and
+that directory must be on a file system the workers share.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from storytrace.corpus.batch.inputs import RowBatch
+from storytrace.corpus.batch.inputs import ReadSlice, RowBatch, Source, read_rows
+from storytrace.corpus.batch.options import BatchOptions
 from storytrace.corpus.hashing import partition_of
+from storytrace.ingest.records import Tally
 
 SHARD_SCHEMA = pa.schema(
     [
@@ -100,10 +103,32 @@ def stage(
     return stats
 
 
-def read_shard(path: Path) -> pa.Table:
-    """A shard's rows sorted into stories: by key, then version number, capture time and input position."""
-    with pa.OSFile(str(path)) as source:
-        table = pa.ipc.open_file(source).read_all()
+def stage_slice(
+    source: Source, options: BatchOptions, part: ReadSlice, partitions: int, wanted: list[int], directory: str
+) -> dict[str, object]:
+    """The task that reads one slice of the input into its shards (in `directory`/slice-NNNNN); returns where they
+    are, the slice's tally of rows read and refused, and its time."""
+    tally = Tally()
+    into = Path(directory) / f"slice-{part.index:05d}"
+    rows = read_rows(source, options, tally, part)
+    staged = stage(rows, partitions, set(wanted), into, flush_rows=options.stage_rows)
+    return {
+        "shards": {number: str(path) for number, path in staged.shards.items()},
+        "rows": tally.rows,
+        "refused": dict(tally.refused),
+        "examples": list(tally.examples),
+        "seconds": staged.seconds,
+    }
+
+
+def read_shard(paths: list[Path]) -> pa.Table:
+    """A partition's rows from its shards, sorted into stories: by key, then version number, capture time and
+    input position."""
+    tables = []
+    for path in paths:
+        with pa.OSFile(str(path)) as source:
+            tables.append(pa.ipc.open_file(source).read_all())
+    table = pa.concat_tables(tables) if tables else SHARD_SCHEMA.empty_table()
     order = pc.sort_indices(
         table,
         sort_keys=[

@@ -1,4 +1,4 @@
-"""The task a Dask worker runs for one partition: read its shard, align every story's consecutive versions,
+"""The task a Dask worker runs for one partition: read its shards, align every story's consecutive versions,
 write the two Parquet files and then the marker that says the partition is done.
 
 Only paths and plain values travel between the client and the workers (texts are read from the shard on the
@@ -17,7 +17,7 @@ from storytrace.options import DiffOptions
 
 
 def process_partition(
-    shard: str | None, out: str, part: int, print_: str, diff_settings: dict[str, Any]
+    shards: list[str], out: str, part: int, print_: str, diff_settings: dict[str, Any]
 ) -> dict[str, Any]:
     """Compute and write partition `part`; returns its counts and where its time went (seconds)."""
     from storytrace.corpus.batch.staging import read_shard
@@ -25,8 +25,8 @@ def process_partition(
     started, cpu = time.perf_counter(), time.process_time()
     records = PartitionRecords(DiffOptions(**diff_settings))
     stories = 0
-    if shard is not None:
-        table = read_shard(Path(shard))
+    if shards:
+        table = read_shard([Path(shard) for shard in shards])
         keys = table.column("story").to_pylist()
         times = table.column("captured_at").cast("int64").to_pylist()
         texts = table.column("text").to_pylist()

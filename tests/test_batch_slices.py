@@ -1,0 +1,107 @@
+"""Reading one input as several slices (one task each): together the slices hold every row exactly once, with
+the same positions and refusals as one front-to-back read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storytrace.corpus.batch import BatchOptions
+from storytrace.corpus.batch.inputs import ReadSlice, open_source, read_rows, read_slices
+from storytrace.ingest.records import Tally
+
+from .conftest import news_sentences
+from .ingest_archives import diffengine_db, newsedits_db, stories
+
+
+def rows(path: Path, part: ReadSlice | None = None, options: BatchOptions | None = None) -> tuple[list[Any], Tally]:
+    options = options or BatchOptions()
+    tally = Tally()
+    found = []
+    for batch in read_rows(open_source(path, options), options, tally, part):
+        found.extend(zip(batch.keys, batch.ranks, batch.times, batch.seqs, batch.texts, strict=True))
+    return found, tally
+
+
+def sliced(path: Path, wanted: int, options: BatchOptions | None = None) -> tuple[list[ReadSlice], list[Any], Tally]:
+    options = options or BatchOptions()
+    slices = read_slices(open_source(path, options), wanted)
+    found: list[Any] = []
+    merged = Tally()
+    for part in slices:
+        part_rows, tally = rows(path, part, options)
+        found.extend(part_rows)
+        merged.rows += tally.rows
+        merged.refused.update(tally.refused)
+        merged.examples.extend(tally.examples)
+    return slices, found, merged
+
+
+LINES = st.lists(
+    st.one_of(
+        st.builds(lambda n, s: json.dumps({"story": f"s{n}", "text": s}), st.integers(0, 5),
+                  st.sampled_from(news_sentences()[:50])),
+        st.just(""),  # blank lines are skipped
+        st.just(json.dumps({"story": "s1", "text": ""})),  # refused: empty text
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=LINES, wanted=st.integers(1, 7), final_newline=st.booleans())
+def test_jsonl_slices_cut_at_line_starts_and_keep_line_numbers(
+    tmp_path: Path, lines: list[str], wanted: int, final_newline: bool
+) -> None:
+    path = tmp_path / "c.jsonl"
+    if not any(line.startswith("{") for line in lines):
+        lines = [json.dumps({"story": "s0", "text": "A first line."}), *lines]
+    data = ("\n".join(lines) + ("\n" if final_newline else "")).encode()
+    path.write_bytes(data)
+    whole, whole_tally = rows(path)
+    slices, found, tally = sliced(path, wanted)
+    assert 1 <= len(slices) <= wanted
+    assert [s.start for s in slices][0] == 0 and slices[-1].end == len(data)
+    for before, after in zip(slices, slices[1:], strict=False):
+        assert before.end == after.start > before.start
+        assert data[after.start - 1 : after.start] == b"\n"  # a line start
+        assert after.first_line == data[: after.start].count(b"\n") + 1
+    assert found == whole  # the same rows, with their line numbers as positions
+    assert (tally.rows, tally.refused, tally.examples) == (whole_tally.rows, whole_tally.refused,
+                                                           whole_tally.examples)
+
+
+def test_parquet_files_are_sliced_in_order_with_row_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    sentences = news_sentences()
+    for n in range(5):
+        texts = sentences[n * 7 : n * 7 + 3 + n]
+        pq.write_table(pa.table({"story": [f"s{n}-{k % 2}" for k in range(len(texts))], "text": texts}),
+                       folder / f"part-{n}.parquet")
+    whole, _ = rows(folder)
+    slices, found, _ = sliced(folder, 3)
+    assert [(s.start, s.end) for s in slices] == [(0, 3), (3, 4), (4, 5)]
+    assert [s.first_line for s in slices] == [0, 3 + 4 + 5, 3 + 4 + 5 + 6]
+    assert found == whole and [row[3] for row in found] == list(range(len(whole)))
+    assert len(read_slices(open_source(folder / "part-0.parquet", BatchOptions()), 4)) == 1  # one file
+
+
+@pytest.mark.parametrize("build", [newsedits_db, diffengine_db])
+def test_sqlite_slices_hold_each_article_once(tmp_path: Path, build: Any) -> None:
+    corpus = build(tmp_path / "archive.db", stories(12, 3))
+    whole, _ = rows(corpus)
+    _, found, tally = sliced(corpus, 4)
+    key = lambda row: (row[0], row[1], row[4])  # noqa: E731
+    assert sorted(map(key, found)) == sorted(map(key, whole))
+    parts = [{row[0] for row in rows(corpus, part)[0]} for part in read_slices(open_source(corpus, BatchOptions()), 4)]
+    assert sum(map(len, parts)) == len(set().union(*parts)) == 12  # every article in exactly one slice
+    assert sum(1 for p in parts if p) >= 2  # and the articles are spread over the slices
