@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,6 +131,27 @@ def build(sources: int = 200, copies_per_kind: int = 40, seed: int = 7, passages
             a, b = crng.sample(corpus_ids, 2)
             copies.append(_derive(kind, n, a, b, passages, invented_pool, crng))
     return CopyCorpus(documents, copies, [s for i in corpus_ids for s in passages[i]])
+
+
+def compilations(corpus: CopyCorpus, passages: list[list[str]], count: int, seed: int,
+                 sizes: tuple[int, ...] = (3, 4, 6, 8)) -> list[Copy]:
+    """Roundups: two consecutive sentences from each of 3 to 8 corpus documents, in turn (kind "compiled"). Each
+    source supplies a small part of the text, as in a press-release patchwork or a news digest."""
+    ids = [int(doc.rsplit("-", 1)[1]) for doc, _ in corpus.documents]
+    found = []
+    for n in range(count):
+        rng = random.Random(f"{seed}:compiled:{n}")
+        items: list[tuple[str, str]] = []  # (sentence, origin)
+        for i in rng.sample(ids, rng.choice(sizes)):
+            start = rng.randrange(max(1, len(passages[i]) - 1))
+            items += [(sentence, doc_id(i)) for sentence in passages[i][start : start + 2]]
+        text, spans = layout([sentence for sentence, _ in items], rng)
+        gold = tuple(GoldSentence(a, b, "copied", origin) for (a, b), (_, origin) in zip(spans, items, strict=True))
+        supplied = Counter[str]()
+        for g in gold:
+            supplied[g.origin or ""] += g.end - g.start
+        found.append(Copy(f"copy-compiled-{n:03d}", "compiled", text, supplied.most_common(1)[0][0], gold))
+    return found
 
 
 def _derive(kind: str, n: int, a: int, b: int, passages: list[list[str]], invented: list[str],

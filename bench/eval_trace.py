@@ -2,7 +2,8 @@
 
 The corpus is `--sources` RoFT passages (plus `--filler` background documents); the queries are copies of them
 built by bench/copies.py (verbatim, edited, paraphrased, spliced, invented), none of them in the corpus. A
-sentence storytrace finds takes the gold label of the gold sentence it overlaps most.
+sentence storytrace finds takes the gold label of the gold sentence it overlaps most. Compilations (two sentences
+from each of 3 to 8 sources) are scored apart: sources found, and sentences credited to their true source.
 
     .venv/bin/python bench/eval_trace.py                        # 1,000 sources, 300 copies (~10 s)
     .venv/bin/python bench/eval_trace.py --filler 20000 --json bench/out/eval_trace.json
@@ -15,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from copies import KINDS, build, filler_documents, load_passages
+from copies import KINDS, CopyCorpus, build, compilations, filler_documents, load_passages
 from machine import write_report
 
 from storytrace.corpus.index import open_index
@@ -28,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--copies", type=int, default=60, help="copies of each kind")
+    parser.add_argument("--compilations", type=int, default=60, help="compilations of 3-8 sources")
     parser.add_argument("--filler", type=int, default=0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--option", "-o", action="append", default=[], help="NAME=VALUE corpus option")
@@ -71,8 +73,37 @@ def main() -> None:
         print(f"  {gold:<12}" + "".join(f"{confusion[(gold, v)]:>13}" for v in VERDICTS))
     rows |= {"top1": accuracy, "unsupported_precision": precision, "unsupported_recall": recall,
              "unsupported_f1": f1, "confusion": {f"{g}->{p}": n for (g, p), n in sorted(confusion.items())}}
+    rows |= compilation_scores(built, index, passages, args.compilations, args.seed)
     if args.json:
         write_report(args.json, "eval_trace.py", rows)
+
+
+def compilation_scores(built: CopyCorpus, index: object, passages: list[list[str]], count: int, seed: int
+                       ) -> dict[str, float]:
+    """Source recall and precision, and the share of sentences credited to their true source."""
+    found_right = found = wanted = credited = unsupported = sentences = 0
+    for copy in compilations(built, passages, count, seed):
+        result = trace(copy.text, index)  # type: ignore[arg-type]
+        origins = {g.origin for g in copy.sentences}
+        named = {s.id for s in result.sources}
+        found_right += len(named & origins)
+        found += len(named)
+        wanted += len(origins)
+        for verdict in result.sentences:
+            s = result.document.sentences[verdict.index]
+            gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+            credited += verdict.source == gold.origin
+            unsupported += verdict.verdict == "unsupported"
+            sentences += 1
+    scores = {"compiled_source_recall": found_right / max(1, wanted),
+              "compiled_source_precision": found_right / max(1, found),
+              "compiled_sentences_credited": credited / max(1, sentences),
+              "compiled_sentences_unsupported": unsupported / max(1, sentences)}
+    recall, precision = scores["compiled_source_recall"], scores["compiled_source_precision"]
+    print(f"compilations ({count}): sources found {found_right}/{wanted} (recall {recall:.3f}, precision "
+          f"{precision:.3f}); sentences credited to their true source "
+          f"{credited}/{sentences} ({scores['compiled_sentences_credited']:.3f}); wrongly unsupported {unsupported}")
+    return scores
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bench.copies import Copy, CopyCorpus, build, load_passages
+from bench.copies import Copy, CopyCorpus, build, compilations, load_passages
 from storytrace.corpus.index import CorpusIndex, open_index
 from storytrace.corpus.options import CorpusOptions
 from storytrace.corpus.sources import CorpusDocument, CorpusError, Skipped, read_corpus
@@ -113,6 +113,27 @@ def test_a_splice_names_both_sources_with_their_shares(index: CorpusIndex) -> No
         expected = sum(g.end - g.start for g in copy.sentences if g.origin == copy.source)
         total = sum(g.end - g.start for g in copy.sentences)
         assert result.sources[0].share == pytest.approx(expected / total, abs=0.05)
+
+
+def test_a_compilation_of_many_sources_is_traced_window_by_window(index: CorpusIndex) -> None:
+    # Two sentences from each of 3 to 8 sources: asking with the whole text finds few of them; asking again with
+    # each run of unexplained sentences finds most, and never names a document the text did not draw on.
+    found = {0: 0, 8: 0}
+    wanted = 0
+    for copy in compilations(corpus(), load_passages(ROFT_PROMPTS), 20, 11):
+        origins = {g.origin for g in copy.sentences}
+        wanted += len(origins)
+        for queries in found:
+            result = trace(copy.text, index, options=CorpusOptions(window_queries=queries))
+            named = {s.id for s in result.sources}
+            assert named <= origins
+            found[queries] += len(named)
+            for verdict in result.sentences:
+                if verdict.source is not None:  # a sentence credited to a source is credited to its own
+                    s = result.document.sentences[verdict.index]
+                    gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+                    assert verdict.source == gold.origin
+    assert found[8] >= 0.6 * wanted and found[8] >= 2 * found[0]
 
 
 def test_a_text_from_outside_the_corpus_has_no_source(index: CorpusIndex) -> None:
@@ -238,7 +259,8 @@ def test_an_update_interrupted_after_storing_rows_reopens_and_finds_them(tmp_pat
 @pytest.mark.parametrize(
     ("override", "message"),
     [({"seed": -1}, "seed"), ({"residual_top": -1}, "residual_top"), ({"min_containment": float("nan")},
-     "min_containment"), ({"group_jaccard": 1.5}, "group_jaccard")],
+     "min_containment"), ({"group_jaccard": 1.5}, "group_jaccard"), ({"window_sentences": 0}, "window_sentences"),
+     ({"window_queries": -2}, "window_queries")],
 )
 def test_options_out_of_range_are_refused(override: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):

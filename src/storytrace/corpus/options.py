@@ -48,6 +48,14 @@ class CorpusOptions:
     second source holds too little of the whole text to be found by it); this many new candidates are aligned.
     0 turns the second query off."""
 
+    window_queries: int = 8
+    """Then, for a compilation of many sources, the index is asked with each run of still unexplained
+    neighbouring sentences (`window_sentences` at a time), at most this many times; the best new candidate of
+    each is aligned. 0 turns these queries off."""
+
+    window_sentences: int = 2
+    """Sentences per window query."""
+
     edit_similarity: float = 0.7
     """Word-sequence similarity (0-1) at or above which a changed sentence is `edited`; below it, a sentence
     whose facts (numbers, dates, names, negation) agree with its source is `paraphrased`."""
@@ -75,6 +83,8 @@ class CorpusOptions:
             raise ValueError("seed must be between 0 and 2**64 - 1 (MinHash seeds are unsigned 64-bit)")
         if self.residual_top < 0:
             raise ValueError("residual_top must be 0 (no second query) or more")
+        if self.window_queries < 0 or self.window_sentences < 1:
+            raise ValueError("window_queries must be 0 (none) or more and window_sentences at least 1")
         for name in ("min_containment", "edit_similarity", "paraphrase_threshold", "group_containment",
                      "group_jaccard"):
             if not 0.0 <= getattr(self, name) <= 1.0:  # also refuses nan, which would silently match nothing

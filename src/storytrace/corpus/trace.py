@@ -35,6 +35,9 @@ VERDICTS = ("copied", "edited", "paraphrased", "unsupported")
 _STRENGTH = {"copied": 3, "edited": 2, "paraphrased": 1, "unsupported": 0}
 # Reasons of the classifier that say a fact differs: such a change is an edit however it is worded.
 _FACT_REASONS = ("number", "date", "name", "negation")
+# Fewest content words shared for a sentence to be found inside a longer sentence of a source (all of them if it
+# has fewer: a fragment such as "Ky." is found where "Ky." is); see `_rescue`.
+_MIN_SHARED_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +206,7 @@ def trace(
         found += more
         _confirm(again[: opts.residual_top], index, doc, doc_table, best, sources, opts, dopts)
         ranked += [c for c in again if c.entry.id not in seen]
+    found += _windows(index, doc, doc_table, best, sources, ranked, opts, dopts, exclude)
     _rescue(best, doc, doc_table, sources, opts, dopts)
     verdicts = tuple(best.get(i) or SentenceVerdict(i, "unsupported") for i in range(len(doc.sentences)))
     return TraceResult(
@@ -232,6 +236,52 @@ def _confirm(
         for link in result.links:
             if link.a and link.b:
                 _keep(best, _linked(link, rank, source, source_table, doc_table, opts))
+
+
+def _windows(
+    index: CorpusIndex, doc: Document, doc_table: SentenceTable, best: dict[int, SentenceVerdict],
+    sources: list[_Aligned], ranked: list[Candidate], opts: CorpusOptions, dopts: DiffOptions,
+    exclude: Collection[str],
+) -> int:
+    """A compilation (a roundup, a press-release patchwork) takes a sentence or two from each of many sources, each
+    too small a part of the text, or of what is left of it, to be found by asking with all of it: ask with each run
+    of unexplained neighbouring sentences, a few sentences at a time, and align the best new candidate of each."""
+    found = 0
+    for _ in range(opts.window_queries):
+        window = _next_window(doc, best, opts.window_sentences)
+        if window is None:
+            break
+        seen = set(exclude) | {stored.id for _, _, stored in sources}
+        more, again = rank_candidates(" ".join(doc.sentence_text(i) for i in window), index, opts, seen)
+        found += more
+        fresh = [c for c in again if c.entry.id not in seen][:1]
+        before = len(best)
+        _confirm(fresh, index, doc, doc_table, best, sources, opts, dopts)
+        ranked += fresh
+        if len(best) == before:
+            for i in window:  # nothing found for it: not asked again
+                best.setdefault(i, _NOT_FOUND)
+    for i in [i for i, v in best.items() if v is _NOT_FOUND]:
+        del best[i]
+    return found
+
+
+# Marks a sentence a window query found nothing for, while the windows are being asked.
+_NOT_FOUND = SentenceVerdict(-1, "unsupported")
+
+
+def _next_window(doc: Document, best: dict[int, SentenceVerdict], size: int) -> list[int] | None:
+    """The first `size` sentences of the first run of unexplained neighbouring sentences."""
+    window: list[int] = []
+    for i in range(len(doc.sentences)):
+        if i in best:
+            if window:
+                break
+            continue
+        window.append(i)
+        if len(window) == size:
+            break
+    return window or None
 
 
 def _unexplained(doc: Document, best: dict[int, SentenceVerdict]) -> str:
@@ -311,7 +361,12 @@ def _rescue(
         for rank, table in enumerate(tables):
             for k in range(len(table)):
                 a = table.features(k)
-                score = max(similarity(a, b), containment_of(b, a) if b.content else 0.0)
+                # Containment only when they share content words enough to be recognised by: "This isn't
+                # healthy." is not taken from any long sentence that happens to mention health.
+                shared = len(b.content & a.content)
+                enough = shared >= min(_MIN_SHARED_WORDS, len(b.content))
+                contained = containment_of(b, a) if enough else 0.0
+                score = max(similarity(a, b), contained)
                 if score >= opts.paraphrase_threshold and (top is None or score > top[0]):
                     top = (score, rank, k)
         if top is None:
