@@ -14,7 +14,7 @@ import pytest
 
 import storytrace
 from storytrace import _compiled
-from storytrace._compiled import DIGEST_FILE, MODULES, core_state, source_digest
+from storytrace._compiled import DIGEST_FILE, MODULES, TYPES_FROM, core_state, source_digest
 
 from .conftest import FOUNDING
 
@@ -30,12 +30,14 @@ PROBE = (
 def fake_package(tmp_path: Path, built: tuple[str, ...] = MODULES) -> Path:
     """A package directory with the compiled modules' sources and empty stand-ins for their extensions."""
     package = tmp_path / "pkg"
-    for name in MODULES:
+    for name in (*MODULES, *TYPES_FROM):
         target = package / f"{name}.py"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(_compiled.__file__).parent / f"{name}.py", target)
     for name in built:
         (package / f"{name}{SUFFIX}").write_bytes(b"")
+    if built:
+        (tmp_path / f"0123abcd__mypyc{SUFFIX}").write_bytes(b"")  # the library of all the compiled code
     return package
 
 
@@ -52,9 +54,18 @@ def test_state_follows_the_recorded_digest(tmp_path: Path, monkeypatch: pytest.M
     with (package / "align/pairwise.py").open("a") as source:
         source.write("\n# edited after the build\n")
     assert core_state(package) == "stale"
+    (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
+    assert core_state(package) == "compiled"
+    with (package / "options.py").open("a") as source:  # not compiled, but its types are compiled in
+        source.write("\n# edited after the build\n")
+    assert core_state(package) == "stale"
+    (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
+    next(tmp_path.glob("*__mypyc*")).unlink()
+    assert core_state(package) == "stale"
 
 
-def test_state_without_extensions_or_with_some_missing(tmp_path: Path) -> None:
+def test_state_without_extensions_or_with_some_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STORYTRACE_PURE", raising=False)
     assert core_state(fake_package(tmp_path / "none", built=())) == "python"
     partial = fake_package(tmp_path / "some", built=MODULES[:3])
     (partial / DIGEST_FILE).write_text(source_digest(partial))
@@ -100,3 +111,26 @@ def test_compiled_and_pure_agree_and_an_edit_falls_back_to_source(tmp_path: Path
     edited = run_probe(copy, a, b, pure=False)
     assert (edited["core"], edited["python"]) == ("stale", True)
     assert edited["result"] == pure["result"]
+
+
+def test_results_pickle_and_unpickle_whole() -> None:
+    # Dask and multiprocessing move results between processes by pickling them; compiled classes must survive it.
+    import pickle
+
+    from storytrace.align.features import SentenceFeatures
+    from storytrace.align.pairwise import Pairing
+    from storytrace.classify import classify
+    from storytrace.options import DiffOptions
+
+    a = (FOUNDING / "000_746a0b6b5f57bd09.txt").read_text(encoding="utf-8")
+    b = (FOUNDING / "001_65a8ca1c07652b7d.txt").read_text(encoding="utf-8")
+    result = storytrace.diff(a, b)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.to_dict() == result.to_dict() and again.links[0] == result.links[0]
+    prepared = storytrace.prepare(a, "first")
+    restored = pickle.loads(pickle.dumps(prepared))
+    assert restored.document == prepared.document and restored.table.keys == prepared.table.keys
+    assert storytrace.diff(restored, b).to_dict() == storytrace.diff(prepared, b).to_dict()
+    for value in (SentenceFeatures("k", ("k",), frozenset({"k"})), Pairing((1,), (2, 3), 0.5, True),
+                  classify("It was 12.", "It was 15.", DiffOptions())):
+        assert pickle.loads(pickle.dumps(value)) == value

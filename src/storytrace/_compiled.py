@@ -32,14 +32,16 @@ MODULES = (
     "result",
     "diff",
 )
+# Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
+TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 over the compiled modules' names and source bytes."""
+    """SHA-256 over the names and source bytes of the compiled modules and of those they take types from."""
     digest = hashlib.sha256()
-    for name in MODULES:
+    for name in (*MODULES, *TYPES_FROM):
         digest.update(name.encode() + b"\0")
         digest.update((package_dir / f"{name}.py").read_bytes())
     return digest.hexdigest()
@@ -47,6 +49,15 @@ def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
 
 def _extension_exists(package_dir: Path, name: str) -> bool:
     return any((package_dir / f"{name}{suffix}").exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+
+
+def _shared_library_exists(package_dir: Path) -> bool:
+    """mypyc puts the compiled code of all the modules in one library beside the package (`<hash>__mypyc`)."""
+    return any(
+        path.name.split(".", 1)[0].endswith("__mypyc")
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+        for path in package_dir.parent.glob(f"*__mypyc{suffix}")
+    )
 
 
 def core_state(package_dir: Path = PACKAGE_DIR) -> str:
@@ -62,7 +73,8 @@ def core_state(package_dir: Path = PACKAGE_DIR) -> str:
         current = source_digest(package_dir)
     except (OSError, UnicodeDecodeError):
         return "stale"
-    return "compiled" if all(built) and recorded == current else "stale"
+    complete = all(built) and _shared_library_exists(package_dir)
+    return "compiled" if complete and recorded == current else "stale"
 
 
 class _SourceFirst:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
-from storytrace.text.normalise import comparison_key, fold_text, fold_token
+from storytrace.text.normalise import comparison_key, fold_keeping_offsets, fold_token
 
 # A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
 _TOKEN = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
@@ -50,6 +50,9 @@ class Classification:
     kind: str
     reasons: tuple[str, ...]
     diff: tuple[Run, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (Classification, (self.kind, self.reasons, self.diff))
 
 
 class _Token:
@@ -102,10 +105,9 @@ def _tokens(text: str) -> list[_Token]:
         at = text.find(word, at)
         starts.append(at)
         at += len(word)
-    folded = fold_text(text)
     # Folding is almost always character by character: a token's comparison form is then its slice of the folded
     # text; otherwise (an accent composed, "ß" folded to "ss") each token is folded on its own.
-    aligned = len(folded) == len(text)
+    folded = fold_keeping_offsets(text)
     found: list[_Token] = []
     opens_sentence = True
     last = len(words) - 1
@@ -113,7 +115,7 @@ def _tokens(text: str) -> list[_Token]:
         start = starts[i]
         end = start + len(word)
         shown = text[0 if i == 0 else start : starts[i + 1] if i < last else len(text)]
-        norm = folded[start:end] if aligned else fold_token(word)
+        norm = folded[start:end] if folded is not None else fold_token(word)
         found.append(_Token(shown, word, norm, opens_sentence, start, end))
         opens_sentence = word in _SENTENCE_OPENERS
     return found

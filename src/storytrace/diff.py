@@ -28,6 +28,9 @@ class Prepared:
     document: Document
     table: SentenceTable
 
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (prepare, (self.document, self.document.label))
+
 
 def prepare(version: str | Document, label: str = "A") -> Prepared:
     """Segment `version` (unless it is a Document already) and compute its sentences' comparison keys."""

@@ -24,6 +24,9 @@ class Link:
     reasons: tuple[str, ...] = ()
     diff: tuple[Run, ...] = ()  # offsets are into the versions' texts
 
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (Link, (self.a, self.b, self.kind, self.moved, self.score, self.reasons, self.diff))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": list(self.a),
@@ -45,6 +48,9 @@ class DiffResult:
     a: Document
     b: Document
     links: tuple[Link, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (DiffResult, (self.a, self.b, self.links))
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(KINDS, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from storytrace.text.document import Document
 from storytrace.text.normalise import comparison_keys, words
@@ -40,6 +41,9 @@ class SentenceFeatures:
     key: str
     words: tuple[str, ...]
     content: frozenset[str]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (SentenceFeatures, (self.key, self.words, self.content))
 
 
 def _features_of_key(key: str) -> SentenceFeatures:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storytrace.align.features import SentenceFeatures, SentenceTable, joined
 from storytrace.align.moves import Edge, moved_edges
@@ -33,6 +34,9 @@ class Pairing:
     b: tuple[int, ...]
     score: float
     moved: bool = False
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (Pairing, (self.a, self.b, self.score, self.moved))
 
 
 def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pairing]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 
 class Sentence(NamedTuple):
@@ -21,6 +21,9 @@ class Document:
     label: str
     text: str
     sentences: tuple[Sentence, ...]
+
+    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+        return (Document, (self.label, self.text, self.sentences))
 
     def sentence_text(self, index: int) -> str:
         s = self.sentences[index]

@@ -35,10 +35,23 @@ def comparison_key(text: str) -> str:
 
 def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
     """Keys of many spans of one text: the text is folded once when that keeps offsets (almost always)."""
-    folded = fold_text(text)
-    if len(folded) != len(text):
+    folded = fold_keeping_offsets(text)
+    if folded is None:
         return [comparison_key(text[start:end]) for start, end in spans]
     return [_finish(folded[start:end]) for start, end in spans]
+
+
+def fold_keeping_offsets(text: str) -> str | None:
+    """`fold_text(text)` when it folds each character to exactly one, so that offsets into the text are offsets
+    into the folded text (almost always); None when it does not.
+
+    Equal lengths alone do not tell: composing an accent shortens the text and folding "ß" to "ss" lengthens it,
+    and together they shift every offset between them. When the text is composed already, only case folding can
+    change the length, and it never shortens, so equal lengths then mean one character for one."""
+    folded = fold_text(text)
+    if len(folded) != len(text) or not (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return None
+    return folded
 
 
 def fold_token(token: str) -> str:
