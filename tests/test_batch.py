@@ -212,6 +212,17 @@ def test_slices_are_read_on_the_workers_and_the_first_bad_line_is_named(client: 
         run_batch(jsonl_file(tmp_path / "bad.jsonl", records), tmp_path / "out2", BatchOptions(), client)
 
 
+def test_a_relative_input_path_is_read_by_workers_running_elsewhere(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records: list[dict[str, Any] | str] = [*story_records(3)]
+    records.append({"story": "story-9", "text": "A version with a huge number.", "version": 10**400})
+    jsonl_file(tmp_path / "c.jsonl", records)
+    monkeypatch.chdir(tmp_path)  # the workers stay in the directory the cluster started in
+    report = run_batch("c.jsonl", "out", BatchOptions(partitions=2), client)
+    assert (report.stories, report.rows_read, report.refused) == (4, 13, 0)  # the huge version is no number
+
+
 def test_an_unreachable_scheduler_fails_quickly() -> None:
     with pytest.raises(BatchError, match="cannot reach the Dask scheduler"):
         with dask_client(scheduler="tcp://127.0.0.1:9", timeout=1):

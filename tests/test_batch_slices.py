@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from storytrace.corpus.batch import BatchOptions
+from storytrace.corpus.batch import BatchOptions, inputs
 from storytrace.corpus.batch.inputs import ReadSlice, open_source, read_rows, read_slices
 from storytrace.ingest.records import Tally
 
@@ -96,12 +96,17 @@ def test_parquet_files_are_sliced_in_order_with_row_numbers(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("build", [newsedits_db, diffengine_db])
-def test_sqlite_slices_hold_each_article_once(tmp_path: Path, build: Any) -> None:
+def test_sqlite_slices_hold_each_article_once(tmp_path: Path, build: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = build(tmp_path / "archive.db", stories(12, 3))
+    source = open_source(corpus, BatchOptions())
+    assert len(read_slices(source, 4)) == 1  # each slice scans the whole file: a small file is one slice
+    monkeypatch.setattr(inputs, "SQLITE_SLICE_BYTES", 1)
+    slices = read_slices(source, 4)
+    assert [(s.index, s.count) for s in slices] == [(0, 4), (1, 4), (2, 4), (3, 4)]
     whole, _ = rows(corpus)
-    _, found, tally = sliced(corpus, 4)
+    found = [row for part in slices for row in rows(corpus, part)[0]]
     key = lambda row: (row[0], row[1], row[4])  # noqa: E731
     assert sorted(map(key, found)) == sorted(map(key, whole))
-    parts = [{row[0] for row in rows(corpus, part)[0]} for part in read_slices(open_source(corpus, BatchOptions()), 4)]
+    parts = [{row[0] for row in rows(corpus, part)[0]} for part in slices]
     assert sum(map(len, parts)) == len(set().union(*parts)) == 12  # every article in exactly one slice
     assert sum(1 for p in parts if p) >= 2  # and the articles are spread over the slices

@@ -61,6 +61,15 @@ def test_batch_refuses_bad_input_with_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_bad_line_found_by_a_slice_task_on_a_worker_is_one_line(tmp_path: Path) -> None:
+    lines = [json.dumps(record) for record in jsonl_records(stories(8, 3))]
+    lines[len(lines) // 2] = "{broken"  # in a later slice than the first
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines) + "\n")
+    line = one_error_line(run("batch", "bad.jsonl", "--out", "out", "--workers", "2", "-q", cwd=tmp_path))
+    assert f"bad.jsonl, line {len(lines) // 2 + 1}: not valid JSON" in line
+    assert not (tmp_path / "out" / "_staging").exists()
+
+
 def test_an_output_path_that_cannot_be_a_directory_is_refused_before_any_work(tmp_path: Path) -> None:
     corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
     line = one_error_line(run("batch", str(corpus), "--out", "c.jsonl/out", "--workers", "1", cwd=tmp_path))

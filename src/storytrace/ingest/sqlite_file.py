@@ -42,11 +42,12 @@ def slice_filter(connection: sqlite3.Connection, part: Slice | None, entry_colum
     return f" WHERE storytrace_slice(CAST({entry_column} AS TEXT), ?) = ?", (count, index)
 
 
-def open_database(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, str]:
+def open_database(path: Path, wanted: str | None, *, check_pages: bool = True) -> tuple[sqlite3.Connection, str]:
     """The archive opened read-only and checked: (connection, "newsedits" | "diffengine").
 
     `wanted` None detects the kind; an SQLite file that is neither kind, lacks what `wanted` reads, or is corrupt
-    raises ArchiveError.
+    raises ArchiveError. `check_pages` False skips reading every page for corruption (a reader of one slice of a
+    file that was checked whole already).
     """
     connection = connect(path)
     try:
@@ -64,7 +65,8 @@ def open_database(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, s
             wanted = found
         else:
             require(connection, path, wanted)
-        check_integrity(connection, path)
+        if check_pages:
+            check_integrity(connection, path)
     except sqlite3.Error as exc:
         connection.close()
         raise ArchiveError(f"{path} is not a readable SQLite database: {_reason(exc)}") from None

@@ -33,6 +33,8 @@ from storytrace.ingest.sqlite_file import has_sqlite_magic, open_database
 from storytrace.ingest.times import parse_db_time, parse_time
 
 PARQUET_MAGIC = b"PAR1"
+# Every slice of an SQLite archive scans the whole file for its articles: at most one slice per this many bytes.
+SQLITE_SLICE_BYTES = 16_000_000
 STORIES_PER_BATCH = 500
 ROWS_PER_BATCH = 10_000
 
@@ -115,7 +117,8 @@ def read_slices(source: Source, wanted: int) -> list[ReadSlice]:
     """At most `wanted` slices that together hold every row of the input once (fewer when it is small)."""
     wanted = max(1, wanted)
     if source.format in ("newsedits", "diffengine"):
-        return [ReadSlice(index, wanted) for index in range(wanted)]
+        count = max(1, min(wanted, math.ceil(source.size / SQLITE_SLICE_BYTES)))
+        return [ReadSlice(index, count) for index in range(count)]
     if source.format == "parquet":
         return _parquet_slices(source, wanted)
     return _jsonl_slices(source.path, wanted)
@@ -170,9 +173,9 @@ def _parquet_files(root: Path) -> list[Path]:
 # SQLite: the import readers, one story at a time.
 
 
-def _open_sqlite(path: Path, wanted: str | None) -> tuple[sqlite3.Connection, str]:
+def _open_sqlite(path: Path, wanted: str | None, check_pages: bool = True) -> tuple[sqlite3.Connection, str]:
     try:
-        return open_database(path, wanted)
+        return open_database(path, wanted, check_pages=check_pages)
     except InputError as exc:
         raise BatchError(str(exc)) from None
 
@@ -181,7 +184,7 @@ def _sqlite_rows(source: Source, tally: Tally, part: ReadSlice) -> Iterator[RowB
     from storytrace.ingest.diffengine import read_diffengine
     from storytrace.ingest.newsedits import read_newsedits
 
-    connection, kind = _open_sqlite(source.path, source.format)
+    connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
     reader = read_newsedits if kind == "newsedits" else read_diffengine
     batch, stories, seq = RowBatch(), 0, 0
     try:
@@ -342,7 +345,11 @@ def _key(value: object) -> str | None:
 def _rank(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        rank = float(value)
+    except OverflowError:  # an integer too large for a float: not a version number
+        return None
+    return rank if math.isfinite(rank) else None
 
 
 # Parquet: a file or a directory of files, streamed in record batches.
@@ -412,7 +419,11 @@ def _parquet_rows(source: Source, options: BatchOptions, tally: Tally, part: Rea
     dataset = _dataset(source.path)
     if part.count > 1:
         files = _parquet_files(source.path)[part.start : part.end]
-        dataset = ds.dataset([str(p) for p in files], schema=dataset.schema, format="parquet")
+        try:
+            dataset = ds.dataset([str(p) for p in files], schema=dataset.schema, format="parquet")
+        except (pa.ArrowException, OSError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise BatchError(f"{source.path}: reading Parquet failed ({reason})") from None
     names = set(dataset.schema.names)
     columns = [source.key_field, options.text_field]
     has_time = options.time_field in names

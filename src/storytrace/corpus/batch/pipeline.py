@@ -15,7 +15,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,10 +147,13 @@ def _read(
     progress: Progress | None,
 ) -> dict[int, list[str]]:
     """One task per slice of the input, writing its rows into the shards of the partitions to do; returns each
-    partition's shards. Refusals are reported in input order; if slices fail, the first slice's error is raised."""
+    partition's shards. Refusals are reported slice by slice (JSONL and Parquet slices are in input order). If
+    slices fail, the first slice's error is raised once every slice has stopped (none is left writing shards)."""
     from distributed import as_completed
 
     threads = max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
+    # Workers may run in another directory: they get the input by its absolute path.
+    source = replace(source, path=source.path.resolve())
     slices = read_slices(source, SLICES_PER_THREAD * threads)
     futures = [
         client.submit(stage_slice, source, options, part, partitions, todo, str(staging.resolve()), pure=False)
@@ -164,8 +167,11 @@ def _read(
         n = index_of[future.key]
         try:
             results[n] = found = future.result()
-        except BatchError as exc:
+        except Exception as exc:  # noqa: BLE001  (raised below, after every slice has stopped)
             errors[n] = exc
+            continue
+        if "error" in found:
+            errors[n] = BatchError(str(found["error"]))
             continue
         read += int(found["rows"])
         if progress is not None:

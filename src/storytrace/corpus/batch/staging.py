@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.inputs import ReadSlice, RowBatch, Source, read_rows
 from storytrace.corpus.batch.options import BatchOptions
 from storytrace.corpus.hashing import partition_of
@@ -107,11 +108,15 @@ def stage_slice(
     source: Source, options: BatchOptions, part: ReadSlice, partitions: int, wanted: list[int], directory: str
 ) -> dict[str, object]:
     """The task that reads one slice of the input into its shards (in `directory`/slice-NNNNN); returns where they
-    are, the slice's tally of rows read and refused, and its time."""
+    are, the slice's tally of rows read and refused, and its time. An input it cannot read is returned as
+    {"error": message}, not raised: Dask would log a raised error with its traceback, and the user gets one line."""
     tally = Tally()
     into = Path(directory) / f"slice-{part.index:05d}"
-    rows = read_rows(source, options, tally, part)
-    staged = stage(rows, partitions, set(wanted), into, flush_rows=options.stage_rows)
+    try:
+        rows = read_rows(source, options, tally, part)
+        staged = stage(rows, partitions, set(wanted), into, flush_rows=options.stage_rows)
+    except BatchError as exc:
+        return {"error": str(exc)}
     return {
         "shards": {number: str(path) for number, path in staged.shards.items()},
         "rows": tally.rows,
