@@ -201,7 +201,8 @@ def _compute(
     report: BatchReport,
     progress: Progress | None,
 ) -> None:
-    """One task per partition, the largest first (the slowest tasks start early); sums their timings."""
+    """One task per partition, the largest first (the slowest tasks start early); sums their timings. A failed
+    task's error is raised after the others have finished (each writes its partition whole or not at all)."""
     from distributed import as_completed
 
     diff_settings = asdict(options.diff)
@@ -213,10 +214,17 @@ def _compute(
     ]
     if progress is not None:
         progress("align", 0, len(futures))
+    failed: BaseException | None = None
     for finished, future in enumerate(as_completed(futures, loop=client.loop), start=1):  # type: ignore[no-untyped-call]
-        result = future.result()
+        try:
+            result = future.result()
+        except Exception as exc:  # raised once every task has stopped reading the shards (then removed)
+            failed = failed or exc
+            continue
         report.pairs_computed += int(result["pairs"])
         for stage_name, seconds in result["seconds"].items():
             report.timings[stage_name] = report.timings.get(stage_name, 0.0) + float(seconds)
         if progress is not None:
             progress("align", finished, len(futures))
+    if failed is not None:
+        raise failed
