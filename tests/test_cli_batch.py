@@ -76,3 +76,21 @@ def test_an_output_path_that_cannot_be_a_directory_is_refused_before_any_work(tm
     assert "c.jsonl is a file, not a directory" in line
     line = one_error_line(run("batch", str(corpus), "--out", "out", "--scheduler", "nonsense", cwd=tmp_path))
     assert "cannot reach the Dask scheduler at nonsense" in line  # and no garbage-collector traceback after it
+
+
+def test_a_busy_dask_dashboard_port_costs_no_warning(tmp_path: Path) -> None:
+    # Another Dask on the machine holds port 8787: the run must not print the scheduler's port warning.
+    import socket
+
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    holder = socket.socket()
+    try:
+        holder.bind(("", 8787))
+        holder.listen()
+    except OSError:
+        pass  # someone holds it already, which is the case under test
+    try:
+        done = run("batch", str(corpus), "--out", "out", "--workers", "1", "-q", cwd=tmp_path)
+    finally:
+        holder.close()
+    assert done.returncode == 0 and "8787" not in done.stderr and done.stderr.strip() == "", done.stderr

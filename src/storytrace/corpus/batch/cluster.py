@@ -49,6 +49,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, timeou
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # The scheduler serves its health routes over HTTP even without a dashboard, on port 8787 unless told
+            # otherwise; any free port, so that another Dask on the machine does not cost a warning on stderr.
+            scheduler_kwargs={"dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         )
     with cluster:
