@@ -154,3 +154,41 @@ def test_a_failed_first_build_leaves_no_empty_index_behind(files: Path) -> None:
     assert not (files / "new.index").exists()
     again = run("trace", "copy-edited-000.txt", "--index", "new.index", cwd=files)
     assert "no index at new.index" in again.stderr
+
+
+def test_prune_drops_what_the_corpus_no_longer_holds_but_never_what_it_could_not_read(
+    tmp_path: Path, built: CopyCorpus
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for doc_id, text in built.documents[:6]:
+        (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    assert run("index", "articles", "--index", "c.index", cwd=tmp_path).returncode == 0
+    gone = built.documents[0][0]
+    (folder / f"{gone}.txt").unlink()  # deleted
+    unreadable = built.documents[1][0]
+    (folder / f"{unreadable}.txt").write_bytes(b"\x00\x01\x02binary" * 50)  # unreadable this time
+    kept = run("index", "articles", "--index", "c.index", "--json", cwd=tmp_path)
+    assert json.loads(kept.stdout)["documents"] == 6 and json.loads(kept.stdout)["pruned"] == 0  # without --prune
+    done = run("index", "articles", "--index", "c.index", "--prune", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["pruned"], report["documents"], report["skipped"]) == (1, 5, 1)
+    grouped = run("group", "--index", "c.index", cwd=tmp_path).stdout.splitlines()
+    ids = {row["id"] for row in map(json.loads, grouped)}
+    assert f"{gone}.txt" not in ids and f"{unreadable}.txt" in ids  # the unreadable file's document stays
+    traced = run("trace", str(folder / f"{built.documents[2][0]}.txt"), "--index", "c.index", "--json", cwd=tmp_path)
+    assert json.loads(traced.stdout)["sources"][0]["id"] == f"{built.documents[2][0]}.txt"  # the index still works
+    (tmp_path / "gone.txt").write_text(built.documents[0][1], encoding="utf-8")
+    traced = run("trace", "gone.txt", "--index", "c.index", "--json", cwd=tmp_path)
+    assert f"{gone}.txt" not in {s["id"] for s in json.loads(traced.stdout)["sources"]}  # nor in the LSH state
+    # A JSONL line that cannot be read may be any document: nothing is pruned then, with a warning.
+    lines = [json.dumps({"id": d, "text": t}) for d, t in built.documents[:3]] + ['{"id": "x", "te']
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run("index", "c.jsonl", "--index", "j.index", cwd=tmp_path)
+    (tmp_path / "c.jsonl").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+    done = run("index", "c.jsonl", "--index", "j.index", "--prune", "--json", cwd=tmp_path)
+    assert json.loads(done.stdout)["pruned"] == 0 and "not pruned: 1 unreadable item(s)" in done.stderr
+    (tmp_path / "c.jsonl").write_text("\n".join(lines[1:3]) + "\n", encoding="utf-8")
+    done = run("index", "c.jsonl", "--index", "j.index", "--prune", "--json", cwd=tmp_path)
+    assert (json.loads(done.stdout)["pruned"], json.loads(done.stdout)["documents"]) == (1, 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,7 +21,7 @@ from storytrace.errors import StorytraceError
 if TYPE_CHECKING:
     from storytrace.corpus.index import AddReport, CorpusIndex
     from storytrace.corpus.options import CorpusOptions
-    from storytrace.corpus.sources import Skipped
+    from storytrace.corpus.sources import CorpusDocument, Skipped
     from storytrace.options import DiffOptions
 
 Corpus = Annotated[
@@ -57,19 +57,39 @@ def _options(pairs: list[str] | None) -> tuple[CorpusOptions, DiffOptions, set[s
         raise CorpusUsageError(str(exc)) from None
 
 
-def _fill(index: CorpusIndex, corpora: list[str], db: str | None, skipped: Skipped, max_bytes: int) -> AddReport:
-    """Add every document of the corpora (and the store) to the index."""
+def _fill(
+    index: CorpusIndex, corpora: list[str], db: str | None, skipped: Skipped, max_bytes: int,
+    seen: set[str] | None = None,
+) -> AddReport:
+    """Add every document of the corpora (and the store) to the index; their ids go into `seen` if given."""
     from storytrace.corpus.index import AddReport
     from storytrace.corpus.sources import read_corpus, store_corpus
 
     total = AddReport()
     for corpus in corpora:
-        report = index.add(read_corpus(corpus, skipped, max_bytes=max_bytes))
+        report = index.add(_noted(read_corpus(corpus, skipped, max_bytes=max_bytes), seen))
         _check_not_empty(corpus, report, skipped)
         _accumulate(total, report)
     if db is not None:
-        _accumulate(total, index.add(store_corpus(db, skipped)))
+        _accumulate(total, index.add(_noted(store_corpus(db, skipped), seen)))
     return total
+
+
+def _noted(docs: Iterable[CorpusDocument], seen: set[str] | None) -> Iterator[CorpusDocument]:
+    for doc in docs:
+        if seen is not None:
+            seen.add(doc.id)
+        yield doc
+
+
+def _prune(index: CorpusIndex, seen: set[str], skipped: Skipped) -> int:
+    """Drop indexed documents the corpora no longer hold. Not when an unreadable item's id is unknown: it may be
+    one of them, and an index must not lose a document because a line could not be read this time."""
+    if skipped.unidentified:
+        print(f"storytrace: warning: not pruned: {skipped.unidentified:,} unreadable item(s) whose id is unknown",
+              file=sys.stderr)
+        return 0
+    return index.remove(index.ids() - seen - skipped.ids)
 
 
 def _check_not_empty(corpus: str, report: AddReport, skipped: Skipped) -> None:
@@ -143,6 +163,10 @@ def register(app: typer.Typer) -> None:
         option: Options = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
         max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+        prune: Annotated[
+            bool, typer.Option("--prune", help="Also drop indexed documents that the corpora named here no longer "
+                                               "hold (files deleted, lines removed).")
+        ] = False,
     ) -> None:
         """Build or update a persistent corpus index; documents already indexed with the same text cost nothing."""
         from storytrace.corpus.sources import Skipped
@@ -157,7 +181,9 @@ def register(app: typer.Typer) -> None:
         with _readable(index_path):
             index = _open(index_path, options, explicit, create=True)
             try:
-                report = _fill(index, corpora, db, skipped, max_bytes)
+                seen: set[str] = set()
+                report = _fill(index, corpora, db, skipped, max_bytes, seen)
+                pruned = _prune(index, seen, skipped) if prune else 0
                 size = len(index)
             except BaseException:
                 index.close()
@@ -168,15 +194,15 @@ def register(app: typer.Typer) -> None:
         seconds = time.perf_counter() - started
         if as_json:
             document: dict[str, Any] = {
-                "index": index_path, "documents": size, **report.to_dict(), "skipped": skipped.count,
+                "index": index_path, "documents": size, **report.to_dict(), "pruned": pruned, "skipped": skipped.count,
                 "skipped_reasons": skipped.reasons, "seconds": round(seconds, 3),
             }
             sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         else:
             typer.echo(
                 f"{index_path}: {size:,} documents; {report.added:,} added, {report.replaced:,} replaced, "
-                f"{report.unchanged:,} unchanged, {report.empty:,} without words, {skipped.count:,} skipped "
-                f"({seconds:.1f} s)"
+                f"{report.unchanged:,} unchanged, {report.empty:,} without words, {skipped.count:,} skipped"
+                + (f", {pruned:,} pruned" if prune else "") + f" ({seconds:.1f} s)"
             )
         _warn(skipped)
 

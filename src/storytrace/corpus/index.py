@@ -183,6 +183,29 @@ class CorpusIndex:
         self.lsh.insert_matrix(matrix, start)
         self._next_key = start + len(rows)
 
+    def ids(self) -> set[str]:
+        """The ids of every indexed document."""
+        return set(self._known_ids())
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Drop the documents with these ids (unknown ids are ignored); returns how many were dropped."""
+        known = self._known_ids()
+        keys = [(doc_id, known[doc_id][0]) for doc_id in set(ids) if doc_id in known]
+        if not keys:
+            return 0
+        try:
+            with self._db:
+                self._bump()
+                self._db.executemany("DELETE FROM docs WHERE key = ?", [(key,) for _, key in keys])
+        except BaseException:
+            self._lsh_trusted = False
+            self._ids = None
+            raise
+        for doc_id, key in keys:
+            self.lsh.remove(key)
+            del known[doc_id]
+        return len(keys)
+
     def save(self) -> None:
         """Store the LSH state with the generation it matches (nothing to do if nothing changed)."""
         if self._generation == self._saved_generation or not self._lsh_trusted:

@@ -36,13 +36,21 @@ class CorpusDocument:
 
 @dataclass
 class Skipped:
-    """Items of a corpus that could not be read: how many, and the first few reasons."""
+    """Items of a corpus that could not be read: how many, and the first few reasons. Their ids, where known, are
+    kept too (`index --prune` must not drop a document only because its file could not be read this time), and
+    how many had no readable id."""
 
     count: int = 0
     reasons: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    unidentified: int = 0
 
-    def add(self, reason: str) -> None:
+    def add(self, reason: str, doc_id: str | None = None) -> None:
         self.count += 1
+        if doc_id is None:
+            self.unidentified += 1
+        else:
+            self.ids.add(doc_id)
         if len(self.reasons) < _KEPT_REASONS:
             self.reasons.append(reason)
 
@@ -71,7 +79,7 @@ def _directory(root: Path, skipped: Skipped, max_bytes: int) -> Iterator[CorpusD
         try:
             source = read_source(str(file), max_bytes=max_bytes, label=name)
         except InputError as exc:
-            skipped.add(str(exc))
+            skipped.add(str(exc), name)
             continue
         yield CorpusDocument(name, source.text)
 
@@ -92,32 +100,33 @@ def _jsonl(path: Path, skipped: Skipped, max_bytes: int) -> Iterator[CorpusDocum
             if not line.strip():
                 continue
             found = _record(line, max_bytes)
-            if isinstance(found, str):
-                skipped.add(f"line {number}: {found}")
+            if isinstance(found, tuple):
+                reason, doc_id = found
+                skipped.add(f"line {number}: {reason}", doc_id)
             elif found.id in first_line:
-                skipped.add(f"line {number}: duplicate id {found.id} (first on line {first_line[found.id]})")
+                skipped.add(f"line {number}: duplicate id {found.id} (first on line {first_line[found.id]})", found.id)
             else:
                 first_line[found.id] = number
                 yield found
 
 
-def _record(line: bytes, max_bytes: int) -> CorpusDocument | str:
-    """A document, or why the line is not one."""
+def _record(line: bytes, max_bytes: int) -> CorpusDocument | tuple[str, str | None]:
+    """A document, or why the line is not one (with its id when that could be read)."""
     if len(line) > max_bytes:
-        return f"longer than the {max_bytes:,}-byte limit"
+        return f"longer than the {max_bytes:,}-byte limit", None
     try:
         record = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return "not JSON"
+        return "not JSON", None
     if not isinstance(record, dict):
-        return "not a JSON object"
+        return "not a JSON object", None
     doc_id, text = record.get("id"), record.get("text")
     if isinstance(doc_id, int) and not isinstance(doc_id, bool):
         doc_id = str(doc_id)
     if not isinstance(doc_id, str) or not doc_id:
-        return "no string id"
+        return "no string id", None
     if not isinstance(text, str) or not text.strip():
-        return f"{doc_id}: no text"
+        return f"{doc_id}: no text", doc_id
     extra = {name: record.get(name) for name in ("url", "outlet", "time")}
     return CorpusDocument(doc_id, text, **{k: v if isinstance(v, str) else None for k, v in extra.items()})
 
@@ -130,7 +139,7 @@ def store_corpus(url: str | None, skipped: Skipped) -> Iterator[CorpusDocument]:
         for story in stories(store):
             for stored in version_texts(store, story):
                 if not stored.text.strip():
-                    skipped.add(f"{story.url}@{stored.number}: no text")
+                    skipped.add(f"{story.url}@{stored.number}: no text", f"{story.url}@{stored.number}")
                     continue
                 yield CorpusDocument(
                     f"{story.url}@{stored.number}",
