@@ -181,6 +181,11 @@ def test_index_on_disk_is_incremental_and_reopens_with_its_settings(tmp_path: Pa
         result = trace(corpus().documents[100][1], reopened)
         assert [s.id for s in result.sources] == [docs[0].id]
         assert trace(corpus().documents[0][1], reopened).sources == ()
+        emptied = CorpusDocument(docs[1].id, "... !!! ...")  # its text now has no words: the old entry goes
+        assert reopened.add([emptied]).to_dict() == {"added": 0, "replaced": 0, "unchanged": 0, "empty": 1}
+        assert len(reopened) == 59 and docs[1].id not in reopened.ids()
+    with open_index(path) as last:
+        assert trace(corpus().documents[1][1], last).sources == ()
     with pytest.raises(CorpusError, match="built with num_perm=128"):
         open_index(path, CorpusOptions(), explicit={"num_perm"})
 

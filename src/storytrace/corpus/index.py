@@ -158,6 +158,8 @@ class CorpusIndex:
         sets = [shingles(doc.text, self.options.shingle_words) for doc, _ in batch]
         kept = [(doc, digest, found) for (doc, digest), found in zip(batch, sets, strict=True) if found]
         report.empty += len(batch) - len(kept)
+        # A document whose text now has no words cannot be found by its words: its old entry must not stay.
+        self.remove(doc.id for (doc, _), found in zip(batch, sets, strict=True) if not found)
         if not kept:
             return
         matrix, blobs = fingerprints([found for _, _, found in kept], self.options)
