@@ -73,6 +73,10 @@ class Copy:
     source: str  # the gold top-1 source: the corpus document that supplies most of its characters
     sentences: tuple[GoldSentence, ...]
 
+    def gold_at(self, start: int, end: int) -> GoldSentence:
+        """The gold sentence a found span overlaps most (segmenters may cut a copy differently from the gold)."""
+        return max(self.sentences, key=lambda g: min(g.end, end) - max(g.start, start))
+
 
 @dataclass(frozen=True)
 class CopyCorpus:

@@ -51,7 +51,7 @@ def main() -> None:
         top[(copy.kind, bool(result.sources) and result.sources[0].id == copy.source)] += 1
         for verdict in result.sentences:
             s = result.document.sentences[verdict.index]
-            gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+            gold = copy.gold_at(s.start, s.end)
             confusion[(gold.label, verdict.verdict)] += 1
     rows: dict[str, object] = {"corpus": len(index), "copies": len(built.copies)}
     print(f"corpus {len(index):,} documents, {len(built.copies)} copies")
@@ -91,7 +91,7 @@ def compilation_scores(built: CopyCorpus, index: object, passages: list[list[str
         wanted += len(origins)
         for verdict in result.sentences:
             s = result.document.sentences[verdict.index]
-            gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+            gold = copy.gold_at(s.start, s.end)
             credited += verdict.source == gold.origin
             unsupported += verdict.verdict == "unsupported"
             sentences += 1

@@ -61,12 +61,6 @@ def load_storytrace() -> Callable[[str, str], object] | None:
         return None
 
 
-def storytrace_core() -> str:
-    import storytrace
-
-    return str(storytrace.CORE)
-
-
 def pure_python_row(args: argparse.Namespace) -> dict:
     """The same pairs through the uncompiled core: this script in a child process with STORYTRACE_PURE=1."""
     command = [sys.executable, __file__, "--pure-child", "--pairs", str(args.pairs), "--reps", str(args.reps),
@@ -128,8 +122,11 @@ def main() -> None:
     rows: dict[str, dict | None] = {}
     for name, fn, todo, warmup in methods:
         rows[name] = time_method(name, fn, todo, args.reps, warmup) if fn else None
-    if diff is not None and storytrace_core() == "compiled":
-        rows["storytrace.diff, pure Python (STORYTRACE_PURE=1)"] = pure_python_row(args)
+    if diff is not None:
+        import storytrace
+
+        if storytrace.CORE == "compiled":
+            rows["storytrace.diff, pure Python (STORYTRACE_PURE=1)"] = pure_python_row(args)
 
     print(markdown(rows, args.reps))
     print()

@@ -36,7 +36,7 @@ def gold_labels(copy: Copy, result: TraceResult) -> list[str]:
     """The gold label of each sentence storytrace found: that of the gold sentence it overlaps most."""
     labels = []
     for s in result.document.sentences:
-        gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+        gold = copy.gold_at(s.start, s.end)
         labels.append(gold.label)
     return labels
 
@@ -131,7 +131,7 @@ def test_a_compilation_of_many_sources_is_traced_window_by_window(index: CorpusI
             for verdict in result.sentences:
                 if verdict.source is not None:  # a sentence credited to a source is credited to its own
                     s = result.document.sentences[verdict.index]
-                    gold = max(copy.sentences, key=lambda g: min(g.end, s.end) - max(g.start, s.start))
+                    gold = copy.gold_at(s.start, s.end)
                     assert verdict.source == gold.origin
     assert found[8] >= 0.6 * wanted and found[8] >= 2 * found[0]
 
@@ -294,3 +294,13 @@ def test_a_repeated_id_in_a_jsonl_corpus_is_skipped_not_silently_replaced(tmp_pa
     skipped = Skipped()
     assert [d.text for d in read_corpus(tmp_path / "c.jsonl", skipped)] == [a_text]
     assert skipped.reasons == [f"line 2: duplicate id {a_id} (first on line 1)"]
+
+
+def test_stale_ids_keep_what_could_not_be_read() -> None:
+    from storytrace.corpus.sources import stale_ids
+
+    skipped = Skipped()
+    skipped.add("b.txt: binary", "b.txt")
+    assert stale_ids({"a.txt", "b.txt", "c.txt"}, {"a.txt"}, skipped) == {"c.txt"}
+    skipped.add("line 4: not JSON")
+    assert stale_ids({"a.txt", "b.txt", "c.txt"}, {"a.txt"}, skipped) is None

@@ -83,13 +83,14 @@ def _noted(docs: Iterable[CorpusDocument], seen: set[str] | None) -> Iterator[Co
 
 
 def _prune(index: CorpusIndex, seen: set[str], skipped: Skipped) -> int:
-    """Drop indexed documents the corpora no longer hold. Not when an unreadable item's id is unknown: it may be
-    one of them, and an index must not lose a document because a line could not be read this time."""
-    if skipped.unidentified:
+    from storytrace.corpus.sources import stale_ids
+
+    stale = stale_ids(index.ids(), seen, skipped)
+    if stale is None:
         print(f"storytrace: warning: not pruned: {skipped.unidentified:,} unreadable item(s) whose id is unknown",
               file=sys.stderr)
         return 0
-    return index.remove(index.ids() - seen - skipped.ids)
+    return index.remove(stale)
 
 
 def _check_not_empty(corpus: str, report: AddReport, skipped: Skipped) -> None:

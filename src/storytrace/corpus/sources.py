@@ -61,6 +61,14 @@ class Skipped:
         return f"{self.count} skipped: " + "; ".join(self.reasons) + more
 
 
+def stale_ids(indexed: set[str], seen: set[str], skipped: Skipped) -> set[str] | None:
+    """The indexed documents a corpus read no longer holds, for `index --prune`: not those whose item could not be
+    read this time, and None (prune nothing) when an unreadable item's id is unknown, since it may be any of them."""
+    if skipped.unidentified:
+        return None
+    return indexed - seen - skipped.ids
+
+
 def read_corpus(path: str | Path, skipped: Skipped, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[CorpusDocument]:
     """The documents of a directory (every .txt, .md and .html file below it) or a JSONL file, streamed."""
     where = Path(path)

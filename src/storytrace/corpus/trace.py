@@ -205,8 +205,10 @@ def trace(
         more, again = rank_candidates(rest, index, opts, seen)
         found += more
         _confirm(again[: opts.residual_top], index, doc, doc_table, best, sources, opts, dopts)
-        ranked += [c for c in again if c.entry.id not in seen]
-    found += _windows(index, doc, doc_table, best, sources, ranked, opts, dopts, exclude)
+        ranked += again  # rank_candidates left out the ids in `seen`
+    more, aligned = _windows(index, doc, doc_table, best, sources, opts, dopts, exclude)
+    found += more
+    ranked += aligned
     _rescue(best, doc, doc_table, sources, opts, dopts)
     verdicts = tuple(best.get(i) or SentenceVerdict(i, "unsupported") for i in range(len(doc.sentences)))
     return TraceResult(
@@ -240,48 +242,42 @@ def _confirm(
 
 def _windows(
     index: CorpusIndex, doc: Document, doc_table: SentenceTable, best: dict[int, SentenceVerdict],
-    sources: list[_Aligned], ranked: list[Candidate], opts: CorpusOptions, dopts: DiffOptions,
-    exclude: Collection[str],
-) -> int:
+    sources: list[_Aligned], opts: CorpusOptions, dopts: DiffOptions, exclude: Collection[str],
+) -> tuple[int, list[Candidate]]:
     """A compilation (a roundup, a press-release patchwork) takes a sentence or two from each of many sources, each
     too small a part of the text, or of what is left of it, to be found by asking with all of it: ask with each run
-    of unexplained neighbouring sentences, a few sentences at a time, and align the best new candidate of each."""
+    of unexplained neighbouring sentences, a few sentences at a time, and align the best new candidate of each.
+    Returns how many candidates the index gave and those aligned."""
     found = 0
+    aligned: list[Candidate] = []
+    fruitless: set[int] = set()  # sentences of windows that found nothing: not asked again
     for _ in range(opts.window_queries):
-        window = _next_window(doc, best, opts.window_sentences)
-        if window is None:
+        window = _next_window(doc, best.keys() | fruitless, opts.window_sentences)
+        if not window:
             break
         seen = set(exclude) | {stored.id for _, _, stored in sources}
         more, again = rank_candidates(" ".join(doc.sentence_text(i) for i in window), index, opts, seen)
         found += more
-        fresh = [c for c in again if c.entry.id not in seen][:1]
         before = len(best)
-        _confirm(fresh, index, doc, doc_table, best, sources, opts, dopts)
-        ranked += fresh
+        _confirm(again[:1], index, doc, doc_table, best, sources, opts, dopts)
+        aligned += again[:1]
         if len(best) == before:
-            for i in window:  # nothing found for it: not asked again
-                best.setdefault(i, _NOT_FOUND)
-    for i in [i for i, v in best.items() if v is _NOT_FOUND]:
-        del best[i]
-    return found
+            fruitless.update(window)
+    return found, aligned
 
 
-# Marks a sentence a window query found nothing for, while the windows are being asked.
-_NOT_FOUND = SentenceVerdict(-1, "unsupported")
-
-
-def _next_window(doc: Document, best: dict[int, SentenceVerdict], size: int) -> list[int] | None:
-    """The first `size` sentences of the first run of unexplained neighbouring sentences."""
+def _next_window(doc: Document, done: Collection[int], size: int) -> list[int]:
+    """The first `size` sentences of the first run of neighbouring sentences not in `done`."""
     window: list[int] = []
     for i in range(len(doc.sentences)):
-        if i in best:
+        if i in done:
             if window:
                 break
             continue
         window.append(i)
         if len(window) == size:
             break
-    return window or None
+    return window
 
 
 def _unexplained(doc: Document, best: dict[int, SentenceVerdict]) -> str:
