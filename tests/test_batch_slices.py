@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from storytrace.corpus.batch import BatchOptions, inputs
 from storytrace.corpus.batch.inputs import ReadSlice, open_source, read_rows, read_slices
-from storytrace.ingest.records import Tally
+from storytrace.ingest.records import MAX_EXAMPLES, Tally
 
 from .conftest import news_sentences
 from .ingest_archives import diffengine_db, newsedits_db, stories
@@ -40,7 +40,7 @@ def sliced(path: Path, wanted: int, options: BatchOptions | None = None) -> tupl
         found.extend(part_rows)
         merged.rows += tally.rows
         merged.refused.update(tally.refused)
-        merged.examples.extend(tally.examples)
+        merged.examples.extend(tally.examples[: MAX_EXAMPLES - len(merged.examples)])  # as run_batch merges them
     return slices, found, merged
 
 
