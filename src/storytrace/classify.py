@@ -9,8 +9,7 @@ read, compared through their normalised form, so what is shown is the original t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -19,39 +18,56 @@ from storytrace.options import DiffOptions
 from storytrace.text.normalise import comparison_key, fold_keeping_offsets, fold_token
 
 # A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
-_TOKEN = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
-_NUMBER = re.compile(r"\d")
-_NUMBER_WORDS = frozenset(
+_TOKEN: Final = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
+_NUMBER: Final = re.compile(r"\d")
+_NUMBER_WORDS: Final = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
     seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
     billion trillion dozen dozens hundreds thousands millions billions half quarter third percent first second
     fourth fifth""".split()
 )
-_DATE_WORDS = frozenset(
+_DATE_WORDS: Final = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
-_NEGATIONS = frozenset(
+_NEGATIONS: Final = frozenset(
     "not no never none nobody nothing neither nor cannot without n't don't doesn't didn't isn't aren't wasn't "
     "weren't won't wouldn't can't couldn't shouldn't hasn't haven't hadn't".split()
 )
-_ATTRIBUTION = frozenset(
+_ATTRIBUTION: Final = frozenset(
     """said say says told tells according stated states claimed claims added adds announced announces
     reported reports wrote writes insisted insists denied denies confirmed confirms alleged alleges
     argued argues warned warns tweeted posted explained explains acknowledged admitted""".split()
 )
-_QUOTE_CHARS = frozenset('"\u201c\u201d\u00ab\u00bb')
-_SENTENCE_OPENERS = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
+_QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
+_SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
-@dataclass(frozen=True, slots=True)
 class Classification:
-    kind: str
-    reasons: tuple[str, ...]
-    diff: tuple[Run, ...]
+    """What kind of change a link is, why, and its word diff (a plain class: see `result.Link`)."""
 
-    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+    __slots__ = ("kind", "reasons", "diff")
+
+    def __init__(self, kind: str, reasons: tuple[str, ...], diff: tuple[Run, ...]) -> None:
+        self.kind: Final = kind
+        self.reasons: Final = reasons
+        self.diff: Final = diff
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Classification) and (self.kind, self.reasons, self.diff) == (
+            other.kind,
+            other.reasons,
+            other.diff,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.reasons, self.diff))
+
+    def __repr__(self) -> str:
+        return f"Classification(kind={self.kind!r}, reasons={self.reasons!r}, diff={self.diff!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
         return (Classification, (self.kind, self.reasons, self.diff))
 
 

@@ -3,29 +3,57 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from storytrace.classify import Run
 from storytrace.text.document import Document
 
-SCHEMA = "storytrace.diff/1"
-KINDS = ("unchanged", "minor", "substantive", "added", "deleted")
+SCHEMA: Final = "storytrace.diff/1"
+KINDS: Final = ("unchanged", "minor", "substantive", "added", "deleted")
+_LINK_FIELDS: Final = ("a", "b", "kind", "moved", "score", "reasons", "diff")
 
 
-@dataclass(frozen=True, slots=True)
 class Link:
-    """Sentences of A linked to sentences of B, with what kind of change separates them and why."""
+    """Sentences of A linked to sentences of B, with what kind of change separates them and why.
 
-    a: tuple[int, ...]
-    b: tuple[int, ...]
-    kind: str
-    moved: bool
-    score: float
-    reasons: tuple[str, ...] = ()
-    diff: tuple[Run, ...] = ()  # offsets are into the versions' texts
+    A plain class with read-only fields (not a frozen dataclass, whose generated __init__ runs as Python even in
+    the compiled core): a diff makes one per sentence."""
 
-    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
-        return (Link, (self.a, self.b, self.kind, self.moved, self.score, self.reasons, self.diff))
+    __slots__ = _LINK_FIELDS
+
+    def __init__(
+        self,
+        a: tuple[int, ...],
+        b: tuple[int, ...],
+        kind: str,
+        moved: bool,
+        score: float,
+        reasons: tuple[str, ...] = (),
+        diff: tuple[Run, ...] = (),  # offsets are into the versions' texts
+    ) -> None:
+        self.a: Final = a
+        self.b: Final = b
+        self.kind: Final = kind
+        self.moved: Final = moved
+        self.score: Final = score
+        self.reasons: Final = reasons
+        self.diff: Final = diff
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.a, self.b, self.kind, self.moved, self.score, self.reasons, self.diff)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Link) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_LINK_FIELDS, self._fields(), strict=True))
+        return f"Link({shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Link, self._fields())
 
     def to_dict(self) -> dict[str, Any]:
         return {

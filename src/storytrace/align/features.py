@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from storytrace.text.document import Document
 from storytrace.text.normalise import comparison_keys, words
 
-STOPWORDS = frozenset(
+STOPWORDS: Final = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having he
     her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor
@@ -18,7 +17,7 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself yourselves s t don't it's
     said says say told would may might must shall one also however meanwhile""".split()
 )
-_SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+_SUFFIXES: Final = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -36,13 +35,31 @@ def stem(word: str) -> str:
     return word
 
 
-@dataclass(frozen=True, slots=True)
 class SentenceFeatures:
-    key: str
-    words: tuple[str, ...]
-    content: frozenset[str]
+    """A sentence as the aligner compares it (a plain class with read-only fields: compiled, it is made
+    natively, where a frozen dataclass's generated __init__ would run as Python)."""
 
-    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
+    __slots__ = ("key", "words", "content")
+
+    def __init__(self, key: str, words: tuple[str, ...], content: frozenset[str]) -> None:
+        self.key: Final = key
+        self.words: Final = words
+        self.content: Final = content
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SentenceFeatures) and (self.key, self.words, self.content) == (
+            other.key,
+            other.words,
+            other.content,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.words, self.content))
+
+    def __repr__(self) -> str:
+        return f"SentenceFeatures(key={self.key!r}, words={self.words!r}, content={self.content!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
         return (SentenceFeatures, (self.key, self.words, self.content))
 
 

@@ -9,103 +9,101 @@ sentences moved as diff(A, B).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+
+# Where a link lies: (its first sentence in A, its first sentence in B).
+Place = tuple[int, int]
+# What breaks a tie between links crossing equally many others: (similarity, the two texts in sorted order).
+TieBreak = tuple[float, tuple[str, str]]
 
 
-class Edge(NamedTuple):
-    a: int
-    b: int
-    score: float
-    tiebreak: tuple[str, str]
-
-
-def moved_edges(edges: Sequence[Edge]) -> set[int]:
-    """Indices (into `edges`) of the links to mark as moved.
+def moved_edges(places: Sequence[Place], tiebreak: Callable[[int], TieBreak]) -> set[int]:
+    """Indices (into `places`) of the links to mark as moved.
 
     Links that cannot cross each other fall into separate blocks (cut where everything before in A is also
-    before in B), and each block is solved alone: a long text with many local moves stays fast.
+    before in B), and each block is solved alone: a long text with many local moves stays fast. `tiebreak(i)`
+    is asked only for links that cross another, so most links never build their texts' sort key.
     """
     removed: set[int] = set()
-    for block in _blocks(edges):
+    for block in _blocks(places):
         if len(block) > 1:
-            removed.update(block[k] for k in _moved_in_block([edges[i] for i in block]))
+            removed.update(_moved_in_block(block, places, tiebreak))
     return removed
 
 
-def _blocks(edges: Sequence[Edge]) -> list[list[int]]:
-    """Groups of edge indices, in A order, such that no edge crosses an edge of another group."""
-    order = sorted(range(len(edges)), key=lambda i: edges[i].a)
+def _blocks(places: Sequence[Place]) -> list[list[int]]:
+    """Groups of link indices, in A order, such that no link crosses a link of another group."""
+    order = sorted(range(len(places)), key=lambda i: places[i][0])
     suffix_min = [0] * (len(order) + 1)
     suffix_min[len(order)] = 1 << 62
     for k in range(len(order) - 1, -1, -1):
-        suffix_min[k] = min(edges[order[k]].b, suffix_min[k + 1])
+        suffix_min[k] = min(places[order[k]][1], suffix_min[k + 1])
     blocks: list[list[int]] = []
     current: list[int] = []
     prefix_max = -1
     for k, i in enumerate(order):
         current.append(i)
-        prefix_max = max(prefix_max, edges[i].b)
+        prefix_max = max(prefix_max, places[i][1])
         if prefix_max < suffix_min[k + 1]:
             blocks.append(current)
             current = []
     return blocks
 
 
-def _moved_in_block(edges: Sequence[Edge]) -> set[int]:
-    n = len(edges)
-    counts = _crossing_counts(edges)
-    if not any(counts):
-        return set()
-    # Only edges that cross something can change; everything else stays in place. A heap orders them by
+def _moved_in_block(block: list[int], places: Sequence[Place], tiebreak: Callable[[int], TieBreak]) -> set[int]:
+    """The links of one block to remove (as indices into `places`); `block` lists them in A order."""
+    local = [places[i] for i in block]
+    counts = _crossing_counts(local)
+    # Only links that cross something can change; everything else stays in place. A heap orders them by
     # how bad they are; counts only fall, so a stale entry is recognised and pushed back with its new count.
-    crossing = [i for i in range(n) if counts[i]]
-    heap = [_priority(edges, counts, i) for i in crossing]
+    crossing = [k for k, count in enumerate(counts) if count]
+    if not crossing:
+        return set()
+    ties = {k: tiebreak(block[k]) for k in crossing}
+    heap = [_priority(local[k], counts[k], ties[k], k) for k in crossing]
     heapq.heapify(heap)
     alive = set(crossing)
     removed: set[int] = set()
     while heap:
         entry = heapq.heappop(heap)
-        i = entry[-1]
-        if i not in alive or not counts[i]:
+        k = entry[-1]
+        if k not in alive:
             continue
-        if -entry[0] != counts[i]:
-            heapq.heappush(heap, _priority(edges, counts, i))
+        if -entry[0] != counts[k]:
+            heapq.heappush(heap, _priority(local[k], counts[k], ties[k], k))
             continue
-        removed.add(i)
-        alive.discard(i)
-        ei = edges[i]
+        removed.add(block[k])
+        alive.discard(k)
+        a, b = local[k]
         for j in alive:
-            ej = edges[j]
-            if (ej.a - ei.a) * (ej.b - ei.b) < 0:
+            if (local[j][0] - a) * (local[j][1] - b) < 0:
                 counts[j] -= 1
         alive = {j for j in alive if counts[j]}
     return removed
 
 
-def _priority(edges: Sequence[Edge], counts: list[int], i: int) -> tuple[int, int, float, tuple[str, str], int]:
+def _priority(place: Place, count: int, tie: TieBreak, i: int) -> tuple[int, int, float, tuple[str, str], int]:
     """Heap key: most crossings first; then the link that travelled furthest (the one that moved); then the
     least similar; then the texts, so that the order of the versions never decides."""
-    e = edges[i]
-    return (-counts[i], -abs(e.a - e.b), e.score, e.tiebreak, i)
+    return (-count, -abs(place[0] - place[1]), tie[0], tie[1], i)
 
 
-def _crossing_counts(edges: Sequence[Edge]) -> list[int]:
-    """For each edge, how many others it crosses (a before, b after, or the reverse)."""
-    n = len(edges)
-    order = sorted(range(n), key=lambda i: edges[i].a)
-    b_rank = {b: r for r, b in enumerate(sorted(e.b for e in edges))}
+def _crossing_counts(places: Sequence[Place]) -> list[int]:
+    """For each link, how many others it crosses (a before, b after, or the reverse)."""
+    n = len(places)
+    order = sorted(range(n), key=lambda i: places[i][0])
+    b_rank = {b: r for r, b in enumerate(sorted(p[1] for p in places))}
     counts = [0] * n
     tree = [0] * (n + 1)
-    # Left to right: edges earlier in A with a later position in B.
+    # Left to right: links earlier in A with a later position in B.
     for seen, i in enumerate(order):
-        r = b_rank[edges[i].b] + 1
+        r = b_rank[places[i][1]] + 1
         counts[i] += seen - _prefix(tree, r)
         _add(tree, r, n)
     tree = [0] * (n + 1)
-    # Right to left: edges later in A with an earlier position in B.
+    # Right to left: links later in A with an earlier position in B.
     for i in reversed(order):
-        r = b_rank[edges[i].b] + 1
+        r = b_rank[places[i][1]] + 1
         counts[i] += _prefix(tree, r - 1)
         _add(tree, r, n)
     return counts

@@ -13,11 +13,10 @@ Nothing here depends on which version comes first: scores are symmetric and ties
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from storytrace.align.features import SentenceFeatures, SentenceTable, joined
-from storytrace.align.moves import Edge, moved_edges
+from storytrace.align.moves import TieBreak, moved_edges
 from storytrace.align.similarity import containment, similarity
 from storytrace.options import DiffOptions
 
@@ -26,17 +25,34 @@ _MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
 _Candidate = tuple[float, tuple[str, str], tuple[int, ...], tuple[int, ...]]
 
 
-@dataclass(frozen=True, slots=True)
 class Pairing:
-    """A link between sentences of A and of B (either side may be empty), before classification."""
+    """A link between sentences of A and of B (either side may be empty), before classification.
 
-    a: tuple[int, ...]
-    b: tuple[int, ...]
-    score: float
-    moved: bool = False
+    A plain class with read-only fields rather than a frozen dataclass: compiled, it is made natively (a frozen
+    dataclass's generated __init__ runs as Python), and a diff makes one per sentence."""
 
-    def __reduce__(self) -> tuple[Any, ...]:  # compiled classes do not pickle as dataclasses do: rebuild
-        return (Pairing, (self.a, self.b, self.score, self.moved))
+    __slots__ = ("a", "b", "score", "moved")
+
+    def __init__(self, a: tuple[int, ...], b: tuple[int, ...], score: float, moved: bool = False) -> None:
+        self.a: Final = a
+        self.b: Final = b
+        self.score: Final = score
+        self.moved: Final = moved
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.a, self.b, self.score, self.moved)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pairing) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"Pairing(a={self.a!r}, b={self.b!r}, score={self.score!r}, moved={self.moved!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Pairing, self._fields())
 
 
 def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pairing]:
@@ -103,21 +119,15 @@ def _exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing
     return anchors
 
 
-def _edge(p: Pairing, fa: SentenceTable, fb: SentenceTable) -> Edge:
-    key_a, key_b = fa.keys[p.a[0]], fb.keys[p.b[0]]
-    return Edge(p.a[0], p.b[0], p.score, (min(key_a, key_b), max(key_a, key_b)))
-
-
-def _in_order(links: list[Pairing]) -> bool:
-    """True when no two links cross: the common case, decided without counting crossings."""
-    b_in_a_order = [p.b[0] for p in sorted(links, key=lambda p: p.a[0])]
-    return all(x < y for x, y in zip(b_in_a_order, b_in_a_order[1:], strict=False))
-
-
 def _moves(links: list[Pairing], fa: SentenceTable, fb: SentenceTable) -> set[int]:
-    if _in_order(links):
-        return set()
-    return moved_edges([_edge(p, fa, fb) for p in links])
+    """Indices of the links that moved; the texts that break ties are looked up only for crossing links."""
+
+    def tiebreak(k: int) -> TieBreak:
+        p = links[k]
+        key_a, key_b = fa.keys[p.a[0]], fb.keys[p.b[0]]
+        return p.score, (min(key_a, key_b), max(key_a, key_b))
+
+    return moved_edges([(p.a[0], p.b[0]) for p in links], tiebreak)
 
 
 def _align_gap(

@@ -6,14 +6,16 @@ content words (paraphrases that reorder and reword but keep the facts: names, nu
 
 from __future__ import annotations
 
+from typing import Final
+
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import SentenceFeatures
 
 # A short sentence that another one repeats word for word at its start, then extends ("She was 61." and "She was
 # 61, and had lived in the town for forty years."), scores this much: enough to link between unchanged neighbours.
-EXTENDED = 0.6
-_EXTENDED_MIN_WORDS = 3
+EXTENDED: Final = 0.6
+_EXTENDED_MIN_WORDS: Final = 3
 
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:

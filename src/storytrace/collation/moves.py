@@ -7,9 +7,9 @@ outlets are not compared this way: a rewrite reorders freely, and "moved" would 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from storytrace.align.moves import Edge, moved_edges
+from storytrace.align.moves import TieBreak, moved_edges
 from storytrace.collation.units import UnitSentences
 from storytrace.collation.versions import Version, lineage_of
 
@@ -27,12 +27,19 @@ def moved_units(
             shared = [u for u, found in enumerate(units) if p in found and q in found]
             if len(shared) < 2:
                 continue
-            edges = [_edge(units[u], p, q, keys) for u in shared]
-            moved.update(shared[k] for k in moved_edges(edges))
+            places = [(min(units[u][p]), min(units[u][q])) for u in shared]
+            moved.update(shared[k] for k in moved_edges(places, _tiebreak(shared, units, p, q, keys)))
     return moved
 
 
-def _edge(unit: UnitSentences, p: int, q: int, keys: Sequence[Sequence[str]]) -> Edge:
-    a, b = min(unit[p]), min(unit[q])
-    key_a, key_b = " ".join(keys[p][s] for s in unit[p]), " ".join(keys[q][s] for s in unit[q])
-    return Edge(a, b, 1.0 if key_a == key_b else 0.5, (min(key_a, key_b), max(key_a, key_b)))
+def _tiebreak(
+    shared: Sequence[int], units: Sequence[UnitSentences], p: int, q: int, keys: Sequence[Sequence[str]]
+) -> Callable[[int], TieBreak]:
+    """How `moved_edges` tells apart links crossing equally many others: the units' texts in both revisions."""
+
+    def tiebreak(k: int) -> TieBreak:
+        unit = units[shared[k]]
+        key_a, key_b = " ".join(keys[p][s] for s in unit[p]), " ".join(keys[q][s] for s in unit[q])
+        return 1.0 if key_a == key_b else 0.5, (min(key_a, key_b), max(key_a, key_b))
+
+    return tiebreak

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Final
 
-_FOLD = str.maketrans(
+_FOLD: Final = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
@@ -21,11 +22,11 @@ _FOLD = str.maketrans(
     }
 )
 # Invisible characters are first folded to NUL (keeping offsets) and then dropped from keys.
-_INVISIBLE = "\x00"
+_INVISIBLE: Final = "\x00"
 
 # Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
-_DOUBLED_QUOTES = re.compile(r"''")
-_WORD = re.compile(r"\w+(?:['\-.,]\w+)*")
+_DOUBLED_QUOTES: Final = re.compile(r"''")
+_WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
 
 
 def comparison_key(text: str) -> str:

@@ -9,42 +9,43 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 import sentencex
 
 from storytrace.text.document import Sentence
 
-_BLANK_LINES = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
-_LINE_END_CLOSES = tuple('.!?:;"\'\u201d\u2019)]')
-_SOFT_WRAP_MIN_LINE = 50
+_BLANK_LINES: Final = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
+_LINE_END_CLOSES: Final = tuple('.!?:;"\'\u201d\u2019)]')
+_SOFT_WRAP_MIN_LINE: Final = 50
 
 # Abbreviations that are never the last word of a sentence.
-_TITLES = frozenset(
+_TITLES: Final = frozenset(
     "Mr. Mrs. Ms. Messrs. Mmes. Dr. Drs. Prof. St. Mt. Ft. Gen. Lt. Col. Maj. Capt. Cmdr. Adm. Sgt. Cpl. "
     "Pvt. Gov. Sen. Sens. Rep. Reps. Rev. Supt. Insp. Det. Hon. Pres. Atty. Gens. Lt.Col. Vs. vs. v. "
     "approx. e.g. i.e. cf. etc.,".split()
 )
 # Abbreviations that end a sentence unless a number or lower-case word follows.
-_BEFORE_NUMBER = frozenset(
+_BEFORE_NUMBER: Final = frozenset(
     "No. Nos. Jan. Feb. Mar. Apr. Aug. Sep. Sept. Oct. Nov. Dec. Art. Vol. Fig. p. pp. ch. Ch. para.".split()
 )
-_INITIAL = re.compile(r"[A-Z]\.(?:\s|$)")
-_CLOCK_ENDINGS = (" a.m.", " p.m.", " A.M.", " P.M.")
-_AFTER_CLOCK = re.compile(
+_INITIAL: Final = re.compile(r"[A-Z]\.(?:\s|$)")
+_CLOCK_ENDINGS: Final = (" a.m.", " p.m.", " A.M.", " P.M.")
+_AFTER_CLOCK: Final = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tomorrow|yesterday|tonight|"
     r"[A-Z][DS]?T\b|GMT|BST|CET|UTC|local|on|in|at|and|or|to|until|when|while|with)",
 )
 # A sentence end that sentencex passes over: inside quotations and brackets, or after a word it takes for an
 # abbreviation ("in May. Sales"). Closing quotes stay with the sentence they close.
 # (It starts with the mark itself, not a look-behind, so the regex engine can skip to candidates quickly.)
-_INNER_BOUNDARY = re.compile(
+_INNER_BOUNDARY: Final = re.compile(
     r"""[.!?](?P<close>(?:["'\u201d\u2019\u02bc)\]])*)\s+(?=(?:["'\u201c\u2018(])*[A-Z0-9])"""
 )
 # Marks that close a sentence (U+02BC is an apostrophe after a full stop, marked so by `_mark_apostrophes`).
-_CLOSERS = "\"'\u201d\u2019\u02bc)]"
-_BEFORE_ACRONYM = "([\"'\u201c\u2018"
+_CLOSERS: Final = "\"'\u201d\u2019\u02bc)]"
+_BEFORE_ACRONYM: Final = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
-_STRIP = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+_STRIP: Final = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
