@@ -15,7 +15,7 @@ from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
-from storytrace.text.normalise import comparison_key, fold_keeping_offsets, fold_token
+from storytrace.text.normalise import ASCII_MARKS, comparison_key, fold_keeping_offsets, fold_token
 
 # A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
 _TOKEN: Final = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
@@ -113,7 +113,7 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 
 def _tokens(text: str) -> list[_Token]:
     """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
-    words: list[str] = _TOKEN.findall(text)
+    words = _token_words(text)
     # Only white space lies between tokens, so each is found at the first place it occurs after the one before.
     starts: list[int] = []
     at = 0
@@ -134,6 +134,27 @@ def _tokens(text: str) -> list[_Token]:
         norm = folded[start:end] if folded is not None else fold_token(word)
         found.append(_Token(shown, word, norm, opens_sentence, start, end))
         opens_sentence = word in _SENTENCE_OPENERS
+    return found
+
+
+def _token_words(text: str) -> list[str]:
+    """The same as `_TOKEN.findall(text)`, faster: no token spans white space, so each chunk between white space
+    is cut alone, and most chunks are a plain ASCII word with marks around it: each mark is a token of its own."""
+    found: list[str] = []
+    for chunk in text.split():
+        core = chunk.strip(ASCII_MARKS)
+        if not core:
+            found.extend(chunk)
+        elif core.isascii() and core.isalnum():
+            if len(core) == len(chunk):
+                found.append(core)
+            else:
+                lead = len(chunk) - len(chunk.lstrip(ASCII_MARKS))
+                found.extend(chunk[:lead])
+                found.append(core)
+                found.extend(chunk[lead + len(core) :])
+        else:
+            found.extend(_TOKEN.findall(chunk))
     return found
 
 

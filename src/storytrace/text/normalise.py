@@ -27,6 +27,8 @@ _INVISIBLE: Final = "\x00"
 # Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
 _DOUBLED_QUOTES: Final = re.compile(r"''")
 _WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
+# ASCII punctuation: the marks that are never part of a word's letters (the underscore is, for \w).
+ASCII_MARKS: Final = "".join(c for c in map(chr, range(33, 127)) if not c.isalnum() and c != "_")
 
 
 def comparison_key(text: str) -> str:
@@ -85,5 +87,15 @@ def _finish(folded: str) -> str:
 
 
 def words(key: str) -> list[str]:
-    """Word tokens of a comparison key; numbers such as 3.5 or 1,000 and words such as don't stay whole."""
-    return _WORD.findall(key)
+    """Word tokens of a comparison key; numbers such as 3.5 or 1,000 and words such as don't stay whole.
+
+    The same as `_WORD.findall(key)`, faster: no word spans white space, so each white-space-separated chunk is
+    matched alone, and most chunks are a plain ASCII word with marks around it, which `strip` takes off."""
+    found: list[str] = []
+    for chunk in key.split():
+        core = chunk.strip(ASCII_MARKS)
+        if core.isascii() and core.isalnum():
+            found.append(core)
+        elif core:
+            found.extend(_WORD.findall(chunk))
+    return found

@@ -153,6 +153,8 @@ def _mark_apostrophes(chunk: str) -> str:
 
 def _split_inner(segment: str) -> list[str]:
     """Cut a segment at sentence ends sentencex missed; the pieces concatenate back to the segment."""
+    if not _may_end_inside(segment):
+        return [segment]
     pieces: list[str] = []
     start = 0
     for match in _INNER_BOUNDARY.finditer(segment):
@@ -164,6 +166,22 @@ def _split_inner(segment: str) -> list[str]:
         start = cut
     pieces.append(segment[start:])
     return pieces
+
+
+def _may_end_inside(segment: str) -> bool:
+    """Is there a full stop, "!" or "?" (then closing marks) followed by white space before the segment's end?
+    `_INNER_BOUNDARY` can match only then; most segments are one sentence and skip the regex."""
+    body = segment.rstrip()
+    for mark in ".!?":
+        at = body.find(mark)
+        while at >= 0:
+            after = at + 1
+            while after < len(body) and body[after] in _CLOSERS:
+                after += 1
+            if after < len(body) and body[after].isspace():
+                return True
+            at = body.find(mark, at + 1)
+    return False
 
 
 def _ends_with_dotted_acronym(text: str, start: int, end: int) -> bool:

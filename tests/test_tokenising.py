@@ -1,0 +1,48 @@
+"""The fast word and token splitters cut exactly as the regular expressions they stand in for."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.classify import _TOKEN, _token_words
+from storytrace.text.normalise import _WORD, words
+from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
+
+# Letters, digits, the marks that join words, other punctuation, accents, and several kinds of white space.
+PIECES = st.sampled_from(
+    list("aZ9_ .,:;'-\u2019\u2010\u2011\u201c\u201d\"()!?%$&/*#")
+    + list("\u00e9\u00df\u0301\u00a0\t\n\u2003\u3000\x1c\u0660\u00b2")
+    + ["don't", "U.S.", "3.5%", "1,000", "taxi-boats", "(AP)", "--"]
+)
+TEXTS = st.lists(PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=500)
+@given(TEXTS)
+def test_words_match_the_word_pattern(text: str) -> None:
+    assert words(text) == _WORD.findall(text)
+    assert words(text.lower()) == _WORD.findall(text.lower())
+
+
+@settings(max_examples=500)
+@given(TEXTS)
+def test_classifier_tokens_match_the_token_pattern(text: str) -> None:
+    assert _token_words(text) == _TOKEN.findall(text)
+
+
+def test_known_cuts() -> None:
+    assert words("it's 3.5% of u.s. (ap) \u2014 taxi-boats") == ["it's", "3.5", "of", "u.s", "ap", "taxi-boats"]
+    assert _token_words('"It\'s 12," he said.') == ['"', "It's", "12", ",", '"', "he", "said", "."]
+
+
+SENTENCE_PIECES = st.sampled_from(
+    list("aZ9 .!?\"')]\u201d\u2019\u02bc\u201c\u2018(\u00a0\t\n,") + ["U.S.", "Mr.", "3.5", "said.", "Then"]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(SENTENCE_PIECES, max_size=30).map("".join))
+def test_the_inner_boundary_check_never_skips_a_boundary(segment: str) -> None:
+    # The cheap check may say yes when there is no boundary, never no when there is one.
+    assert _may_end_inside(segment) or not _INNER_BOUNDARY.search(segment)
