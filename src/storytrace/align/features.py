@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Final
 
 from storytrace.text.document import Document
@@ -20,10 +19,23 @@ STOPWORDS: Final = frozenset(
 _SUFFIXES: Final = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 
 
-@lru_cache(maxsize=1 << 16)
+# Stems already worked out (a plain dict: read natively by the compiled core, unlike an lru_cache); emptied when full.
+_STEMS: Final[dict[str, str]] = {}
+_STEM_CACHE_SIZE: Final = 1 << 16
+
+
 def stem(word: str) -> str:
     """A crude suffix strip: enough to match 'boats'/'boat', 'services'/'service' and 'leaving'/'leave' as one
     content word (a final silent 'e' goes too, since 'changes' and 'changed' lose it with their suffix)."""
+    found = _STEMS.get(word)
+    if found is None:
+        if len(_STEMS) >= _STEM_CACHE_SIZE:
+            _STEMS.clear()
+        found = _STEMS[word] = _strip_suffix(word)
+    return found
+
+
+def _strip_suffix(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     for suffix in _SUFFIXES:

@@ -24,6 +24,9 @@ _FOLD: Final = str.maketrans(
 # Invisible characters are first folded to NUL (keeping offsets) and then dropped from keys.
 _INVISIBLE: Final = "\x00"
 
+# ASCII white space other than the space and the line break (str.split splits at each of them).
+_ASCII_CONTROL_SPACES: Final = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
 # Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
 _DOUBLED_QUOTES: Final = re.compile(r"''")
 _WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
@@ -41,7 +44,10 @@ def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
     folded = fold_keeping_offsets(text)
     if folded is None:
         return [comparison_key(text[start:end]) for start, end in spans]
-    return [_finish(folded[start:end]) for start, end in spans]
+    # In ASCII text the only white space besides the space is a handful of control characters; a text without
+    # them (almost every text) needs no per-key scan for unusual white space, only for line breaks.
+    simple_spaces = folded.isascii() and not any(space in folded for space in _ASCII_CONTROL_SPACES)
+    return [_finish(folded[start:end], simple_spaces) for start, end in spans]
 
 
 def fold_keeping_offsets(text: str) -> str | None:
@@ -74,14 +80,17 @@ def fold_text(text: str) -> str:
     return text.translate(_FOLD).casefold()
 
 
-def _finish(folded: str) -> str:
+def _finish(folded: str, simple_spaces: bool = False) -> str:
+    """Invisible characters dropped, doubled single quotes made one double quote, white space collapsed.
+    `simple_spaces`: the text is ASCII with no white space but spaces and line breaks."""
     if _INVISIBLE in folded:
         folded = folded.replace(_INVISIBLE, "")
     if "''" in folded:
         folded = _DOUBLED_QUOTES.sub('"', folded)
     # Every white space character but the plain space is unprintable: a printable text without two spaces in a
     # row or at either end is single-spaced already (most sentences), and splitting and joining it changes nothing.
-    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+    single = "\n" not in folded and "  " not in folded and folded[:1] != " " and folded[-1:] != " "
+    if single and (simple_spaces or folded.isprintable()):
         return folded
     return " ".join(folded.split())
 
