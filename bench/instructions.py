@@ -1,0 +1,60 @@
+"""Instructions per diff, counted by valgrind (callgrind): a figure that does not move with the machine's load.
+
+Wall-clock throughput here varies by ~15% from run to run (the machine is shared below the OS), which hides a 5%
+change. callgrind counts the instructions executed instead, the same on every run of the same build and inputs.
+The script runs `storytrace.diff` over N pairs of bench/pairs.py in a child process under callgrind, then the
+same child with no pairs, and reports the difference per pair: interpreter start, imports and building the pairs
+cancel out. Run it before and after a change to the core (`make core` first, or STORYTRACE_PURE=1 for the .py).
+
+    .venv/bin/python bench/instructions.py                 # 150 pairs, ~20 s
+    .venv/bin/python bench/instructions.py --pairs 300 --seed 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+CHILD = """
+import sys
+sys.path.insert(0, {bench!r})
+from pairs import build_pairs
+import storytrace
+for a, b, _ in build_pairs({pairs}, seed={seed}):
+    storytrace.diff(a, b)
+print(storytrace.CORE)
+"""
+
+
+def count(pairs: int, seed: int) -> tuple[int, str]:
+    """Instructions callgrind collected for a child diffing `pairs` pairs, and the core it ran."""
+    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed)
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", code],
+        capture_output=True, text=True, check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count in valgrind's output:\n{done.stderr[-2000:]}")
+    return int(found.group(1)), done.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int, default=150)
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt-get install valgrind)")
+    with_pairs, core = count(args.pairs, args.seed)
+    without, _ = count(0, args.seed)
+    per_pair = (with_pairs - without) / args.pairs
+    print(f"core {core}: {per_pair / 1e6:.2f} M instructions per pair ({args.pairs} pairs, seed {args.seed})")
+
+
+if __name__ == "__main__":
+    main()
