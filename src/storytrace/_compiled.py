@@ -21,6 +21,7 @@ from types import ModuleType
 
 # Modules of the package compiled by mypyc, as paths under the package directory (without .py).
 MODULES = (
+    "values",
     "text/normalise",
     "text/segment",
     "text/document",

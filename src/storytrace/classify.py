@@ -16,6 +16,7 @@ from rapidfuzz.distance import Indel
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
 from storytrace.text.normalise import ASCII_MARKS, comparison_key, fold_keeping_offsets, fold_token
+from storytrace.values import Value
 
 # A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
 _TOKEN: Final = re.compile(r"\w+(?:['\u2019\-\u2010\u2011.,:]\w+)*+|[^\w\s]")
@@ -44,8 +45,8 @@ _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
-class Classification:
-    """What kind of change a link is, why, and its word diff (a plain class: see `result.Link`)."""
+class Classification(Value):
+    """What kind of change a link is, why, and its word diff (a `Value`: see storytrace.values)."""
 
     __slots__ = ("kind", "reasons", "diff")
 
@@ -54,21 +55,8 @@ class Classification:
         self.reasons: Final = reasons
         self.diff: Final = diff
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Classification) and (self.kind, self.reasons, self.diff) == (
-            other.kind,
-            other.reasons,
-            other.diff,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.reasons, self.diff))
-
-    def __repr__(self) -> str:
-        return f"Classification(kind={self.kind!r}, reasons={self.reasons!r}, diff={self.diff!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Classification, (self.kind, self.reasons, self.diff))
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.kind, self.reasons, self.diff)
 
 
 class _Token:

@@ -7,19 +7,18 @@ from typing import Any, Final
 
 from storytrace.classify import Run
 from storytrace.text.document import Document
+from storytrace.values import Value
 
 SCHEMA: Final = "storytrace.diff/1"
 KINDS: Final = ("unchanged", "minor", "substantive", "added", "deleted")
-_LINK_FIELDS: Final = ("a", "b", "kind", "moved", "score", "reasons", "diff")
 
 
-class Link:
+class Link(Value):
     """Sentences of A linked to sentences of B, with what kind of change separates them and why.
 
-    A plain class with read-only fields (not a frozen dataclass, whose generated __init__ runs as Python even in
-    the compiled core): a diff makes one per sentence."""
+    A `Value`, not a frozen dataclass: a diff makes one per sentence (see storytrace.values)."""
 
-    __slots__ = _LINK_FIELDS
+    __slots__ = ("a", "b", "kind", "moved", "score", "reasons", "diff")
 
     def __init__(
         self,
@@ -41,19 +40,6 @@ class Link:
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.a, self.b, self.kind, self.moved, self.score, self.reasons, self.diff)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Link) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}" for name, value in zip(_LINK_FIELDS, self._fields(), strict=True))
-        return f"Link({shown})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Link, self._fields())
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from storytrace.text.document import Document
 from storytrace.text.normalise import comparison_keys, words
+from storytrace.values import Value
 
 STOPWORDS: Final = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -47,9 +48,8 @@ def _strip_suffix(word: str) -> str:
     return word
 
 
-class SentenceFeatures:
-    """A sentence as the aligner compares it (a plain class with read-only fields: compiled, it is made
-    natively, where a frozen dataclass's generated __init__ would run as Python)."""
+class SentenceFeatures(Value):
+    """A sentence as the aligner compares it (a `Value`: made natively by the compiled core)."""
 
     __slots__ = ("key", "words", "content")
 
@@ -58,21 +58,8 @@ class SentenceFeatures:
         self.words: Final = words
         self.content: Final = content
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, SentenceFeatures) and (self.key, self.words, self.content) == (
-            other.key,
-            other.words,
-            other.content,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.key, self.words, self.content))
-
-    def __repr__(self) -> str:
-        return f"SentenceFeatures(key={self.key!r}, words={self.words!r}, content={self.content!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (SentenceFeatures, (self.key, self.words, self.content))
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.key, self.words, self.content)
 
 
 def _features_of_key(key: str) -> SentenceFeatures:

@@ -19,17 +19,17 @@ from storytrace.align.features import SentenceFeatures, SentenceTable, joined
 from storytrace.align.moves import TieBreak, moved_edges
 from storytrace.align.similarity import containment, similarity
 from storytrace.options import DiffOptions
+from storytrace.values import Value
 
 _MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
 # A candidate far link: (minus its score, a tie-break by text, A sentences, B sentences).
 _Candidate = tuple[float, tuple[str, str], tuple[int, ...], tuple[int, ...]]
 
 
-class Pairing:
+class Pairing(Value):
     """A link between sentences of A and of B (either side may be empty), before classification.
 
-    A plain class with read-only fields rather than a frozen dataclass: compiled, it is made natively (a frozen
-    dataclass's generated __init__ runs as Python), and a diff makes one per sentence."""
+    A `Value`, not a frozen dataclass: a diff makes one per sentence (see storytrace.values)."""
 
     __slots__ = ("a", "b", "score", "moved")
 
@@ -41,18 +41,6 @@ class Pairing:
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.a, self.b, self.score, self.moved)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Pairing) and self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return f"Pairing(a={self.a!r}, b={self.b!r}, score={self.score!r}, moved={self.moved!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Pairing, self._fields())
 
 
 def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pairing]:
