@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from machine import describe, write_report
+from newsedits_table import write_newsedits
 from pairs import PASSAGES_PER_ARTICLE, layout, load_passages, paragraph_ends, revise
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,13 +63,7 @@ def build(path: Path, stories: int, versions: int, rate: float, seed: int) -> in
             created = (START + timedelta(hours=entry, minutes=41 * number)).replace(tzinfo=None)
             rows.append((ident, entry, number, f"Story {entry}", created.isoformat(sep=" "), url, "nyt",
                          html(sentences, ends), versions))
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            "CREATE TABLE entryversion (id INTEGER PRIMARY KEY, entry_id INTEGER, version INTEGER, title TEXT, "
-            "created TEXT, url TEXT, source TEXT, summary TEXT, num_versions INTEGER)"
-        )
-        connection.executemany("INSERT INTO entryversion VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    connection.close()
+    write_newsedits(path, rows)
     return stories * (versions - 1)
 
 

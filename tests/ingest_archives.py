@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.newsedits_table import write_newsedits
+
 from .conftest import news_sentences
 
 T0 = datetime(2021, 3, 1, 6, 0, tzinfo=UTC)
@@ -82,13 +84,7 @@ def newsedits_db(path: Path, archive: list[ArchiveStory], *, source: str = "nyt"
             ))
     if reverse:
         rows.reverse()
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            "CREATE TABLE entryversion (id INTEGER PRIMARY KEY, entry_id INTEGER, version INTEGER, title TEXT, "
-            "created TEXT, url TEXT, source TEXT, summary TEXT, num_versions INTEGER)"
-        )
-        connection.executemany("INSERT INTO entryversion VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    connection.close()
+    write_newsedits(path, rows)
     return path
 
 

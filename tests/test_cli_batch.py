@@ -5,29 +5,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .cli_support import COMMAND, one_error_line
 from .ingest_archives import jsonl_file, jsonl_records, newsedits_db, stories
-
-COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     environment.pop("STORYTRACE_DEBUG", None)
     return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=180, env=environment, cwd=cwd)
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert "Traceback" not in done.stderr and lines[0].startswith("storytrace: error: ")
-    return lines[0]
 
 
 def test_batch_on_two_workers_then_resumed(tmp_path: Path) -> None:

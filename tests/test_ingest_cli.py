@@ -6,16 +6,14 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storytrace.store import find_story, open_store, versions_of
 
+from .cli_support import COMMAND, one_error_line
 from .ingest_archives import diffengine_db, jsonl_file, jsonl_records, newsedits_db, stories
-
-COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -24,14 +22,6 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
     if env is None or "STORYTRACE_DB" not in env:
         environment.pop("STORYTRACE_DB", None)
     return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=180, env=environment, cwd=cwd)
-
-
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
-    assert "Traceback" not in done.stderr and lines[0].startswith("storytrace: error: ")
-    return lines[0]
 
 
 def test_import_into_each_backend_twice(store_url: str, tmp_path: Path) -> None:
