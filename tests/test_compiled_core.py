@@ -14,7 +14,7 @@ import pytest
 
 import storytrace
 from storytrace import _compiled
-from storytrace._compiled import DIGEST_FILE, MODULES, TYPES_FROM, core_state, source_digest
+from storytrace._compiled import C_MODULES, DIGEST_FILE, MODULES, TYPES_FROM, core_state, source_digest
 
 from .conftest import FOUNDING
 
@@ -30,10 +30,11 @@ PROBE = (
 def fake_package(tmp_path: Path, built: tuple[str, ...] = MODULES) -> Path:
     """A package directory with the compiled modules' sources and empty stand-ins for their extensions."""
     package = tmp_path / "pkg"
-    for name in (*MODULES, *TYPES_FROM):
-        target = package / f"{name}.py"
+    sources = [f"{name}.py" for name in (*MODULES, *TYPES_FROM)] + [f"{name}.c" for name in C_MODULES]
+    for source in sources:
+        target = package / source
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(_compiled.__file__).parent / f"{name}.py", target)
+        shutil.copyfile(Path(_compiled.__file__).parent / source, target)
     for name in built:
         (package / f"{name}{SUFFIX}").write_bytes(b"")
     if built:
@@ -58,6 +59,10 @@ def test_state_follows_the_recorded_digest(tmp_path: Path, monkeypatch: pytest.M
     assert core_state(package) == "compiled"
     with (package / "options.py").open("a") as source:  # not compiled, but its types are compiled in
         source.write("\n# edited after the build\n")
+    assert core_state(package) == "stale"
+    (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
+    with (package / f"{C_MODULES[0]}.c").open("a") as source:  # a C helper edited after the build
+        source.write("\n/* edited */\n")
     assert core_state(package) == "stale"
     (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
     next(tmp_path.glob("*__mypyc*")).unlink()

@@ -33,6 +33,9 @@ MODULES = (
     "result",
     "diff",
 )
+# Extension modules written in C (paths under the package directory, without .c): each is used only where a
+# Python equivalent stands in when it is not built, and only while the core is "compiled".
+C_MODULES = ("corpus/_shinglehash",)
 # Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
 TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"
@@ -45,6 +48,9 @@ def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
     for name in (*MODULES, *TYPES_FROM):
         digest.update(name.encode() + b"\0")
         digest.update((package_dir / f"{name}.py").read_bytes())
+    for name in C_MODULES:
+        digest.update(name.encode() + b"\0")
+        digest.update((package_dir / f"{name}.c").read_bytes())
     return digest.hexdigest()
 
 

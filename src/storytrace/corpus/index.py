@@ -21,7 +21,7 @@ import rensa
 
 from storytrace.corpus.hashing import stable_digest
 from storytrace.corpus.options import INDEX_FIELDS, CorpusOptions
-from storytrace.corpus.shingles import fingerprints, shingles
+from storytrace.corpus.shingles import shingles, text_fingerprints
 from storytrace.corpus.sources import CorpusDocument, CorpusError
 
 SCHEMA = "storytrace.index/1"
@@ -158,18 +158,17 @@ class CorpusIndex:
         self, batch: list[tuple[CorpusDocument, str]], known: dict[str, tuple[int, str]], report: AddReport
     ) -> None:
         """Fingerprint a batch in one rensa call and store it in one transaction."""
-        sets = [shingles(doc.text, self.options.shingle_words) for doc, _ in batch]
-        kept = [(doc, digest, found) for (doc, digest), found in zip(batch, sets, strict=True) if found]
+        counts, matrix, blobs = text_fingerprints([doc.text for doc, _ in batch], self.options)
+        kept = [(doc, digest, count) for (doc, digest), count in zip(batch, counts, strict=True) if count]
         report.empty += len(batch) - len(kept)
         # A document whose text now has no words cannot be found by its words: its old entry must not stay.
-        self.remove(doc.id for (doc, _), found in zip(batch, sets, strict=True) if not found)
+        self.remove(doc.id for (doc, _), count in zip(batch, counts, strict=True) if not count)
         if not kept:
             return
-        matrix, blobs = fingerprints([found for _, _, found in kept], self.options)
         start = self._next_key
         rows = []
         gone = []
-        for n, ((doc, digest, found), blob) in enumerate(zip(kept, blobs, strict=True)):
+        for n, ((doc, digest, count), blob) in enumerate(zip(kept, blobs, strict=True)):
             old = known.get(doc.id)
             if old is None:
                 report.added += 1
@@ -177,7 +176,7 @@ class CorpusIndex:
                 report.replaced += 1
                 gone.append(old[0])
             known[doc.id] = (start + n, digest)
-            rows.append((start + n, doc.id, digest, len(found), blob, doc.url, doc.outlet, doc.time, doc.text))
+            rows.append((start + n, doc.id, digest, count, blob, doc.url, doc.outlet, doc.time, doc.text))
         with self._db:
             self._bump()
             if gone:
