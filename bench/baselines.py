@@ -72,6 +72,33 @@ def newsedits(text_a: str, text_b: str, threshold: float = 0.8) -> Links:
     return sorted(links)
 
 
+def newsedits_all_pairs(text_a: str, text_b: str, threshold: float = 0.8) -> Links:
+    """The NewsEdits pipeline's way of matching, with difflib in place of its word embeddings: every sentence of A
+    is scored against every sentence of B (word-level SequenceMatcher ratio), each sentence of either side keeps
+    its best-scoring partner on the other side, and a pair is linked when that score exceeds `threshold`. As in
+    `difflib.get_close_matches`, the cheap upper bounds (`real_quick_ratio`, `quick_ratio`) skip pairs that
+    cannot exceed the threshold, and each B sentence is indexed once."""
+    words_a = [s.split() for s in split_sentences(text_a)]
+    words_b = [s.split() for s in split_sentences(text_b)]
+    best_a: dict[int, tuple[float, int]] = {}
+    best_b: dict[int, tuple[float, int]] = {}
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    for j, wb in enumerate(words_b):
+        matcher.set_seq2(wb)
+        for i, wa in enumerate(words_a):
+            matcher.set_seq1(wa)
+            if matcher.real_quick_ratio() <= threshold or matcher.quick_ratio() <= threshold:
+                continue
+            score = matcher.ratio()
+            if score > threshold:
+                if score > best_a.get(i, (0.0, -1))[0]:
+                    best_a[i] = (score, j)
+                if score > best_b.get(j, (0.0, -1))[0]:
+                    best_b[j] = (score, i)
+    links = {(i, j) for i, (_, j) in best_a.items()} | {(i, j) for j, (_, i) in best_b.items()}
+    return sorted(links)
+
+
 def _import_collatex():
     """Import CollateX. It imports python-Levenshtein at load time, only for near matching (unused
     here) and not a pinned dependency; if missing, stand in rapidfuzz's equivalent ratio."""
@@ -109,4 +136,9 @@ def collatex_links(text_a: str, text_b: str, min_share: float = 0.5) -> Links:
     return sorted((i, j) for (i, j), n in votes.items() if n >= min_share * min(len_a[i], len_b[j]))
 
 
-METHODS = {"newsedits": newsedits, "difflib": plain_difflib, "collatex": collatex_links}
+METHODS = {
+    "newsedits": newsedits,
+    "newsedits-all-pairs": newsedits_all_pairs,
+    "difflib": plain_difflib,
+    "collatex": collatex_links,
+}
