@@ -85,17 +85,27 @@ def _parse(raw: bytes, path: Path, number: int) -> dict[str, Any] | None:
     if not raw.strip():
         return None
     try:
-        line = raw.decode("utf-8")
+        return json_object(raw)
+    except ValueError as exc:
+        raise ArchiveError(f"{path}, line {number}: {exc}") from None
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """One line of a JSON Lines file as the JSON object it must be (a byte-order mark before it is allowed, as
+    Windows tools write one); a ValueError says in a few words what is wrong with it. Shared by `import` and
+    `batch`, so that both read a line alike and name a bad one alike."""
+    try:
+        line = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
-        raise ArchiveError(f"{path}, line {number}: not UTF-8 text") from None
+        raise ValueError("not UTF-8 text") from None
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ArchiveError(f"{path}, line {number}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise ValueError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     except RecursionError:
-        raise ArchiveError(f"{path}, line {number}: JSON nested too deeply") from None
+        raise ValueError("JSON nested too deeply") from None
     if not isinstance(record, dict):
-        raise ArchiveError(f"{path}, line {number}: expected a JSON object, found {type(record).__name__}")
+        raise ValueError(f"expected a JSON object, found {type(record).__name__}")
     return record
 
 

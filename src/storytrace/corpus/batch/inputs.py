@@ -12,7 +12,6 @@ starts, groups of whole Parquet files, or the articles of an SQLite archive by t
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ import pyarrow.parquet as pq
 from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
 from storytrace.errors import InputError
+from storytrace.ingest.jsonl import json_object
 from storytrace.ingest.records import Tally, text_problem
 from storytrace.ingest.sqlite_file import has_sqlite_magic, open_database
 from storytrace.ingest.times import parse_db_time, parse_time
@@ -235,14 +235,9 @@ def _jsonl_key(path: Path, options: BatchOptions) -> str:
 
 def _json_record(raw: bytes, path: Path, number: int) -> dict[str, Any]:
     try:
-        record = json.loads(raw.removeprefix(b"\xef\xbb\xbf"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BatchError(f"{path}, line {number}: not valid JSON ({type(exc).__name__})") from None
-    except RecursionError:
-        raise BatchError(f"{path}, line {number}: JSON nested too deeply") from None
-    if not isinstance(record, dict):
-        raise BatchError(f"{path}, line {number}: expected a JSON object, found {type(record).__name__}")
-    return record
+        return json_object(raw)
+    except ValueError as exc:
+        raise BatchError(f"{path}, line {number}: {exc}") from None
 
 
 def _jsonl_slices(path: Path, wanted: int) -> list[ReadSlice]:
