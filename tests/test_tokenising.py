@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import storytrace
 from storytrace.classify import _TOKEN, _token_words
-from storytrace.text.normalise import _WORD, words
+from storytrace.text.normalise import _WORD, WORDS_IN_C, words
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
 
 # Letters, digits, the marks that join words, other punctuation, accents, and several kinds of white space.
@@ -29,6 +31,31 @@ def test_words_match_the_word_pattern(text: str) -> None:
 @given(TEXTS)
 def test_classifier_tokens_match_the_token_pattern(text: str) -> None:
     assert _token_words(text) == _TOKEN.findall(text)
+
+
+# ASCII only, control characters and every kind of ASCII white space included: what the C tokenisers take.
+ASCII_TEXTS = st.lists(
+    st.sampled_from(
+        list("aZ9_ .,:;'-\"()!?%$&/*#\t\n\r\x0b\x0c\x1c\x1f\x00\x07\x7f") + ["don't", "U.S.", "3.5%", "a:b"]
+    )
+    | st.text(st.characters(max_codepoint=127), max_size=5),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(ASCII_TEXTS)
+def test_ascii_text_cuts_as_the_patterns(text: str) -> None:
+    assert words(text) == _WORD.findall(text)
+    assert _token_words(text) == _TOKEN.findall(text)
+
+
+@pytest.mark.skipif(storytrace.CORE != "compiled", reason="the C tokenisers are built with the compiled core")
+def test_the_c_tokenisers_take_ascii_and_leave_the_rest() -> None:
+    assert WORDS_IN_C is not None
+    assert WORDS_IN_C.key_words("it's 3.5% of u.s.") == ["it's", "3.5", "of", "u.s"]
+    assert WORDS_IN_C.classifier_words('"Ok," he said:') == ['"', "Ok", ",", '"', "he", "said", ":"]
+    assert WORDS_IN_C.key_words("caf\u00e9") is None and WORDS_IN_C.classifier_words("\u201cHi\u201d") is None
 
 
 def test_known_cuts() -> None:

@@ -10,6 +10,7 @@ files are imported instead. This module is plain Python with no storytrace impor
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.machinery
 import importlib.util
 import os
@@ -35,7 +36,7 @@ MODULES = (
 )
 # Extension modules written in C (paths under the package directory, without .c): each is used only where a
 # Python equivalent stands in when it is not built, and only while the core is "compiled".
-C_MODULES = ("corpus/_shinglehash",)
+C_MODULES = ("corpus/_shinglehash", "text/_words")
 # Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
 TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"
@@ -104,6 +105,17 @@ def install(package: str = "storytrace") -> str:
     if state in ("stale", "disabled") and not any(isinstance(f, _SourceFirst) for f in sys.meta_path):
         sys.meta_path.insert(0, _SourceFirst(package, PACKAGE_DIR))
     return state
+
+
+def c_module(name: str, state: str) -> ModuleType | None:
+    """The C helper `name` (one of C_MODULES), or None: unless the core is "compiled" (built from this source), or
+    if it cannot be imported. Callers keep a Python equivalent for None."""
+    if state != "compiled":
+        return None
+    try:
+        return importlib.import_module("storytrace." + name.replace("/", "."))
+    except ImportError:
+        return None
 
 
 def describe(state: str) -> str:

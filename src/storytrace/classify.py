@@ -15,7 +15,13 @@ from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
-from storytrace.text.normalise import ASCII_MARKS, comparison_key, fold_keeping_offsets, fold_token
+from storytrace.text.normalise import (
+    ASCII_MARKS,
+    WORDS_IN_C,
+    comparison_key,
+    fold_keeping_offsets,
+    fold_token,
+)
 from storytrace.values import Value
 
 # A word (with inner apostrophes, hyphens and number punctuation) or one other mark; only white space lies between.
@@ -127,7 +133,12 @@ def _tokens(text: str) -> list[_Token]:
 
 def _token_words(text: str) -> list[str]:
     """The same as `_TOKEN.findall(text)`, faster: no token spans white space, so each chunk between white space
-    is cut alone, and most chunks are a plain ASCII word with marks around it: each mark is a token of its own."""
+    is cut alone, and most chunks are a plain ASCII word with marks around it: each mark is a token of its own.
+    ASCII text is cut the same way in C when the helper is built."""
+    if WORDS_IN_C is not None:
+        cut: list[str] | None = WORDS_IN_C.classifier_words(text)
+        if cut is not None:
+            return cut
     found: list[str] = []
     for chunk in text.split():
         core = chunk.strip(ASCII_MARKS)

@@ -10,7 +10,6 @@ and rensa's hashing of each shingle are done by one C function over each documen
 
 from __future__ import annotations
 
-import importlib
 import unicodedata
 from array import array
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from typing import Any
 import rensa
 
 from storytrace import CORE
+from storytrace._compiled import c_module
 from storytrace.corpus.options import CorpusOptions
 from storytrace.text.normalise import fold_text
 
@@ -134,11 +134,8 @@ def containment(jaccard: float, size_of: int, size_other: int) -> float:
 
 def _native_hashing() -> ModuleType | None:
     """The C shingle hasher, if it is built from this source and hashes tokens exactly as this rensa does."""
-    if CORE != "compiled":
-        return None
-    try:
-        hasher = importlib.import_module("storytrace.corpus._shinglehash")
-    except ImportError:
+    hasher = c_module("corpus/_shinglehash", CORE)
+    if hasher is None:
         return None
     probe = [b"", b"a", b"ab", b"abc", b"abcd", b"abcdefgh", b"abcdefghijklmnop", "caf\u00e9 \u00e0 l'or".encode() * 9]
     if [hasher.hash_token(token) for token in probe] != rensa.RMinHash.hash_token_sets([probe])[0]:

@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
+from storytrace import CORE
+from storytrace._compiled import c_module
+
 _FOLD: Final = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -32,6 +35,8 @@ _DOUBLED_QUOTES: Final = re.compile(r"''")
 _WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
 # ASCII punctuation: the marks that are never part of a word's letters (the underscore is, for \w).
 ASCII_MARKS: Final = "".join(c for c in map(chr, range(33, 127)) if not c.isalnum() and c != "_")
+# The C tokenisers for ASCII text (text/_words.c), used by `words` here and by the classifier; None: Python only.
+WORDS_IN_C: Final = c_module("text/_words", CORE)
 
 
 def comparison_key(text: str) -> str:
@@ -99,7 +104,12 @@ def words(key: str) -> list[str]:
     """Word tokens of a comparison key; numbers such as 3.5 or 1,000 and words such as don't stay whole.
 
     The same as `_WORD.findall(key)`, faster: no word spans white space, so each white-space-separated chunk is
-    matched alone, and most chunks are a plain ASCII word with marks around it, which `strip` takes off."""
+    matched alone, and most chunks are a plain ASCII word with marks around it, which `strip` takes off. An ASCII
+    key is cut the same way in C when the helper is built."""
+    if WORDS_IN_C is not None:
+        cut: list[str] | None = WORDS_IN_C.key_words(key)
+        if cut is not None:
+            return cut
     found: list[str] = []
     for chunk in key.split():
         core = chunk.strip(ASCII_MARKS)
