@@ -6,7 +6,6 @@ nothing prints a traceback unless STORYTRACE_DEBUG is set.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import fields
@@ -18,6 +17,7 @@ from rich.console import Console
 
 from storytrace.cli_batch import register as register_batch
 from storytrace.cli_corpus import register as register_corpus
+from storytrace.cli_output import print_json
 from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
 from storytrace.collation.manifest import read_manifest
@@ -129,7 +129,7 @@ def diff_command(
     if html is not None:
         _write(html, html_report.render(document))
     if as_json:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        print_json(document)
         return
     console = Console()
     if summary_only:
@@ -181,7 +181,7 @@ def collate_command(
     if html is not None:
         _write(html, collation_html.render(document))
     if as_json:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        print_json(document)
         return
     console = Console()
     if summary_only:
@@ -248,7 +248,7 @@ def import_command(
     with open_store(db) as store:
         report = import_archive(store, path, format=fmt, summaries=summaries, watch=watch)
     if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        print_json(report.to_dict())
     else:
         typer.echo(report.summary_line())
 

@@ -3,13 +3,12 @@ when it runs, so the other commands stay quick)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def register(app: typer.Typer) -> None:
         with _progress(quiet) as progress, dask_client(workers, scheduler, options.connect_timeout) as client:
             report = run_batch(path, out, options, client, progress=progress)
         if as_json:
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+            print_json(report.to_dict())
         else:
             typer.echo(report.summary_line())
 

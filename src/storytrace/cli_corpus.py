@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def register(app: typer.Typer) -> None:
                 "index": index_path, "documents": size, **report.to_dict(), "pruned": pruned, "skipped": skipped.count,
                 "skipped_reasons": skipped.reasons, "seconds": round(seconds, 3),
             }
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            print_json(document)
         else:
             typer.echo(
                 f"{index_path}: {size:,} documents; {report.added:,} added, {report.replaced:,} replaced, "
@@ -243,7 +244,7 @@ def register(app: typer.Typer) -> None:
         document = result.to_dict()
         _warn(skipped)
         if as_json:
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            print_json(document)
             return
         console = Console()
         if summary_only:

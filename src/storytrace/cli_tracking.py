@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def register(app: typer.Typer) -> None:
             except UnknownStory:
                 raise TrackingError(f"no story is tracked at {canonical_url(url)} (storytrace add URL)") from None
         if as_json:
-            sys.stdout.write(json.dumps(log_document(story_log), ensure_ascii=False, indent=1) + "\n")
+            print_json(log_document(story_log))
         else:
             render_log(story_log, Console())
 
