@@ -2,9 +2,10 @@
 
 Wall-clock throughput here varies by ~15% from run to run (the machine is shared below the OS), which hides a 5%
 change. callgrind counts the instructions executed instead, the same on every run of the same build and inputs.
-The script runs `storytrace.diff` over N pairs of bench/pairs.py in a child process under callgrind, then the
-same child with no pairs, and reports the difference per pair: interpreter start, imports and building the pairs
-cancel out. Run it before and after a change to the core (`make core` first, or STORYTRACE_PURE=1 for the .py).
+The script builds N pairs of bench/pairs.py in a child process under callgrind and diffs them, then runs the
+same child building the same pairs without diffing them, and reports the difference per pair: interpreter start,
+imports and building the pairs cancel out. (Until the sixth session the second child built no pairs, so the figure
+also counted building them: ~2.7 M of the 8.79 M reported then.) Run it before and after a change to the core (`make core` first, or STORYTRACE_PURE=1 for the .py).
 
     .venv/bin/python bench/instructions.py                 # 150 pairs, ~20 s
     .venv/bin/python bench/instructions.py --pairs 300 --seed 5
@@ -24,15 +25,18 @@ import sys
 sys.path.insert(0, {bench!r})
 from pairs import build_pairs
 import storytrace
-for a, b, _ in build_pairs({pairs}, seed={seed}):
-    storytrace.diff(a, b)
+pairs = build_pairs({pairs}, seed={seed})
+if {run}:
+    for a, b, _ in pairs:
+        storytrace.diff(a, b)
 print(storytrace.CORE)
 """
 
 
-def count(pairs: int, seed: int) -> tuple[int, str]:
-    """Instructions callgrind collected for a child diffing `pairs` pairs, and the core it ran."""
-    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed)
+def count(pairs: int, seed: int, run: bool) -> tuple[int, str]:
+    """Instructions callgrind collected for a child building `pairs` pairs (and diffing them if `run`), and the
+    core it ran."""
+    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, run=run)
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", code],
         capture_output=True, text=True, check=True,
@@ -50,8 +54,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    with_pairs, core = count(args.pairs, args.seed)
-    without, _ = count(0, args.seed)
+    with_pairs, core = count(args.pairs, args.seed, run=True)
+    without, _ = count(args.pairs, args.seed, run=False)
     per_pair = (with_pairs - without) / args.pairs
     print(f"core {core}: {per_pair / 1e6:.2f} M instructions per pair ({args.pairs} pairs, seed {args.seed})")
 
