@@ -5,7 +5,8 @@ change. callgrind counts the instructions executed instead, the same on every ru
 The script builds N pairs of bench/pairs.py in a child process under callgrind and diffs them, then runs the
 same child building the same pairs without diffing them, and reports the difference per pair: interpreter start,
 imports and building the pairs cancel out. (Until the sixth session the second child built no pairs, so the figure
-also counted building them: ~2.7 M of the 8.79 M reported then.) Run it before and after a change to the core (`make core` first, or STORYTRACE_PURE=1 for the .py).
+also counted building them: ~2.6 M of the 8.79 M reported then.) Run it before and after a change to the core
+(`make core` first, or STORYTRACE_PURE=1 for the .py).
 
     .venv/bin/python bench/instructions.py                 # 150 pairs, ~20 s
     .venv/bin/python bench/instructions.py --pairs 300 --seed 5

@@ -8,7 +8,7 @@ The public API: `diff(a, b)` aligns two versions sentence by sentence and classi
 from storytrace._compiled import install as _install_core
 
 # Before anything imports the core: its compiled modules are used only if they were built from this source.
-CORE = _install_core()
+CORE: str = _install_core()
 
 from storytrace.collate import collate
 from storytrace.collation.result import Collation

@@ -64,7 +64,7 @@ class SentenceFeatures(Value):
 
 def _features_of_key(key: str) -> SentenceFeatures:
     tokens = tuple(words(key))
-    content = frozenset(map(stem, [w for w in tokens if w not in STOPWORDS]))
+    content = frozenset([stem(w) for w in tokens if w not in STOPWORDS])  # (not map(): stem is called natively)
     return SentenceFeatures(key, tokens, content)
 
 

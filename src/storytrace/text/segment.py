@@ -13,6 +13,8 @@ from typing import Final
 
 import sentencex
 
+from storytrace import CORE
+from storytrace._compiled import c_module
 from storytrace.text.document import Sentence
 
 _BLANK_LINES: Final = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
@@ -46,6 +48,8 @@ _CLOSERS: Final = "\"'\u201d\u2019\u02bc)]"
 _BEFORE_ACRONYM: Final = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP: Final = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+# The work around sentencex in C (text/_sentences.c, built with the core); None: the Python below does it.
+SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
@@ -64,6 +68,18 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     A paragraph is cut the same way wherever it appears, and most paragraphs of a revision are those of the
     version before it, so the spans are remembered: each unchanged paragraph is segmented once per run.
     """
+    if SENTENCES_IN_C is not None:
+        chunk = SENTENCES_IN_C.chunk(paragraph)
+        segments = sentencex.segment("en", chunk)
+        found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
+            paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
+        )
+        return found
+    return python_paragraph_sentences(paragraph)
+
+
+def python_paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """`paragraph_sentences` in Python: the reference the C helper is held to, and what runs without it."""
     return tuple(_merge_fragments(paragraph, _sentence_spans(paragraph, 0, len(paragraph))))
 
 
@@ -108,9 +124,7 @@ def _is_paragraph_break(line: str, following: str) -> bool:
 
 def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """sentencex boundaries inside one paragraph, as trimmed absolute spans."""
-    chunk = text[start:end].replace("\n", " ").replace("\r", " ")
-    if "'" in chunk:
-        chunk = _mark_apostrophes(chunk)
+    chunk = _prepared_chunk(text[start:end])
     spans: list[tuple[int, int]] = []
     offset = start
     for segment in sentencex.segment("en", chunk):
@@ -135,6 +149,12 @@ def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
                     continue
             spans.append((body_start, body_start + len(body)))
     return spans
+
+
+def _prepared_chunk(paragraph: str) -> str:
+    """The paragraph as sentencex is given it: line breaks made spaces, apostrophes after words marked."""
+    chunk = paragraph.replace("\n", " ").replace("\r", " ")
+    return _mark_apostrophes(chunk) if "'" in chunk else chunk
 
 
 def _mark_apostrophes(chunk: str) -> str:
@@ -209,7 +229,8 @@ def _continues(previous: str, current: str) -> bool:
     first = current[0]
     if first.islower():
         return True
-    last_word = previous.rsplit(None, 1)[-1]
+    last_words = previous.rsplit(None, 1)
+    last_word = last_words[-1] if last_words else ""  # (a piece of white space alone has no last word)
     if last_word in _TITLES:
         return True
     if last_word in _BEFORE_NUMBER and first.isdigit():

@@ -1,0 +1,339 @@
+/* The sentence cutter's work around sentencex, in C: text/segment.py's `_prepared_chunk` (line breaks made
+ * spaces, apostrophes marked) before sentencex runs, and `_sentence_spans` with `_split_inner` and
+ * `_merge_fragments` after it. Each function returns exactly what the Python code returns, for any str
+ * (tests/test_segment_native.py holds them to it with hypothesis); the Python code stays the reference and runs
+ * when this helper is not built.
+ *
+ * Character classes are CPython's own (Py_UNICODE_ISSPACE, ISALNUM, ISUPPER, ...), which is what str.isspace(),
+ * str.isalnum() and the regular expressions' \s use for a single character. The abbreviation sets and the
+ * "after a clock time" pattern are passed in by segment.py, so the word lists are written once.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t length;
+} Text;
+
+static int text_of(PyObject *object, Text *text) {
+    if (!PyUnicode_Check(object)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return -1;
+    }
+    if (PyUnicode_READY(object) < 0) return -1;
+    text->kind = PyUnicode_KIND(object);
+    text->data = PyUnicode_DATA(object);
+    text->length = PyUnicode_GET_LENGTH(object);
+    return 0;
+}
+
+static inline Py_UCS4 at(const Text *text, Py_ssize_t i) { return PyUnicode_READ(text->kind, text->data, i); }
+
+/* segment.py's _STRIP: white space, including the Unicode spaces and the byte-order mark that str.strip() keeps. */
+static inline int is_strip(Py_UCS4 c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x00a0 ||
+           (c >= 0x2000 && c <= 0x200b) || c == 0x202f || c == 0x205f || c == 0x3000 || c == 0xfeff;
+}
+
+/* _CLOSERS: marks that close a sentence (U+02BC is a marked apostrophe). */
+static inline int is_closer(Py_UCS4 c) {
+    return c == '"' || c == '\'' || c == 0x201d || c == 0x2019 || c == 0x02bc || c == ')' || c == ']';
+}
+
+/* What may open the next sentence before its first letter, in _INNER_BOUNDARY's look-ahead. */
+static inline int is_opener(Py_UCS4 c) { return c == '"' || c == '\'' || c == 0x201c || c == 0x2018 || c == '('; }
+
+/* _BEFORE_ACRONYM: what may stand just before a dotted acronym. */
+static inline int is_before_acronym(Py_UCS4 c) {
+    return c == '(' || c == '[' || c == '"' || c == '\'' || c == 0x201c || c == 0x2018;
+}
+
+static inline int is_sentence_mark(Py_UCS4 c) { return c == '.' || c == '!' || c == '?'; }
+
+/* ---- before sentencex ---------------------------------------------------------------------------------------- */
+
+/* An apostrophe after a word ("workers'", "G.M.'s") that `_mark_apostrophes` turns into U+02BC. */
+static int is_word_apostrophe(const Text *t, Py_ssize_t i) {
+    if (i == 0) return 0;
+    Py_UCS4 before = at(t, i - 1);
+    int after_word = Py_UNICODE_ISALNUM(before) || before == '_' || before == '.';
+    return after_word && (i + 1 == t->length || at(t, i + 1) != '\'');
+}
+
+/* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept. */
+static PyObject *chunk(PyObject *self, PyObject *paragraph) {
+    Text t;
+    if (text_of(paragraph, &t) < 0) return NULL;
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(paragraph);
+    int changes = 0;
+    for (Py_ssize_t i = 0; i < t.length; i++) {
+        Py_UCS4 c = at(&t, i);
+        if (c == '\n' || c == '\r') {
+            changes = 1;
+        } else if (c == '\'' && is_word_apostrophe(&t, i)) {
+            changes = 1;
+            if (widest < 0x02bc) widest = 0x02bc;
+        }
+    }
+    if (!changes) return Py_NewRef(paragraph);
+    PyObject *out = PyUnicode_New(t.length, widest);
+    if (out == NULL) return NULL;
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < t.length; i++) {
+        Py_UCS4 c = at(&t, i);
+        if (c == '\n' || c == '\r') c = ' ';
+        else if (c == '\'' && is_word_apostrophe(&t, i)) c = 0x02bc;
+        PyUnicode_WRITE(kind, data, i, c);
+    }
+    return out;
+}
+
+/* ---- after sentencex: cutting and trimming ------------------------------------------------------------------ */
+
+typedef struct {
+    Py_ssize_t *at;  /* start, end, start, end, ... */
+    Py_ssize_t count;
+    Py_ssize_t capacity;
+} Spans;
+
+static int push(Spans *spans, Py_ssize_t start, Py_ssize_t end) {
+    if (spans->count == spans->capacity) {
+        Py_ssize_t capacity = spans->capacity ? 2 * spans->capacity : 16;
+        Py_ssize_t *grown = PyMem_Realloc(spans->at, (size_t)capacity * 2 * sizeof(Py_ssize_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        spans->at = grown;
+        spans->capacity = capacity;
+    }
+    spans->at[2 * spans->count] = start;
+    spans->at[2 * spans->count + 1] = end;
+    spans->count++;
+    return 0;
+}
+
+/* `_ends_with_dotted_acronym`: does s[start:end] end with a word of two or more letter-dot pairs ("U.S.")? */
+static int ends_with_dotted_acronym(const Text *s, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t i = end;
+    int pairs = 0;
+    while (i - 2 >= start && at(s, i - 1) == '.' && at(s, i - 2) < 128 && Py_UNICODE_ISALPHA(at(s, i - 2))) {
+        i -= 2;
+        pairs++;
+    }
+    if (pairs < 2) return 0;
+    return i == start || Py_UNICODE_ISSPACE(at(s, i - 1)) || is_before_acronym(at(s, i - 1));
+}
+
+/* One match of _INNER_BOUNDARY starting at the mark s[i], if there is one: the end of its closing marks (`cut`)
+ * and the end of its white space (where the search goes on). */
+static int inner_boundary_at(const Text *s, Py_ssize_t i, Py_ssize_t *cut, Py_ssize_t *resume) {
+    Py_ssize_t j = i + 1;
+    while (j < s->length && is_closer(at(s, j))) j++;
+    if (j >= s->length || !Py_UNICODE_ISSPACE(at(s, j))) return 0;
+    *cut = j;
+    while (j < s->length && Py_UNICODE_ISSPACE(at(s, j))) j++;
+    *resume = j;
+    while (j < s->length && is_opener(at(s, j))) j++;
+    if (j >= s->length) return 0;
+    Py_UCS4 c = at(s, j);
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A piece [start, end) of a segment at `offset` in the chunk, trimmed and added as `_sentence_spans` does. */
+static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t end, Py_ssize_t offset) {
+    while (start < end && is_strip(at(s, start))) start++;
+    while (end > start && is_strip(at(s, end - 1))) end--;
+    if (start == end) return 0;
+    if (spans->count) {
+        Py_ssize_t closing = 0;
+        while (start + closing < end && is_closer(at(s, start + closing))) closing++;
+        if (closing && start + closing < end && is_strip(at(s, start + closing))) {
+            /* Quote marks cut off the sentence they close: give them back to it. */
+            spans->at[2 * spans->count - 1] = offset + start + closing;
+            start += closing;
+            while (start < end && is_strip(at(s, start))) start++;
+        } else {
+            int has_alnum = 0;
+            for (Py_ssize_t k = start; k < end && !has_alnum; k++) has_alnum = Py_UNICODE_ISALNUM(at(s, k));
+            if (!has_alnum) {  /* a lone quote mark or bracket */
+                spans->at[2 * spans->count - 1] = offset + end;
+                return 0;
+            }
+        }
+    }
+    return push(spans, offset + start, offset + end);
+}
+
+/* `_split_inner` and the trimming loop of `_sentence_spans` over one sentencex segment. */
+static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
+    Py_ssize_t start = 0;
+    Py_ssize_t i = 0;
+    while (i < s->length) {
+        Py_ssize_t cut, resume;
+        if (is_sentence_mark(at(s, i)) && inner_boundary_at(s, i, &cut, &resume)) {
+            if (!ends_with_dotted_acronym(s, start, i + 1)) {
+                if (add_piece(spans, s, start, cut, offset) < 0) return -1;
+                start = cut;
+            }
+            i = resume;
+        } else {
+            i++;
+        }
+    }
+    return add_piece(spans, s, start, s->length, offset);
+}
+
+/* ---- after sentencex: joining fragments --------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject *paragraph;
+    Text text;
+    PyObject *titles;        /* _TITLES */
+    PyObject *before_number; /* _BEFORE_NUMBER */
+    PyObject *after_clock;   /* _AFTER_CLOCK.match */
+} Rules;
+
+static int ends_with(const Text *t, Py_ssize_t start, Py_ssize_t end, const char *ascii) {
+    Py_ssize_t n = (Py_ssize_t)strlen(ascii);
+    if (end - start < n) return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (at(t, end - n + k) != (Py_UCS4)(unsigned char)ascii[k]) return 0;
+    return 1;
+}
+
+/* `_ends_with_initial`: text[start:end] ends with a lone capital and a full stop, as in "John F.". */
+static int ends_with_initial(const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t n = end - start;
+    return n >= 2 && at(t, end - 1) == '.' && Py_UNICODE_ISUPPER(at(t, end - 2)) && (n == 2 || at(t, end - 3) == ' ');
+}
+
+/* _INITIAL.match(text[start:end]): a capital A-Z, a full stop, then white space or the end. */
+static int starts_with_initial(const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t n = end - start;
+    if (n < 2) return 0;
+    Py_UCS4 c = at(t, start);
+    return c >= 'A' && c <= 'Z' && at(t, start + 1) == '.' && (n == 2 || Py_UNICODE_ISSPACE(at(t, start + 2)));
+}
+
+/* `_looks_like_name`: one word only, or the word before the last starts with a capital. */
+static int looks_like_name(const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t i = end;
+    while (i > start && Py_UNICODE_ISSPACE(at(t, i - 1))) i--;
+    while (i > start && !Py_UNICODE_ISSPACE(at(t, i - 1))) i--;  /* back over the last word */
+    while (i > start && Py_UNICODE_ISSPACE(at(t, i - 1))) i--;
+    if (i == start) return 1;                                       /* no word before it */
+    while (i > start && !Py_UNICODE_ISSPACE(at(t, i - 1))) i--;  /* to the start of the word before */
+    return Py_UNICODE_ISUPPER(at(t, i));
+}
+
+/* 1 if `object` is in `set`, 0 if not, -1 on error; the reference to `object` is taken. */
+static int contains_and_drop(PyObject *set, PyObject *object) {
+    if (object == NULL) return -1;
+    int found = PySet_Contains(set, object);
+    Py_DECREF(object);
+    return found;
+}
+
+/* `_continues(previous, current)` for two spans of the paragraph: 1, 0, or -1 on error. */
+static int continues(const Rules *r, Py_ssize_t p_start, Py_ssize_t p_end, Py_ssize_t c_start, Py_ssize_t c_end) {
+    const Text *t = &r->text;
+    Py_UCS4 first = at(t, c_start);
+    if (Py_UNICODE_ISLOWER(first)) return 1;
+    /* The last word: previous.rsplit(None, 1)[-1] ("" when there is none). */
+    Py_ssize_t word_end = p_end;
+    while (word_end > p_start && Py_UNICODE_ISSPACE(at(t, word_end - 1))) word_end--;
+    Py_ssize_t word_start = word_end;
+    while (word_start > p_start && !Py_UNICODE_ISSPACE(at(t, word_start - 1))) word_start--;
+    int found = contains_and_drop(r->titles, PyUnicode_Substring(r->paragraph, word_start, word_end));
+    if (found) return found;
+    if (Py_UNICODE_ISDIGIT(first)) {
+        found = contains_and_drop(r->before_number, PyUnicode_Substring(r->paragraph, word_start, word_end));
+        if (found) return found;
+    }
+    if (ends_with(t, p_start, p_end, " a.m.") || ends_with(t, p_start, p_end, " p.m.") ||
+        ends_with(t, p_start, p_end, " A.M.") || ends_with(t, p_start, p_end, " P.M.")) {
+        PyObject *current = PyUnicode_Substring(r->paragraph, c_start, c_end);
+        if (current == NULL) return -1;
+        PyObject *match = PyObject_CallOneArg(r->after_clock, current);
+        Py_DECREF(current);
+        if (match == NULL) return -1;
+        int matched = match != Py_None;
+        Py_DECREF(match);
+        if (matched) return 1;
+    }
+    if (!ends_with_initial(t, p_start, p_end)) return 0;
+    if (starts_with_initial(t, c_start, c_end)) return 1;  /* "J." then "R. Smith": two initials make a name */
+    return Py_UNICODE_ISUPPER(first) && p_end - p_start > 2 && looks_like_name(t, p_start, p_end);
+}
+
+/* spans(paragraph, segments, titles, before_number, after_clock) -> tuple[tuple[int, int], ...]
+ * `segments` are sentencex's segments of chunk(paragraph); the result is `paragraph_sentences(paragraph)`. */
+static PyObject *spans(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "spans() takes paragraph, segments, titles, before_number, after_clock");
+        return NULL;
+    }
+    Rules rules = {args[0], {0, NULL, 0}, args[2], args[3], args[4]};
+    if (text_of(rules.paragraph, &rules.text) < 0) return NULL;
+    if (!PyAnySet_Check(rules.titles) || !PyAnySet_Check(rules.before_number)) {
+        PyErr_SetString(PyExc_TypeError, "titles and before_number must be sets");
+        return NULL;
+    }
+    PyObject *segments = PySequence_Fast(args[1], "segments must be a sequence");
+    if (segments == NULL) return NULL;
+    Spans found = {NULL, 0, 0};
+    PyObject *result = NULL;
+    Py_ssize_t offset = 0;
+    for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(segments); k++) {
+        Text segment;
+        if (text_of(PySequence_Fast_GET_ITEM(segments, k), &segment) < 0) goto done;
+        if (add_segment(&found, &segment, offset) < 0) goto done;
+        offset += segment.length;
+    }
+    /* `_merge_fragments`: join a piece to the one before when it cannot start a sentence there. */
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < found.count; k++) {
+        Py_ssize_t start = found.at[2 * k], end = found.at[2 * k + 1];
+        if (kept) {
+            int joins = continues(&rules, found.at[2 * kept - 2], found.at[2 * kept - 1], start, end);
+            if (joins < 0) goto done;
+            if (joins) {
+                found.at[2 * kept - 1] = end;
+                continue;
+            }
+        }
+        found.at[2 * kept] = start;
+        found.at[2 * kept + 1] = end;
+        kept++;
+    }
+    result = PyTuple_New(kept);
+    if (result == NULL) goto done;
+    for (Py_ssize_t k = 0; k < kept; k++) {
+        PyObject *pair = Py_BuildValue("(nn)", found.at[2 * k], found.at[2 * k + 1]);
+        if (pair == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyTuple_SET_ITEM(result, k, pair);
+    }
+done:
+    PyMem_Free(found.at);
+    Py_DECREF(segments);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"chunk", chunk, METH_O, "The paragraph as sentencex reads it: line breaks made spaces, apostrophes marked."},
+    {"spans", (PyCFunction)(void (*)(void))spans, METH_FASTCALL,
+     "Sentence spans of a paragraph from sentencex's segments of its chunk."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_sentences", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__sentences(void) { return PyModule_Create(&module); }
