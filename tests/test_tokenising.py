@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storytrace
-from storytrace.classify import _TOKEN, _token_words
+from storytrace.classify import _TOKEN, _token_parts, _token_words
 from storytrace.text.normalise import _WORD, WORDS_IN_C, words
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
 
@@ -50,12 +50,30 @@ def test_ascii_text_cuts_as_the_patterns(text: str) -> None:
     assert _token_words(text) == _TOKEN.findall(text)
 
 
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C tokenisers are built with the compiled core")
+@settings(max_examples=1000)
+@given(ASCII_TEXTS)
+def test_the_c_classifier_tokens_are_the_pythons(text: str) -> None:
+    """Shown text, words, comparison forms and offsets, as classify._token_parts makes them."""
+    assert WORDS_IN_C is not None
+    shown, found, norms, starts = WORDS_IN_C.classifier_tokens(text)
+    assert (shown, found, norms, starts) == _token_parts(text)
+    assert "".join(shown) == text or not found
+
+
 @pytest.mark.skipif(storytrace.CORE != "compiled", reason="the C tokenisers are built with the compiled core")
 def test_the_c_tokenisers_take_ascii_and_leave_the_rest() -> None:
     assert WORDS_IN_C is not None
     assert WORDS_IN_C.key_words("it's 3.5% of u.s.") == ["it's", "3.5", "of", "u.s"]
     assert WORDS_IN_C.classifier_words('"Ok," he said:') == ['"', "Ok", ",", '"', "he", "said", ":"]
     assert WORDS_IN_C.key_words("caf\u00e9") is None and WORDS_IN_C.classifier_words("\u201cHi\u201d") is None
+    assert WORDS_IN_C.classifier_tokens(" Taxi-boats, 12 of them.") == (
+        [" Taxi-boats", ", ", "12 ", "of ", "them", "."],
+        ["Taxi-boats", ",", "12", "of", "them", "."],
+        ["taxi-boats", ",", "12", "of", "them", "."],
+        [1, 11, 13, 16, 19, 23],
+    )
+    assert WORDS_IN_C.classifier_tokens("caf\u00e9") is None
 
 
 def test_known_cuts() -> None:

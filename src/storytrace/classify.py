@@ -107,6 +107,27 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
 
 def _tokens(text: str) -> list[_Token]:
     """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
+    cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
+    shown: list[str]
+    words: list[str]
+    norms: list[str]
+    starts: list[int]
+    if cut is not None:
+        shown, words, norms, starts = cut
+    else:
+        shown, words, norms, starts = _token_parts(text)
+    found: list[_Token] = []
+    opens_sentence = True
+    for i, word in enumerate(words):
+        start = starts[i]
+        found.append(_Token(shown[i], word, norms[i], opens_sentence, start, start + len(word)))
+        opens_sentence = word in _SENTENCE_OPENERS
+    return found
+
+
+def _token_parts(text: str) -> tuple[list[str], list[str], list[str], list[int]]:
+    """Each token as shown (with the white space after it), as read, in its comparison form, and its offset
+    (what the C helper returns for ASCII text)."""
     words = _token_words(text)
     # Only white space lies between tokens, so each is found at the first place it occurs after the one before.
     starts: list[int] = []
@@ -118,17 +139,14 @@ def _tokens(text: str) -> list[_Token]:
     # Folding is almost always character by character: a token's comparison form is then its slice of the folded
     # text; otherwise (an accent composed, "ß" folded to "ss") each token is folded on its own.
     folded = fold_keeping_offsets(text)
-    found: list[_Token] = []
-    opens_sentence = True
     last = len(words) - 1
+    shown: list[str] = []
+    norms: list[str] = []
     for i, word in enumerate(words):
         start = starts[i]
-        end = start + len(word)
-        shown = text[0 if i == 0 else start : starts[i + 1] if i < last else len(text)]
-        norm = folded[start:end] if folded is not None else fold_token(word)
-        found.append(_Token(shown, word, norm, opens_sentence, start, end))
-        opens_sentence = word in _SENTENCE_OPENERS
-    return found
+        shown.append(text[0 if i == 0 else start : starts[i + 1] if i < last else len(text)])
+        norms.append(folded[start : start + len(word)] if folded is not None else fold_token(word))
+    return shown, words, norms, starts
 
 
 def _token_words(text: str) -> list[str]:

@@ -1,7 +1,8 @@
 /* Word tokens of ASCII text, for the two tokenisers the diff calls most: `normalise.words` (the aligner's words of
  * a comparison key) and `classify._token_words` (the classifier's words and marks). Each function here returns
  * exactly what the Python function returns for an ASCII string (tests/test_tokenising.py holds them to it), and
- * None for any other string, which the Python code then tokenises itself.
+ * None for any other string, which the Python code then tokenises itself. `classifier_tokens` also returns, for
+ * the classifier, each token as shown, its comparison form and its offset (`classify._token_parts`).
  *
  * Both Python functions split at white space, strip ASCII punctuation ("marks") off each chunk and keep a plain
  * alphanumeric core as one token; any other chunk goes through a regular expression, which in ASCII reads: a word
@@ -25,12 +26,28 @@ static inline int is_word(Py_UCS1 c) { return is_alnum(c) || c == '_'; }
 /* ASCII punctuation: the printable characters that are neither alphanumeric nor the underscore. */
 static inline int is_mark(Py_UCS1 c) { return c >= 33 && c <= 126 && !is_word(c); }
 
-static int append_slice(PyObject *list, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
-    PyObject *piece = PyUnicode_Substring(text, start, end);
-    if (piece == NULL) return -1;
-    int status = PyList_Append(list, piece);
-    Py_DECREF(piece);
-    return status;
+/* Token positions, as start, end, start, end, ... */
+typedef struct {
+    Py_ssize_t *at;
+    Py_ssize_t count;
+    Py_ssize_t capacity;
+} Cuts;
+
+static int cut(Cuts *cuts, Py_ssize_t start, Py_ssize_t end) {
+    if (cuts->count == cuts->capacity) {
+        Py_ssize_t capacity = cuts->capacity ? 2 * cuts->capacity : 64;
+        Py_ssize_t *grown = PyMem_Realloc(cuts->at, (size_t)capacity * 2 * sizeof(Py_ssize_t));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        cuts->at = grown;
+        cuts->capacity = capacity;
+    }
+    cuts->at[2 * cuts->count] = start;
+    cuts->at[2 * cuts->count + 1] = end;
+    cuts->count++;
+    return 0;
 }
 
 /* The end of the word that starts at `i` (a \w character): the run of \w, continued through a joining mark
@@ -46,34 +63,24 @@ static Py_ssize_t word_end(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t end, const
 
 /* Tokens of one chunk [start, end) by the regular expression: words, and (if `marks_too`) every other character
  * as a token of its own. */
-static int scan_chunk(PyObject *list, PyObject *text, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end,
-                      const char *joiners, int marks_too) {
+static int scan_chunk(Cuts *cuts, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, const char *joiners,
+                      int marks_too) {
     Py_ssize_t i = start;
     while (i < end) {
         if (is_word(s[i])) {
             Py_ssize_t stop = word_end(s, i, end, joiners);
-            if (append_slice(list, text, i, stop) < 0) return -1;
+            if (cut(cuts, i, stop) < 0) return -1;
             i = stop;
         } else {
-            if (marks_too && append_slice(list, text, i, i + 1) < 0) return -1;
+            if (marks_too && cut(cuts, i, i + 1) < 0) return -1;
             i++;
         }
     }
     return 0;
 }
 
-/* Tokenise `text` chunk by chunk; `marks_too` selects the classifier's rules. */
-static PyObject *tokenise(PyObject *text, const char *joiners, int marks_too) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "expected a str");
-        return NULL;
-    }
-    if (PyUnicode_READY(text) < 0) return NULL;
-    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *list = PyList_New(0);
-    if (list == NULL) return NULL;
+/* Where the tokens of the ASCII text s[0:n] lie, chunk by chunk; `marks_too` selects the classifier's rules. */
+static int tokenise(Cuts *cuts, const Py_UCS1 *s, Py_ssize_t n, const char *joiners, int marks_too) {
     Py_ssize_t i = 0;
     while (i < n) {
         while (i < n && is_space(s[i])) i++;
@@ -89,29 +96,113 @@ static PyObject *tokenise(PyObject *text, const char *joiners, int marks_too) {
         int status = 0;
         if (plain) {
             for (Py_ssize_t k = chunk_start; marks_too && status == 0 && k < core_start; k++)
-                status = append_slice(list, text, k, k + 1);
-            if (status == 0) status = append_slice(list, text, core_start, core_end);
+                status = cut(cuts, k, k + 1);
+            if (status == 0) status = cut(cuts, core_start, core_end);
             for (Py_ssize_t k = core_end; marks_too && status == 0 && k < chunk_end; k++)
-                status = append_slice(list, text, k, k + 1);
+                status = cut(cuts, k, k + 1);
         } else if (core_start < core_end || marks_too) {
             /* A chunk of marks only (the classifier keeps each), or one the regular expression must cut. */
-            status = scan_chunk(list, text, s, chunk_start, chunk_end, joiners, marks_too);
+            status = scan_chunk(cuts, s, chunk_start, chunk_end, joiners, marks_too);
         }
-        if (status < 0) {
+        if (status < 0) return -1;
+    }
+    return 0;
+}
+
+/* The cuts of `text` if it is an ASCII str (1), or 0 for any other str (-1 on error). */
+static int ascii_cuts(PyObject *text, Cuts *cuts, const char *joiners, int marks_too) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return -1;
+    }
+    if (PyUnicode_READY(text) < 0) return -1;
+    if (!PyUnicode_IS_ASCII(text)) return 0;
+    if (tokenise(cuts, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), joiners, marks_too) < 0) return -1;
+    return 1;
+}
+
+/* A new list of the slices text[start:end] for the `count` (start, end) pairs in `bounds`; `lower` lowers each. */
+static PyObject *slices(PyObject *text, const Py_ssize_t *bounds, Py_ssize_t count, int lower) {
+    PyObject *list = PyList_New(count);
+    if (list == NULL) return NULL;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_ssize_t start = bounds[2 * k], end = bounds[2 * k + 1];
+        PyObject *piece = PyUnicode_New(end - start, 127);
+        if (piece == NULL) {
             Py_DECREF(list);
             return NULL;
         }
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(piece);
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS1 c = s[i];
+            out[i - start] = (lower && c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
+        }
+        PyList_SET_ITEM(list, k, piece);
     }
     return list;
 }
 
-static PyObject *key_words(PyObject *self, PyObject *text) { return tokenise(text, "'-.,", 0); }
+static PyObject *words_of(PyObject *text, const char *joiners, int marks_too) {
+    Cuts cuts = {NULL, 0, 0};
+    int found = ascii_cuts(text, &cuts, joiners, marks_too);
+    PyObject *result = NULL;
+    if (found > 0) result = slices(text, cuts.at, cuts.count, 0);
+    else if (found == 0) result = Py_NewRef(Py_None);
+    PyMem_Free(cuts.at);
+    return result;
+}
 
-static PyObject *classifier_words(PyObject *self, PyObject *text) { return tokenise(text, "'-.,:", 1); }
+static PyObject *key_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,", 0); }
+
+static PyObject *classifier_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,:", 1); }
+
+/* classifier_tokens(text) -> (shown, words, norms, starts) | None: for an ASCII str, what classify._tokens needs of
+ * each token: the token with the white space after it (the first also with the white space before it), the
+ * token, its comparison form (lower case) and its offset. */
+static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
+    Cuts cuts = {NULL, 0, 0};
+    int found = ascii_cuts(text, &cuts, "'-.,:", 1);
+    if (found <= 0) {
+        PyMem_Free(cuts.at);
+        return found == 0 ? Py_NewRef(Py_None) : NULL;
+    }
+    Py_ssize_t n = cuts.count;
+    PyObject *shown = NULL, *words = NULL, *norms = NULL, *starts = NULL, *result = NULL;
+    Py_ssize_t *spread = PyMem_Malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));
+    if (spread == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        spread[2 * k] = k == 0 ? 0 : cuts.at[2 * k];
+        spread[2 * k + 1] = k + 1 < n ? cuts.at[2 * k + 2] : PyUnicode_GET_LENGTH(text);
+    }
+    shown = slices(text, spread, n, 0);
+    words = slices(text, cuts.at, n, 0);
+    norms = slices(text, cuts.at, n, 1);
+    starts = PyList_New(n);
+    if (shown == NULL || words == NULL || norms == NULL || starts == NULL) goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *start = PyLong_FromSsize_t(cuts.at[2 * k]);
+        if (start == NULL) goto done;
+        PyList_SET_ITEM(starts, k, start);
+    }
+    result = PyTuple_Pack(4, shown, words, norms, starts);
+done:
+    Py_XDECREF(shown);
+    Py_XDECREF(words);
+    Py_XDECREF(norms);
+    Py_XDECREF(starts);
+    PyMem_Free(spread);
+    PyMem_Free(cuts.at);
+    return result;
+}
 
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words for an ASCII string; None for any other string."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words for an ASCII string; None otherwise."},
+    {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
     {NULL, NULL, 0, NULL},
 };
 
