@@ -57,7 +57,8 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     found: list[Sentence] = []
     for number, (start, end) in enumerate(_paragraph_spans(text)):
         for s_start, s_end in paragraph_sentences(text[start:end]):
-            found.append(Sentence(start + s_start, start + s_end, number))
+            # (tuple.__new__ skips the named tuple's own __new__, which runs as Python: half the cost.)
+            found.append(tuple.__new__(Sentence, (start + s_start, start + s_end, number)))
     return tuple(found)
 
 
