@@ -75,10 +75,14 @@ def _moved_in_block(block: list[int], places: Sequence[Place], tiebreak: Callabl
         removed.add(block[k])
         alive.discard(k)
         a, b = local[k]
+        uncrossed: list[int] = []
         for j in alive:
-            if (local[j][0] - a) * (local[j][1] - b) < 0:
+            place = local[j]
+            if (place[0] - a) * (place[1] - b) < 0:
                 counts[j] -= 1
-        alive = {j for j in alive if counts[j]}
+                if not counts[j]:
+                    uncrossed.append(j)
+        alive.difference_update(uncrossed)
     return removed
 
 
