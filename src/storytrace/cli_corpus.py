@@ -120,18 +120,28 @@ def _corpus_index(
     """The index to query: the file named (brought up to date with any corpus given), or one built in memory."""
     if index_path is None and not corpora and db is None:
         raise CorpusUsageError("name a corpus: --corpus DIR|FILE.jsonl, --db URL or --index FILE")
-    new = index_path is not None and not Path(index_path).exists()
-    index = _open(index_path, options, explicit, create=bool(corpora or db))
-    try:
+    with _filling(index_path, options, explicit, create=bool(corpora or db)) as index:
         _fill(index, corpora, db, skipped, max_bytes)
         if len(index) == 0:
             raise CorpusUsageError("the corpus has no document with words in it")
+        return index
+
+
+@contextmanager
+def _filling(
+    path: str | None, options: CorpusOptions, explicit: set[str], *, create: bool
+) -> Iterator[CorpusIndex]:
+    """The index opened for filling; if filling fails it is closed, and a file this run created is deleted, so a
+    failed first build leaves no empty index to trip over later. On success it stays open."""
+    new = path is not None and not Path(path).exists()
+    index = _open(path, options, explicit, create=create)
+    try:
+        yield index
     except BaseException:
         index.close()
-        if new and index_path is not None:  # a failed first build leaves no empty index to trip over later
-            Path(index_path).unlink(missing_ok=True)
+        if new and path is not None:
+            Path(path).unlink(missing_ok=True)
         raise
-    return index
 
 
 @contextmanager
@@ -177,21 +187,14 @@ def register(app: typer.Typer) -> None:
         if not corpora and db is None:
             raise CorpusUsageError("name what to index: directories or .jsonl files, or --db URL")
         options, _, explicit = _options(option)
-        existed = Path(index_path).exists()
         skipped = Skipped()
         started = time.perf_counter()
         with _readable(index_path):
-            index = _open(index_path, options, explicit, create=True)
-            try:
+            with _filling(index_path, options, explicit, create=True) as index:
                 seen: set[str] = set()
                 report = _fill(index, corpora, db, skipped, max_bytes, seen)
                 pruned = _prune(index, seen, skipped) if prune else 0
                 size = len(index)
-            except BaseException:
-                index.close()
-                if not existed:
-                    Path(index_path).unlink(missing_ok=True)
-                raise
             index.close()
         seconds = time.perf_counter() - started
         if as_json:
