@@ -10,11 +10,40 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import Final
+
+from storytrace import CORE
+from storytrace._compiled import c_module
 
 # Where a link lies: (its first sentence in A, its first sentence in B).
 Place = tuple[int, int]
 # What breaks a tie between links crossing equally many others: (similarity, the two texts in sorted order).
 TieBreak = tuple[float, tuple[str, str]]
+# The move finder for a diff's links in C (align/_moves.c, built with the core); None: the Python below does it.
+MOVES_IN_C: Final = c_module("align/_moves", CORE)
+
+
+def moved_links(
+    a: list[int], b: list[int], scores: list[float], keys_a: list[str], keys_b: list[str]
+) -> set[int]:
+    """`moved_edges` for links between two versions: link k joins sentence a[k] of A and b[k] of B with score
+    scores[k]; ties are broken by the two sentences' keys. Every link has its own sentences in A and in B."""
+    if MOVES_IN_C is not None:
+        found: set[int] = MOVES_IN_C.moved(a, b, scores, keys_a, keys_b)
+        return found
+    return python_moved_links(a, b, scores, keys_a, keys_b)
+
+
+def python_moved_links(
+    a: list[int], b: list[int], scores: list[float], keys_a: list[str], keys_b: list[str]
+) -> set[int]:
+    """`moved_links` in Python: the reference the C helper is held to, and what runs without it."""
+
+    def tiebreak(k: int) -> TieBreak:
+        key_a, key_b = keys_a[a[k]], keys_b[b[k]]
+        return scores[k], (min(key_a, key_b), max(key_a, key_b))
+
+    return moved_edges(list(zip(a, b, strict=True)), tiebreak)
 
 
 def moved_edges(places: Sequence[Place], tiebreak: Callable[[int], TieBreak]) -> set[int]:

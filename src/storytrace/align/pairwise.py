@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from storytrace.align.features import SentenceFeatures, SentenceTable, joined
-from storytrace.align.moves import TieBreak, moved_edges
+from storytrace.align.moves import moved_links
 from storytrace.align.similarity import containment, similarity
 from storytrace.options import DiffOptions
 from storytrace.values import Value
@@ -108,14 +108,10 @@ def _exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing
 
 
 def _moves(links: list[Pairing], fa: SentenceTable, fb: SentenceTable) -> set[int]:
-    """Indices of the links that moved; the texts that break ties are looked up only for crossing links."""
-
-    def tiebreak(k: int) -> TieBreak:
-        p = links[k]
-        key_a, key_b = fa.keys[p.a[0]], fb.keys[p.b[0]]
-        return p.score, (min(key_a, key_b), max(key_a, key_b))
-
-    return moved_edges([(p.a[0], p.b[0]) for p in links], tiebreak)
+    """Indices of the links that moved (ties broken by the texts of their first sentences)."""
+    return moved_links(
+        [p.a[0] for p in links], [p.b[0] for p in links], [p.score for p in links], fa.keys, fb.keys
+    )
 
 
 def _align_gap(
