@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import storytrace
+from storytrace.align.features import STOPWORDS, python_features_of_key
 from storytrace.classify import _TOKEN, _token_parts, _token_words
 from storytrace.text.normalise import _WORD, WORDS_IN_C, words
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
@@ -91,3 +92,25 @@ SENTENCE_PIECES = st.sampled_from(
 def test_the_inner_boundary_check_never_skips_a_boundary(segment: str) -> None:
     # The cheap check may say yes when there is no boundary, never no when there is one.
     assert _may_end_inside(segment) or not _INNER_BOUNDARY.search(segment)
+
+
+# Comparison keys (lower case) with the words the aligner's stemmer and stop list act on.
+KEY_WORDS = st.sampled_from(
+    ["boats", "boat", "services", "leaving", "leave", "changes", "changed", "repeatedly", "cities", "the", "said",
+     "don't", "it's", "nation's", "workers'", "ings", "sings", "ed", "bled", "es", "ly", "fly", "tree", "three",
+     "be", "e", "s", "'s", "x's", "3.5", "1,000", "u.s.", "taxi-boats", "mayor"]
+)
+KEYS = st.lists(KEY_WORDS | st.sampled_from(list(" .,:;'-\"()!?")), max_size=25).map("".join) | ASCII_TEXTS
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C tokenisers are built with the compiled core")
+@settings(max_examples=1000)
+@given(KEYS)
+def test_the_c_sentence_features_are_the_pythons(key: str) -> None:
+    """The aligner's words and content-word stems of an ASCII key, as features.python_features_of_key finds them."""
+    assert WORDS_IN_C is not None
+    expected = python_features_of_key(key)
+    found = WORDS_IN_C.key_features(key, STOPWORDS)
+    assert found == (expected.words, expected.content)
+    assert type(found[0]) is tuple and type(found[1]) is frozenset
+    assert WORDS_IN_C.key_features("caf\u00e9 boats", STOPWORDS) is None  # not ASCII: the Python cuts it

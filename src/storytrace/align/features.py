@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from storytrace.text.document import Document
-from storytrace.text.normalise import comparison_keys, words
+from storytrace.text.normalise import WORDS_IN_C, comparison_keys, words
 from storytrace.values import Value
 
 STOPWORDS: Final = frozenset(
@@ -63,6 +63,15 @@ class SentenceFeatures(Value):
 
 
 def _features_of_key(key: str) -> SentenceFeatures:
+    if WORDS_IN_C is not None:
+        found: tuple[tuple[str, ...], frozenset[str]] | None = WORDS_IN_C.key_features(key, STOPWORDS)
+        if found is not None:  # an ASCII key: words and stems cut in C (text/_words.c)
+            return SentenceFeatures(key, found[0], found[1])
+    return python_features_of_key(key)
+
+
+def python_features_of_key(key: str) -> SentenceFeatures:
+    """`_features_of_key` in Python: the reference the C cutter is held to, and what runs without it."""
     tokens = tuple(words(key))
     content = frozenset([stem(w) for w in tokens if w not in STOPWORDS])  # (not map(): stem is called natively)
     return SentenceFeatures(key, tokens, content)

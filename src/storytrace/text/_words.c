@@ -157,6 +157,53 @@ static PyObject *key_words(PyObject *self, PyObject *text) { return words_of(tex
 
 static PyObject *classifier_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,:", 1); }
 
+/* Length of the aligner's stem of an ASCII word (align/features.py `_strip_suffix`): always a prefix of it. */
+static Py_ssize_t stem_length(const Py_UCS1 *w, Py_ssize_t n) {
+    static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
+    if (n >= 2 && w[n - 2] == '\'' && w[n - 1] == 's') n -= 2;
+    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
+        Py_ssize_t length = (Py_ssize_t)strlen(suffixes[k]);
+        if (n > length + 3 && memcmp(w + n - length, suffixes[k], (size_t)length) == 0) {
+            n -= length;
+            break;
+        }
+    }
+    if (n > 4 && w[n - 1] == 'e') n -= 1;
+    return n;
+}
+
+/* key_features(key, stopwords) -> (words, content) | None: for an ASCII comparison key, what features.py's
+ * `_features_of_key` computes: its words (a tuple) and the stems of those not in `stopwords` (a frozenset). */
+static PyObject *key_features(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "key_features(key, stopwords: frozenset)");
+        return NULL;
+    }
+    PyObject *list = words_of(args[0], "'-.,", 0);
+    if (list == NULL || list == Py_None) return list;
+    PyObject *words = PyList_AsTuple(list), *content = PyFrozenSet_New(NULL), *result = NULL;
+    Py_DECREF(list);
+    if (words == NULL || content == NULL) goto done;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); k++) {
+        PyObject *word = PyTuple_GET_ITEM(words, k);
+        int stop = PySet_Contains(args[1], word);
+        if (stop < 0) goto done;
+        if (stop) continue;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(word);
+        Py_ssize_t kept = stem_length(PyUnicode_1BYTE_DATA(word), n);
+        PyObject *stem = kept == n ? Py_NewRef(word) : PyUnicode_Substring(word, 0, kept);
+        if (stem == NULL) goto done;
+        int added = PySet_Add(content, stem); /* allowed on a frozenset nobody else has seen yet */
+        Py_DECREF(stem);
+        if (added < 0) goto done;
+    }
+    result = PyTuple_Pack(2, words, content);
+done:
+    Py_XDECREF(words);
+    Py_XDECREF(content);
+    return result;
+}
+
 /* classifier_tokens(text) -> (shown, words, norms, starts) | None: for an ASCII str, what classify._tokens needs of
  * each token: the token with the white space after it (the first also with the white space before it), the
  * token, its comparison form (lower case) and its offset. */
@@ -202,6 +249,8 @@ done:
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words for an ASCII string; None for any other string."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words for an ASCII string; None otherwise."},
+    {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
+     "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
     {NULL, NULL, 0, NULL},
 };
