@@ -91,6 +91,12 @@ class Run(NamedTuple):
     b_end: int
 
 
+def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> Run:
+    """A `Run`, made with tuple.__new__: the named tuple's own __new__ runs as Python even in the compiled core,
+    and a diff makes two runs or more per edited link."""
+    return tuple.__new__(Run, (op, text, a_start, a_end, b_start, b_end))
+
+
 def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space)."""
     if comparison_key(text_a) == comparison_key(text_b):
@@ -188,14 +194,14 @@ def _word_diff(ta: list[_Token], tb: list[_Token]) -> tuple[tuple[Run, ...], lis
         b_at = _position(tb, block.dest_start)
         if tag == "equal":
             text = "".join(t.text for t in b_piece)
-            _emit(runs, Run("equal", text, a_at, a_piece[-1].end, b_at, b_piece[-1].end))
+            _emit(runs, make_run("equal", text, a_at, a_piece[-1].end, b_at, b_piece[-1].end))
             continue
         if a_piece:
             deleted.extend(a_piece)
-            _emit(runs, Run("delete", "".join(t.text for t in a_piece), a_at, a_piece[-1].end, b_at, b_at))
+            _emit(runs, make_run("delete", "".join(t.text for t in a_piece), a_at, a_piece[-1].end, b_at, b_at))
         if b_piece:
             inserted.extend(b_piece)
-            _emit(runs, Run("insert", "".join(t.text for t in b_piece), a_at, a_at, b_at, b_piece[-1].end))
+            _emit(runs, make_run("insert", "".join(t.text for t in b_piece), a_at, a_at, b_at, b_piece[-1].end))
     return tuple(runs), deleted, inserted
 
 
@@ -213,7 +219,7 @@ def _emit(runs: list[Run], run: Run) -> None:
     elif run.op == "delete" and runs and runs[-1].op == "insert":
         # rapidfuzz may emit the insertion first: put the deletion in front of it, where B's text starts.
         place = runs[-1].b_start
-        run = run._replace(b_start=place, b_end=place)
+        run = make_run(run.op, run.text, run.a_start, run.a_end, place, place)
         if len(runs) >= 2 and runs[-2].op == "delete":
             runs[-2] = _joined(runs[-2], run)
         else:
@@ -223,7 +229,7 @@ def _emit(runs: list[Run], run: Run) -> None:
 
 
 def _joined(first: Run, second: Run) -> Run:
-    return Run(
+    return make_run(
         first.op,
         first.text + second.text,
         min(first.a_start, second.a_start),

@@ -8,7 +8,7 @@ from typing import Any
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import Run, classify
+from storytrace.classify import classify, make_run
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link
 from storytrace.text.document import Document
@@ -73,7 +73,7 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
     c = classify(text_a, text_b, opts)
     score = 1.0 if c.kind == "unchanged" else min(p.score, 0.9999)
     runs = tuple(
-        Run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
+        make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
     )
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 

@@ -10,7 +10,7 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storytrace.classify import Run, classify
+from storytrace.classify import Run, classify, make_run
 from storytrace.collation.units import UnitSentences
 from storytrace.collation.versions import Version, lineage_of, source_of
 from storytrace.diff import joined_text
@@ -88,7 +88,7 @@ def _change(
     text_p, to_p = joined_text(documents[p], sentences[p])
     text_q, to_q = joined_text(documents[q], sentences[q])
     c = classify(text_p, text_q, options)
-    runs = tuple(Run(r.op, r.text, to_p(r.a_start), to_p(r.a_end), to_q(r.b_start), to_q(r.b_end)) for r in c.diff)
+    runs = tuple(make_run(r.op, r.text, to_p(r.a_start), to_p(r.a_end), to_q(r.b_start), to_q(r.b_end)) for r in c.diff)
     return Change(p, q, c.kind, c.reasons, runs if c.kind != "unchanged" else ())
 
 
