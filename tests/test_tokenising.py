@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import storytrace
 from storytrace.align.features import STOPWORDS, python_features_of_key
 from storytrace.classify import _TOKEN, _token_parts, _token_words
-from storytrace.text.normalise import _WORD, WORDS_IN_C, words
+from storytrace.text.normalise import _WORD, WORDS_IN_C, comparison_key, comparison_keys, python_comparison_keys, words
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
 
 # Letters, digits, the marks that join words, other punctuation, accents, and several kinds of white space.
@@ -114,3 +114,25 @@ def test_the_c_sentence_features_are_the_pythons(key: str) -> None:
     assert found == (expected.words, expected.content)
     assert type(found[0]) is tuple and type(found[1]) is frozenset
     assert WORDS_IN_C.key_features("caf\u00e9 boats", STOPWORDS) is None  # not ASCII: the Python cuts it
+
+
+# ASCII with what the keys fold: capitals, NUL (dropped), runs of single quotes (pairs become "), and white space.
+KEY_TEXTS = st.lists(st.sampled_from(list("aZ'' \n\t\r\x0b\x0c\x1c\x1f\x00.\"") + ["''", "'''", "Mr. O'Neil"]),
+                     max_size=30).map("".join) | ASCII_TEXTS
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C tokenisers are built with the compiled core")
+@settings(max_examples=1000)
+@given(KEY_TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6))
+def test_the_c_comparison_keys_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
+    assert WORDS_IN_C is not None
+    assert WORDS_IN_C.ascii_keys(text, spans) == python_comparison_keys(text, spans)
+    assert WORDS_IN_C.ascii_key(text) == python_comparison_keys(text, [(0, len(text))])[0]
+    assert WORDS_IN_C.ascii_key(text + "\u00e9") is None  # not ASCII: the Python folds it
+
+
+def test_comparison_keys_fold_quotes_case_and_space() -> None:
+    """What the keys are for: the same words in another layout, case or quote style compare equal."""
+    text = "He said ''Yes''.\n  THE  end\tnow."
+    assert comparison_keys(text, [(0, 16), (19, len(text))]) == ['he said "yes".', "the end now."]
+    assert comparison_key("It's  ''odd'''") == "it's \"odd\"'"

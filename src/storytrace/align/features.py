@@ -85,7 +85,7 @@ class SentenceTable:
     """
 
     def __init__(self, doc: Document) -> None:
-        self.keys = comparison_keys(doc.text, [(s.start, s.end) for s in doc.sentences])
+        self.keys = comparison_keys(doc.text, doc.sentences)
         self.paragraphs = [s.paragraph for s in doc.sentences]
         self._features: dict[int, SentenceFeatures] = {}
 

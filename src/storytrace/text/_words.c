@@ -157,6 +157,100 @@ static PyObject *key_words(PyObject *self, PyObject *text) { return words_of(tex
 
 static PyObject *classifier_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,:", 1); }
 
+/* The comparison key of s[start:end] (ASCII) into `out`, returning its length: normalise.py's `comparison_key` for
+ * ASCII text: lower case, NUL dropped, '' made ", white space (str.split's) collapsed to single spaces. */
+static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
+    Py_ssize_t n = 0;
+    int pending_space = 0, open_quote = 0; /* open_quote: the last character out is a ' not yet paired */
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS1 c = s[i];
+        if (c == 0) continue; /* dropped before the quotes are paired: 'NUL' is '' */
+        if (is_space(c)) {
+            pending_space = n > 0;
+            open_quote = 0;
+            continue;
+        }
+        if (pending_space) {
+            out[n++] = ' ';
+            pending_space = 0;
+        }
+        if (c == '\'' && open_quote) {
+            out[n - 1] = '"';
+            open_quote = 0;
+            continue;
+        }
+        open_quote = c == '\'';
+        out[n++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
+    }
+    return n;
+}
+
+/* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
+ * `spans`, if `text` is an ASCII str; None for any other str. */
+static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "ascii_keys(text: str, spans)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (PyUnicode_READY(text) < 0) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    PyObject *spans = PySequence_Fast(args[1], "spans must be a sequence");
+    if (spans == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(spans), length = PyUnicode_GET_LENGTH(text);
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    PyObject *keys = PyList_New(count);
+    Py_UCS1 *buffer = PyMem_Malloc((size_t)length + 1);
+    if (keys == NULL || buffer == NULL) {
+        if (buffer == NULL) PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *span = PySequence_Fast_GET_ITEM(spans, k);
+        if (!PyTuple_Check(span) || PyTuple_GET_SIZE(span) < 2) {
+            PyErr_SetString(PyExc_TypeError, "each span must be a tuple (start, end, ...)");
+            goto fail;
+        }
+        Py_ssize_t start = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 0));
+        Py_ssize_t end = PyLong_AsSsize_t(PyTuple_GET_ITEM(span, 1));
+        if ((start == -1 || end == -1) && PyErr_Occurred()) goto fail;
+        if (start < 0 || end < 0) {
+            PyErr_SetString(PyExc_ValueError, "span offsets must not be negative");
+            goto fail;
+        }
+        if (end > length) end = length; /* as the slice text[start:end] takes it */
+        Py_ssize_t n = start < end ? ascii_key_into(s, start, end, buffer) : 0;
+        PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, n);
+        if (key == NULL) goto fail;
+        PyList_SET_ITEM(keys, k, key);
+    }
+    PyMem_Free(buffer);
+    Py_DECREF(spans);
+    return keys;
+fail:
+    PyMem_Free(buffer);
+    Py_XDECREF(keys);
+    Py_DECREF(spans);
+    return NULL;
+}
+
+/* ascii_key(text) -> str | None: the comparison key of an ASCII str; None for any other string. */
+static PyObject *ascii_key(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0) return NULL;
+    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Py_UCS1 *buffer = PyMem_Malloc((size_t)length + 1);
+    if (buffer == NULL) return PyErr_NoMemory();
+    Py_ssize_t n = ascii_key_into(PyUnicode_1BYTE_DATA(text), 0, length, buffer);
+    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, n);
+    PyMem_Free(buffer);
+    return key;
+}
+
 /* Length of the aligner's stem of an ASCII word (align/features.py `_strip_suffix`): always a prefix of it. */
 static Py_ssize_t stem_length(const Py_UCS1 *w, Py_ssize_t n) {
     static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
@@ -249,6 +343,9 @@ done:
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words for an ASCII string; None for any other string."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words for an ASCII string; None otherwise."},
+    {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},
+    {"ascii_keys", (PyCFunction)(void (*)(void))ascii_keys, METH_FASTCALL,
+     "Comparison keys of spans of an ASCII str; None for any other string."},
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Final
 
 from storytrace import CORE
@@ -41,18 +41,32 @@ WORDS_IN_C: Final = c_module("text/_words", CORE)
 
 def comparison_key(text: str) -> str:
     """The text as compared: folded styles, case-folded, whitespace collapsed."""
+    if WORDS_IN_C is not None:
+        key: str | None = WORDS_IN_C.ascii_key(text)
+        if key is not None:  # ASCII text: folded in C (text/_words.c)
+            return key
     return _finish(fold_text(text))
 
 
-def comparison_keys(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
-    """Keys of many spans of one text: the text is folded once when that keeps offsets (almost always)."""
+def comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
+    """Keys of many spans of one text (each span a tuple that starts with its start and end offsets, such as a
+    Sentence): the text is folded once when that keeps offsets (almost always)."""
+    if WORDS_IN_C is not None:
+        keys: list[str] | None = WORDS_IN_C.ascii_keys(text, spans)
+        if keys is not None:  # ASCII text: folded in C (text/_words.c)
+            return keys
+    return python_comparison_keys(text, spans)
+
+
+def python_comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
+    """`comparison_keys` in Python: the reference the C helper is held to, and what runs for other text."""
     folded = fold_keeping_offsets(text)
     if folded is None:
-        return [comparison_key(text[start:end]) for start, end in spans]
+        return [_finish(fold_text(text[span[0] : span[1]])) for span in spans]
     # In ASCII text the only white space besides the space is a handful of control characters; a text without
     # them (almost every text) needs no per-key scan for unusual white space, only for line breaks.
     simple_spaces = folded.isascii() and not any(space in folded for space in _ASCII_CONTROL_SPACES)
-    return [_finish(folded[start:end], simple_spaces) for start, end in spans]
+    return [_finish(folded[span[0] : span[1]], simple_spaces) for span in spans]
 
 
 def fold_keeping_offsets(text: str) -> str | None:
