@@ -65,18 +65,41 @@ class Classification(Value):
         return (self.kind, self.reasons, self.diff)
 
 
-class _Token:
-    """A word or punctuation mark of a classified text (a plain class: compiled, its fields are read natively)."""
+class _Tokens:
+    """The words and punctuation marks of a classified text, as parallel lists indexed by token (a plain class:
+    compiled, its lists are read natively; one object per text rather than one per token)."""
 
-    __slots__ = ("text", "word", "norm", "starts_sentence", "start", "end")
+    __slots__ = ("shown", "words", "norms", "starts", "opens")
 
-    def __init__(self, text: str, word: str, norm: str, starts_sentence: bool, start: int, end: int) -> None:
-        self.text = text  # the token as read, with its trailing white space
-        self.word = word  # the bare token as read
-        self.norm = norm  # its comparison form
-        self.starts_sentence = starts_sentence  # capitalised for grammar, not because it is a name
-        self.start = start  # offset of the word in the classified text
-        self.end = end
+    def __init__(self, text: str) -> None:
+        cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
+        shown: list[str]
+        words: list[str]
+        norms: list[str]
+        starts: list[int]
+        if cut is not None:
+            shown, words, norms, starts = cut
+        else:
+            shown, words, norms, starts = _token_parts(text)
+        self.shown = shown  # each token as read, with its trailing white space (the first also with leading)
+        self.words = words  # the bare tokens as read
+        self.norms = norms  # their comparison forms
+        self.starts = starts  # their offsets in the classified text
+        # Capitalised for grammar, not because it is a name: the first token, and each after an opening mark.
+        opens = [True] * len(words)
+        for i in range(1, len(words)):
+            opens[i] = words[i - 1] in _SENTENCE_OPENERS
+        self.opens = opens
+
+    def end(self, i: int) -> int:
+        """Offset just after token `i`."""
+        return self.starts[i] + len(self.words[i])
+
+    def position(self, i: int) -> int:
+        """Offset of token `i`, or the end of the last token when `i` is past the end."""
+        if i < len(self.words):
+            return self.starts[i]
+        return self.end(len(self.words) - 1) if self.words else 0
 
 
 class Run(NamedTuple):
@@ -101,7 +124,7 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space)."""
     if comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
-    ta, tb = _tokens(text_a), _tokens(text_b)
+    ta, tb = _Tokens(text_a), _Tokens(text_b)
     runs, deleted, inserted = _word_diff(ta, tb)
     reasons, removals = _fact_changes(ta, tb, deleted, inserted, options)
     if options.removals_are_substantive:
@@ -109,26 +132,6 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     if reasons:
         return Classification("substantive", tuple(reasons + removals), runs)
     return Classification("minor", tuple(removals or _wording_changes(ta, tb, deleted, inserted)), runs)
-
-
-def _tokens(text: str) -> list[_Token]:
-    """Words and punctuation marks with their trailing space; leading space sticks to the first token."""
-    cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
-    shown: list[str]
-    words: list[str]
-    norms: list[str]
-    starts: list[int]
-    if cut is not None:
-        shown, words, norms, starts = cut
-    else:
-        shown, words, norms, starts = _token_parts(text)
-    found: list[_Token] = []
-    opens_sentence = True
-    for i, word in enumerate(words):
-        start = starts[i]
-        found.append(_Token(shown[i], word, norms[i], opens_sentence, start, start + len(word)))
-        opens_sentence = word in _SENTENCE_OPENERS
-    return found
 
 
 def _token_parts(text: str) -> tuple[list[str], list[str], list[str], list[int]]:
@@ -181,35 +184,26 @@ def _token_words(text: str) -> list[str]:
     return found
 
 
-def _word_diff(ta: list[_Token], tb: list[_Token]) -> tuple[tuple[Run, ...], list[_Token], list[_Token]]:
-    """Runs of equal/deleted/inserted text, plus the deleted and inserted tokens themselves."""
+def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], list[int]]:
+    """Runs of equal/deleted/inserted text, plus which tokens of A were deleted and which of B inserted."""
     runs: list[Run] = []
-    deleted: list[_Token] = []
-    inserted: list[_Token] = []
-    for block in Indel.opcodes([t.norm for t in ta], [t.norm for t in tb]):
-        tag = block.tag
-        a_piece = ta[block.src_start : block.src_end]
-        b_piece = tb[block.dest_start : block.dest_end]
-        a_at = _position(ta, block.src_start)
-        b_at = _position(tb, block.dest_start)
-        if tag == "equal":
-            text = "".join(t.text for t in b_piece)
-            _emit(runs, make_run("equal", text, a_at, a_piece[-1].end, b_at, b_piece[-1].end))
+    deleted: list[int] = []
+    inserted: list[int] = []
+    for block in Indel.opcodes(ta.norms, tb.norms):
+        s0, s1, d0, d1 = block.src_start, block.src_end, block.dest_start, block.dest_end
+        a_at = ta.position(s0)
+        b_at = tb.position(d0)
+        if block.tag == "equal":
+            text = "".join(tb.shown[d0:d1])
+            _emit(runs, make_run("equal", text, a_at, ta.end(s1 - 1), b_at, tb.end(d1 - 1)))
             continue
-        if a_piece:
-            deleted.extend(a_piece)
-            _emit(runs, make_run("delete", "".join(t.text for t in a_piece), a_at, a_piece[-1].end, b_at, b_at))
-        if b_piece:
-            inserted.extend(b_piece)
-            _emit(runs, make_run("insert", "".join(t.text for t in b_piece), a_at, a_at, b_at, b_piece[-1].end))
+        if s1 > s0:
+            deleted.extend(range(s0, s1))
+            _emit(runs, make_run("delete", "".join(ta.shown[s0:s1]), a_at, ta.end(s1 - 1), b_at, b_at))
+        if d1 > d0:
+            inserted.extend(range(d0, d1))
+            _emit(runs, make_run("insert", "".join(tb.shown[d0:d1]), a_at, a_at, b_at, tb.end(d1 - 1)))
     return tuple(runs), deleted, inserted
-
-
-def _position(tokens: list[_Token], index: int) -> int:
-    """Offset of token `index`, or the end of the text's last token when `index` is past the end."""
-    if index < len(tokens):
-        return tokens[index].start
-    return tokens[-1].end if tokens else 0
 
 
 def _emit(runs: list[Run], run: Run) -> None:
@@ -243,14 +237,15 @@ def _is_number(norm: str) -> bool:
     return bool(_NUMBER.search(norm)) or norm in _NUMBER_WORDS
 
 
-def _is_name(t: _Token) -> bool:
+def _is_name(tokens: _Tokens, i: int) -> bool:
+    word, norm = tokens.words[i], tokens.norms[i]
     return (
-        t.word[:1].isupper()
-        and not t.starts_sentence
-        and len(t.word) > 1
-        and t.norm not in STOPWORDS
-        and t.norm not in _DATE_WORDS
-        and not _is_number(t.norm)
+        word[:1].isupper()
+        and not tokens.opens[i]
+        and len(word) > 1
+        and norm not in STOPWORDS
+        and norm not in _DATE_WORDS
+        and not _is_number(norm)
     )
 
 
@@ -264,9 +259,10 @@ def _pairs(kind: str, before: list[str], after: list[str]) -> str:
 
 
 def _fact_changes(
-    ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token], options: DiffOptions
+    ta: _Tokens, tb: _Tokens, deleted: list[int], inserted: list[int], options: DiffOptions
 ) -> tuple[list[str], list[str]]:
-    """The facts a change touches, and separately the facts it only removes.
+    """The facts a change touches, and separately the facts it only removes (`deleted` and `inserted` are
+    indices of tokens of A and of B).
 
     Only the changed tokens are examined: a fact that is not in the word diff did not change. A pure removal
     (a number, name or clause dropped, nothing put in its place) is reported apart, because editors remove
@@ -274,31 +270,31 @@ def _fact_changes(
     """
     reasons: list[str] = []
     removals: list[str] = []
-    norms_a = {t.norm for t in ta}
-    norms_b = {t.norm for t in tb}
-    gone = [t for t in deleted if t.norm not in norms_b]
-    new = [t for t in inserted if t.norm not in norms_a]
+    norms_a, norms_b = ta.norms, tb.norms
+    in_a, in_b = set(norms_a), set(norms_b)
+    gone = [i for i in deleted if norms_a[i] not in in_b]
+    new = [j for j in inserted if norms_b[j] not in in_a]
 
-    numbers_gone = [t.word for t in gone if _is_number(t.norm) and t.norm not in _DATE_WORDS]
-    numbers_new = [t.word for t in new if _is_number(t.norm) and t.norm not in _DATE_WORDS]
+    numbers_gone = [ta.words[i] for i in gone if _is_number(norms_a[i]) and norms_a[i] not in _DATE_WORDS]
+    numbers_new = [tb.words[j] for j in new if _is_number(norms_b[j]) and norms_b[j] not in _DATE_WORDS]
     if numbers_new:
         reasons.append(_pairs("number", numbers_gone, numbers_new))
     elif numbers_gone:
         removals.append("number removed: " + ", ".join(dict.fromkeys(numbers_gone)))
 
-    dates_gone = [t.word for t in gone if t.norm in _DATE_WORDS]
-    dates_new = [t.word for t in new if t.norm in _DATE_WORDS]
+    dates_gone = [ta.words[i] for i in gone if norms_a[i] in _DATE_WORDS]
+    dates_new = [tb.words[j] for j in new if norms_b[j] in _DATE_WORDS]
     if dates_new:
         reasons.append(_pairs("date", dates_gone, dates_new))
     elif dates_gone:
         removals.append("date removed: " + ", ".join(dict.fromkeys(dates_gone)))
 
-    names_gone = [t.word for t in gone if _is_name(t)]
-    names_new = [t.word for t in new if _is_name(t)]
+    names_gone = [ta.words[i] for i in gone if _is_name(ta, i)]
+    names_new = [tb.words[j] for j in new if _is_name(tb, j)]
     if names_gone or names_new:
         # A word that is only capitalised differently ("Storm" / "storm") is not a new name.
-        lower_a = {t.norm for t in ta if not t.word[:1].isupper()}
-        lower_b = {t.norm for t in tb if not t.word[:1].isupper()}
+        lower_a = {norm for norm, word in zip(norms_a, ta.words, strict=True) if not word[:1].isupper()}
+        lower_b = {norm for norm, word in zip(norms_b, tb.words, strict=True) if not word[:1].isupper()}
         names_gone = [w for w in names_gone if w.lower() not in lower_b]
         names_new = [w for w in names_new if w.lower() not in lower_a]
         if names_new:
@@ -306,8 +302,8 @@ def _fact_changes(
         elif names_gone:
             removals.append("name removed: " + ", ".join(dict.fromkeys(names_gone)))
 
-    negations_gone = sum(t.norm in _NEGATIONS for t in deleted)
-    negations_new = sum(t.norm in _NEGATIONS for t in inserted)
+    negations_gone = sum(norms_a[i] in _NEGATIONS for i in deleted)
+    negations_new = sum(norms_b[j] in _NEGATIONS for j in inserted)
     if negations_new > negations_gone:
         reasons.append("negation added")
     elif negations_gone > negations_new:
@@ -316,18 +312,18 @@ def _fact_changes(
     if _quoted_words_changed(ta, deleted) or _quoted_words_changed(tb, inserted):
         reasons.append("words of a quotation changed")
 
-    said_gone = [t for t in deleted if t.norm in _ATTRIBUTION]
-    said_new = [t for t in inserted if t.norm in _ATTRIBUTION]
+    said_gone = any(norms_a[i] in _ATTRIBUTION for i in deleted)
+    said_new = any(norms_b[j] in _ATTRIBUTION for j in inserted)
     if said_gone or said_new:
-        said_a = any(t.norm in _ATTRIBUTION for t in ta)
-        said_b = any(t.norm in _ATTRIBUTION for t in tb)
+        said_a = any(norm in _ATTRIBUTION for norm in norms_a)
+        said_b = any(norm in _ATTRIBUTION for norm in norms_b)
         if said_a != said_b:
             reasons.append("attribution added" if said_b else "attribution removed")
         elif names_gone or names_new:
             reasons.append("attribution changed")
 
-    added_words = _new_content(new, ta, options)
-    removed_words = _new_content(gone, tb, options)
+    added_words = _new_content(tb, new, ta, options)
+    removed_words = _new_content(ta, gone, tb, options)
     if added_words:
         reasons.append("new claim: " + _quote_words(added_words))
     if removed_words:
@@ -335,13 +331,14 @@ def _fact_changes(
     return reasons, removals
 
 
-def _new_content(candidates: list[_Token], other: list[_Token], options: DiffOptions) -> list[str]:
-    """Content words of `candidates` absent from the other side, if there are enough to make a claim."""
-    words = [t for t in candidates if t.word[:1].isalnum() and t.norm not in STOPWORDS]
+def _new_content(side: _Tokens, candidates: list[int], other: _Tokens, options: DiffOptions) -> list[str]:
+    """Content words among `candidates` (tokens of `side`) absent from the other side, if there are enough to
+    make a claim."""
+    words = [i for i in candidates if side.words[i][:1].isalnum() and side.norms[i] not in STOPWORDS]
     if len(words) < options.new_claim_words:
         return []
-    other_content = {stem(t.norm) for t in other if t.norm not in STOPWORDS}
-    fresh = [t.word for t in words if stem(t.norm) not in other_content]
+    other_content = {stem(norm) for norm in other.norms if norm not in STOPWORDS}
+    fresh = [side.words[i] for i in words if stem(side.norms[i]) not in other_content]
     return fresh if len(fresh) >= options.new_claim_words else []
 
 
@@ -349,29 +346,29 @@ def _quote_words(words: list[str]) -> str:
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
 
 
-def _quoted_words_changed(tokens: list[_Token], changed: list[_Token]) -> bool:
+def _quoted_words_changed(tokens: _Tokens, changed: list[int]) -> bool:
     """Does a changed word (not punctuation) sit inside quotation marks?"""
-    changed_ids = {id(t) for t in changed if t.word[:1].isalnum()}
-    if not changed_ids or not any(t.word in _QUOTE_CHARS for t in tokens):
+    changed_words = {i for i in changed if tokens.words[i][:1].isalnum()}
+    if not changed_words or not any(word in _QUOTE_CHARS for word in tokens.words):
         return False
     inside = False
-    for t in tokens:
-        if t.word in _QUOTE_CHARS:
+    for i, word in enumerate(tokens.words):
+        if word in _QUOTE_CHARS:
             inside = not inside
-        elif inside and id(t) in changed_ids:
+        elif inside and i in changed_words:
             return True
     return False
 
 
-def _wording_changes(ta: list[_Token], tb: list[_Token], deleted: list[_Token], inserted: list[_Token]) -> list[str]:
-    words_gone = [t.word for t in deleted if t.word[:1].isalnum()]
-    words_new = [t.word for t in inserted if t.word[:1].isalnum()]
+def _wording_changes(ta: _Tokens, tb: _Tokens, deleted: list[int], inserted: list[int]) -> list[str]:
+    words_gone = [ta.words[i] for i in deleted if ta.words[i][:1].isalnum()]
+    words_new = [tb.words[j] for j in inserted if tb.words[j][:1].isalnum()]
     if not words_gone and not words_new:
         return ["punctuation"]
-    joined_a = "".join(t.norm for t in ta if t.word[:1].isalnum()).replace("-", "")
-    joined_b = "".join(t.norm for t in tb if t.word[:1].isalnum()).replace("-", "")
+    joined_a = "".join(n for n, w in zip(ta.norms, ta.words, strict=True) if w[:1].isalnum()).replace("-", "")
+    joined_b = "".join(n for n, w in zip(tb.norms, tb.words, strict=True) if w[:1].isalnum()).replace("-", "")
     if joined_a == joined_b:
         return ["hyphenation or spacing"]
-    if sorted(t.norm for t in ta) == sorted(t.norm for t in tb):
+    if sorted(ta.norms) == sorted(tb.norms):
         return ["word order"]
     return [_pairs("wording", words_gone, words_new)]
