@@ -158,30 +158,25 @@ static PyObject *key_words(PyObject *self, PyObject *text) { return words_of(tex
 static PyObject *classifier_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,:", 1); }
 
 /* The comparison key of s[start:end] (ASCII) into `out`, returning its length: normalise.py's `comparison_key` for
- * ASCII text: lower case, NUL dropped, '' made ", white space (str.split's) collapsed to single spaces. */
+ * ASCII text: lower case, NUL dropped, '' made " (pairs from the left, after NUL is dropped), white space
+ * (str.split's) collapsed to single spaces and trimmed. A ' still unpaired is always the last character out, so
+ * the character before decides. */
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0;
-    int pending_space = 0, open_quote = 0; /* open_quote: the last character out is a ' not yet paired */
     for (Py_ssize_t i = start; i < end; i++) {
         Py_UCS1 c = s[i];
-        if (c == 0) continue; /* dropped before the quotes are paired: 'NUL' is '' */
-        if (is_space(c)) {
-            pending_space = n > 0;
-            open_quote = 0;
-            continue;
+        if (c >= 'a' || (c > ' ' && c != '\'')) { /* most characters: lower-case letters first */
+            out[n++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
+        } else if (c == '\'') {
+            if (n > 0 && out[n - 1] == '\'') out[n - 1] = '"';
+            else out[n++] = '\'';
+        } else if (is_space(c)) {
+            if (n > 0 && out[n - 1] != ' ') out[n++] = ' ';
+        } else if (c != 0) {
+            out[n++] = c; /* other control characters are kept */
         }
-        if (pending_space) {
-            out[n++] = ' ';
-            pending_space = 0;
-        }
-        if (c == '\'' && open_quote) {
-            out[n - 1] = '"';
-            open_quote = 0;
-            continue;
-        }
-        open_quote = c == '\'';
-        out[n++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
     }
+    if (n > 0 && out[n - 1] == ' ') n--;
     return n;
 }
 
