@@ -10,13 +10,16 @@ import sentencex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storytrace.text.document import Sentence
 from storytrace.text.segment import (
     _AFTER_CLOCK,
     _BEFORE_NUMBER,
     _TITLES,
     SENTENCES_IN_C,
     _prepared_chunk,
+    paragraph_sentences,
     python_paragraph_sentences,
+    python_sentences,
 )
 
 pytestmark = pytest.mark.skipif(SENTENCES_IN_C is None, reason="the C helper is built with the compiled core")
@@ -82,3 +85,34 @@ def test_the_c_helper_refuses_what_is_not_text() -> None:
         SENTENCES_IN_C.chunk(b"bytes")
     with pytest.raises(TypeError):
         SENTENCES_IN_C.spans("A b.", ["A b."], ["not a set"], _BEFORE_NUMBER, _AFTER_CLOCK.match)
+
+
+# Layouts: line breaks of every kind, blank lines with spaces in them, short lines (headings, list items) and long
+# ones (hard wraps), lines ending with and without a closing mark, then lower- or upper-case continuations.
+LAYOUT_PIECES = st.sampled_from(
+    ["\n", "\n", "\n\n", " \n \t\n ", "\n\u00a0\n", "\r\n", "\r\n\r\n", "\u0085", "\u2028", "  ", "\t", " "]
+    + ["The mayor said the fire was out.", "Mr. Smith", "and then", "HEADLINE", "- a list item", '"Yes."',
+       "(Reuters)", "it went on", "a" * 30, "B" * 60 + " x", "x.", "?", ")", "\u201cQuoted.\u201d", "12:30"]
+)
+LAYOUTS = st.lists(LAYOUT_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(LAYOUTS)
+def test_the_c_helper_finds_paragraphs_and_sentences_as_the_python(text: str) -> None:
+    assert SENTENCES_IN_C is not None
+    found = SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence)
+    assert found == python_sentences(text)
+    assert all(type(s) is Sentence for s in found)
+
+
+def test_the_c_helper_finds_the_paragraphs_of_real_news() -> None:
+    """RoFT passages laid out four ways: one paragraph, a sentence per line, blank lines between, hard wraps."""
+    passages = json.loads(PROMPTS.read_text(encoding="utf-8"))["prompts"]
+    for passage in passages[:200]:
+        joined = " ".join(passage)
+        wrapped = "\n".join(joined[i : i + 70] for i in range(0, len(joined), 70))
+        for text in (joined, "\n".join(passage), "\n\n".join(passage), wrapped):
+            assert SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence) == python_sentences(text)
+    with pytest.raises(TypeError):
+        SENTENCES_IN_C.sentences("A b.", paragraph_sentences, dict)

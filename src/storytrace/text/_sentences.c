@@ -327,10 +327,138 @@ done:
     return result;
 }
 
+/* ---- the whole text: paragraphs, then each paragraph's sentences ------------------------------------------- */
+
+/* segment.py's _LINE_END_CLOSES: a line ending with one of these ends its paragraph. */
+static inline int closes_line(Py_UCS4 c) {
+    return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == '"' || c == '\'' || c == 0x201d ||
+           c == 0x2019 || c == ')' || c == ']';
+}
+
+/* _BLANK_LINES matched at `i` (a line break, spaces or tabs, a line break, then any white space): the end of
+ * the match, or -1. */
+static Py_ssize_t blank_lines_at(const Text *t, Py_ssize_t i) {
+    if (at(t, i) != '\n') return -1;
+    Py_ssize_t j = i + 1;
+    while (j < t->length) {
+        Py_UCS4 c = at(t, j);
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v' && c != 0x00a0) break;
+        j++;
+    }
+    if (j >= t->length || at(t, j) != '\n') return -1;
+    j++;
+    while (j < t->length && Py_UNICODE_ISSPACE(at(t, j))) j++;
+    return j;
+}
+
+/* _split_block: a block cut at the line breaks that end a paragraph (not soft wraps); blank paragraphs dropped
+ * later. Line breaks are found with PyUnicode_FindChar, which scans fast. */
+static int split_block(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, Spans *out) {
+    Py_ssize_t para_start = start, line_start = start;
+    while (line_start < end) {
+        Py_ssize_t newline = PyUnicode_FindChar(text, '\n', line_start, end, 1);
+        if (newline == -2) return -1;
+        if (newline < 0) break;
+        Py_ssize_t line_end = newline; /* the line, right-stripped, is text[line_start:line_end] */
+        while (line_end > line_start && Py_UNICODE_ISSPACE(at(t, line_end - 1))) line_end--;
+        if (line_end > line_start) {
+            Py_ssize_t next = newline + 1; /* the first character of what follows, left-stripped */
+            while (next < end && Py_UNICODE_ISSPACE(at(t, next))) next++;
+            int breaks = next >= end || closes_line(at(t, line_end - 1)) ||
+                         (line_end - line_start < 50 && !Py_UNICODE_ISLOWER(at(t, next)));
+            if (breaks) {
+                if (push(out, para_start, newline) < 0) return -1;
+                para_start = newline + 1;
+            }
+        }
+        line_start = newline + 1;
+    }
+    return push(out, para_start, end);
+}
+
+/* sentences(text, cut, sentence_type) -> tuple: segment.py's `sentences`: the paragraphs of `text`, each cut into
+ * sentences by `cut` (segment.paragraph_sentences: spans relative to the paragraph), as `sentence_type` tuples
+ * (start, end, paragraph number). */
+static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyType_Check(args[2]) || !PyType_IsSubtype((PyTypeObject *)args[2], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "sentences(text, cut, sentence_type: a tuple type)");
+        return NULL;
+    }
+    Text t;
+    if (text_of(args[0], &t) < 0) return NULL;
+    PyTypeObject *type = (PyTypeObject *)args[2];
+    Spans blocks = {NULL, 0, 0};
+    PyObject *found = PyList_New(0), *result = NULL;
+    if (found == NULL) return NULL;
+    Py_ssize_t block_start = 0, from = 0;
+    while (from < t.length) {
+        Py_ssize_t i = PyUnicode_FindChar(args[0], '\n', from, t.length, 1);
+        if (i == -2) goto done;
+        if (i < 0) break;
+        Py_ssize_t after = blank_lines_at(&t, i);
+        if (after < 0) {
+            from = i + 1;
+            continue;
+        }
+        if (split_block(args[0], &t, block_start, i, &blocks) < 0) goto done;
+        block_start = from = after; /* the next match may start right where this one ends */
+    }
+    if (split_block(args[0], &t, block_start, t.length, &blocks) < 0) goto done;
+    Py_ssize_t number = 0;
+    for (Py_ssize_t k = 0; k < blocks.count; k++) {
+        Py_ssize_t start = blocks.at[2 * k], end = blocks.at[2 * k + 1];
+        Py_ssize_t first = start;
+        while (first < end && Py_UNICODE_ISSPACE(at(&t, first))) first++;
+        if (first == end) continue; /* a paragraph of white space only */
+        PyObject *paragraph = PyUnicode_Substring(args[0], start, end);
+        if (paragraph == NULL) goto done;
+        PyObject *cuts = PyObject_CallOneArg(args[1], paragraph);
+        Py_DECREF(paragraph);
+        if (cuts == NULL) goto done;
+        PyObject *fast = PySequence_Fast(cuts, "cut() must return a sequence of (start, end) pairs");
+        Py_DECREF(cuts);
+        if (fast == NULL) goto done;
+        for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(fast); j++) {
+            PyObject *pair = PySequence_Fast_GET_ITEM(fast, j);
+            Py_ssize_t s_start, s_end;
+            if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "nn", &s_start, &s_end)) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "cut() must give (start, end) pairs");
+                Py_DECREF(fast);
+                goto done;
+            }
+            PyObject *sentence = type->tp_alloc(type, 3);
+            if (sentence == NULL) {
+                Py_DECREF(fast);
+                goto done;
+            }
+            PyObject *a = PyLong_FromSsize_t(start + s_start), *b = PyLong_FromSsize_t(start + s_end);
+            PyObject *c = PyLong_FromSsize_t(number);
+            if (a) PyTuple_SET_ITEM(sentence, 0, a);
+            if (b) PyTuple_SET_ITEM(sentence, 1, b);
+            if (c) PyTuple_SET_ITEM(sentence, 2, c);
+            if (!a || !b || !c || PyList_Append(found, sentence) < 0) {
+                Py_DECREF(sentence);
+                Py_DECREF(fast);
+                goto done;
+            }
+            Py_DECREF(sentence);
+        }
+        Py_DECREF(fast);
+        number++;
+    }
+    result = PyList_AsTuple(found);
+done:
+    PyMem_Free(blocks.at);
+    Py_DECREF(found);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"chunk", chunk, METH_O, "The paragraph as sentencex reads it: line breaks made spaces, apostrophes marked."},
     {"spans", (PyCFunction)(void (*)(void))spans, METH_FASTCALL,
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
+    {"sentences", (PyCFunction)(void (*)(void))sentences, METH_FASTCALL,
+     "The sentences of a text: its paragraphs, each cut by cut(), as (start, end, paragraph) tuples."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -54,6 +54,14 @@ SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
 
 def sentences(text: str) -> tuple[Sentence, ...]:
     """All sentences of `text` in reading order, trimmed of surrounding white space."""
+    if SENTENCES_IN_C is not None:  # paragraphs found and sentences made in C; each paragraph cut as below
+        cut: tuple[Sentence, ...] = SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence)
+        return cut
+    return python_sentences(text)
+
+
+def python_sentences(text: str) -> tuple[Sentence, ...]:
+    """`sentences` in Python: the reference the C helper is held to, and what runs without it."""
     found: list[Sentence] = []
     for number, (start, end) in enumerate(_paragraph_spans(text)):
         for s_start, s_end in paragraph_sentences(text[start:end]):
