@@ -71,6 +71,7 @@ static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     int changes = 0;
     for (Py_ssize_t i = 0; i < t.length; i++) {
         Py_UCS4 c = at(&t, i);
+        if (c > '\'') continue; /* most characters: all three marks looked for are below it */
         if (c == '\n' || c == '\r') {
             changes = 1;
         } else if (c == '\'' && is_word_apostrophe(&t, i)) {
@@ -314,12 +315,19 @@ static PyObject *spans(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     result = PyTuple_New(kept);
     if (result == NULL) goto done;
     for (Py_ssize_t k = 0; k < kept; k++) {
-        PyObject *pair = Py_BuildValue("(nn)", found.at[2 * k], found.at[2 * k + 1]);
+        PyObject *pair = PyTuple_New(2);
         if (pair == NULL) {
             Py_CLEAR(result);
             goto done;
         }
         PyTuple_SET_ITEM(result, k, pair);
+        PyObject *start = PyLong_FromSsize_t(found.at[2 * k]), *end = PyLong_FromSsize_t(found.at[2 * k + 1]);
+        if (start) PyTuple_SET_ITEM(pair, 0, start);
+        if (end) PyTuple_SET_ITEM(pair, 1, end);
+        if (!start || !end) {
+            Py_CLEAR(result);
+            goto done;
+        }
     }
 done:
     PyMem_Free(found.at);
