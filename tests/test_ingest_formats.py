@@ -3,16 +3,19 @@ file names, parallel summaries, the report."""
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storytrace.ingest import ArchiveError, ImportReport, detect_format
 from storytrace.ingest import summaries as summaries_module
 from storytrace.ingest.directory import time_from_name
-from storytrace.ingest.fragment import fragment_text
+from storytrace.ingest.fragment import _BLOCK, _DROPPED, _TAG, fragment_text
 from storytrace.ingest.jsonl import open_jsonl
 from storytrace.ingest.records import Tally
 from storytrace.ingest.sqlite_file import open_database
@@ -139,6 +142,24 @@ def test_time_file_names() -> None:
     for bad in ("2024-05-01", "v2", "2024-05-01T25-00-00Z", "1"):
         with pytest.raises(ValueError):
             time_from_name(bad)
+
+
+# Fragment pieces: tags that end paragraphs and inline ones, entities (one of them a space), and white space of
+# every kind that paragraphs must be collapsed from (tabs, line breaks, no-break and em spaces, U+0085).
+FRAGMENT_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<br>", "<b>", "</b>", "<!-- x -->", "&amp;", "&nbsp;", "&#8195;", "word", "Two.", "x"]
+    + [" ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u0085", "\u200b", "\u00e9"]
+)
+
+
+@settings(max_examples=800)
+@given(st.lists(FRAGMENT_PIECES, max_size=30).map("".join))
+def test_fragment_paragraphs_are_single_spaced(fragment: str) -> None:
+    """Each paragraph is its words joined by single spaces, whether or not the fast path took it."""
+    parts = _BLOCK.split(_DROPPED.sub(" ", fragment))
+    words = [html.unescape(_TAG.sub("", part)).split() for part in parts]
+    expected = "\n\n".join(" ".join(w) for w in words if w)
+    assert fragment_text(fragment) == (expected if "<" in fragment else fragment.strip())
 
 
 def test_fragments() -> None:

@@ -27,7 +27,16 @@ def fragment_text(fragment: str) -> str:
         return fragment.strip()
     paragraphs = []
     for part in _BLOCK.split(_DROPPED.sub(" ", fragment)):
-        words = html.unescape(_TAG.sub("", part)).split()
-        if words:
+        text = html.unescape(_TAG.sub("", part))
+        if _single_spaced(text):
+            paragraphs.append(text)
+        elif words := text.split():
             paragraphs.append(" ".join(words))
     return "\n\n".join(paragraphs)
+
+
+def _single_spaced(text: str) -> bool:
+    """Is `text` non-empty with its words already one space apart (most paragraphs of an archive)? Every white
+    space character but the plain space is unprintable, so a printable text without two spaces in a row or at
+    either end needs no splitting and joining, which would make and join a string per word."""
+    return bool(text) and text[0] != " " and text[-1] != " " and "  " not in text and text.isprintable()
