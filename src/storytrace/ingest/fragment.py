@@ -16,6 +16,8 @@ _BLOCK = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+# ASCII white space other than the space (str.split splits at each of them).
+_ASCII_CONTROL_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def fragment_text(fragment: str) -> str:
@@ -27,6 +29,8 @@ def fragment_text(fragment: str) -> str:
         return fragment.strip()
     paragraphs = []
     for part in _BLOCK.split(_DROPPED.sub(" ", fragment)):
+        if not part or part.isspace():  # between two tags ("</p><p>"): half the parts
+            continue
         text = html.unescape(_TAG.sub("", part))
         if _single_spaced(text):
             paragraphs.append(text)
@@ -36,7 +40,12 @@ def fragment_text(fragment: str) -> str:
 
 
 def _single_spaced(text: str) -> bool:
-    """Is `text` non-empty with its words already one space apart (most paragraphs of an archive)? Every white
-    space character but the plain space is unprintable, so a printable text without two spaces in a row or at
-    either end needs no splitting and joining, which would make and join a string per word."""
-    return bool(text) and text[0] != " " and text[-1] != " " and "  " not in text and text.isprintable()
+    """Is `text` non-empty with its words already one space apart (most paragraphs of an archive)? Then it needs
+    no splitting and joining, which would make and join a string per word. Besides the space, ASCII white space is
+    a handful of control characters (looked for one by one, faster than a scan of every character); any other
+    white space is unprintable."""
+    if not text or text[0] == " " or text[-1] == " " or "  " in text:
+        return False
+    if text.isascii():
+        return not any(space in text for space in _ASCII_CONTROL_SPACES)
+    return text.isprintable()
