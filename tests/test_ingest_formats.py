@@ -148,7 +148,7 @@ def test_time_file_names() -> None:
 # every kind that paragraphs must be collapsed from (tabs, line breaks, no-break and em spaces, U+0085).
 FRAGMENT_PIECES = st.sampled_from(
     ["<p>", "</p>", "<br>", "<b>", "</b>", "<!-- x -->", "&amp;", "&nbsp;", "&#8195;", "word", "Two.", "x"]
-    + [" ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u0085", "\u200b", "\u00e9"]
+    + [" ", " ", "  ", "\t", "\n", "\x0b", "\x1f", "\x07", "\u00a0", "\u2003", "\u0085", "\u200b", "\u00e9"]
 )
 
 
