@@ -69,27 +69,21 @@ class _Tokens:
     """The words and punctuation marks of a classified text, as parallel lists indexed by token (a plain class:
     compiled, its lists are read natively; one object per text rather than one per token)."""
 
-    __slots__ = ("shown", "words", "norms", "starts", "opens")
+    __slots__ = ("text", "words", "norms", "starts")
 
     def __init__(self, text: str) -> None:
         cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
-        shown: list[str]
         words: list[str]
         norms: list[str]
         starts: list[int]
         if cut is not None:
-            shown, words, norms, starts = cut
+            words, norms, starts = cut
         else:
-            shown, words, norms, starts = _token_parts(text)
-        self.shown = shown  # each token as read, with its trailing white space (the first also with leading)
-        self.words = words  # the bare tokens as read
+            words, norms, starts = _token_parts(text)
+        self.text = text
+        self.words = words  # the tokens as read
         self.norms = norms  # their comparison forms
-        self.starts = starts  # their offsets in the classified text
-        # Capitalised for grammar, not because it is a name: the first token, and each after an opening mark.
-        opens = [True] * len(words)
-        for i in range(1, len(words)):
-            opens[i] = words[i - 1] in _SENTENCE_OPENERS
-        self.opens = opens
+        self.starts = starts  # their offsets in the text
 
     def end(self, i: int) -> int:
         """Offset just after token `i`."""
@@ -100,6 +94,16 @@ class _Tokens:
         if i < len(self.words):
             return self.starts[i]
         return self.end(len(self.words) - 1) if self.words else 0
+
+    def shown(self, first: int, stop: int) -> str:
+        """Tokens first..stop-1 as read, each with the white space after it (and the first token of the text also
+        with the white space before it): the runs of the word diff put together give back the whole text."""
+        start = 0 if first == 0 else self.starts[first]
+        return self.text[start : self.starts[stop] if stop < len(self.starts) else len(self.text)]
+
+    def opens_sentence(self, i: int) -> bool:
+        """Is token `i` capitalised for grammar, not because it is a name: the first, or after an opening mark?"""
+        return i == 0 or self.words[i - 1] in _SENTENCE_OPENERS
 
 
 class Run(NamedTuple):
@@ -134,9 +138,8 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     return Classification("minor", tuple(removals or _wording_changes(ta, tb, deleted, inserted)), runs)
 
 
-def _token_parts(text: str) -> tuple[list[str], list[str], list[str], list[int]]:
-    """Each token as shown (with the white space after it), as read, in its comparison form, and its offset
-    (what the C helper returns for ASCII text)."""
+def _token_parts(text: str) -> tuple[list[str], list[str], list[int]]:
+    """Each token as read, in its comparison form, and its offset (what the C helper returns for ASCII text)."""
     words = _token_words(text)
     # Only white space lies between tokens, so each is found at the first place it occurs after the one before.
     starts: list[int] = []
@@ -148,14 +151,11 @@ def _token_parts(text: str) -> tuple[list[str], list[str], list[str], list[int]]
     # Folding is almost always character by character: a token's comparison form is then its slice of the folded
     # text; otherwise (an accent composed, "ß" folded to "ss") each token is folded on its own.
     folded = fold_keeping_offsets(text)
-    last = len(words) - 1
-    shown: list[str] = []
-    norms: list[str] = []
-    for i, word in enumerate(words):
-        start = starts[i]
-        shown.append(text[0 if i == 0 else start : starts[i + 1] if i < last else len(text)])
-        norms.append(folded[start : start + len(word)] if folded is not None else fold_token(word))
-    return shown, words, norms, starts
+    norms = [
+        folded[start : start + len(word)] if folded is not None else fold_token(word)
+        for word, start in zip(words, starts, strict=True)
+    ]
+    return words, norms, starts
 
 
 def _token_words(text: str) -> list[str]:
@@ -194,15 +194,15 @@ def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], li
         a_at = ta.position(s0)
         b_at = tb.position(d0)
         if block.tag == "equal":
-            text = "".join(tb.shown[d0:d1])
+            text = tb.shown(d0, d1)
             _emit(runs, make_run("equal", text, a_at, ta.end(s1 - 1), b_at, tb.end(d1 - 1)))
             continue
         if s1 > s0:
             deleted.extend(range(s0, s1))
-            _emit(runs, make_run("delete", "".join(ta.shown[s0:s1]), a_at, ta.end(s1 - 1), b_at, b_at))
+            _emit(runs, make_run("delete", ta.shown(s0, s1), a_at, ta.end(s1 - 1), b_at, b_at))
         if d1 > d0:
             inserted.extend(range(d0, d1))
-            _emit(runs, make_run("insert", "".join(tb.shown[d0:d1]), a_at, a_at, b_at, tb.end(d1 - 1)))
+            _emit(runs, make_run("insert", tb.shown(d0, d1), a_at, a_at, b_at, tb.end(d1 - 1)))
     return tuple(runs), deleted, inserted
 
 
@@ -241,7 +241,7 @@ def _is_name(tokens: _Tokens, i: int) -> bool:
     word, norm = tokens.words[i], tokens.norms[i]
     return (
         word[:1].isupper()
-        and not tokens.opens[i]
+        and not tokens.opens_sentence(i)
         and len(word) > 1
         and norm not in STOPWORDS
         and norm not in _DATE_WORDS

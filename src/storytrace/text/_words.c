@@ -293,9 +293,8 @@ done:
     return result;
 }
 
-/* classifier_tokens(text) -> (shown, words, norms, starts) | None: for an ASCII str, what classify._tokens needs of
- * each token: the token with the white space after it (the first also with the white space before it), the
- * token, its comparison form (lower case) and its offset. */
+/* classifier_tokens(text) -> (words, norms, starts) | None: for an ASCII str, what classify._Tokens needs of each
+ * token: the token as read, its comparison form (lower case) and its offset. */
 static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
     Cuts cuts = {NULL, 0, 0};
     int found = ascii_cuts(text, &cuts, "'-.,:", 1);
@@ -304,33 +303,19 @@ static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
         return found == 0 ? Py_NewRef(Py_None) : NULL;
     }
     Py_ssize_t n = cuts.count;
-    PyObject *shown = NULL, *words = NULL, *norms = NULL, *starts = NULL, *result = NULL;
-    Py_ssize_t *spread = PyMem_Malloc((size_t)(n ? n : 1) * 2 * sizeof(Py_ssize_t));
-    if (spread == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t k = 0; k < n; k++) {
-        spread[2 * k] = k == 0 ? 0 : cuts.at[2 * k];
-        spread[2 * k + 1] = k + 1 < n ? cuts.at[2 * k + 2] : PyUnicode_GET_LENGTH(text);
-    }
-    shown = slices(text, spread, n, 0);
-    words = slices(text, cuts.at, n, 0);
-    norms = slices(text, cuts.at, n, 1);
-    starts = PyList_New(n);
-    if (shown == NULL || words == NULL || norms == NULL || starts == NULL) goto done;
+    PyObject *words = slices(text, cuts.at, n, 0), *norms = slices(text, cuts.at, n, 1), *starts = PyList_New(n);
+    PyObject *result = NULL;
+    if (words == NULL || norms == NULL || starts == NULL) goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
         PyObject *start = PyLong_FromSsize_t(cuts.at[2 * k]);
         if (start == NULL) goto done;
         PyList_SET_ITEM(starts, k, start);
     }
-    result = PyTuple_Pack(4, shown, words, norms, starts);
+    result = PyTuple_Pack(3, words, norms, starts);
 done:
-    Py_XDECREF(shown);
     Py_XDECREF(words);
     Py_XDECREF(norms);
     Py_XDECREF(starts);
-    PyMem_Free(spread);
     PyMem_Free(cuts.at);
     return result;
 }
