@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -20,9 +20,9 @@ from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
-    from storytrace.corpus.index import AddReport, CorpusIndex
+    from storytrace.corpus.index import CorpusIndex
     from storytrace.corpus.options import CorpusOptions
-    from storytrace.corpus.sources import CorpusDocument, Skipped
+    from storytrace.corpus.sources import Skipped
     from storytrace.options import DiffOptions
 
 Corpus = Annotated[
@@ -58,53 +58,15 @@ def _options(pairs: list[str] | None) -> tuple[CorpusOptions, DiffOptions, set[s
         raise CorpusUsageError(str(exc)) from None
 
 
-def _fill(
-    index: CorpusIndex, corpora: list[str], db: str | None, skipped: Skipped, max_bytes: int,
-    seen: set[str] | None = None,
-) -> AddReport:
-    """Add every document of the corpora (and the store) to the index; their ids go into `seen` if given."""
-    from storytrace.corpus.index import AddReport
-    from storytrace.corpus.sources import read_corpus, store_corpus
-
-    total = AddReport()
-    for corpus in corpora:
-        report = index.add(_noted(read_corpus(corpus, skipped, max_bytes=max_bytes), seen))
-        _check_not_empty(corpus, report, skipped)
-        _accumulate(total, report)
-    if db is not None:
-        _accumulate(total, index.add(_noted(store_corpus(db, skipped), seen)))
-    return total
-
-
-def _noted(docs: Iterable[CorpusDocument], seen: set[str] | None) -> Iterator[CorpusDocument]:
-    for doc in docs:
-        if seen is not None:
-            seen.add(doc.id)
-        yield doc
-
-
 def _prune(index: CorpusIndex, seen: set[str], skipped: Skipped) -> int:
-    from storytrace.corpus.sources import stale_ids
+    from storytrace.corpus.filling import prune_index
 
-    stale = stale_ids(index.ids(), seen, skipped)
-    if stale is None:
+    pruned = prune_index(index, seen, skipped)
+    if pruned is None:
         print(f"storytrace: warning: not pruned: {skipped.unidentified:,} unreadable item(s) whose id is unknown",
               file=sys.stderr)
         return 0
-    return index.remove(stale)
-
-
-def _check_not_empty(corpus: str, report: AddReport, skipped: Skipped) -> None:
-    if report.seen == 0:
-        reason = f": {skipped.summary()}" if skipped.count else ""
-        raise CorpusUsageError(f"no document in {corpus}{reason}")
-
-
-def _accumulate(total: AddReport, report: AddReport) -> None:
-    total.added += report.added
-    total.replaced += report.replaced
-    total.unchanged += report.unchanged
-    total.empty += report.empty
+    return pruned
 
 
 def _open(path: str | None, options: CorpusOptions, explicit: set[str], *, create: bool) -> CorpusIndex:
@@ -120,8 +82,10 @@ def _corpus_index(
     """The index to query: the file named (brought up to date with any corpus given), or one built in memory."""
     if index_path is None and not corpora and db is None:
         raise CorpusUsageError("name a corpus: --corpus DIR|FILE.jsonl, --db URL or --index FILE")
+    from storytrace.corpus.filling import fill_index
+
     with _filling(index_path, options, explicit, create=bool(corpora or db)) as index:
-        _fill(index, corpora, db, skipped, max_bytes)
+        fill_index(index, corpora, db, skipped, max_bytes=max_bytes)
         if len(index) == 0:
             raise CorpusUsageError("the corpus has no document with words in it")
         return index
@@ -181,6 +145,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Build or update a persistent corpus index; documents already indexed with the same text cost nothing."""
+        from storytrace.corpus.filling import fill_index
         from storytrace.corpus.sources import Skipped
 
         corpora = corpora or []
@@ -192,7 +157,7 @@ def register(app: typer.Typer) -> None:
         with _readable(index_path):
             with _filling(index_path, options, explicit, create=True) as index:
                 seen: set[str] = set()
-                report = _fill(index, corpora, db, skipped, max_bytes, seen)
+                report = fill_index(index, corpora, db, skipped, max_bytes=max_bytes, seen=seen)
                 pruned = _prune(index, seen, skipped) if prune else 0
                 size = len(index)
             index.close()

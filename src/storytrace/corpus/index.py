@@ -68,6 +68,13 @@ class AddReport:
     def to_dict(self) -> dict[str, int]:
         return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged, "empty": self.empty}
 
+    def include(self, other: AddReport) -> None:
+        """Count another add's documents in this report too (a report over several corpora)."""
+        self.added += other.added
+        self.replaced += other.replaced
+        self.unchanged += other.unchanged
+        self.empty += other.empty
+
 
 class CorpusIndex:
     """An open index. Use `open_index`; close it (or use `with`) to save the LSH state of changes."""
