@@ -121,24 +121,52 @@ static int ascii_cuts(PyObject *text, Cuts *cuts, const char *joiners, int marks
     return 1;
 }
 
-/* A new list of the slices text[start:end] for the `count` (start, end) pairs in `bounds`; `lower` lowers each. */
-static PyObject *slices(PyObject *text, const Py_ssize_t *bounds, Py_ssize_t count, int lower) {
+/* A new list of the slices text[start:end] for the `count` (start, end) pairs in `bounds`. A one-character slice is
+ * CPython's cached string for that character (no allocation). */
+static PyObject *slices(PyObject *text, const Py_ssize_t *bounds, Py_ssize_t count) {
     PyObject *list = PyList_New(count);
     if (list == NULL) return NULL;
     const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
     for (Py_ssize_t k = 0; k < count; k++) {
         Py_ssize_t start = bounds[2 * k], end = bounds[2 * k + 1];
-        PyObject *piece = PyUnicode_New(end - start, 127);
+        PyObject *piece = end - start == 1 ? PyUnicode_FromOrdinal(s[start]) : PyUnicode_New(end - start, 127);
+        if (piece != NULL && end - start != 1) memcpy(PyUnicode_1BYTE_DATA(piece), s + start, (size_t)(end - start));
         if (piece == NULL) {
             Py_DECREF(list);
             return NULL;
         }
-        Py_UCS1 *out = PyUnicode_1BYTE_DATA(piece);
-        for (Py_ssize_t i = start; i < end; i++) {
-            Py_UCS1 c = s[i];
-            out[i - start] = (lower && c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
-        }
         PyList_SET_ITEM(list, k, piece);
+    }
+    return list;
+}
+
+/* A new list of the ASCII strings of `words` in lower case; a string with no capital is itself (not a copy). */
+static PyObject *lowered(PyObject *words) {
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    PyObject *list = PyList_New(count);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        const Py_UCS1 *s = PyUnicode_1BYTE_DATA(word);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(word), first = 0;
+        while (first < n && !(s[first] >= 'A' && s[first] <= 'Z')) first++;
+        PyObject *low;
+        if (first == n) {
+            low = Py_NewRef(word);
+        } else if (n == 1) {
+            low = PyUnicode_FromOrdinal(s[0] + 32);
+        } else {
+            low = PyUnicode_New(n, 127);
+            if (low != NULL) {
+                Py_UCS1 *out = PyUnicode_1BYTE_DATA(low);
+                for (Py_ssize_t i = 0; i < n; i++) out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (Py_UCS1)(s[i] + 32) : s[i];
+            }
+        }
+        if (low == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, k, low);
     }
     return list;
 }
@@ -147,7 +175,7 @@ static PyObject *words_of(PyObject *text, const char *joiners, int marks_too) {
     Cuts cuts = {NULL, 0, 0};
     int found = ascii_cuts(text, &cuts, joiners, marks_too);
     PyObject *result = NULL;
-    if (found > 0) result = slices(text, cuts.at, cuts.count, 0);
+    if (found > 0) result = slices(text, cuts.at, cuts.count);
     else if (found == 0) result = Py_NewRef(Py_None);
     PyMem_Free(cuts.at);
     return result;
@@ -303,7 +331,7 @@ static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
         return found == 0 ? Py_NewRef(Py_None) : NULL;
     }
     Py_ssize_t n = cuts.count;
-    PyObject *words = slices(text, cuts.at, n, 0), *norms = slices(text, cuts.at, n, 1), *starts = PyList_New(n);
+    PyObject *words = slices(text, cuts.at, n), *norms = words ? lowered(words) : NULL, *starts = PyList_New(n);
     PyObject *result = NULL;
     if (words == NULL || norms == NULL || starts == NULL) goto done;
     for (Py_ssize_t k = 0; k < n; k++) {
