@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
@@ -13,6 +13,10 @@ from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link
 from storytrace.text.document import Document
 from storytrace.text.segment import sentences
+
+
+# The default options, made once: a frozen dataclass's __init__ runs as Python (~7 us, 1.5% of a diff).
+_DEFAULTS: Final = DiffOptions()
 
 
 def document(text: str, label: str) -> Document:
@@ -52,7 +56,7 @@ def diff(
     `a` and `b` are texts, already segmented Documents, or Prepared versions (see `prepare`); keyword overrides
     change single options, e.g. `diff(a, b, link_threshold=0.6)`.
     """
-    opts = (options or DiffOptions()).with_overrides(**overrides)
+    opts = (options or _DEFAULTS).with_overrides(**overrides)
     ready_a = a if isinstance(a, Prepared) else prepare(a, label_a)
     ready_b = b if isinstance(b, Prepared) else prepare(b, label_b)
     doc_a, doc_b = ready_a.document, ready_b.document

@@ -58,8 +58,9 @@ class DiffOptions:
     longer mirrors diff(A, B)."""
 
     def with_overrides(self, **overrides: Any) -> DiffOptions:
-        """A copy with some options changed; unknown names are an error, not silently ignored."""
-        return changed_options(self, "diff", overrides)
+        """A copy with some options changed; unknown names are an error, not silently ignored. With none changed,
+        the options themselves (they are frozen)."""
+        return changed_options(self, "diff", overrides) if overrides else self
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
