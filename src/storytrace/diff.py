@@ -10,10 +10,9 @@ from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
 from storytrace.classify import classify, make_run
 from storytrace.options import DiffOptions
-from storytrace.result import DiffResult, Link
+from storytrace.result import DiffResult, Link, linked_text
 from storytrace.text.document import Document
 from storytrace.text.segment import sentences
-
 
 # The default options, made once: a frozen dataclass's __init__ runs as Python (~7 us, 1.5% of a diff).
 _DEFAULTS: Final = DiffOptions()
@@ -86,7 +85,7 @@ def joined_text(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[
     """The linked sentences read as one text (joined by a space), and a map from its offsets to the
     document's: the word diff is computed on the former and reported in the latter."""
     pieces = [doc.sentences[i] for i in indices]
-    text = " ".join(doc.text[s.start : s.end] for s in pieces)
+    text = linked_text(doc, indices)
     if len(pieces) == 1:
         start = pieces[0].start
         return text, lambda offset: start + offset

@@ -87,6 +87,43 @@ class DiffResult:
         }
 
 
+def linked_text(doc: Document, indices: tuple[int, ...]) -> str:
+    """The linked sentences of `doc` read as one text, joined by a space."""
+    return " ".join([doc.text[doc.sentences[i].start : doc.sentences[i].end] for i in indices])
+
+
+def edit_columns(links: tuple[Link, ...], doc_a: Document, doc_b: Document) -> dict[str, list[Any]]:
+    """A diff's links as columns of edit records, in one native pass (the batch's Parquet rows): position, kind,
+    moved, first sentence and count on each side, score, reasons, and the texts of links that changed."""
+    kinds: list[str] = []
+    moved: list[bool] = []
+    a_index: list[int | None] = []
+    b_index: list[int | None] = []
+    a_count: list[int] = []
+    b_count: list[int] = []
+    score: list[float] = []
+    reasons: list[list[str] | None] = []
+    text_a: list[str | None] = []
+    text_b: list[str | None] = []
+    for link in links:
+        changed = link.kind != "unchanged"
+        kinds.append(link.kind)
+        moved.append(link.moved)
+        a_index.append(link.a[0] if link.a else None)
+        b_index.append(link.b[0] if link.b else None)
+        a_count.append(len(link.a))
+        b_count.append(len(link.b))
+        score.append(link.score)
+        reasons.append(list(link.reasons) if link.reasons else None)
+        text_a.append(linked_text(doc_a, link.a) if link.a and changed else None)
+        text_b.append(linked_text(doc_b, link.b) if link.b and changed else None)
+    return {
+        "link": list(range(len(links))), "kind": kinds, "moved": moved, "a_index": a_index, "b_index": b_index,
+        "a_count": a_count, "b_count": b_count, "score": score, "reasons": reasons, "text_a": text_a,
+        "text_b": text_b,
+    }
+
+
 def _version(doc: Document) -> dict[str, Any]:
     return {
         "label": doc.label,

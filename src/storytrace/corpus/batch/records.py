@@ -15,9 +15,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from storytrace.diff import Prepared, diff, joined_text, prepare
+from storytrace.diff import Prepared, diff, prepare
 from storytrace.options import DiffOptions
-from storytrace.result import Link
+from storytrace.result import Link, edit_columns
 from storytrace.text.document import Document
 
 log = logging.getLogger(__name__)
@@ -161,27 +161,11 @@ class PartitionRecords:
         self, key: str, k: int, times: Sequence[int | None], links: Sequence[Link], doc_a: Document, doc_b: Document
     ) -> list[str]:
         """The rows of a diffed pair; returns each link's kind. Texts are kept for changed links only."""
-        edits = self.edits
-        n = len(links)
-        self._pair_columns(key, k, times, n)
-        kinds = [link.kind for link in links]
-        edits["link"].extend(range(n))
-        edits["kind"].extend(kinds)
-        edits["moved"].extend([link.moved for link in links])
-        edits["a_index"].extend([link.a[0] if link.a else None for link in links])
-        edits["b_index"].extend([link.b[0] if link.b else None for link in links])
-        edits["a_count"].extend([len(link.a) for link in links])
-        edits["b_count"].extend([len(link.b) for link in links])
-        edits["score"].extend([link.score for link in links])
-        edits["reasons"].extend([list(link.reasons) if link.reasons else None for link in links])
-        edits["text_a"].extend(
-            [joined_text(doc_a, link.a)[0] if link.a and kind != "unchanged" else None for link, kind in
-             zip(links, kinds, strict=True)]
-        )
-        edits["text_b"].extend(
-            [joined_text(doc_b, link.b)[0] if link.b and kind != "unchanged" else None for link, kind in
-             zip(links, kinds, strict=True)]
-        )
+        self._pair_columns(key, k, times, len(links))
+        columns = edit_columns(tuple(links), doc_a, doc_b)
+        for name, values in columns.items():
+            self.edits[name].extend(values)
+        kinds: list[str] = columns["kind"]
         return kinds
 
     def _pair_columns(self, key: str, k: int, times: Sequence[int | None], n: int) -> None:
