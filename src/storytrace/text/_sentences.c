@@ -1,6 +1,6 @@
 /* The sentence cutter's work around sentencex, in C: text/segment.py's `_prepared_chunk` (line breaks made
- * spaces, apostrophes marked) before sentencex runs, and `_sentence_spans` with `_split_inner` and
- * `_merge_fragments` after it. Each function returns exactly what the Python code returns, for any str
+ * spaces, apostrophes marked) before sentencex runs, `_sentence_spans` with `_split_inner` and
+ * `_merge_fragments` after it, and `sentences` (paragraphs found, each paragraph cut, Sentence tuples made). Each function returns exactly what the Python code returns, for any str
  * (tests/test_segment_native.py holds them to it with hypothesis); the Python code stays the reference and runs
  * when this helper is not built.
  *

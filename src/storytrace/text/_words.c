@@ -2,7 +2,9 @@
  * a comparison key) and `classify._token_words` (the classifier's words and marks). Each function here returns
  * exactly what the Python function returns for an ASCII string (tests/test_tokenising.py holds them to it), and
  * None for any other string, which the Python code then tokenises itself. `classifier_tokens` also returns, for
- * the classifier, each token as shown, its comparison form and its offset (`classify._token_parts`).
+ * the classifier, each token's comparison form and offset (`classify._token_parts`). The same cutter gives the
+ * aligner's content-word stems of a key (`key_features`, after features.py), and `ascii_keys`/`ascii_key` build
+ * comparison keys themselves (after normalise.py).
  *
  * Both Python functions split at white space, strip ASCII punctuation ("marks") off each chunk and keep a plain
  * alphanumeric core as one token; any other chunk goes through a regular expression, which in ASCII reads: a word
