@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,18 @@ from hypothesis import strategies as st
 import storytrace
 from storytrace.align.features import STOPWORDS, python_features_of_key
 from storytrace.classify import _TOKEN, _token_parts, _token_words, _Tokens
-from storytrace.text.normalise import _WORD, WORDS_IN_C, comparison_key, comparison_keys, python_comparison_keys, words
+from storytrace.text.normalise import (
+    _FOLD,
+    _FOLD_FROM,
+    _FOLD_TO,
+    _WORD,
+    WORDS_IN_C,
+    comparison_key,
+    comparison_keys,
+    fold_text,
+    python_comparison_keys,
+    words,
+)
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
 
 # Letters, digits, the marks that join words, other punctuation, accents, and several kinds of white space.
@@ -138,3 +151,41 @@ def test_comparison_keys_fold_quotes_case_and_space() -> None:
     text = "He said ''Yes''.\n  THE  end\tnow."
     assert comparison_keys(text, [(0, 16), (19, len(text))]) == ['he said "yes".', "the end now."]
     assert comparison_key("It's  ''odd'''") == "it's \"odd\"'"
+
+
+# Text with what folding acts on: curly quotes, dashes, unusual spaces, invisible characters, accents composed and
+# not (e + U+0301), letters whose case folding lengthens them (ß, the ﬁ ligature), the two quads that NFC changes,
+# a Hangul syllable and jamo, and plain ASCII.
+FOLD_PIECES = st.sampled_from(
+    list("aZ '\"`-.\u2018\u2019\u201c\u201d\u00ab\u00bb\u2010\u2013\u2014\u2212\u00a0\u2009\u202f\u3000")
+    + list("\u00ad\u200b\ufeff\u00e9\u0301\u00df\ufb01\u2000\u2001\u2002\u20ac\u0130\u03a3\uac00\u1100\u1161")
+    + ["Caf\u00e9", "e\u0301t\u00e9", "STRASSE", "\u00c5ngstr\u00f6m"]
+)
+FOLD_TEXTS = st.lists(FOLD_PIECES, max_size=30).map("".join)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+@settings(max_examples=1000)
+@given(FOLD_TEXTS)
+def test_folding_in_c_is_the_definition(text: str) -> None:
+    """fold_text: NFC, then the quote/dash/space table, then case folding, whichever path takes it (ASCII text is
+    only lowered)."""
+    expected = text.lower() if text.isascii() else unicodedata.normalize("NFC", text).translate(_FOLD).casefold()
+    assert fold_text(text) == expected
+    assert WORDS_IN_C is not None
+    styled = WORDS_IN_C.fold_styles(text, _FOLD_FROM, _FOLD_TO)
+    if styled is not None:  # only for text that is NFC already
+        assert unicodedata.is_normalized("NFC", text)
+        assert styled == text.translate(_FOLD)
+
+
+def test_the_characters_folding_takes_as_composed_are() -> None:
+    """fold_styles skips NFC for text made only of these ranges: each is its own NFC, of combining class 0, and
+    composes with nothing before it."""
+    ranges = [range(0x300), range(0x2002, 0x2070), range(0x20A0, 0x20D0), [0x2212, 0x3000, 0xFEFF]]
+    for code in (c for r in ranges for c in r):
+        ch = chr(code)
+        assert unicodedata.combining(ch) == 0 and unicodedata.normalize("NFC", ch) == ch, hex(code)
+        for before in "AaEeOoUu\u00e9\u0391\u0410":
+            assert unicodedata.is_normalized("NFC", before + ch), hex(code)
+    assert len(_FOLD_FROM) == len(_FOLD_TO) == len(_FOLD)

@@ -210,6 +210,90 @@ static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t 
     return n;
 }
 
+/* A character that is NFC-stable whatever stands around it (NFC quick check "yes", combining class 0): Latin up to
+ * U+02FF, General Punctuation but the two quads (U+2000 and U+2001 become U+2002 and U+2003), currency signs, the
+ * minus sign, the ideographic space and the byte-order mark. A text of these alone is in NFC already. */
+static inline int nfc_stable(Py_UCS4 c) {
+    return c < 0x300 || (c >= 0x2002 && c <= 0x206f) || (c >= 0x20a0 && c <= 0x20cf) || c == 0x2212 ||
+           c == 0x3000 || c == 0xfeff;
+}
+
+/* fold_styles(text, froms, tos) -> str | None: `text` with each character of `froms` replaced by the character of
+ * `tos` at the same place (normalise.py's quote, dash and space table, one character for one), if every character
+ * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
+ * changes. */
+static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "fold_styles(text, froms, tos): three str");
+        return NULL;
+    }
+    PyObject *text = args[0], *froms = args[1], *tos = args[2];
+    if (PyUnicode_READY(text) < 0 || PyUnicode_READY(froms) < 0 || PyUnicode_READY(tos) < 0) return NULL;
+    Py_ssize_t count = PyUnicode_GET_LENGTH(froms), n = PyUnicode_GET_LENGTH(text);
+    if (PyUnicode_GET_LENGTH(tos) != count || count > 64) {
+        PyErr_SetString(PyExc_ValueError, "froms and tos must be of one length (64 at most)");
+        return NULL;
+    }
+    /* ASCII characters are looked up in a table, the others (rare) in the list. */
+    Py_UCS4 from[64], to[64], ascii_to[128];
+    unsigned char ascii_mapped[128] = {0};
+    Py_ssize_t wide = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(froms, k), replacement = PyUnicode_READ_CHAR(tos, k);
+        if (c < 128) {
+            ascii_mapped[c] = 1;
+            ascii_to[c] = replacement;
+        } else {
+            from[wide] = c;
+            to[wide++] = replacement;
+        }
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    /* First pass: is every character NFC-stable, does anything change, and how wide is the result? */
+    Py_UCS4 widest = 0;
+    int changes = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) {
+            if (ascii_mapped[c]) {
+                c = ascii_to[c];
+                changes = 1;
+            }
+        } else {
+            if (!nfc_stable(c)) Py_RETURN_NONE;
+            for (Py_ssize_t k = 0; k < wide; k++) {
+                if (from[k] == c) {
+                    c = to[k];
+                    changes = 1;
+                    break;
+                }
+            }
+        }
+        if (c > widest) widest = c;
+    }
+    if (!changes) return Py_NewRef(text);
+    PyObject *out = PyUnicode_New(n, widest);
+    if (out == NULL) return NULL;
+    int out_kind = PyUnicode_KIND(out);
+    void *out_data = PyUnicode_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) {
+            if (ascii_mapped[c]) c = ascii_to[c];
+        } else {
+            for (Py_ssize_t k = 0; k < wide; k++) {
+                if (from[k] == c) {
+                    c = to[k];
+                    break;
+                }
+            }
+        }
+        PyUnicode_WRITE(out_kind, out_data, i, c);
+    }
+    return out;
+}
+
 /* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
  * `spans`, if `text` is an ASCII str; None for any other str. */
 static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -353,6 +437,8 @@ done:
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words for an ASCII string; None for any other string."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words for an ASCII string; None otherwise."},
+    {"fold_styles", (PyCFunction)(void (*)(void))fold_styles, METH_FASTCALL,
+     "Quote, dash and space styles folded, one character for one, in a text that is NFC already; else None."},
     {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},
     {"ascii_keys", (PyCFunction)(void (*)(void))ascii_keys, METH_FASTCALL,
      "Comparison keys of spans of an ASCII str; None for any other string."},

@@ -24,6 +24,9 @@ _FOLD: Final = str.maketrans(
         "\u00ad": "\x00", "\u200b": "\x00", "\ufeff": "\x00",
     }
 )
+# The same table as two strings, character for character, for the C helper's fold_styles.
+_FOLD_FROM: Final = "".join(chr(c) for c in _FOLD)
+_FOLD_TO: Final = "".join(str(_FOLD[c]) for c in _FOLD)
 # Invisible characters are first folded to NUL (keeping offsets) and then dropped from keys.
 _INVISIBLE: Final = "\x00"
 
@@ -76,10 +79,8 @@ def fold_keeping_offsets(text: str) -> str | None:
     Equal lengths alone do not tell: composing an accent shortens the text and folding "ß" to "ss" lengthens it,
     and together they shift every offset between them. When the text is composed already, only case folding can
     change the length, and it never shortens, so equal lengths then mean one character for one."""
-    folded = fold_text(text)
-    if len(folded) != len(text) or not (text.isascii() or unicodedata.is_normalized("NFC", text)):
-        return None
-    return folded
+    folded, composed = _folded(text)
+    return folded if composed and len(folded) == len(text) else None
 
 
 def fold_token(token: str) -> str:
@@ -92,11 +93,21 @@ def fold_text(text: str) -> str:
 
     Accents are composed first (NFC), so "é" typed as e + combining accent equals "é"; that changes the length,
     and callers that need offsets fall back to folding each span on its own."""
+    return _folded(text)[0]
+
+
+def _folded(text: str) -> tuple[str, bool]:
+    """`fold_text(text)`, and whether the text was composed (NFC) already."""
     if text.isascii():
-        return text.lower()
-    if not unicodedata.is_normalized("NFC", text):
+        return text.lower(), True
+    if WORDS_IN_C is not None:
+        styled: str | None = WORDS_IN_C.fold_styles(text, _FOLD_FROM, _FOLD_TO)
+        if styled is not None:  # NFC already, styles folded in C (str.translate looks each character up in a dict)
+            return styled.casefold(), True
+    composed = unicodedata.is_normalized("NFC", text)
+    if not composed:
         text = unicodedata.normalize("NFC", text)
-    return text.translate(_FOLD).casefold()
+    return text.translate(_FOLD).casefold(), composed
 
 
 def _finish(folded: str, simple_spaces: bool = False) -> str:
