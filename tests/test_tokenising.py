@@ -79,11 +79,18 @@ def test_the_c_classifier_tokens_are_the_pythons(text: str) -> None:
 
 
 @pytest.mark.skipif(storytrace.CORE != "compiled", reason="the C tokenisers are built with the compiled core")
-def test_the_c_tokenisers_take_ascii_and_leave_the_rest() -> None:
+def test_the_c_tokenisers_cut_ascii_and_any_other_text() -> None:
     assert WORDS_IN_C is not None
     assert WORDS_IN_C.key_words("it's 3.5% of u.s.") == ["it's", "3.5", "of", "u.s"]
     assert WORDS_IN_C.classifier_words('"Ok," he said:') == ['"', "Ok", ",", '"', "he", "said", ":"]
-    assert WORDS_IN_C.key_words("caf\u00e9") is None and WORDS_IN_C.classifier_words("\u201cHi\u201d") is None
+    # Beyond ASCII: letters and digits of every script are word characters; the classifier also joins words
+    # through a curly apostrophe and Unicode hyphens, and keeps every other mark.
+    found = WORDS_IN_C.key_words("caf\u00e9 \u0663\u0664 na\u00efve-ish")
+    assert found == ["caf\u00e9", "\u0663\u0664", "na\u00efve-ish"]
+    assert WORDS_IN_C.classifier_words("\u201cDon\u2019t\u201d \u2014 x\u2010ray") == [
+        "\u201c", "Don\u2019t", "\u201d", "\u2014", "x\u2010ray"
+    ]
+    assert WORDS_IN_C.key_words("don\u2019t") == ["don", "t"]
     assert WORDS_IN_C.classifier_tokens(" Taxi-boats, 12 of them.") == (
         ["Taxi-boats", ",", "12", "of", "them", "."],
         ["taxi-boats", ",", "12", "of", "them", "."],

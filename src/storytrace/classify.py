@@ -161,11 +161,10 @@ def _token_parts(text: str) -> tuple[list[str], list[str], list[int]]:
 def _token_words(text: str) -> list[str]:
     """The same as `_TOKEN.findall(text)`, faster: no token spans white space, so each chunk between white space
     is cut alone, and most chunks are a plain ASCII word with marks around it: each mark is a token of its own.
-    ASCII text is cut the same way in C when the helper is built."""
+    The C helper, when built, cuts any text the same way."""
     if WORDS_IN_C is not None:
-        cut: list[str] | None = WORDS_IN_C.classifier_words(text)
-        if cut is not None:
-            return cut
+        cut: list[str] = WORDS_IN_C.classifier_words(text)
+        return cut
     found: list[str] = []
     for chunk in text.split():
         core = chunk.strip(ASCII_MARKS)

@@ -183,9 +183,67 @@ static PyObject *words_of(PyObject *text, const char *joiners, int marks_too) {
     return result;
 }
 
-static PyObject *key_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,", 0); }
+/* ---- any str: the regular expressions' own rules, with CPython's character classes ------------------------- */
 
-static PyObject *classifier_words(PyObject *self, PyObject *text) { return words_of(text, "'-.,:", 1); }
+/* \w for a str pattern: what str.isalnum() accepts, and the underscore. */
+static inline int is_unicode_word(Py_UCS4 c) { return c == '_' || Py_UNICODE_ISALNUM(c); }
+
+static inline int is_joiner(Py_UCS4 c, const Py_UCS4 *joiners) {
+    for (; *joiners; joiners++)
+        if (*joiners == c) return 1;
+    return 0;
+}
+
+/* The tokens of any str as `findall` of \w+(?:[joiners]\w+)* finds them, and (if `marks_too`) each character that
+ * is neither a word character nor white space as a token of its own: normalise._WORD and classify._TOKEN. */
+static PyObject *unicode_words(PyObject *text, const Py_UCS4 *joiners, int marks_too) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    while (i < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        Py_ssize_t stop = i + 1;
+        if (is_unicode_word(c)) {
+            while (stop < n && is_unicode_word(PyUnicode_READ(kind, data, stop))) stop++;
+            while (stop + 1 < n && is_joiner(PyUnicode_READ(kind, data, stop), joiners) &&
+                   is_unicode_word(PyUnicode_READ(kind, data, stop + 1))) {
+                stop += 2;
+                while (stop < n && is_unicode_word(PyUnicode_READ(kind, data, stop))) stop++;
+            }
+        } else if (Py_UNICODE_ISSPACE(c) || !marks_too) {
+            i = stop;
+            continue;
+        }
+        PyObject *piece = PyUnicode_Substring(text, i, stop);
+        if (piece == NULL || PyList_Append(list, piece) < 0) {
+            Py_XDECREF(piece);
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_DECREF(piece);
+        i = stop;
+    }
+    return list;
+}
+
+static const Py_UCS4 KEY_JOINERS[] = {'\'', '-', '.', ',', 0};
+static const Py_UCS4 CLASSIFIER_JOINERS[] = {'\'', 0x2019, '-', 0x2010, 0x2011, '.', ',', ':', 0};
+
+/* The words of any str: the ASCII cutter for ASCII text, the rules above for the rest. */
+static PyObject *any_words(PyObject *text, const char *ascii_joiners, const Py_UCS4 *joiners, int marks_too) {
+    PyObject *found = words_of(text, ascii_joiners, marks_too);
+    if (found != Py_None) return found;
+    Py_DECREF(found);
+    return unicode_words(text, joiners, marks_too);
+}
+
+static PyObject *key_words(PyObject *self, PyObject *text) { return any_words(text, "'-.,", KEY_JOINERS, 0); }
+
+static PyObject *classifier_words(PyObject *self, PyObject *text) {
+    return any_words(text, "'-.,:", CLASSIFIER_JOINERS, 1);
+}
 
 /* The comparison key of s[start:end] (ASCII) into `out`, returning its length: normalise.py's `comparison_key` for
  * ASCII text: lower case, NUL dropped, '' made " (pairs from the left, after NUL is dropped), white space
@@ -435,8 +493,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"key_words", key_words, METH_O, "normalise.words for an ASCII string; None for any other string."},
-    {"classifier_words", classifier_words, METH_O, "classify._token_words for an ASCII string; None otherwise."},
+    {"key_words", key_words, METH_O, "normalise.words (the words of a comparison key) for any str."},
+    {"classifier_words", classifier_words, METH_O, "classify._token_words (words and marks) for any str."},
     {"fold_styles", (PyCFunction)(void (*)(void))fold_styles, METH_FASTCALL,
      "Quote, dash and space styles folded, one character for one, in a text that is NFC already; else None."},
     {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},

@@ -129,12 +129,11 @@ def words(key: str) -> list[str]:
     """Word tokens of a comparison key; numbers such as 3.5 or 1,000 and words such as don't stay whole.
 
     The same as `_WORD.findall(key)`, faster: no word spans white space, so each white-space-separated chunk is
-    matched alone, and most chunks are a plain ASCII word with marks around it, which `strip` takes off. An ASCII
-    key is cut the same way in C when the helper is built."""
+    matched alone, and most chunks are a plain ASCII word with marks around it, which `strip` takes off. The C
+    helper, when built, cuts any key the same way."""
     if WORDS_IN_C is not None:
-        cut: list[str] | None = WORDS_IN_C.key_words(key)
-        if cut is not None:
-            return cut
+        cut: list[str] = WORDS_IN_C.key_words(key)
+        return cut
     found: list[str] = []
     for chunk in key.split():
         core = chunk.strip(ASCII_MARKS)
