@@ -280,3 +280,17 @@ if __name__ == "__main__":
     print(a[:600], "\n...\n")
     print(b[:600], "\n...\n")
     print([link for link in t["links"] if link["op"] != "same"])
+
+
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_OPENING_QUOTE = re.compile(r'"(?=\w)')
+
+
+def typographic(text: str) -> str:
+    """The text as web pages print it: apostrophes inside words as \u2019, double quotes as \u201c and \u201d, and
+    " -- " as an em dash. The NYT prompts are plain ASCII; news on the web mostly is not, and a diff of such text
+    takes the non-ASCII paths of the text helpers."""
+    text = _INNER_APOSTROPHE.sub("\u2019", text)
+    text = _OPENING_QUOTE.sub("\u201c", text).replace('"', "\u201d")
+    return text.replace(" -- ", " \u2014 ")
+

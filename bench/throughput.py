@@ -1,7 +1,9 @@
 """Throughput: pairs per second, end to end from the two raw strings, in one process on one core.
 
 Every method gets the same N article pairs (bench/pairs.py); CollateX, which is very slow, gets the first
-few of them. Each method is warmed up, then timed over all its pairs three times; the median is reported.
+few of them. Each method is warmed up, then timed over all its pairs three times; the median is reported. Two
+more rows time storytrace and the NewsEdits-style matcher on the same pairs with typographic quotes and dashes
+(`pairs.typographic`), as news on the web prints them.
 
     .venv/bin/python bench/throughput.py --pairs 2000
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from baselines import collatex_links, newsedits, newsedits_all_pairs, plain_difflib
 from machine import describe, write_report
-from pairs import build_pairs
+from pairs import build_pairs, typographic
 
 TARGET_PPS = 5000
 TARGET_VS_NEWSEDITS = 40
@@ -106,6 +108,7 @@ def main() -> None:
         print(json.dumps(time_method("storytrace.diff (pure Python)", diff, pairs, args.reps, args.warmup)))
         return
     sample = pairs[: args.collatex_pairs]
+    typeset = [(typographic(a), typographic(b)) for a, b in pairs]
     print(f"{describe()}; pinned to CPU {sorted(os.sched_getaffinity(0))}\n")
 
     def diff_to_dict(a: str, b: str) -> object:
@@ -119,6 +122,8 @@ def main() -> None:
         ("NewsEdits-style, all pairs", newsedits_all_pairs, pairs, args.warmup),
         ("plain difflib", plain_difflib, pairs, args.warmup),
         (collatex, collatex_links, sample, 1),
+        ("storytrace.diff, typographic quotes", diff, typeset, args.warmup),
+        ("NewsEdits-style, typographic quotes", newsedits, typeset, args.warmup),
     ]
     rows: dict[str, dict | None] = {}
     for name, fn, todo, warmup in methods:
