@@ -153,7 +153,9 @@ static PyObject *lowered(PyObject *words) {
         Py_ssize_t n = PyUnicode_GET_LENGTH(word), first = 0;
         while (first < n && !(s[first] >= 'A' && s[first] <= 'Z')) first++;
         PyObject *low;
-        if (first == n) {
+        if (n == 1 && s[0] == '`') {
+            low = PyUnicode_FromOrdinal('\''); /* normalise._FOLD: a backtick is a single quote (a token alone) */
+        } else if (first == n) {
             low = Py_NewRef(word);
         } else if (n == 1) {
             low = PyUnicode_FromOrdinal(s[0] + 32);
@@ -246,13 +248,14 @@ static PyObject *classifier_words(PyObject *self, PyObject *text) {
 }
 
 /* The comparison key of s[start:end] (ASCII) into `out`, returning its length: normalise.py's `comparison_key` for
- * ASCII text: lower case, NUL dropped, '' made " (pairs from the left, after NUL is dropped), white space
- * (str.split's) collapsed to single spaces and trimmed. A ' still unpaired is always the last character out, so
+ * ASCII text: lower case, a backtick made ', NUL dropped, '' made " (pairs from the left, after NUL is dropped),
+ * white space (str.split's) collapsed to single spaces and trimmed. A ' still unpaired is always the last character out, so
  * the character before decides. */
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0;
     for (Py_ssize_t i = start; i < end; i++) {
         Py_UCS1 c = s[i];
+        if (c == '`') c = '\''; /* normalise._FOLD: a backtick is a single quote */
         if (c >= 'a' || (c > ' ' && c != '\'')) { /* most characters: lower-case letters first */
             out[n++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
         } else if (c == '\'') {
@@ -466,7 +469,7 @@ done:
 }
 
 /* classifier_tokens(text) -> (words, norms, starts) | None: for an ASCII str, what classify._Tokens needs of each
- * token: the token as read, its comparison form (lower case) and its offset. */
+ * token: the token as read, its comparison form (lower case, a backtick made ') and its offset. */
 static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
     Cuts cuts = {NULL, 0, 0};
     int found = ascii_cuts(text, &cuts, "'-.,:", 1);

@@ -85,7 +85,7 @@ def fold_keeping_offsets(text: str) -> str | None:
 
 def fold_token(token: str) -> str:
     """The comparison form of a single word or punctuation mark."""
-    return token.lower() if token.isascii() else _finish(fold_text(token))
+    return fold_text(token) if token.isascii() else _finish(fold_text(token))
 
 
 def fold_text(text: str) -> str:
@@ -98,8 +98,9 @@ def fold_text(text: str) -> str:
 
 def _folded(text: str) -> tuple[str, bool]:
     """`fold_text(text)`, and whether the text was composed (NFC) already."""
-    if text.isascii():
-        return text.lower(), True
+    if text.isascii():  # (the table's one ASCII entry, the backtick, is all of it that applies)
+        lowered = text.lower()
+        return (lowered.replace("`", "'") if "`" in lowered else lowered), True
     if WORDS_IN_C is not None:
         styled: str | None = WORDS_IN_C.fold_styles(text, _FOLD_FROM, _FOLD_TO)
         if styled is not None:  # NFC already, styles folded in C (str.translate looks each character up in a dict)
