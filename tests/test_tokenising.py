@@ -21,6 +21,7 @@ from storytrace.text.normalise import (
     comparison_keys,
     fold_text,
     python_comparison_keys,
+    single_spaced,
     words,
 )
 from storytrace.text.segment import _INNER_BOUNDARY, _may_end_inside
@@ -151,6 +152,26 @@ def test_the_c_comparison_keys_are_the_pythons(text: str, spans: list[tuple[int,
     assert WORDS_IN_C.ascii_keys(text, spans) == python_comparison_keys(text, spans)
     assert WORDS_IN_C.ascii_key(text) == python_comparison_keys(text, [(0, len(text))])[0]
     assert WORDS_IN_C.ascii_key(text + "\u00e9") is None  # not ASCII: the Python folds it
+
+
+# Words with white space of every kind between and around them: ASCII controls, no-break and em spaces, U+0085.
+SPACED_TEXTS = st.lists(
+    st.sampled_from(["a", "Bc", "\u00e9", " ", " ", "  ", "\t", "\n", "\r", "\x0b", "\x1f", "\x07", "\u00a0",
+                     "\u2003", "\u0085", "\u2028", "\u200b"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(SPACED_TEXTS)
+def test_single_spaced_text_is_what_splitting_and_joining_would_leave_alone(text: str) -> None:
+    """Never wrong when it says yes; exact on ASCII (beyond it, an unprintable character that is not white space,
+    such as U+200B, makes it say no, and the caller splits and joins for nothing)."""
+    untouched = " ".join(text.split()) == text
+    if single_spaced(text):
+        assert untouched
+    if text.isascii():
+        assert single_spaced(text) == untouched
 
 
 def test_a_sentence_has_one_key_whether_or_not_its_document_is_ascii() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -92,7 +93,7 @@ def linked_text(doc: Document, indices: tuple[int, ...]) -> str:
     return " ".join([doc.text[doc.sentences[i].start : doc.sentences[i].end] for i in indices])
 
 
-def edit_columns(links: tuple[Link, ...], doc_a: Document, doc_b: Document) -> dict[str, list[Any]]:
+def edit_columns(links: Sequence[Link], doc_a: Document, doc_b: Document) -> dict[str, list[Any]]:
     """A diff's links as columns of edit records, in one native pass (the batch's Parquet rows): position, kind,
     moved, first sentence and count on each side, score, reasons, and the texts of links that changed."""
     kinds: list[str] = []

@@ -30,15 +30,16 @@ _FOLD_TO: Final = "".join(str(_FOLD[c]) for c in _FOLD)
 # Invisible characters are first folded to NUL (keeping offsets) and then dropped from keys.
 _INVISIBLE: Final = "\x00"
 
-# ASCII white space other than the space and the line break (str.split splits at each of them).
-_ASCII_CONTROL_SPACES: Final = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+# ASCII white space other than the space (str.split splits at each of them).
+_ASCII_CONTROL_SPACES: Final = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 # Two single quotes used as a double quote (NYT style: ''like this'') fold to one double quote.
 _DOUBLED_QUOTES: Final = re.compile(r"''")
 _WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
 # ASCII punctuation: the marks that are never part of a word's letters (the underscore is, for \w).
 ASCII_MARKS: Final = "".join(c for c in map(chr, range(33, 127)) if not c.isalnum() and c != "_")
-# The C tokenisers for ASCII text (text/_words.c), used by `words` here and by the classifier; None: Python only.
+# The C text helpers (text/_words.c: keys, style folding, word cutters), used here, by the aligner's features and by
+# the classifier; None: Python only.
 WORDS_IN_C: Final = c_module("text/_words", CORE)
 
 
@@ -66,10 +67,7 @@ def python_comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[
     folded = fold_keeping_offsets(text)
     if folded is None:
         return [_finish(fold_text(text[span[0] : span[1]])) for span in spans]
-    # In ASCII text the only white space besides the space is a handful of control characters; a text without
-    # them (almost every text) needs no per-key scan for unusual white space, only for line breaks.
-    simple_spaces = folded.isascii() and not any(space in folded for space in _ASCII_CONTROL_SPACES)
-    return [_finish(folded[span[0] : span[1]], simple_spaces) for span in spans]
+    return [_finish(folded[span[0] : span[1]]) for span in spans]
 
 
 def fold_keeping_offsets(text: str) -> str | None:
@@ -85,7 +83,8 @@ def fold_keeping_offsets(text: str) -> str | None:
 
 def fold_token(token: str) -> str:
     """The comparison form of a single word or punctuation mark."""
-    return fold_text(token) if token.isascii() else _finish(fold_text(token))
+    folded = fold_text(token)
+    return folded if token.isascii() else _finish(folded)
 
 
 def fold_text(text: str) -> str:
@@ -111,19 +110,26 @@ def _folded(text: str) -> tuple[str, bool]:
     return text.translate(_FOLD).casefold(), composed
 
 
-def _finish(folded: str, simple_spaces: bool = False) -> str:
-    """Invisible characters dropped, doubled single quotes made one double quote, white space collapsed.
-    `simple_spaces`: the text is ASCII with no white space but spaces and line breaks."""
+def _finish(folded: str) -> str:
+    """Invisible characters dropped, doubled single quotes made one double quote, white space collapsed."""
     if _INVISIBLE in folded:
         folded = folded.replace(_INVISIBLE, "")
     if "''" in folded:
         folded = _DOUBLED_QUOTES.sub('"', folded)
-    # Every white space character but the plain space is unprintable: a printable text without two spaces in a
-    # row or at either end is single-spaced already (most sentences), and splitting and joining it changes nothing.
-    single = "\n" not in folded and "  " not in folded and folded[:1] != " " and folded[-1:] != " "
-    if single and (simple_spaces or folded.isprintable()):
-        return folded
-    return " ".join(folded.split())
+    return folded if single_spaced(folded) else " ".join(folded.split())
+
+
+def single_spaced(text: str) -> bool:
+    """Are the words of `text` one space apart already, so that `" ".join(text.split())` would give it back? Most
+    sentences and paragraphs are, and splitting and joining them makes and joins a string per word. Besides the
+    space, ASCII white space is a handful of control characters (looked for one by one, faster than a scan of every
+    character); every other white space character is unprintable. Exact for ASCII; beyond it, an unprintable
+    character that is not white space (U+200B) makes it say no, which only costs the caller a split and a join."""
+    if text[:1] == " " or text[-1:] == " " or "  " in text:
+        return False
+    if text.isascii():
+        return not any(space in text for space in _ASCII_CONTROL_SPACES)
+    return text.isprintable()
 
 
 def words(key: str) -> list[str]:

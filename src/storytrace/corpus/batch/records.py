@@ -162,7 +162,7 @@ class PartitionRecords:
     ) -> list[str]:
         """The rows of a diffed pair; returns each link's kind. Texts are kept for changed links only."""
         self._pair_columns(key, k, times, len(links))
-        columns = edit_columns(tuple(links), doc_a, doc_b)
+        columns = edit_columns(links, doc_a, doc_b)
         for name, values in columns.items():
             self.edits[name].extend(values)
         kinds: list[str] = columns["kind"]
