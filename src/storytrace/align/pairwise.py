@@ -166,7 +166,11 @@ def _split_score(
     """Similarity of one sentence to two read together, if both can be pieces of it; else 0.
 
     Each piece must also bring to the whole a content word the other piece lacks: an edited sentence next to a
-    deleted one that only repeats its words ("The warehouse was near the harbour.") is not a merge of the two."""
+    deleted one that only repeats its words ("The warehouse was near the harbour.") is not a merge of the two.
+    Unless the pieces are the whole's words exactly, cut by punctuation alone ("..., nor is the manager." and
+    "... . Nor is the manager."): then nothing but the punctuation changed."""
+    if first.words + second.words == whole.words:
+        return similarity(whole, joined([first, second]))
     if min(containment(first, whole), containment(second, whole)) < options.split_containment:
         return 0.0
     if not (_brings(first, second, whole) and _brings(second, first, whole)):
