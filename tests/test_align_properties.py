@@ -238,6 +238,14 @@ def test_composed_and_decomposed_accents_compare_equal() -> None:
     assert b["text"] == decomposed and b["text"][b["sentences"][0]["start"] : b["sentences"][0]["end"]].endswith(".")
 
 
+def test_a_split_by_punctuation_alone_is_a_split_even_without_new_content_words() -> None:
+    """The tail repeats the head's only content word ("manager"), but the words are the same: a split, both ways."""
+    whole = "The general manager isn't going anywhere, nor is the manager."
+    pieces = "The general manager isn't going anywhere. Nor is the manager."
+    assert [(link.a, link.b, link.kind) for link in diff(whole, pieces).links] == [((0,), (0, 1), "minor")]
+    assert [(link.a, link.b, link.kind) for link in diff(pieces, whole).links] == [((0, 1), (0,), "minor")]
+
+
 def test_stems_join_inflections_of_one_content_word() -> None:
     from storytrace.align.features import stem
 
