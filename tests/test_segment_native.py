@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import sentencex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from storytrace.text.segment import (
     _TITLES,
     SENTENCES_IN_C,
     _prepared_chunk,
+    _segments,
     paragraph_sentences,
     python_paragraph_sentences,
     python_sentences,
@@ -41,7 +41,7 @@ PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=40).map("".join)
 
 def native(paragraph: str) -> tuple[tuple[int, int], ...]:
     assert SENTENCES_IN_C is not None
-    segments = sentencex.segment("en", SENTENCES_IN_C.chunk(paragraph))
+    segments = _segments(SENTENCES_IN_C.chunk(paragraph))  # (sentencex's, or the chunk whole: see own_cut.py)
     found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
         paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
     )

@@ -1,8 +1,9 @@
 /* The sentence cutter's work around sentencex, in C: text/segment.py's `_prepared_chunk` (line breaks made
- * spaces, apostrophes marked) before sentencex runs, `_sentence_spans` with `_split_inner` and
- * `_merge_fragments` after it, and `sentences` (paragraphs found, each paragraph cut, Sentence tuples made). Each function returns exactly what the Python code returns, for any str
- * (tests/test_segment_native.py holds them to it with hypothesis); the Python code stays the reference and runs
- * when this helper is not built.
+ * spaces, apostrophes marked) before sentencex runs, `_segment_spans` with `_split_inner` and
+ * `_merge_fragments` after it, `needs_sentencex` (text/own_cut.py: may sentencex be skipped?) and `sentences`
+ * (paragraphs found, each paragraph cut, Sentence tuples made). Each function returns exactly what the Python code
+ * returns, for any str (tests/test_segment_native.py and tests/test_own_cut.py hold them to it with hypothesis);
+ * the Python code stays the reference and runs when this helper is not built.
  *
  * Character classes are CPython's own (Py_UNICODE_ISSPACE, ISALNUM, ISUPPER, ...), which is what str.isspace(),
  * str.isalnum() and the regular expressions' \s use for a single character. The abbreviation sets and the
@@ -162,7 +163,7 @@ static int inner_boundary_at(const Text *s, Py_ssize_t i, Py_ssize_t *cut, Py_ss
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* A piece [start, end) of a segment at `offset` in the chunk, trimmed and added as `_sentence_spans` does. */
+/* A piece [start, end) of a segment at `offset` in the chunk, trimmed and added as `_segment_spans` does. */
 static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t end, Py_ssize_t offset) {
     while (start < end && is_strip(at(s, start))) start++;
     while (end > start && is_strip(at(s, end - 1))) end--;
@@ -187,7 +188,7 @@ static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t e
     return push(spans, offset + start, offset + end);
 }
 
-/* `_split_inner` and the trimming loop of `_sentence_spans` over one sentencex segment. */
+/* `_split_inner` and the trimming loop of `_segment_spans` over one sentencex segment. */
 static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
     Py_ssize_t start = 0;
     Py_ssize_t i = 0;
@@ -354,6 +355,131 @@ done:
     return result;
 }
 
+/* ---- can sentencex be skipped? text/own_cut.py's `needs_sentencex`, which stays the reference ------------- */
+
+static inline Py_UCS4 raw(const Text *t, Py_ssize_t i) { return PyUnicode_READ(t->kind, t->data, i); }
+static inline int is_blank(Py_UCS4 c) { return c == ' ' || c == '\t'; }
+static inline int is_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static inline int is_lower(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+static inline int is_upper(Py_UCS4 c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_letter(Py_UCS4 c) { return is_lower(c) || is_upper(c); }
+static inline int is_roman(Py_UCS4 c) {
+    Py_UCS4 l = c | 0x20;
+    return is_letter(c) && (l == 'i' || l == 'v' || l == 'x' || l == 'l' || l == 'c' || l == 'd' || l == 'm');
+}
+
+/* own_cut._CLOSERS */
+static inline int is_own_closer(Py_UCS4 c) {
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201d || c == 0x2019;
+}
+
+/* own_cut._plain_character */
+static inline int is_plain_character(Py_UCS4 c) {
+    return c < 0x250 || c == 0x2bc || (c >= 0x2000 && c < 0x2020) || (c >= 0x20a0 && c < 0x20d0);
+}
+
+static Py_ssize_t count_of(const Text *t, Py_UCS4 c, Py_ssize_t start, Py_ssize_t end) {
+    Py_ssize_t n = 0;
+    for (Py_ssize_t i = start; i < end; i++) n += raw(t, i) == c;
+    return n;
+}
+
+/* own_cut._inside_dotted_acronym */
+static int inside_dotted_acronym(const Text *t, Py_ssize_t i) {
+    Py_ssize_t start = i, end = i;
+    while (start > 0 && (raw(t, start - 1) == '.' || is_letter(raw(t, start - 1)))) start--;
+    while (end < t->length && (raw(t, end) == '.' || is_letter(raw(t, end)))) end++;
+    if (start > 0 && !is_blank(raw(t, start - 1))) return 0;
+    if (end < t->length && (Py_UNICODE_ISALNUM(raw(t, end)) || raw(t, end) == '_')) return 0;
+    if (end - start < 4 || (end - start) % 2) return 0;
+    for (Py_ssize_t k = start; k < end; k += 2)
+        if (!is_letter(raw(t, k)) || raw(t, k + 1) != '.') return 0;
+    return 1;
+}
+
+/* own_cut._followed_alike */
+static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j) {
+    Py_ssize_t n = t->length, k = j;
+    while (k < n && is_blank(raw(t, k))) k++;
+    if (k == n) return 1;
+    Py_UCS4 first = raw(t, k);
+    if (is_lower(first)) return 1;
+    if (raw(t, i) == '.' && run_end == i + 1 && i >= 2 && Py_UNICODE_ISALPHA(raw(t, i - 1)) && raw(t, i - 2) == '.')
+        return 0;
+    if (is_upper(first) || is_digit(first)) return 1;
+    Py_UCS4 following = k + 1 < n ? raw(t, k + 1) : 0;
+    if (!is_upper(following) && !is_digit(following)) return 0;
+    if (first == '(') return 1;
+    if (first == 0x201c) return count_of(t, 0x201d, k, n) > 0;
+    if (first == '"')
+        return count_of(t, '\'', 0, n) == 0 && count_of(t, '"', 0, k) % 2 == 0 && count_of(t, '"', 0, n) % 2 == 0;
+    return 0;
+}
+
+/* own_cut._mark_cut_alike */
+static int mark_cut_alike(const Text *t, Py_ssize_t i) {
+    Py_ssize_t n = t->length, run_end = i + 1;
+    while (run_end < n && is_sentence_mark(raw(t, run_end))) run_end++;
+    Py_ssize_t j = run_end;
+    while (j < n && is_own_closer(raw(t, j))) j++;
+    if (j == n) return 1;
+    if (is_blank(raw(t, j))) return followed_alike(t, i, run_end, j);
+    if (j != i + 1 || raw(t, i) != '.' || i == 0) return 0;
+    Py_UCS4 before = raw(t, i - 1), after = raw(t, j);
+    if (is_digit(after)) return is_digit(before);
+    if (is_lower(after) || after == ',') return Py_UNICODE_ISALPHA(before);
+    if (is_upper(after)) return inside_dotted_acronym(t, i);
+    return 0;
+}
+
+/* own_cut._may_close_list_marker */
+static int may_close_list_marker(const Text *t, Py_ssize_t i) {
+    Py_ssize_t end = i > 0 && raw(t, i - 1) == '.' ? i - 1 : i, start = end;
+    while (start > 0 && (is_letter(raw(t, start - 1)) || is_digit(raw(t, start - 1)))) start--;
+    Py_ssize_t length = end - start;
+    if (length == 0) return 0;
+    int digits = 1, roman = 1;
+    for (Py_ssize_t k = start; k < end; k++) {
+        digits &= is_digit(raw(t, k));
+        roman &= is_roman(raw(t, k));
+    }
+    if (start > 0 && raw(t, start - 1) == '(') {
+        if (end != i || (start > 1 && !is_blank(raw(t, start - 2)))) return 0;
+        return (length <= 2 && digits) || (length == 1 && is_letter(raw(t, start))) || roman;
+    }
+    if (start > 0 && !is_blank(raw(t, start - 1))) return 0;
+    return digits || length == 1 || roman;
+}
+
+/* The one-byte characters `needs_sentencex` looks at: sentence marks, ")" and the backtick (every other one is
+ * below U+0250, so plain). */
+static const unsigned char matters_narrow[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, ['`'] = 1};
+
+/* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? */
+static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    int needs = 0;
+    const Py_UCS1 *narrow = t.kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)t.data : NULL;
+    for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
+        if (narrow != NULL) { /* skip to the next character that matters: most are letters and spaces */
+            while (i < t.length && !matters_narrow[narrow[i]]) i++;
+            if (i == t.length) break;
+        }
+        Py_UCS4 c = raw(&t, i);
+        if (is_sentence_mark(c)) {
+            needs = (i == 0 || !is_sentence_mark(raw(&t, i - 1))) && !mark_cut_alike(&t, i);
+        } else if (c == '`') {
+            needs = 1;
+        } else if (c >= 0x80) {
+            needs = !is_plain_character(c);
+        } else if (c == ')') {
+            needs = may_close_list_marker(&t, i);
+        }
+    }
+    return PyBool_FromLong(needs);
+}
+
 /* ---- the whole text: paragraphs, then each paragraph's sentences ------------------------------------------- */
 
 /* segment.py's _LINE_END_CLOSES: a line ending with one of these ends its paragraph. */
@@ -484,6 +610,8 @@ static PyMethodDef methods[] = {
     {"chunk", chunk, METH_O, "The paragraph as sentencex reads it: line breaks made spaces, apostrophes marked."},
     {"spans", (PyCFunction)(void (*)(void))spans, METH_FASTCALL,
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
+    {"needs_sentencex", needs_sentencex, METH_O,
+     "Could sentencex cut this chunk where our own rules would not? (text/own_cut.py)"},
     {"sentences", (PyCFunction)(void (*)(void))sentences, METH_FASTCALL,
      "The sentences of a text: its paragraphs, each cut by cut(), as (start, end, paragraph) tuples."},
     {NULL, NULL, 0, NULL},

@@ -2,7 +2,8 @@
 
 Layout must not matter: one sentence per line, hard-wrapped paragraphs and runs of blank lines all give the
 same sentences. sentencex finds the boundaries; a small merge pass then repairs the cases news text trips it
-on (titles such as "Ms.", "a.m. Monday", month abbreviations before a day).
+on (titles such as "Ms.", "a.m. Monday", month abbreviations before a day). Our own rules cut at every plain
+sentence end anyway, so a paragraph in which sentencex could not decide anything more (text/own_cut.py) skips it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sentencex
 from storytrace import CORE
 from storytrace._compiled import c_module
 from storytrace.text.document import Sentence
+from storytrace.text.own_cut import needs_sentencex
 
 _BLANK_LINES: Final = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_END_CLOSES: Final = tuple('.!?:;"\'\u201d\u2019)]')
@@ -48,6 +50,8 @@ _CLOSERS: Final = "\"'\u201d\u2019\u02bc)]"
 _BEFORE_ACRONYM: Final = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP: Final = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+# What sentencex 1.0.32 panics on: a capital, white space ending in a non-ASCII space, and a full stop ("A\u00a0.").
+_SENTENCEX_PANICS: Final = re.compile(r"[A-Z]\s*[^\S\x00-\x7f]\.")
 # The work around sentencex in C (text/_sentences.c, built with the core); None: the Python below does it.
 SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
 
@@ -79,7 +83,7 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     """
     if SENTENCES_IN_C is not None:
         chunk = SENTENCES_IN_C.chunk(paragraph)
-        segments = sentencex.segment("en", chunk)
+        segments = _segments(chunk)
         found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
             paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
         )
@@ -89,7 +93,33 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 def python_paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     """`paragraph_sentences` in Python: the reference the C helper is held to, and what runs without it."""
-    return tuple(_merge_fragments(paragraph, _sentence_spans(paragraph, 0, len(paragraph))))
+    return python_cut(paragraph, _segments(_prepared_chunk(paragraph)))
+
+
+def _segments(chunk: str) -> list[str] | tuple[str, ...]:
+    """sentencex's segments of a paragraph's chunk; the chunk whole where sentencex has nothing to decide, or fails.
+
+    sentencex (Rust) panics on a capital, a space other than ASCII's and a full stop ("Plan A\u00a0."), printing the
+    panic to standard error; it reaches Python as pyo3's PanicException, a BaseException. Our own rules then cut the
+    chunk alone: where that shape is seen before sentencex is asked, and after any other panic.
+    """
+    if not (needs_sentencex(chunk) if SENTENCES_IN_C is None else SENTENCES_IN_C.needs_sentencex(chunk)):
+        return (chunk,)
+    if not chunk.isascii() and _SENTENCEX_PANICS.search(chunk):
+        return (chunk,)
+    try:
+        segments: list[str] = sentencex.segment("en", chunk)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException:  # (a Rust panic; see above)
+        return (chunk,)
+    return segments
+
+
+def python_cut(paragraph: str, segments: list[str] | tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """The sentence spans of a paragraph from segments of its chunk (sentencex's, or the chunk whole): our own
+    cuts and merges over them. The C helper's `spans` does the same."""
+    return tuple(_merge_fragments(paragraph, _segment_spans(segments)))
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -131,12 +161,11 @@ def _is_paragraph_break(line: str, following: str) -> bool:
     return len(line) < _SOFT_WRAP_MIN_LINE and not following[0].islower()
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """sentencex boundaries inside one paragraph, as trimmed absolute spans."""
-    chunk = _prepared_chunk(text[start:end])
+def _segment_spans(segments: list[str] | tuple[str, ...]) -> list[tuple[int, int]]:
+    """The segments (which concatenate to a paragraph's chunk) cut further by `_split_inner`, as trimmed spans."""
     spans: list[tuple[int, int]] = []
-    offset = start
-    for segment in sentencex.segment("en", chunk):
+    offset = 0
+    for segment in segments:
         for piece in _split_inner(segment):
             piece_start = offset
             offset += len(piece)

@@ -1,0 +1,136 @@
+"""When can a paragraph skip sentencex? Our own rules then cut it exactly as sentencex followed by them would.
+
+segment.py cuts a paragraph in two passes: sentencex's segments, then our rules over each segment (`_split_inner`
+cuts at every ". " before a capital or digit, wherever sentencex did not, and `_merge_fragments` joins pieces after
+titles, initials and the like). Our rules cut at every such place anyway, so sentencex decides the result only where
+it cuts where they do not: after a dotted acronym ("in the U.S. Then"), at a full stop with no space after it
+("articles.McGrath"), around a quote mark standing apart ('over. " Then'), before list markers ("1)", "(b)", bullets),
+and at sentence marks of other scripts. A paragraph without any of these is handed to our rules whole.
+
+The test leans towards sentencex: anything not shown to be safe sends the paragraph there. Each rule was found by
+comparing both ways of cutting on the real paragraphs in ../shared/data and on random paragraphs made of the pieces
+these rules turn on (tests/test_own_cut.py keeps doing both); ~64% of the bench's paragraphs (ASCII news with
+tokenised quotes) and ~75% of all real ones skip sentencex. text/_sentences.c has the same function in C.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_MARKS: Final = ".!?"
+# Marks that may follow a sentence mark before the space (as in segment.py, without the apostrophe marks).
+_CLOSERS: Final = "\"')]\u201d\u2019"
+_BLANK: Final = " \t"
+_ROMAN: Final = frozenset("ivxlcdmIVXLCDM")
+_DOTTED_ACRONYM: Final = re.compile(r"(?:[A-Za-z]\.){2,}")
+
+
+def needs_sentencex(chunk: str) -> bool:
+    """Could sentencex cut `chunk` (a paragraph as `_prepared_chunk` or `_sentences.chunk` gives it) anywhere our
+    own rules would not? False only when every sentence mark and every ")" is in a shape known to be cut alike."""
+    if "`" in chunk:
+        return True  # sentencex pairs backtick quotes with its own rules
+    for i, c in enumerate(chunk):
+        if c in _MARKS:
+            if (i == 0 or chunk[i - 1] not in _MARKS) and not _mark_cut_alike(chunk, i):
+                return True
+        elif c >= "\x80" and not _plain_character(c):
+            return True
+        elif c == ")" and _may_close_list_marker(chunk, i):
+            return True
+    return False
+
+
+def _plain_character(c: str) -> bool:
+    """A character sentencex never takes for a sentence end or a bullet: Latin letters and signs, the spaces,
+    dashes and quote marks of General Punctuation, currency signs, and the apostrophe mark U+02BC."""
+    o = ord(c)
+    return o < 0x250 or o == 0x2BC or 0x2000 <= o < 0x2020 or 0x20A0 <= o < 0x20D0
+
+
+def _mark_cut_alike(chunk: str, i: int) -> bool:
+    """Is the run of sentence marks starting at `i` cut (or not cut) the same by sentencex and by our rules?"""
+    n = len(chunk)
+    run_end = i + 1
+    while run_end < n and chunk[run_end] in _MARKS:
+        run_end += 1
+    j = run_end
+    while j < n and chunk[j] in _CLOSERS:
+        j += 1
+    if j == n:
+        return True  # the paragraph's end
+    if chunk[j] in _BLANK:
+        return _followed_alike(chunk, i, run_end, j)
+    if j != i + 1 or chunk[i] != "." or i == 0:
+        return False
+    before, after = chunk[i - 1], chunk[j]
+    if "0" <= after <= "9":
+        return "0" <= before <= "9"  # a decimal point
+    if "a" <= after <= "z" or after == ",":
+        return before.isalpha()  # "example.com", "a.m", "Inc.,"
+    if "A" <= after <= "Z":
+        return _inside_dotted_acronym(chunk, i)  # "U.S"
+    return False
+
+
+def _followed_alike(chunk: str, i: int, run_end: int, j: int) -> bool:
+    """Marks, closing quotes, then white space at `j`: what comes next decides."""
+    n = len(chunk)
+    k = j
+    while k < n and chunk[k] in _BLANK:
+        k += 1
+    if k == n:
+        return True
+    first = chunk[k]
+    if "a" <= first <= "z":
+        return True  # cut or not, `_merge_fragments` joins a piece that starts in lower case
+    if chunk[i] == "." and run_end == i + 1 and i >= 2 and chunk[i - 1].isalpha() and chunk[i - 2] == ".":
+        return False  # after a dotted acronym our rules never cut; sentencex sometimes does
+    if "A" <= first <= "Z" or "0" <= first <= "9":
+        return True  # both cut here
+    following = chunk[k + 1] if k + 1 < n else ""
+    if not ("A" <= following <= "Z" or "0" <= following <= "9"):
+        return False
+    if first == "(":
+        return True
+    if first == "\u201c":
+        return "\u201d" in chunk[k:]  # an opening quote that closes later; a lone one sentencex gives back
+    if first == '"':
+        # An opening quote by count (sentencex pairs straight quotes in order), in a paragraph with no single
+        # quote marks, whose pairing sentencex works out otherwise.
+        return "'" not in chunk and chunk.count('"', 0, k) % 2 == 0 and chunk.count('"') % 2 == 0
+    return False
+
+
+def _inside_dotted_acronym(chunk: str, i: int) -> bool:
+    """Is the full stop at `i` inside a word such as "U.S." or "N.Y.U." that stands after white space?"""
+    start = i
+    while start > 0 and (chunk[start - 1] == "." or (chunk[start - 1].isascii() and chunk[start - 1].isalpha())):
+        start -= 1
+    end = i
+    while end < len(chunk) and (chunk[end] == "." or (chunk[end].isascii() and chunk[end].isalpha())):
+        end += 1
+    if start > 0 and chunk[start - 1] not in _BLANK:
+        return False
+    if end < len(chunk) and (chunk[end].isalnum() or chunk[end] == "_"):
+        return False
+    return _DOTTED_ACRONYM.fullmatch(chunk, start, end) is not None
+
+
+def _may_close_list_marker(chunk: str, i: int) -> bool:
+    """Could the ")" at `i` end a list marker ("1)", "b)", "ii.)", "(2)", "(iv)") that sentencex cuts before?"""
+    end = i - 1 if i > 0 and chunk[i - 1] == "." else i
+    start = end
+    while start > 0 and chunk[start - 1].isascii() and chunk[start - 1].isalnum():
+        start -= 1
+    word = chunk[start:end]
+    if not word:
+        return False
+    if start > 0 and chunk[start - 1] == "(":
+        if end != i or (start > 1 and chunk[start - 2] not in _BLANK):
+            return False
+        return (len(word) <= 2 and word.isdigit()) or (len(word) == 1 and word.isalpha()) or set(word) <= _ROMAN
+    if start > 0 and chunk[start - 1] not in _BLANK:
+        return False
+    return word.isdigit() or len(word) == 1 or set(word) <= _ROMAN

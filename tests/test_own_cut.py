@@ -1,0 +1,165 @@
+"""A paragraph that skips sentencex (text/own_cut.py) is cut exactly as it would be through sentencex."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sentencex
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from storytrace.text.own_cut import needs_sentencex
+from storytrace.text.segment import (
+    _AFTER_CLOCK,
+    _BEFORE_NUMBER,
+    _SENTENCEX_PANICS,
+    _TITLES,
+    SENTENCES_IN_C,
+    _paragraph_spans,
+    _prepared_chunk,
+    paragraph_sentences,
+    python_cut,
+    python_paragraph_sentences,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# The shapes the rules turn on: sentence marks and runs of them, abbreviations, initials and dotted acronyms
+# (whole, cut short, after punctuation), decimals, web addresses, list markers of every family, bullets, quote
+# marks straight, curly, doubled and backtick, brackets, ellipses, marks of other scripts, and white space.
+PIECES = st.sampled_from(
+    ["He", "said", "the", "it", "was", "over", "Then", "then", "Smith", "A", "a", "x", "I", "5", "12", "7"]
+    + ["Mr.", "Dr.", "St.", "No.", "Jan.", "Sept.", "Gov.", "Calif.", "Inc.", "co.", "Co.", "vs.", "v.", "e.g.",
+       "i.e.", "a.m.", "p.m.", "ft.", "in.", "oz.", "NE.", "J.", "R.", "U.S.", "N.Y.", "L.I.,", "A.M.A", "B.C.",
+       "A.D.", "M.D.", "Ph.D.", "U.S.-based", "3.5", "$2.23", "example.com", "Yahoo!"]
+    + ["1)", "(2)", "(a)", "b)", "ii)", "(i)", "iv.", "A.)", "a.)", "3)", "1.", "2.", "10.", "(AP)", "(1952)",
+       "*", "- ", "\u2022", "\u2043"]
+    + [".", "!", "?", "...", "..", ". .", "?!", "!!", ",", ":", ";", "-", "\u2013", "\u2014", "\u2026", "\u3002",
+       "\u0964", "_", "\u00b7"]
+    + ['"', "'", "''", "``", "\u201c", "\u201d", "\u2018", "\u2019", "\u201e", '"The', 'end."', "\u201cThe",
+       "end.\u201d", "(", ")", "[", "]", "(See", "below.)", "workers'", "don't"]
+    + [" ", " ", " ", " ", "", "  ", "\n", "\t", "\u00a0", "\u00e9t\u00e9"]
+)
+PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=30).map("".join)
+
+
+def through_sentencex(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """The paragraph's sentences with sentencex asked, whatever `needs_sentencex` says (the Python route)."""
+    chunk = _prepared_chunk(paragraph)
+    return python_cut(paragraph, sentencex.segment("en", chunk))
+
+
+def c_chunk_and_cuts(paragraph: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """The C helper's chunk of the paragraph, and its sentences cut whole and cut through sentencex."""
+    assert SENTENCES_IN_C is not None
+    chunk = SENTENCES_IN_C.chunk(paragraph)
+    rules = (_TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match)
+    whole = SENTENCES_IN_C.spans(paragraph, (chunk,), *rules)
+    return chunk, whole, SENTENCES_IN_C.spans(paragraph, sentencex.segment("en", chunk), *rules)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(PARAGRAPHS.filter(str.strip))
+def test_a_paragraph_that_skips_sentencex_is_cut_as_through_it(paragraph: str) -> None:
+    chunk = _prepared_chunk(paragraph)
+    assume(not _SENTENCEX_PANICS.search(chunk))  # (sentencex cannot be asked: see test_sentencex_panics_are_foreseen)
+    if not needs_sentencex(chunk):
+        assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph)
+    assert python_paragraph_sentences(paragraph) == through_sentencex(paragraph)
+    if SENTENCES_IN_C is not None:
+        c_chunk, whole, through = c_chunk_and_cuts(paragraph)
+        assert SENTENCES_IN_C.needs_sentencex(c_chunk) == needs_sentencex(c_chunk)
+        if not needs_sentencex(c_chunk):
+            assert whole == through
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=60) | PARAGRAPHS)
+def test_the_c_test_answers_as_the_python(text: str) -> None:
+    if SENTENCES_IN_C is None:
+        pytest.skip("the C helper is built with the compiled core")
+    assert SENTENCES_IN_C.needs_sentencex(text) == needs_sentencex(text)
+
+
+def real_paragraphs() -> list[str]:
+    """Every distinct paragraph of the IteraTeR documents (both versions) and the RoFT NYT prompts."""
+    texts: list[str] = []
+    for split in ("dev", "train"):
+        with (DATA / "iterater-human" / f"doc_level_{split}.jsonl").open(encoding="utf-8") as rows:
+            for line in rows:
+                row = json.loads(line)
+                texts += [row["before_revision"], row["after_revision"]]
+    texts += [" ".join(p) for p in json.loads((DATA / "roft-nyt" / "prompts-nyt-dev.json").read_text())["prompts"]]
+    return list(dict.fromkeys(text[s:e] for text in texts for s, e in _paragraph_spans(text)))
+
+
+def test_real_paragraphs_that_skip_sentencex_are_cut_as_through_it() -> None:
+    skipped = 0
+    paragraphs = real_paragraphs()
+    for paragraph in paragraphs:
+        if SENTENCES_IN_C is not None:
+            c_chunk, whole, through = c_chunk_and_cuts(paragraph)
+            assert SENTENCES_IN_C.needs_sentencex(c_chunk) == needs_sentencex(c_chunk), paragraph
+            if not needs_sentencex(c_chunk):
+                assert whole == through, paragraph
+                skipped += 1
+        else:
+            chunk = _prepared_chunk(paragraph)
+            if not needs_sentencex(chunk):
+                assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph), paragraph
+                skipped += 1
+    assert len(paragraphs) > 2000
+    assert skipped > len(paragraphs) // 3  # the test is not vacuous: many real paragraphs skip sentencex
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "needs"),
+    [
+        ("The fire was out by noon. Mr. Smith said so. Rain fell at 3.5 mm an hour.", False),
+        ('He left. "Then we left," she said. "That was all."', False),  # quotes opened and closed in order
+        ("Acme Inc., a U.S. company, paid $2.23 a share at 10 a.m. on Monday.", False),
+        ("He lives in the U.S. Then he moved.", True),  # after a dotted acronym sentencex decides
+        ("The results.McGrath said so.", True),  # no space after the full stop
+        ('He said "it is over. "Then we left.', True),  # a quote closing after a space
+        ("Two findings: 1) models prefer the head, and 2) shortcuts come early.", True),  # a list
+        ("Two findings: \u2022 one, and \u2022 two.", True),  # bullets
+        ("It ended. '' Then we left.", True),  # a tokenised closing quote standing apart
+        ("The chairman of the A.M.A board spoke.", True),  # a dotted acronym cut short
+    ],
+)
+def test_what_sends_a_paragraph_to_sentencex(paragraph: str, needs: bool) -> None:
+    chunk = _prepared_chunk(paragraph)
+    assert needs_sentencex(chunk) is needs
+    if not needs:
+        assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph)
+
+
+def sentencex_panics(text: str) -> bool:
+    try:
+        sentencex.segment("en", text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # pyo3's PanicException
+        return True
+    return False
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["A", "B", "a", "1", ".", "!", " ", "\u00a0", "\u2003", "\u3000", "(", "Mr"]),
+                max_size=8).map("".join))
+def test_sentencex_panics_are_foreseen(text: str) -> None:
+    """segment.py never asks sentencex to cut what makes it panic ("A\u00a0."): the shape it looks for covers
+    every panic (should a later sentencex stop panicking, this still holds)."""
+    if sentencex_panics(text):
+        assert _SENTENCEX_PANICS.search(text)
+
+
+def test_a_text_sentencex_would_panic_on_is_cut_by_our_rules() -> None:
+    text = "The plan was called Plan A\u00a0. It failed in the U.S. Then it ended."
+    assert sentencex_panics(text)
+    found = [text[s:e] for s, e in python_paragraph_sentences(text)]
+    assert found == ["The plan was called Plan A\u00a0.", "It failed in the U.S. Then it ended."]
+    if SENTENCES_IN_C is not None:
+        assert paragraph_sentences(text) == python_paragraph_sentences(text)
