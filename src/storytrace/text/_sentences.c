@@ -88,7 +88,9 @@ static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     if (text_of(paragraph, &t) < 0) return NULL;
     Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(paragraph);
     int changes = 0;
+    const Py_UCS1 *narrow = t.kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)t.data : NULL;
     for (Py_ssize_t i = 0; i < t.length; i++) {
+        if (narrow != NULL && narrow[i] > '\'') continue; /* (a one-byte text read directly: most of them) */
         Py_UCS4 c = at(&t, i);
         if (c > '\'') continue; /* most characters: all three marks looked for are below it */
         if (c == '\n' || c == '\r') {
@@ -192,8 +194,13 @@ static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t e
 static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
     Py_ssize_t start = 0;
     Py_ssize_t i = 0;
+    const Py_UCS1 *narrow = s->kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)s->data : NULL;
     while (i < s->length) {
         Py_ssize_t cut, resume;
+        if (narrow != NULL && narrow[i] != '.' && narrow[i] != '!' && narrow[i] != '?') {
+            i++; /* (a one-byte segment read directly: "_" over an apostrophe is no sentence mark either) */
+            continue;
+        }
         if (is_sentence_mark(at(s, i)) && inner_boundary_at(s, i, &cut, &resume)) {
             if (!ends_with_dotted_acronym(s, start, i + 1)) {
                 if (add_piece(spans, s, start, cut, offset) < 0) return -1;
