@@ -380,7 +380,7 @@ static inline int is_own_closer(Py_UCS4 c) {
     return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x201d || c == 0x2019;
 }
 
-/* own_cut._plain_character */
+/* Not matched by own_cut._NOT_PLAIN. */
 static inline int is_plain_character(Py_UCS4 c) {
     return c < 0x250 || c == 0x2bc || (c >= 0x2000 && c < 0x2020) || (c >= 0x20a0 && c < 0x20d0);
 }

@@ -10,7 +10,9 @@ and at sentence marks of other scripts. A paragraph without any of these is hand
 The test leans towards sentencex: anything not shown to be safe sends the paragraph there. Each rule was found by
 comparing both ways of cutting on the real paragraphs in ../shared/data and on random paragraphs made of the pieces
 these rules turn on (tests/test_own_cut.py keeps doing both); ~64% of the bench's paragraphs (ASCII news with
-tokenised quotes) and ~75% of all real ones skip sentencex. text/_sentences.c has the same function in C.
+tokenised quotes) and ~75% of all real ones skip sentencex. segment.py asks text/_sentences.c's copy of this test,
+which this Python is the reference for; without the C helper every paragraph goes to sentencex (same sentences; the
+test in Python would cost about what it saves).
 """
 
 from __future__ import annotations
@@ -24,29 +26,28 @@ _CLOSERS: Final = "\"')]\u201d\u2019"
 _BLANK: Final = " \t"
 _ROMAN: Final = frozenset("ivxlcdmIVXLCDM")
 _DOTTED_ACRONYM: Final = re.compile(r"(?:[A-Za-z]\.){2,}")
+_LOOKED_AT: Final = re.compile(r"[.!?)`]")
+# A character sentencex may take for a sentence end or a bullet: all but Latin letters and signs, the apostrophe
+# mark U+02BC, the spaces, dashes and quote marks of General Punctuation, and currency signs.
+_NOT_PLAIN: Final = re.compile(r"[^\x00-\u024f\u02bc\u2000-\u201f\u20a0-\u20cf]")
 
 
 def needs_sentencex(chunk: str) -> bool:
     """Could sentencex cut `chunk` (a paragraph as `_prepared_chunk` or `_sentences.chunk` gives it) anywhere our
     own rules would not? False only when every sentence mark and every ")" is in a shape known to be cut alike."""
-    if "`" in chunk:
-        return True  # sentencex pairs backtick quotes with its own rules
-    for i, c in enumerate(chunk):
-        if c in _MARKS:
-            if (i == 0 or chunk[i - 1] not in _MARKS) and not _mark_cut_alike(chunk, i):
+    if not chunk.isascii() and _NOT_PLAIN.search(chunk):
+        return True
+    for found in _LOOKED_AT.finditer(chunk):
+        i = found.start()
+        c = chunk[i]
+        if c == "`":
+            return True  # sentencex pairs backtick quotes with its own rules
+        if c == ")":
+            if _may_close_list_marker(chunk, i):
                 return True
-        elif c >= "\x80" and not _plain_character(c):
-            return True
-        elif c == ")" and _may_close_list_marker(chunk, i):
+        elif (i == 0 or chunk[i - 1] not in _MARKS) and not _mark_cut_alike(chunk, i):
             return True
     return False
-
-
-def _plain_character(c: str) -> bool:
-    """A character sentencex never takes for a sentence end or a bullet: Latin letters and signs, the spaces,
-    dashes and quote marks of General Punctuation, currency signs, and the apostrophe mark U+02BC."""
-    o = ord(c)
-    return o < 0x250 or o == 0x2BC or 0x2000 <= o < 0x2020 or 0x20A0 <= o < 0x20D0
 
 
 def _mark_cut_alike(chunk: str, i: int) -> bool:

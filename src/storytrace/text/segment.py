@@ -17,7 +17,6 @@ import sentencex
 from storytrace import CORE
 from storytrace._compiled import c_module
 from storytrace.text.document import Sentence
-from storytrace.text.own_cut import needs_sentencex
 
 _BLANK_LINES: Final = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_END_CLOSES: Final = tuple('.!?:;"\'\u201d\u2019)]')
@@ -97,14 +96,15 @@ def python_paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 
 def _segments(chunk: str) -> list[str] | tuple[str, ...]:
-    """sentencex's segments of a paragraph's chunk; the chunk whole where sentencex has nothing to decide, or fails.
+    """sentencex's segments of a paragraph's chunk; the chunk whole where sentencex has nothing to decide (which gives
+    the same sentences: text/own_cut.py), or where it fails.
 
     sentencex (Rust) panics on a capital, a space other than ASCII's and a full stop ("Plan A\u00a0."), printing the
     panic to standard error; it reaches Python as pyo3's PanicException, a BaseException. Our own rules then cut the
     chunk alone: where that shape is seen before sentencex is asked, and after any other panic.
     """
-    if not (needs_sentencex(chunk) if SENTENCES_IN_C is None else SENTENCES_IN_C.needs_sentencex(chunk)):
-        return (chunk,)
+    if SENTENCES_IN_C is not None and not SENTENCES_IN_C.needs_sentencex(chunk):
+        return (chunk,)  # (own_cut's Python test costs about what sentencex does, so only the C one is asked)
     if not chunk.isascii() and _SENTENCEX_PANICS.search(chunk):
         return (chunk,)
     try:
