@@ -68,6 +68,23 @@ def test_html_report_is_written_and_escaped(tmp_path: Path) -> None:
     assert "<script" not in page.lower()
 
 
+def test_text_that_makes_sentencex_panic_is_diffed(tmp_path: Path) -> None:
+    """sentencex panics on a capital, a no-break space and a full stop; the diff still runs, silently."""
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("The plan was called Plan A\u00a0. It failed in the U.S. Then it ended.", encoding="utf-8")
+    b.write_text("The plan was called Plan A\u00a0. It failed in the U.S. Then it was over.", encoding="utf-8")
+    done = run("diff", str(a), str(b), "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    version = json.loads(done.stdout)["versions"][0]
+    assert [version["text"][s["start"] : s["end"]] for s in version["sentences"]] == [
+        "The plan was called Plan A\u00a0.",
+        "It failed in the U.S. Then it ended.",
+    ]
+    assert json.loads(done.stdout)["links"][0]["kind"] == "unchanged"
+
+
 def test_stdin_is_one_version() -> None:
     done = run("diff", "-", str(FOUNDING_B), "--summary", stdin=FOUNDING_A.read_bytes())
     assert done.returncode == 0, done.stderr
