@@ -154,6 +154,24 @@ def test_the_c_comparison_keys_are_the_pythons(text: str, spans: list[tuple[int,
     assert WORDS_IN_C.ascii_key(text + "\u00e9") is None  # not ASCII: the Python folds it
 
 
+# Text as the web prints it: what the style fold turns into ASCII (curly quotes, dashes, no-break and thin spaces,
+# a soft hyphen and a zero-width space, which fold to nothing), next to ASCII capitals, doubled quotes and backticks,
+# and a few characters that stay beyond ASCII once folded (an accent, "ß", a ligature, a combining accent).
+TYPOGRAPHIC_TEXTS = st.lists(
+    st.sampled_from(["He", "said", " ", " ", "''", "'", "`", "\"", ".", "\u2018", "\u2019", "\u201c", "\u201d",
+                     "\u2014", "\u2013", "\u2010", "\u00a0", "\u2009", "\u00ad", "\u200b", "\n", "\u00e9", "\u00df",
+                     "\ufb01", "e\u0301", "\u00ab", "\u2032"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(TYPOGRAPHIC_TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6))
+def test_the_keys_of_typographic_text_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
+    """Text that is ASCII once its styles are folded takes the C helper's ASCII keys of the folded text."""
+    assert comparison_keys(text, spans) == python_comparison_keys(text, spans)
+
+
 # Words with white space of every kind between and around them: ASCII controls, no-break and em spaces, U+0085.
 SPACED_TEXTS = st.lists(
     st.sampled_from(["a", "Bc", "\u00e9", " ", " ", "  ", "\t", "\n", "\r", "\x0b", "\x1f", "\x07", "\u00a0",

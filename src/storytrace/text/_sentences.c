@@ -104,6 +104,16 @@ static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     if (out == NULL) return NULL;
     int kind = PyUnicode_KIND(out);
     void *data = PyUnicode_DATA(out);
+    if (narrow != NULL) { /* copied whole, then the few characters at or below "'" looked at */
+        memcpy(data, narrow, (size_t)t.length);
+        for (Py_ssize_t i = 0; i < t.length; i++) {
+            Py_UCS1 c = narrow[i];
+            if (c > '\'') continue;
+            if (c == '\n' || c == '\r') ((Py_UCS1 *)data)[i] = ' ';
+            else if (c == '\'' && is_word_apostrophe(&t, i)) ((Py_UCS1 *)data)[i] = '_';
+        }
+        return out;
+    }
     for (Py_ssize_t i = 0; i < t.length; i++) {
         Py_UCS4 c = at(&t, i);
         if (c == '\n' || c == '\r') c = ' ';

@@ -55,16 +55,28 @@ def comparison_key(text: str) -> str:
 def comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
     """Keys of many spans of one text (each span a tuple that starts with its start and end offsets, such as a
     Sentence): the text is folded once when that keeps offsets (almost always)."""
-    if WORDS_IN_C is not None:
-        keys: list[str] | None = WORDS_IN_C.ascii_keys(text, spans)
-        if keys is not None:  # ASCII text: folded in C (text/_words.c)
-            return keys
-    return python_comparison_keys(text, spans)
+    if WORDS_IN_C is None:
+        return python_comparison_keys(text, spans)
+    keys: list[str] | None = WORDS_IN_C.ascii_keys(text, spans)
+    if keys is not None:  # ASCII text: folded in C (text/_words.c)
+        return keys
+    folded = fold_keeping_offsets(text)
+    if folded is not None and folded.isascii():
+        # Typographic quotes, dashes and spaces folded, nothing else beyond ASCII (most news on the web): the key of
+        # a span of folded ASCII text is its `_finish`, which the C helper does (lower case and backticks are folded
+        # already).
+        folded_keys: list[str] = WORDS_IN_C.ascii_keys(folded, spans)
+        return folded_keys
+    return _finished_keys(text, folded, spans)
 
 
 def python_comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
     """`comparison_keys` in Python: the reference the C helper is held to, and what runs for other text."""
-    folded = fold_keeping_offsets(text)
+    return _finished_keys(text, fold_keeping_offsets(text), spans)
+
+
+def _finished_keys(text: str, folded: str | None, spans: Sequence[tuple[int, ...]]) -> list[str]:
+    """Each span's key, from the text folded whole (`folded`) or, when that moved offsets (None), span by span."""
     if folded is None:
         return [_finish(fold_text(text[span[0] : span[1]])) for span in spans]
     return [_finish(folded[span[0] : span[1]]) for span in spans]
