@@ -19,6 +19,7 @@ from storytrace.text.normalise import (
     WORDS_IN_C,
     comparison_key,
     comparison_keys,
+    fold_keeping_offsets,
     fold_text,
     python_comparison_keys,
     single_spaced,
@@ -77,6 +78,22 @@ def test_the_c_classifier_tokens_are_the_pythons(text: str) -> None:
     if count:  # the runs of a word diff give back the whole text
         assert tokens.shown(0, count) == text
         assert "".join(tokens.shown(i, i + 1) for i in range(count)) == text
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C tokenisers are built with the compiled core")
+@settings(max_examples=1000)
+@given(TEXTS)
+def test_the_c_classifier_tokens_of_any_text_are_the_pythons(text: str) -> None:
+    """Beyond ASCII, given the text's fold that keeps offsets: words, comparison forms and offsets, as
+    classify._token_parts makes them."""
+    assert WORDS_IN_C is not None
+    folded = fold_keeping_offsets(text)
+    if folded is not None:
+        assert WORDS_IN_C.classifier_tokens_folded(text, folded) == _token_parts(text)
+    tokens = _Tokens(text)
+    assert (tokens.words, tokens.norms, tokens.starts) == _token_parts(text)
+    with pytest.raises(TypeError):
+        WORDS_IN_C.classifier_tokens_folded(text, text + "x")
 
 
 @pytest.mark.skipif(storytrace.CORE != "compiled", reason="the C tokenisers are built with the compiled core")

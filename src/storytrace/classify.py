@@ -72,10 +72,14 @@ class _Tokens:
     __slots__ = ("text", "words", "norms", "starts")
 
     def __init__(self, text: str) -> None:
-        cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
         words: list[str]
         norms: list[str]
         starts: list[int]
+        cut = WORDS_IN_C.classifier_tokens(text) if WORDS_IN_C is not None else None
+        if cut is None and WORDS_IN_C is not None:
+            folded = fold_keeping_offsets(text)
+            if folded is not None:  # other text folded one character for one (almost always): cut in C too
+                cut = WORDS_IN_C.classifier_tokens_folded(text, folded)
         if cut is not None:
             words, norms, starts = cut
         else:

@@ -196,14 +196,13 @@ static inline int is_joiner(Py_UCS4 c, const Py_UCS4 *joiners) {
     return 0;
 }
 
-/* The tokens of any str as `findall` of \w+(?:[joiners]\w+)* finds them, and (if `marks_too`) each character that
- * is neither a word character nor white space as a token of its own: normalise._WORD and classify._TOKEN. */
-static PyObject *unicode_words(PyObject *text, const Py_UCS4 *joiners, int marks_too) {
+/* Where the tokens of any str lie, as `findall` of \w+(?:[joiners]\w+)* finds them, and (if `marks_too`) each
+ * character that is neither a word character nor white space as a token of its own: normalise._WORD and
+ * classify._TOKEN. */
+static int unicode_cuts(PyObject *text, const Py_UCS4 *joiners, int marks_too, Cuts *cuts) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
-    PyObject *list = PyList_New(0);
-    if (list == NULL) return NULL;
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         Py_ssize_t stop = i + 1;
@@ -218,16 +217,34 @@ static PyObject *unicode_words(PyObject *text, const Py_UCS4 *joiners, int marks
             i = stop;
             continue;
         }
-        PyObject *piece = PyUnicode_Substring(text, i, stop);
-        if (piece == NULL || PyList_Append(list, piece) < 0) {
-            Py_XDECREF(piece);
+        if (cut(cuts, i, stop) < 0) return -1;
+        i = stop;
+    }
+    return 0;
+}
+
+/* A new list of text[start:end] for the `count` (start, end) pairs in `bounds`, for any str. */
+static PyObject *substrings(PyObject *text, const Py_ssize_t *bounds, Py_ssize_t count) {
+    PyObject *list = PyList_New(count);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *piece = PyUnicode_Substring(text, bounds[2 * k], bounds[2 * k + 1]);
+        if (piece == NULL) {
             Py_DECREF(list);
             return NULL;
         }
-        Py_DECREF(piece);
-        i = stop;
+        PyList_SET_ITEM(list, k, piece);
     }
     return list;
+}
+
+/* The tokens of any str (see `unicode_cuts`), as a list of strings. */
+static PyObject *unicode_words(PyObject *text, const Py_UCS4 *joiners, int marks_too) {
+    Cuts cuts = {NULL, 0, 0};
+    PyObject *result = NULL;
+    if (unicode_cuts(text, joiners, marks_too, &cuts) == 0) result = substrings(text, cuts.at, cuts.count);
+    PyMem_Free(cuts.at);
+    return result;
 }
 
 static const Py_UCS4 KEY_JOINERS[] = {'\'', '-', '.', ',', 0};
@@ -495,6 +512,37 @@ done:
     return result;
 }
 
+/* classifier_tokens_folded(text, folded) -> (words, norms, starts): for any str and its fold that keeps offsets
+ * (normalise.fold_keeping_offsets), what classify._token_parts finds: each token as read, the same span of the
+ * folded text, and its offset. */
+static PyObject *classifier_tokens_folded(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
+        PyUnicode_GET_LENGTH(args[0]) != PyUnicode_GET_LENGTH(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "classifier_tokens_folded(text, folded: a str of the same length)");
+        return NULL;
+    }
+    Cuts cuts = {NULL, 0, 0};
+    PyObject *words = NULL, *norms = NULL, *starts = NULL, *result = NULL;
+    if (unicode_cuts(args[0], CLASSIFIER_JOINERS, 1, &cuts) < 0) goto done;
+    Py_ssize_t n = cuts.count;
+    words = substrings(args[0], cuts.at, n);
+    norms = words ? substrings(args[1], cuts.at, n) : NULL;
+    starts = norms ? PyList_New(n) : NULL;
+    if (starts == NULL) goto done;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *start = PyLong_FromSsize_t(cuts.at[2 * k]);
+        if (start == NULL) goto done;
+        PyList_SET_ITEM(starts, k, start);
+    }
+    result = PyTuple_Pack(3, words, norms, starts);
+done:
+    Py_XDECREF(words);
+    Py_XDECREF(norms);
+    Py_XDECREF(starts);
+    PyMem_Free(cuts.at);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words (the words of a comparison key) for any str."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words (words and marks) for any str."},
@@ -506,6 +554,8 @@ static PyMethodDef methods[] = {
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
+    {"classifier_tokens_folded", (PyCFunction)(void (*)(void))classifier_tokens_folded, METH_FASTCALL,
+     "What classify._tokens needs of any string's tokens, given its fold that keeps offsets."},
     {NULL, NULL, 0, NULL},
 };
 
