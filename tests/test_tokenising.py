@@ -231,7 +231,7 @@ def test_comparison_keys_fold_quotes_case_and_space() -> None:
 FOLD_PIECES = st.sampled_from(
     list("aZ '\"`-.\u2018\u2019\u201c\u201d\u00ab\u00bb\u2010\u2013\u2014\u2212\u00a0\u2009\u202f\u3000")
     + list("\u00ad\u200b\ufeff\u00e9\u0301\u00df\ufb01\u2000\u2001\u2002\u20ac\u0130\u03a3\uac00\u1100\u1161")
-    + ["Caf\u00e9", "e\u0301t\u00e9", "STRASSE", "\u00c5ngstr\u00f6m"]
+    + ["Caf\u00e9", "e\u0301t\u00e9", "STRASSE", "\u00c5ngstr\u00f6m", "\U0001f600"]
 )
 FOLD_TEXTS = st.lists(FOLD_PIECES, max_size=30).map("".join)
 

@@ -328,47 +328,79 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    /* First pass: is every character NFC-stable, does anything change, and how wide is the result? */
+    /* First pass: is every character NFC-stable, does anything change, and how wide is the result? (The loop is
+     * written once per string width, so that each reads its characters directly.) */
     Py_UCS4 widest = 0;
-    int changes = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 128) {
-            if (ascii_mapped[c]) {
-                c = ascii_to[c];
-                changes = 1;
-            }
-        } else {
-            if (!nfc_stable(c)) Py_RETURN_NONE;
-            for (Py_ssize_t k = 0; k < wide; k++) {
-                if (from[k] == c) {
-                    c = to[k];
-                    changes = 1;
-                    break;
-                }
-            }
-        }
-        if (c > widest) widest = c;
+    int changes = 0, stable = 1;
+#define FOLD_SCAN(T)                                                                                              \
+    for (Py_ssize_t i = 0; i < n && stable; i++) {                                                                \
+        Py_UCS4 c = ((const T *)data)[i];                                                                         \
+        if (c < 128) {                                                                                            \
+            if (ascii_mapped[c]) {                                                                                \
+                c = ascii_to[c];                                                                                  \
+                changes = 1;                                                                                      \
+            }                                                                                                     \
+        } else if (!nfc_stable(c)) {                                                                              \
+            stable = 0;                                                                                           \
+        } else {                                                                                                  \
+            for (Py_ssize_t k = 0; k < wide; k++) {                                                               \
+                if (from[k] == c) {                                                                               \
+                    c = to[k];                                                                                    \
+                    changes = 1;                                                                                  \
+                    break;                                                                                        \
+                }                                                                                                 \
+            }                                                                                                     \
+        }                                                                                                         \
+        if (c > widest) widest = c;                                                                               \
     }
+    if (kind == PyUnicode_1BYTE_KIND) {
+        FOLD_SCAN(Py_UCS1)
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        FOLD_SCAN(Py_UCS2)
+    } else {
+        FOLD_SCAN(Py_UCS4)
+    }
+#undef FOLD_SCAN
+    if (!stable) Py_RETURN_NONE;
     if (!changes) return Py_NewRef(text);
     PyObject *out = PyUnicode_New(n, widest);
     if (out == NULL) return NULL;
     int out_kind = PyUnicode_KIND(out);
     void *out_data = PyUnicode_DATA(out);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 128) {
-            if (ascii_mapped[c]) c = ascii_to[c];
-        } else {
-            for (Py_ssize_t k = 0; k < wide; k++) {
-                if (from[k] == c) {
-                    c = to[k];
-                    break;
+#define FOLD_WRITE(T, U)                                                                                          \
+    for (Py_ssize_t i = 0; i < n; i++) {                                                                          \
+        Py_UCS4 c = ((const T *)data)[i];                                                                         \
+        if (c < 128) {                                                                                            \
+            if (ascii_mapped[c]) c = ascii_to[c];                                                                 \
+        } else {                                                                                                  \
+            for (Py_ssize_t k = 0; k < wide; k++) {                                                               \
+                if (from[k] == c) {                                                                               \
+                    c = to[k];                                                                                    \
+                    break;                                                                                        \
+                }                                                                                                 \
+            }                                                                                                     \
+        }                                                                                                         \
+        ((U *)out_data)[i] = (U)c;                                                                                \
+    }
+    if (kind == PyUnicode_2BYTE_KIND && out_kind == PyUnicode_1BYTE_KIND) {
+        FOLD_WRITE(Py_UCS2, Py_UCS1) /* typographic quotes and dashes folded to ASCII: the common case */
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 128) {
+                if (ascii_mapped[c]) c = ascii_to[c];
+            } else {
+                for (Py_ssize_t k = 0; k < wide; k++) {
+                    if (from[k] == c) {
+                        c = to[k];
+                        break;
+                    }
                 }
             }
+            PyUnicode_WRITE(out_kind, out_data, i, c);
         }
-        PyUnicode_WRITE(out_kind, out_data, i, c);
     }
+#undef FOLD_WRITE
     return out;
 }
 
