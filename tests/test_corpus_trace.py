@@ -296,6 +296,28 @@ def test_a_repeated_id_in_a_jsonl_corpus_is_skipped_not_silently_replaced(tmp_pa
     assert skipped.reasons == [f"line 2: duplicate id {a_id} (first on line 1)"]
 
 
+def test_text_no_store_can_hold_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    """JSON can spell a lone surrogate ("\\ud800") or a NUL, which no UTF-8 text or database column holds: such a
+    line is skipped like any other bad item, where it used to stop `group`, `trace` and `index` with an internal
+    error."""
+    (a_id, a_text), (b_id, b_text), (c_id, c_text) = corpus().documents[:3]
+    lines = [
+        json.dumps({"id": a_id, "text": a_text + " \ud800"}),
+        json.dumps({"id": b_id, "text": b_text, "outlet": "A\u0000B"}),
+        json.dumps({"id": "x\udfff", "text": c_text}),
+        json.dumps({"id": c_id, "text": c_text}),
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    skipped = Skipped()
+    assert [d.id for d in read_corpus(tmp_path / "c.jsonl", skipped)] == [c_id]
+    assert skipped.reasons == [
+        f"line 1: {a_id!r}: the text contains a lone surrogate (invalid Unicode)",
+        f"line 2: {b_id!r}: outlet contains a NUL character",
+        "line 3: 'x\\udfff': the id contains a lone surrogate (invalid Unicode)",
+    ]
+    assert skipped.ids == {a_id, b_id} and skipped.unidentified == 1
+
+
 def test_stale_ids_keep_what_could_not_be_read() -> None:
     from storytrace.corpus.sources import stale_ids
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storytrace.errors import InputError, StorytraceError
+from storytrace.ingest.records import string_problem
 from storytrace.text.read import DEFAULT_MAX_BYTES, read_source
 
 FILE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
@@ -136,7 +137,12 @@ def _record(line: bytes, max_bytes: int) -> CorpusDocument | tuple[str, str | No
     if not isinstance(text, str) or not text.strip():
         return f"{doc_id}: no text", doc_id
     extra = {name: record.get(name) for name in ("url", "outlet", "time")}
-    return CorpusDocument(doc_id, text, **{k: v if isinstance(v, str) else None for k, v in extra.items()})
+    strings = {k: v if isinstance(v, str) else None for k, v in extra.items()}
+    for name, value in (("the id", doc_id), ("the text", text), *strings.items()):
+        problem = string_problem(value, name) if value is not None else None
+        if problem is not None:  # (JSON can spell a lone surrogate, "\ud800", that no UTF-8 text holds)
+            return f"{doc_id!r}: {problem[1]}", None if name == "the id" else doc_id
+    return CorpusDocument(doc_id, text, **strings)
 
 
 def store_corpus(url: str | None, skipped: Skipped) -> Iterator[CorpusDocument]:
