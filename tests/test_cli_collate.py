@@ -89,13 +89,17 @@ def test_terminal_summary_and_html(tmp_path: Path) -> None:
         (["--manifest", "nothing.json"], "no such manifest"),
         (["--manifest", "BROKEN"], "not valid JSON"),
         (["--manifest", "BOTH"], 'exactly one of "path" and "text"'),
+        (["--manifest", "SURROGATE"], '"text" holds a lone surrogate'),
         (["ONE", "-", "-"], "only one version can be read from standard input"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "broken.json").write_text('{"versions": [', encoding="utf-8")
     (tmp_path / "both.json").write_text(json.dumps([{"path": "a.txt", "text": "x"}]), encoding="utf-8")
-    replace = {"ONE": str(FOUNDING_A), "BROKEN": str(tmp_path / "broken.json"), "BOTH": str(tmp_path / "both.json")}
+    # JSON can spell a lone surrogate, which no output can be written with.
+    (tmp_path / "surrogate.json").write_text('[{"text": "A b. \\ud800"}, {"text": "A c."}]', encoding="utf-8")
+    replace = {"ONE": str(FOUNDING_A), "BROKEN": str(tmp_path / "broken.json"), "BOTH": str(tmp_path / "both.json"),
+               "SURROGATE": str(tmp_path / "surrogate.json")}
     done = run("collate", *[replace.get(a, a) for a in args], cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.count("\n") == 1 and message in done.stderr
