@@ -15,18 +15,27 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-/* White space as str.split() sees it in ASCII: space, \t \n \v \f \r and the separators \x1c to \x1f. */
-static inline int is_space(Py_UCS1 c) { return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f); }
+/* The classes of a one-byte character, looked up in a table filled once (`fill_classes`) from these definitions:
+ * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
+ * letters and digits; \w in ASCII (those and the underscore); ASCII punctuation (the printable characters that are
+ * neither alphanumeric nor the underscore). */
+enum { SPACE = 1, ALNUM = 2, WORD = 4, MARK = 8 };
+static unsigned char classes[256];
 
-static inline int is_alnum(Py_UCS1 c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+static void fill_classes(void) {
+    for (int c = 0; c < 256; c++) {
+        int space = c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+        int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        int word = alnum || c == '_';
+        int mark = c >= 33 && c <= 126 && !word;
+        classes[c] = (unsigned char)((space ? SPACE : 0) | (alnum ? ALNUM : 0) | (word ? WORD : 0) | (mark ? MARK : 0));
+    }
 }
 
-/* \w in ASCII. */
-static inline int is_word(Py_UCS1 c) { return is_alnum(c) || c == '_'; }
-
-/* ASCII punctuation: the printable characters that are neither alphanumeric nor the underscore. */
-static inline int is_mark(Py_UCS1 c) { return c >= 33 && c <= 126 && !is_word(c); }
+static inline int is_space(Py_UCS1 c) { return classes[c] & SPACE; }
+static inline int is_alnum(Py_UCS1 c) { return classes[c] & ALNUM; }
+static inline int is_word(Py_UCS1 c) { return classes[c] & WORD; }
+static inline int is_mark(Py_UCS1 c) { return classes[c] & MARK; }
 
 /* Token positions, as start, end, start, end, ... */
 typedef struct {
@@ -593,4 +602,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_words", NULL, -1, methods};
 
-PyMODINIT_FUNC PyInit__words(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__words(void) {
+    fill_classes();
+    return PyModule_Create(&module);
+}
