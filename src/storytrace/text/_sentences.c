@@ -481,30 +481,34 @@ static int may_close_list_marker(const Text *t, Py_ssize_t i) {
     return digits || length == 1 || roman;
 }
 
-/* The one-byte characters `needs_sentencex` looks at: sentence marks, ")" and the backtick (every other one is
- * below U+0250, so plain). */
-static const unsigned char matters_narrow[256] = {['.'] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, ['`'] = 1};
+/* Does the character at `i` (one `needs_sentencex` looks at) send the chunk to sentencex? */
+static int needs_at(const Text *t, Py_ssize_t i) {
+    Py_UCS4 c = raw(t, i);
+    if (is_sentence_mark(c)) return (i == 0 || !is_sentence_mark(raw(t, i - 1))) && !mark_cut_alike(t, i);
+    if (c == '`') return 1;
+    if (c >= 0x80) return !is_plain_character(c);
+    if (c == ')') return may_close_list_marker(t, i);
+    return 0;
+}
 
-/* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? */
+/* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? Each character
+ * is judged on its own, so a one-byte chunk is searched with memchr for each character looked at in turn (every
+ * one-byte character beyond ASCII is below U+0250, so plain). */
 static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     int needs = 0;
-    const Py_UCS1 *narrow = t.kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)t.data : NULL;
-    for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
-        if (narrow != NULL) { /* skip to the next character that matters: most are letters and spaces */
-            while (i < t.length && !matters_narrow[narrow[i]]) i++;
-            if (i == t.length) break;
-        }
-        Py_UCS4 c = raw(&t, i);
-        if (is_sentence_mark(c)) {
-            needs = (i == 0 || !is_sentence_mark(raw(&t, i - 1))) && !mark_cut_alike(&t, i);
-        } else if (c == '`') {
-            needs = 1;
-        } else if (c >= 0x80) {
-            needs = !is_plain_character(c);
-        } else if (c == ')') {
-            needs = may_close_list_marker(&t, i);
+    if (t.kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *s = (const Py_UCS1 *)t.data;
+        size_t n = (size_t)t.length;
+        static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
+        for (size_t k = 0; k < sizeof looked_at && !needs; k++)
+            for (const Py_UCS1 *p = s; !needs && (p = memchr(p, looked_at[k], n - (size_t)(p - s))) != NULL; p++)
+                needs = needs_at(&t, p - s);
+    } else {
+        for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
+            Py_UCS4 c = raw(&t, i);
+            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i);
         }
     }
     return PyBool_FromLong(needs);
