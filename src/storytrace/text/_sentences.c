@@ -214,15 +214,26 @@ static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t e
 }
 
 /* `_split_inner` and the trimming loop of `_segment_spans` over one sentencex segment. */
+/* The first ".", "!" or "?" of s[from:n] (n if none): the full stop by memchr, the rarer two only before it. ("_"
+ * over an apostrophe is no sentence mark either, so the bytes are read as they are.) */
+static Py_ssize_t next_mark(const Py_UCS1 *s, Py_ssize_t from, Py_ssize_t n) {
+    const Py_UCS1 *dot = memchr(s + from, '.', (size_t)(n - from));
+    Py_ssize_t end = dot != NULL ? dot - s : n;
+    const Py_UCS1 *bang = memchr(s + from, '!', (size_t)(end - from));
+    if (bang != NULL) end = bang - s;
+    const Py_UCS1 *question = memchr(s + from, '?', (size_t)(end - from));
+    return question != NULL ? question - s : end;
+}
+
 static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
     Py_ssize_t start = 0;
     Py_ssize_t i = 0;
     const Py_UCS1 *narrow = s->kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)s->data : NULL;
     while (i < s->length) {
         Py_ssize_t cut, resume;
-        if (narrow != NULL && narrow[i] != '.' && narrow[i] != '!' && narrow[i] != '?') {
-            i++; /* (a one-byte segment read directly: "_" over an apostrophe is no sentence mark either) */
-            continue;
+        if (narrow != NULL) { /* a one-byte segment: on to its next sentence mark, found with memchr */
+            i = next_mark(narrow, i, s->length);
+            if (i == s->length) break;
         }
         if (is_sentence_mark(at(s, i)) && inner_boundary_at(s, i, &cut, &resume)) {
             if (!ends_with_dotted_acronym(s, start, i + 1)) {
