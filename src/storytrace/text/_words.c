@@ -19,8 +19,10 @@
  * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
  * letters and digits; \w in ASCII (those and the underscore); ASCII punctuation (the printable characters that are
  * neither alphanumeric nor the underscore). */
-enum { SPACE = 1, ALNUM = 2, WORD = 4, MARK = 8 };
+enum { SPACE = 1, ALNUM = 2, WORD = 4, MARK = 8, KEY_KEPT = 16 };
 static unsigned char classes[256];
+/* Each byte in lower case (A-Z only). */
+static Py_UCS1 lower[256];
 
 static void fill_classes(void) {
     for (int c = 0; c < 256; c++) {
@@ -28,7 +30,11 @@ static void fill_classes(void) {
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         int word = alnum || c == '_';
         int mark = c >= 33 && c <= 126 && !word;
-        classes[c] = (unsigned char)((space ? SPACE : 0) | (alnum ? ALNUM : 0) | (word ? WORD : 0) | (mark ? MARK : 0));
+        /* What a comparison key keeps as it is (but for case): printable ASCII but the quote marks ' and `. */
+        int kept = c > ' ' && c < 128 && c != '\'' && c != '`';
+        classes[c] = (unsigned char)((space ? SPACE : 0) | (alnum ? ALNUM : 0) | (word ? WORD : 0) | (mark ? MARK : 0) |
+                                     (kept ? KEY_KEPT : 0));
+        lower[c] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
 }
 
@@ -281,10 +287,12 @@ static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t 
     Py_ssize_t n = 0;
     for (Py_ssize_t i = start; i < end; i++) {
         Py_UCS1 c = s[i];
+        if (classes[c] & KEY_KEPT) { /* most characters: kept, capitals in lower case (a table lookup each) */
+            out[n++] = lower[c];
+            continue;
+        }
         if (c == '`') c = '\''; /* normalise._FOLD: a backtick is a single quote */
-        if (c >= 'a' || (c > ' ' && c != '\'')) { /* most characters: lower-case letters first */
-            out[n++] = (c >= 'A' && c <= 'Z') ? (Py_UCS1)(c + 32) : c;
-        } else if (c == '\'') {
+        if (c == '\'') {
             if (n > 0 && out[n - 1] == '\'') out[n - 1] = '"';
             else out[n++] = '\'';
         } else if (is_space(c)) {
