@@ -58,12 +58,16 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
         if not newly_moved:
             break
         moved_anchors |= newly_moved
-    links = [Pairing(p.a, p.b, p.score, k in moved) for k, p in enumerate(links)]
+    for k in moved:  # (a handful: only those links are made again)
+        p = links[k]
+        links[k] = Pairing(p.a, p.b, p.score, True)
     used_a = {i for p in links for i in p.a}
     used_b = {j for p in links for j in p.b}
     links.extend(Pairing((i,), (), 0.0) for i in range(len(fa)) if i not in used_a)
     links.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
-    links.sort(key=lambda p: (p.a[0] if p.a else len(fa), p.b[0] if p.b else -1))
+    # By A position (a deletion's, an insertion's at the end), then B position: one integer per link.
+    stride = len(fb) + 1
+    links.sort(key=lambda p: (p.a[0] if p.a else len(fa)) * stride + (p.b[0] + 1 if p.b else 0))
     return links
 
 
