@@ -103,23 +103,24 @@ def joined_text(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[
 
 def _reading_order(links: tuple[Link, ...], count_a: int) -> tuple[Link, ...]:
     """B's reading order; a deleted sentence follows the link of the A sentence just before it."""
-    b_of_a: list[float | None] = [None] * count_a
+    b_of_a = [-1] * count_a  # (-1: the A sentence has no B position)
     for link in links:
         if link.b:
             for i in link.a:
                 b_of_a[i] = link.b[0]
-    # For each A sentence, the B position of the nearest earlier A sentence that has one.
-    before: list[float] = []
-    last = -1.0
+    # For each A sentence, the B position of the nearest earlier A sentence that has one (-1: none).
+    before: list[int] = []
+    last = -1
     for i in range(count_a):
         before.append(last)
-        position = b_of_a[i]
-        if position is not None:
-            last = position
+        if b_of_a[i] >= 0:
+            last = b_of_a[i]
+    width = count_a + 1
 
-    def place(link: Link) -> tuple[float, int, int]:
+    def place(link: Link) -> int:
+        """(B position, deleted after linked, A position) as one integer."""
         if link.b:
-            return (link.b[0], 0, link.a[0] if link.a else -1)
-        return (before[link.a[0]], 1, link.a[0])
+            return (link.b[0] + 1) * 2 * width + (link.a[0] + 1 if link.a else 0)
+        return ((before[link.a[0]] + 1) * 2 + 1) * width + link.a[0] + 1
 
     return tuple(sorted(links, key=place))
