@@ -252,3 +252,15 @@ def test_stems_join_inflections_of_one_content_word() -> None:
     for forms in (("service", "services"), ("leave", "leaving"), ("change", "changes", "changed"), ("boat", "boats")):
         assert len({stem(word) for word in forms}) == 1, forms
     assert stem("fire") != stem("free")
+
+
+def test_a_repeated_sentence_pairs_in_order_of_occurrence() -> None:
+    """The k-th occurrence of a sentence in A links with its k-th in B; an occurrence with no partner is added or
+    deleted. Both ways round: B repeating nothing (A does), and B repeating a sentence."""
+    said, other, third = "He said no.", "The vote was held on Monday.", "Nobody came to the hall."
+    twice_in_a = diff(f"{said} {other} {said}", f"{said} {third}")
+    kinds = [(link.a, link.b, link.kind) for link in twice_in_a.links]
+    assert ((0,), (0,), "unchanged") in kinds and ((2,), (), "deleted") in kinds
+    twice_in_b = diff(f"{said} {other}", f"{third} {said} {other} {said}")
+    kinds = [(link.a, link.b, link.kind) for link in twice_in_b.links]
+    assert ((0,), (1,), "unchanged") in kinds and ((), (3,), "added") in kinds

@@ -96,6 +96,14 @@ def _fuzzy_links(
 
 def _exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing]:
     """Equal keys link; the k-th occurrence of a repeated sentence in A pairs with its k-th in B."""
+    position_b = {key: j for j, key in enumerate(keys_b)}
+    if len(position_b) == len(keys_b):  # no sentence repeated in B (almost always): each key pairs at most once
+        found: list[Pairing] = []
+        for i, key in enumerate(keys_a):
+            j = position_b.pop(key, -1)
+            if j >= 0:
+                found.append(Pairing((i,), (j,), 1.0))
+        return found
     where_b: dict[str, list[int]] = {}
     for j, key in enumerate(keys_b):
         where_b.setdefault(key, []).append(j)
