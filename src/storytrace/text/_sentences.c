@@ -618,8 +618,13 @@ static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (fast == NULL) goto done;
         for (Py_ssize_t j = 0; j < PySequence_Fast_GET_SIZE(fast); j++) {
             PyObject *pair = PySequence_Fast_GET_ITEM(fast, j);
-            Py_ssize_t s_start, s_end;
-            if (!PyTuple_Check(pair) || !PyArg_ParseTuple(pair, "nn", &s_start, &s_end)) {
+            Py_ssize_t s_start = -1, s_end = -1;
+            if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2 && PyLong_Check(PyTuple_GET_ITEM(pair, 0)) &&
+                PyLong_Check(PyTuple_GET_ITEM(pair, 1))) {
+                s_start = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
+                s_end = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 1));
+            }
+            if (s_start < 0 || s_end < 0) {
                 if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "cut() must give (start, end) pairs");
                 Py_DECREF(fast);
                 goto done;
