@@ -534,6 +534,26 @@ done:
     return result;
 }
 
+/* (words, norms, starts) from two lists made for the cuts (either NULL after an error), with the starts read from
+ * the cuts; the two lists are released and the cuts freed here. */
+static PyObject *token_parts(PyObject *words, PyObject *norms, Cuts *cuts) {
+    PyObject *starts = words != NULL && norms != NULL ? PyList_New(cuts->count) : NULL, *result = NULL;
+    if (starts != NULL) {
+        Py_ssize_t k = 0;
+        for (; k < cuts->count; k++) {
+            PyObject *start = PyLong_FromSsize_t(cuts->at[2 * k]);
+            if (start == NULL) break;
+            PyList_SET_ITEM(starts, k, start);
+        }
+        if (k == cuts->count) result = PyTuple_Pack(3, words, norms, starts);
+    }
+    Py_XDECREF(words);
+    Py_XDECREF(norms);
+    Py_XDECREF(starts);
+    PyMem_Free(cuts->at);
+    return result;
+}
+
 /* classifier_tokens(text) -> (words, norms, starts) | None: for an ASCII str, what classify._Tokens needs of each
  * token: the token as read, its comparison form (lower case, a backtick made ') and its offset. */
 static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
@@ -543,22 +563,8 @@ static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
         PyMem_Free(cuts.at);
         return found == 0 ? Py_NewRef(Py_None) : NULL;
     }
-    Py_ssize_t n = cuts.count;
-    PyObject *words = slices(text, cuts.at, n), *norms = words ? lowered(words) : NULL, *starts = PyList_New(n);
-    PyObject *result = NULL;
-    if (words == NULL || norms == NULL || starts == NULL) goto done;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *start = PyLong_FromSsize_t(cuts.at[2 * k]);
-        if (start == NULL) goto done;
-        PyList_SET_ITEM(starts, k, start);
-    }
-    result = PyTuple_Pack(3, words, norms, starts);
-done:
-    Py_XDECREF(words);
-    Py_XDECREF(norms);
-    Py_XDECREF(starts);
-    PyMem_Free(cuts.at);
-    return result;
+    PyObject *words = slices(text, cuts.at, cuts.count);
+    return token_parts(words, words != NULL ? lowered(words) : NULL, &cuts);
 }
 
 /* classifier_tokens_folded(text, folded) -> (words, norms, starts): for any str and its fold that keeps offsets
@@ -571,25 +577,12 @@ static PyObject *classifier_tokens_folded(PyObject *self, PyObject *const *args,
         return NULL;
     }
     Cuts cuts = {NULL, 0, 0};
-    PyObject *words = NULL, *norms = NULL, *starts = NULL, *result = NULL;
-    if (unicode_cuts(args[0], CLASSIFIER_JOINERS, 1, &cuts) < 0) goto done;
-    Py_ssize_t n = cuts.count;
-    words = substrings(args[0], cuts.at, n);
-    norms = words ? substrings(args[1], cuts.at, n) : NULL;
-    starts = norms ? PyList_New(n) : NULL;
-    if (starts == NULL) goto done;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *start = PyLong_FromSsize_t(cuts.at[2 * k]);
-        if (start == NULL) goto done;
-        PyList_SET_ITEM(starts, k, start);
+    if (unicode_cuts(args[0], CLASSIFIER_JOINERS, 1, &cuts) < 0) {
+        PyMem_Free(cuts.at);
+        return NULL;
     }
-    result = PyTuple_Pack(3, words, norms, starts);
-done:
-    Py_XDECREF(words);
-    Py_XDECREF(norms);
-    Py_XDECREF(starts);
-    PyMem_Free(cuts.at);
-    return result;
+    PyObject *words = substrings(args[0], cuts.at, cuts.count);
+    return token_parts(words, words != NULL ? substrings(args[1], cuts.at, cuts.count) : NULL, &cuts);
 }
 
 static PyMethodDef methods[] = {
