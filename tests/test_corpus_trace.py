@@ -305,6 +305,7 @@ def test_text_no_store_can_hold_is_skipped_with_its_reason(tmp_path: Path) -> No
         json.dumps({"id": a_id, "text": a_text + " \ud800"}),
         json.dumps({"id": b_id, "text": b_text, "outlet": "A\u0000B"}),
         json.dumps({"id": "x\udfff", "text": c_text}),
+        json.dumps({"id": "y\ud800", "text": "  "}),
         json.dumps({"id": c_id, "text": c_text}),
     ]
     (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -314,8 +315,9 @@ def test_text_no_store_can_hold_is_skipped_with_its_reason(tmp_path: Path) -> No
         f"line 1: {a_id!r}: the text contains a lone surrogate (invalid Unicode)",
         f"line 2: {b_id!r}: outlet contains a NUL character",
         "line 3: 'x\\udfff': the id contains a lone surrogate (invalid Unicode)",
+        "line 4: 'y\\ud800': the id contains a lone surrogate (invalid Unicode)",
     ]
-    assert skipped.ids == {a_id, b_id} and skipped.unidentified == 1
+    assert skipped.ids == {a_id, b_id} and skipped.unidentified == 2
 
 
 def test_stale_ids_keep_what_could_not_be_read() -> None:

@@ -17,6 +17,7 @@ from storytrace.text.segment import (
     _SENTENCEX_PANICS,
     _TITLES,
     SENTENCES_IN_C,
+    _asked_chunk,
     _paragraph_spans,
     _prepared_chunk,
     paragraph_sentences,
@@ -45,34 +46,35 @@ PIECES = st.sampled_from(
 PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=30).map("".join)
 
 
-def through_sentencex(paragraph: str) -> tuple[tuple[int, int], ...]:
-    """The paragraph's sentences with sentencex asked, whatever `needs_sentencex` says (the Python route)."""
-    chunk = _prepared_chunk(paragraph)
-    return python_cut(paragraph, sentencex.segment("en", chunk))
+def chunks(paragraph: str) -> tuple[str, str]:
+    """The paragraph's chunk as our rules read it (apostrophes marked U+02BC) and as sentencex is asked (marked "_",
+    as the C helper's chunk)."""
+    read = _prepared_chunk(paragraph)
+    return read, _asked_chunk(paragraph, read)
 
 
-def c_chunk_and_cuts(paragraph: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
-    """The C helper's chunk of the paragraph, and its sentences cut whole and cut through sentencex."""
+def c_cuts(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """The C helper's sentences of the paragraph with its chunk handed to our rules whole."""
     assert SENTENCES_IN_C is not None
-    chunk = SENTENCES_IN_C.chunk(paragraph)
-    rules = (_TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match)
-    whole = SENTENCES_IN_C.spans(paragraph, (chunk,), *rules)
-    return chunk, whole, SENTENCES_IN_C.spans(paragraph, sentencex.segment("en", chunk), *rules)
+    return SENTENCES_IN_C.spans(paragraph, (SENTENCES_IN_C.chunk(paragraph),), _TITLES, _BEFORE_NUMBER,
+                                _AFTER_CLOCK.match)
 
 
 @settings(max_examples=3000, deadline=None)
 @given(PARAGRAPHS.filter(str.strip))
 def test_a_paragraph_that_skips_sentencex_is_cut_as_through_it(paragraph: str) -> None:
-    chunk = _prepared_chunk(paragraph)
-    assume(not _SENTENCEX_PANICS.search(chunk))  # (sentencex cannot be asked: see test_sentencex_panics_are_foreseen)
-    if not needs_sentencex(chunk):
-        assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph)
-    assert python_paragraph_sentences(paragraph) == through_sentencex(paragraph)
+    """python_paragraph_sentences always asks sentencex: it is the reference both routes are held to."""
+    read, asked = chunks(paragraph)
+    assume(not _SENTENCEX_PANICS.search(asked))  # (sentencex cannot be asked: see test_sentencex_panics_are_foreseen)
+    through = python_paragraph_sentences(paragraph)
+    if not needs_sentencex(asked):
+        assert python_cut(paragraph, [read]) == through
     if SENTENCES_IN_C is not None:
-        c_chunk, whole, through = c_chunk_and_cuts(paragraph)
-        assert SENTENCES_IN_C.needs_sentencex(c_chunk) == needs_sentencex(c_chunk)
-        if not needs_sentencex(c_chunk):
-            assert whole == through
+        assert SENTENCES_IN_C.chunk(paragraph) == asked
+        assert SENTENCES_IN_C.needs_sentencex(asked) == needs_sentencex(asked)
+        if not needs_sentencex(asked):
+            assert c_cuts(paragraph) == through
+        assert paragraph_sentences(paragraph) == through
 
 
 @settings(max_examples=1000, deadline=None)
@@ -99,17 +101,15 @@ def test_real_paragraphs_that_skip_sentencex_are_cut_as_through_it() -> None:
     skipped = 0
     paragraphs = real_paragraphs()
     for paragraph in paragraphs:
+        read, asked = chunks(paragraph)
+        if needs_sentencex(asked):
+            continue
+        skipped += 1
+        through = python_paragraph_sentences(paragraph)
+        assert python_cut(paragraph, [read]) == through, paragraph
         if SENTENCES_IN_C is not None:
-            c_chunk, whole, through = c_chunk_and_cuts(paragraph)
-            assert SENTENCES_IN_C.needs_sentencex(c_chunk) == needs_sentencex(c_chunk), paragraph
-            if not needs_sentencex(c_chunk):
-                assert whole == through, paragraph
-                skipped += 1
-        else:
-            chunk = _prepared_chunk(paragraph)
-            if not needs_sentencex(chunk):
-                assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph), paragraph
-                skipped += 1
+            assert not SENTENCES_IN_C.needs_sentencex(asked), paragraph
+            assert c_cuts(paragraph) == through, paragraph
     assert len(paragraphs) > 2000
     assert skipped > len(paragraphs) // 3  # the test is not vacuous: many real paragraphs skip sentencex
 
@@ -130,10 +130,10 @@ def test_real_paragraphs_that_skip_sentencex_are_cut_as_through_it() -> None:
     ],
 )
 def test_what_sends_a_paragraph_to_sentencex(paragraph: str, needs: bool) -> None:
-    chunk = _prepared_chunk(paragraph)
-    assert needs_sentencex(chunk) is needs
+    read, asked = chunks(paragraph)
+    assert needs_sentencex(asked) is needs
     if not needs:
-        assert python_cut(paragraph, [chunk]) == through_sentencex(paragraph)
+        assert python_cut(paragraph, [read]) == python_paragraph_sentences(paragraph)
 
 
 def sentencex_panics(text: str) -> bool:

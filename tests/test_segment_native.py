@@ -16,10 +16,10 @@ from storytrace.text.segment import (
     _TITLES,
     SENTENCES_IN_C,
     _prepared_chunk,
-    _segments,
     paragraph_sentences,
     python_paragraph_sentences,
     python_sentences,
+    sentencex_segments,
 )
 
 pytestmark = pytest.mark.skipif(SENTENCES_IN_C is None, reason="the C helper is built with the compiled core")
@@ -41,7 +41,9 @@ PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=40).map("".join)
 
 def native(paragraph: str) -> tuple[tuple[int, int], ...]:
     assert SENTENCES_IN_C is not None
-    segments = _segments(SENTENCES_IN_C.chunk(paragraph))  # (sentencex's, or the chunk whole: see own_cut.py)
+    chunk = SENTENCES_IN_C.chunk(paragraph)
+    # sentencex's segments, or the chunk whole where it has nothing to decide (see own_cut.py)
+    segments = sentencex_segments(chunk) if SENTENCES_IN_C.needs_sentencex(chunk) else (chunk,)
     found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
         paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
     )

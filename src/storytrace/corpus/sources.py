@@ -134,14 +134,18 @@ def _record(line: bytes, max_bytes: int) -> CorpusDocument | tuple[str, str | No
         doc_id = str(doc_id)
     if not isinstance(doc_id, str) or not doc_id:
         return "no string id", None
+    # (JSON can spell a lone surrogate, "\ud800", that no UTF-8 text holds, and a NUL, that no database column does)
+    id_problem = string_problem(doc_id, "the id")
+    if id_problem is not None:
+        return f"{doc_id!r}: {id_problem[1]}", None
     if not isinstance(text, str) or not text.strip():
         return f"{doc_id}: no text", doc_id
     extra = {name: record.get(name) for name in ("url", "outlet", "time")}
     strings = {k: v if isinstance(v, str) else None for k, v in extra.items()}
-    for name, value in (("the id", doc_id), ("the text", text), *strings.items()):
+    for name, value in (("the text", text), *strings.items()):
         problem = string_problem(value, name) if value is not None else None
-        if problem is not None:  # (JSON can spell a lone surrogate, "\ud800", that no UTF-8 text holds)
-            return f"{doc_id!r}: {problem[1]}", None if name == "the id" else doc_id
+        if problem is not None:
+            return f"{doc_id!r}: {problem[1]}", doc_id
     return CorpusDocument(doc_id, text, **strings)
 
 

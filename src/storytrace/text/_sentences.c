@@ -622,7 +622,7 @@ static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nar
             if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2 && PyLong_Check(PyTuple_GET_ITEM(pair, 0)) &&
                 PyLong_Check(PyTuple_GET_ITEM(pair, 1))) {
                 s_start = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 0));
-                s_end = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 1));
+                if (s_start >= 0) s_end = PyLong_AsSsize_t(PyTuple_GET_ITEM(pair, 1)); /* (no call with an error set) */
             }
             if (s_start < 0 || s_end < 0) {
                 if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "cut() must give (start, end) pairs");

@@ -82,7 +82,7 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     """
     if SENTENCES_IN_C is not None:
         chunk = SENTENCES_IN_C.chunk(paragraph)
-        segments = _segments(chunk)
+        segments = (chunk,) if not SENTENCES_IN_C.needs_sentencex(chunk) else sentencex_segments(chunk)
         found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
             paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
         )
@@ -91,20 +91,36 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 
 def python_paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
-    """`paragraph_sentences` in Python: the reference the C helper is held to, and what runs without it."""
-    return python_cut(paragraph, _segments(_prepared_chunk(paragraph)))
+    """`paragraph_sentences` in Python: the reference the C helper is held to, and what runs without it.
+
+    sentencex is always asked here (own_cut's test in Python would cost about what it saves), with the chunk the C
+    helper gives it: a word apostrophe marked "_". Our rules then read the same stretches with the mark U+02BC, as
+    the C helper reads a "_" over an apostrophe."""
+    read = _prepared_chunk(paragraph)
+    asked = _asked_chunk(paragraph, read)
+    pieces: list[str] = []
+    at = 0
+    for segment in sentencex_segments(asked):
+        pieces.append(read[at : at + len(segment)])
+        at += len(segment)
+    return python_cut(paragraph, pieces)
 
 
-def _segments(chunk: str) -> list[str] | tuple[str, ...]:
-    """sentencex's segments of a paragraph's chunk; the chunk whole where sentencex has nothing to decide (which gives
-    the same sentences: text/own_cut.py), or where it fails.
+def _asked_chunk(paragraph: str, read: str) -> str:
+    """The chunk as the C helper hands it to sentencex: each apostrophe `_mark_apostrophes` marked made "_" (which
+    keeps an ASCII paragraph ASCII; sentencex does not cut quite alike around the two marks)."""
+    if "\u02bc" not in read:
+        return read
+    return "".join("_" if now == "\u02bc" and was == "'" else now for was, now in zip(paragraph, read, strict=True))
+
+
+def sentencex_segments(chunk: str) -> list[str] | tuple[str, ...]:
+    """sentencex's segments of a paragraph's chunk, or the chunk whole where sentencex fails.
 
     sentencex (Rust) panics on a capital, a space other than ASCII's and a full stop ("Plan A\u00a0."), printing the
     panic to standard error; it reaches Python as pyo3's PanicException, a BaseException. Our own rules then cut the
     chunk alone: where that shape is seen before sentencex is asked, and after any other panic.
     """
-    if SENTENCES_IN_C is not None and not SENTENCES_IN_C.needs_sentencex(chunk):
-        return (chunk,)  # (own_cut's Python test costs about what sentencex does, so only the C one is asked)
     if not chunk.isascii() and _SENTENCEX_PANICS.search(chunk):
         return (chunk,)
     try:
