@@ -12,7 +12,8 @@ comparing both ways of cutting on the real paragraphs in ../shared/data and on r
 these rules turn on (tests/test_own_cut.py keeps doing both); ~64% of the bench's paragraphs (ASCII news with
 tokenised quotes) and ~75% of all real ones skip sentencex. segment.py asks text/_sentences.c's copy of this test,
 which this Python is the reference for; without the C helper every paragraph goes to sentencex (same sentences; the
-test in Python would cost about what it saves).
+test in Python would cost about what it saves), and segment.python_paragraph_sentences, the reference both routes
+are held to, always asks it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ _NOT_PLAIN: Final = re.compile(r"[^\x00-\u024f\u02bc\u2000-\u201f\u20a0-\u20cf]"
 
 
 def needs_sentencex(chunk: str) -> bool:
-    """Could sentencex cut `chunk` (a paragraph as `_prepared_chunk` or `_sentences.chunk` gives it) anywhere our
-    own rules would not? False only when every sentence mark and every ")" is in a shape known to be cut alike."""
+    """Could sentencex cut `chunk` (a paragraph as sentencex is asked it: `_sentences.chunk`, word apostrophes
+    marked "_") anywhere our own rules would not? False only when every sentence mark and every ")" is in a shape
+    known to be cut alike."""
     if not chunk.isascii() and _NOT_PLAIN.search(chunk):
         return True
     for found in _LOOKED_AT.finditer(chunk):
