@@ -38,6 +38,8 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
+# Up to this many changed tokens, a changed word is looked for in the other side's token list, not a set of it.
+_FEW_CHANGED: Final = 8
 _NEGATIONS: Final = frozenset(
     "not no never none nobody nothing neither nor cannot without n't don't doesn't didn't isn't aren't wasn't "
     "weren't won't wouldn't can't couldn't shouldn't hasn't haven't hadn't".split()
@@ -274,9 +276,13 @@ def _fact_changes(
     reasons: list[str] = []
     removals: list[str] = []
     norms_a, norms_b = ta.norms, tb.norms
-    in_a, in_b = set(norms_a), set(norms_b)
-    gone = [i for i in deleted if norms_a[i] not in in_b]
-    new = [j for j in inserted if norms_b[j] not in in_a]
+    if len(deleted) + len(inserted) <= _FEW_CHANGED:  # (most edits: scanning the lists beats hashing every token)
+        gone = [i for i in deleted if norms_a[i] not in norms_b]
+        new = [j for j in inserted if norms_b[j] not in norms_a]
+    else:
+        in_a, in_b = set(norms_a), set(norms_b)
+        gone = [i for i in deleted if norms_a[i] not in in_b]
+        new = [j for j in inserted if norms_b[j] not in in_a]
 
     numbers_gone = [ta.words[i] for i in gone if _is_number(norms_a[i]) and norms_a[i] not in _DATE_WORDS]
     numbers_new = [tb.words[j] for j in new if _is_number(norms_b[j]) and norms_b[j] not in _DATE_WORDS]
