@@ -16,14 +16,24 @@ from storytrace.align.features import SentenceFeatures
 # 61, and had lived in the town for forty years."), scores this much: enough to link between unchanged neighbours.
 EXTENDED: Final = 0.6
 _EXTENDED_MIN_WORDS: Final = 3
+_BELOW_EQUAL: Final = 0.999
+# rapidfuzz's normalised Indel similarity, looked up once rather than as an attribute on every call.
+_WORD_SEQUENCE_SIMILARITY: Final = Indel.normalized_similarity
 
 
 def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
     if a.key == b.key:
         return 1.0
-    sequence = Indel.normalized_similarity(a.words, b.words)
+    best = _WORD_SEQUENCE_SIMILARITY(a.words, b.words)
+    # The best of the three views (compared one by one: the compiled core calls max() and min() generically).
+    overlap = content_overlap(a, b)
+    if overlap > best:
+        best = overlap
+    extended = _extended(a, b)
+    if extended > best:
+        best = extended
     # 1.0 is kept for equal keys, so that a score of 1 always means "unchanged".
-    return min(max(sequence, content_overlap(a, b), _extended(a, b)), 0.999)
+    return best if best < _BELOW_EQUAL else _BELOW_EQUAL
 
 
 def _extended(a: SentenceFeatures, b: SentenceFeatures) -> float:
