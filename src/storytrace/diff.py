@@ -74,7 +74,7 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
     text_a, to_a = joined_text(doc_a, p.a)
     text_b, to_b = joined_text(doc_b, p.b)
     c = classify(text_a, text_b, opts)
-    score = 1.0 if c.kind == "unchanged" else min(p.score, 0.9999)
+    score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
     runs = tuple(
         make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
     )

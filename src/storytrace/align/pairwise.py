@@ -156,13 +156,13 @@ def _align_gap(
             if s >= threshold and above[j - 1] + 2 * (s - base) >= best:
                 best, how = above[j - 1] + 2 * (s - base), _MATCH
             split_ok = j >= 2 and fb.same_paragraph(gap_b[j - 2], gap_b[j - 1])
-            if split_ok and max(sim[i - 1][j - 2], sim[i - 1][j - 1]) > 0:
+            if split_ok and (sim[i - 1][j - 2] > 0 or sim[i - 1][j - 1] > 0):
                 s2 = _split_score(sa[i - 1], sb[j - 2], sb[j - 1], options)
                 if s2 >= threshold and above[j - 2] + 3 * (s2 - base) > best:
                     best, how = above[j - 2] + 3 * (s2 - base), _SPLIT
                     link_score[(i, j, _SPLIT)] = s2
             merge_ok = i >= 2 and fa.same_paragraph(gap_a[i - 2], gap_a[i - 1])
-            if merge_ok and max(sim[i - 2][j - 1], sim[i - 1][j - 1]) > 0:
+            if merge_ok and (sim[i - 2][j - 1] > 0 or sim[i - 1][j - 1] > 0):
                 s2 = _split_score(sb[j - 1], sa[i - 2], sa[i - 1], options)
                 if s2 >= threshold and score[i - 2][j - 1] + 3 * (s2 - base) > best:
                     best, how = score[i - 2][j - 1] + 3 * (s2 - base), _MERGE
@@ -183,7 +183,8 @@ def _split_score(
     "... . Nor is the manager."): then nothing but the punctuation changed."""
     if first.words + second.words == whole.words:
         return similarity(whole, joined([first, second]))
-    if min(containment(first, whole), containment(second, whole)) < options.split_containment:
+    least = options.split_containment
+    if containment(first, whole) < least or containment(second, whole) < least:
         return 0.0
     if not (_brings(first, second, whole) and _brings(second, first, whole)):
         return 0.0

@@ -53,7 +53,7 @@ def content_overlap(a: SentenceFeatures, b: SentenceFeatures) -> float:
     if not total:
         return 0.0
     shared = len(a.content & b.content)
-    if shared == 1 and max(len(a.content), len(b.content)) > 2:
+    if shared == 1 and (len(a.content) > 2 or len(b.content) > 2):
         return 0.0
     return 2 * shared / total
 
