@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import storytrace
 from storytrace.align.features import STOPWORDS, python_features_of_key
-from storytrace.classify import _TOKEN, _token_parts, _token_words, _Tokens
+from storytrace.classify import _TOKEN, Run, _token_parts, _token_words, _Tokens
 from storytrace.text.normalise import (
     _FOLD,
     _FOLD_FROM,
@@ -260,3 +260,14 @@ def test_the_characters_folding_takes_as_composed_are() -> None:
         for before in "AaEeOoUu\u00e9\u0391\u0410":
             assert unicodedata.is_normalized("NFC", before + ch), hex(code)
     assert len(_FOLD_FROM) == len(_FOLD_TO) == len(_FOLD)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+def test_typed_tuples_are_what_tuple_new_makes() -> None:
+    assert WORDS_IN_C is not None
+    made = WORDS_IN_C.typed_tuple(Run, "equal", "a b", 0, 3, 4, 7)
+    assert type(made) is Run and made == tuple.__new__(Run, ("equal", "a b", 0, 3, 4, 7))
+    assert (made.op, made.text, made.b_end) == ("equal", "a b", 7)
+    assert WORDS_IN_C.typed_tuple(tuple) == ()
+    with pytest.raises(TypeError):
+        WORDS_IN_C.typed_tuple(list, 1)

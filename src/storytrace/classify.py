@@ -125,8 +125,11 @@ class Run(NamedTuple):
 
 
 def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> Run:
-    """A `Run`, made with tuple.__new__: the named tuple's own __new__ runs as Python even in the compiled core,
-    and a diff makes two runs or more per edited link."""
+    """A `Run`, made as tuple.__new__ makes it: the named tuple's own __new__ runs as Python even in the compiled
+    core, and a diff makes two runs or more per edited link (the C helper skips even tuple.__new__'s call)."""
+    if WORDS_IN_C is not None:
+        run: Run = WORDS_IN_C.typed_tuple(Run, op, text, a_start, a_end, b_start, b_end)
+        return run
     return tuple.__new__(Run, (op, text, a_start, a_end, b_start, b_end))
 
 

@@ -585,6 +585,22 @@ static PyObject *classifier_tokens_folded(PyObject *self, PyObject *const *args,
     return token_parts(words, words != NULL ? substrings(args[1], cuts.at, cuts.count) : NULL, &cuts);
 }
 
+/* ---- typed tuples ------------------------------------------------------------------------------------------- */
+
+/* typed_tuple(type, *items) -> what tuple.__new__(type, items) makes for a tuple subclass such as a NamedTuple
+ * (classify.Run: a diff makes several per edited link), without the generic call through tuple.__new__. */
+static PyObject *typed_tuple(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || !PyType_Check(args[0]) || !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "typed_tuple(type: a tuple subclass, *items)");
+        return NULL;
+    }
+    PyTypeObject *type = (PyTypeObject *)args[0];
+    PyObject *made = type->tp_alloc(type, nargs - 1);
+    if (made == NULL) return NULL;
+    for (Py_ssize_t k = 1; k < nargs; k++) PyTuple_SET_ITEM(made, k - 1, Py_NewRef(args[k]));
+    return made;
+}
+
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words (the words of a comparison key) for any str."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words (words and marks) for any str."},
@@ -596,6 +612,8 @@ static PyMethodDef methods[] = {
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
+    {"typed_tuple", (PyCFunction)(void (*)(void))typed_tuple, METH_FASTCALL,
+     "What tuple.__new__(type, items) makes for a tuple subclass, without the generic call."},
     {"classifier_tokens_folded", (PyCFunction)(void (*)(void))classifier_tokens_folded, METH_FASTCALL,
      "What classify._tokens needs of any string's tokens, given its fold that keeps offsets."},
     {NULL, NULL, 0, NULL},
