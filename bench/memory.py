@@ -3,8 +3,12 @@
 A is real NYT sentences: the corpus repeated, with a mark "[eE/pP]" (edition E, passage P) put after the
 first word of each copied sentence so that no sentence repeats exactly. B is A with about 20% of its
 sentences edited as in bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
+`--one-paragraph` joins each document into a single paragraph and `--typographic` prints its quotes and dashes as
+the web does (`pairs.typographic`): the worst case for work done per paragraph (a 2 MB paragraph full of curly
+quotes once took the sentence cutter 8 s, quadratic in the paragraph's length).
 
     .venv/bin/python bench/memory.py
+    .venv/bin/python bench/memory.py --methods storytrace --one-paragraph --typographic
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import time
 from pathlib import Path
 
 from machine import describe, write_report
-from pairs import load_passages, paragraph_ends, render, revise
+from pairs import load_passages, paragraph_ends, render, revise, typographic
 
 TARGET_MB = 1024
 
@@ -126,6 +130,8 @@ def main() -> None:
     parser.add_argument("--methods", default="storytrace,newsedits,difflib", help="comma-separated")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds per method")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--one-paragraph", action="store_true", help="each document as a single paragraph")
+    parser.add_argument("--typographic", action="store_true", help="curly quotes and dashes, as on the web")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--child", nargs=3, metavar=("METHOD", "A", "B"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,6 +140,10 @@ def main() -> None:
         return
 
     text_a, text_b = build_documents(args.size, args.seed)
+    if args.one_paragraph:
+        text_a, text_b = text_a.replace("\n\n", " "), text_b.replace("\n\n", " ")
+    if args.typographic:
+        text_a, text_b = typographic(text_a), typographic(text_b)
     print(describe())
     print(
         f"A: {len(text_a.encode()) / 1e6:.2f} MB, {text_a.count(chr(10) * 2) + 1} paragraphs; "

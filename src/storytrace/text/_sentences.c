@@ -425,6 +425,33 @@ static Py_ssize_t count_of(const Text *t, Py_UCS4 c, Py_ssize_t start, Py_ssize_
     return n;
 }
 
+/* What `followed_alike` asks of the chunk's quote marks, each worked out once per chunk (asked afresh for every
+ * quote that opens a sentence, it made a long paragraph full of quotes quadratic): how many single and double
+ * quote marks it holds, where its last closing curly quote is, and a running count of the double quotes before a
+ * position (positions are asked in increasing order, a pass at a time, so the count mostly moves forward). */
+typedef struct {
+    int known;
+    Py_ssize_t singles, doubles, last_curly_close;
+    Py_ssize_t counted_to, doubles_before;
+} Quotes;
+
+static void know_quotes(const Text *t, Quotes *q) {
+    if (q->known) return;
+    q->known = 1;
+    q->singles = count_of(t, '\'', 0, t->length);
+    q->doubles = count_of(t, '"', 0, t->length);
+    q->last_curly_close = t->length - 1;
+    while (q->last_curly_close >= 0 && raw(t, q->last_curly_close) != 0x201d) q->last_curly_close--;
+    q->counted_to = q->doubles_before = 0;
+}
+
+static Py_ssize_t doubles_before(const Text *t, Quotes *q, Py_ssize_t k) {
+    if (k < q->counted_to) q->counted_to = q->doubles_before = 0;
+    q->doubles_before += count_of(t, '"', q->counted_to, k);
+    q->counted_to = k;
+    return q->doubles_before;
+}
+
 /* own_cut._inside_dotted_acronym */
 static int inside_dotted_acronym(const Text *t, Py_ssize_t i) {
     Py_ssize_t start = i, end = i;
@@ -439,7 +466,7 @@ static int inside_dotted_acronym(const Text *t, Py_ssize_t i) {
 }
 
 /* own_cut._followed_alike */
-static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j) {
+static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j, Quotes *q) {
     Py_ssize_t n = t->length, k = j;
     while (k < n && is_blank(raw(t, k))) k++;
     if (k == n) return 1;
@@ -451,20 +478,20 @@ static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ss
     Py_UCS4 following = k + 1 < n ? raw(t, k + 1) : 0;
     if (!is_upper(following) && !is_digit(following)) return 0;
     if (first == '(') return 1;
-    if (first == 0x201c) return count_of(t, 0x201d, k, n) > 0;
-    if (first == '"')
-        return count_of(t, '\'', 0, n) == 0 && count_of(t, '"', 0, k) % 2 == 0 && count_of(t, '"', 0, n) % 2 == 0;
-    return 0;
+    if (first != 0x201c && first != '"') return 0;
+    know_quotes(t, q);
+    if (first == 0x201c) return q->last_curly_close >= k;
+    return q->singles == 0 && q->doubles % 2 == 0 && doubles_before(t, q, k) % 2 == 0;
 }
 
 /* own_cut._mark_cut_alike */
-static int mark_cut_alike(const Text *t, Py_ssize_t i) {
+static int mark_cut_alike(const Text *t, Py_ssize_t i, Quotes *q) {
     Py_ssize_t n = t->length, run_end = i + 1;
     while (run_end < n && is_sentence_mark(raw(t, run_end))) run_end++;
     Py_ssize_t j = run_end;
     while (j < n && is_own_closer(raw(t, j))) j++;
     if (j == n) return 1;
-    if (is_blank(raw(t, j))) return followed_alike(t, i, run_end, j);
+    if (is_blank(raw(t, j))) return followed_alike(t, i, run_end, j, q);
     if (j != i + 1 || raw(t, i) != '.' || i == 0) return 0;
     Py_UCS4 before = raw(t, i - 1), after = raw(t, j);
     if (is_digit(after)) return is_digit(before);
@@ -493,9 +520,9 @@ static int may_close_list_marker(const Text *t, Py_ssize_t i) {
 }
 
 /* Does the character at `i` (one `needs_sentencex` looks at) send the chunk to sentencex? */
-static int needs_at(const Text *t, Py_ssize_t i) {
+static int needs_at(const Text *t, Py_ssize_t i, Quotes *q) {
     Py_UCS4 c = raw(t, i);
-    if (is_sentence_mark(c)) return (i == 0 || !is_sentence_mark(raw(t, i - 1))) && !mark_cut_alike(t, i);
+    if (is_sentence_mark(c)) return (i == 0 || !is_sentence_mark(raw(t, i - 1))) && !mark_cut_alike(t, i, q);
     if (c == '`') return 1;
     if (c >= 0x80) return !is_plain_character(c);
     if (c == ')') return may_close_list_marker(t, i);
@@ -509,17 +536,18 @@ static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     int needs = 0;
+    Quotes quotes = {0};
     if (t.kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *s = (const Py_UCS1 *)t.data;
         size_t n = (size_t)t.length;
         static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
         for (size_t k = 0; k < sizeof looked_at && !needs; k++)
             for (const Py_UCS1 *p = s; !needs && (p = memchr(p, looked_at[k], n - (size_t)(p - s))) != NULL; p++)
-                needs = needs_at(&t, p - s);
+                needs = needs_at(&t, p - s, &quotes);
     } else {
         for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
             Py_UCS4 c = raw(&t, i);
-            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i);
+            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i, &quotes);
         }
     }
     return PyBool_FromLong(needs);
