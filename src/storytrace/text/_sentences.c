@@ -425,14 +425,17 @@ static Py_ssize_t count_of(const Text *t, Py_UCS4 c, Py_ssize_t start, Py_ssize_
     return n;
 }
 
-/* What `followed_alike` asks of the chunk's quote marks, each worked out once per chunk (asked afresh for every
- * quote that opens a sentence, it made a long paragraph full of quotes quadratic): how many single and double
- * quote marks it holds, where its last closing curly quote is, and a running count of the double quotes before a
- * position (positions are asked in increasing order, a pass at a time, so the count mostly moves forward). */
+/* What `needs_sentencex` works out of the whole chunk, once per chunk (asked afresh at every mark, it made a long
+ * paragraph full of quotes or dotted acronyms quadratic): how many single and double quote marks it holds, where
+ * its last closing curly quote is, a running count of the double quotes before a position (positions are asked in
+ * increasing order, a pass at a time, so the count mostly moves forward), and the last word tested for a dotted
+ * acronym with the answer. */
 typedef struct {
     int known;
     Py_ssize_t singles, doubles, last_curly_close;
     Py_ssize_t counted_to, doubles_before;
+    Py_ssize_t acronym_start, acronym_end;
+    int acronym;
 } Quotes;
 
 static void know_quotes(const Text *t, Quotes *q) {
@@ -452,17 +455,21 @@ static Py_ssize_t doubles_before(const Text *t, Quotes *q, Py_ssize_t k) {
     return q->doubles_before;
 }
 
-/* own_cut._inside_dotted_acronym */
-static int inside_dotted_acronym(const Text *t, Py_ssize_t i) {
+/* own_cut._inside_dotted_acronym: the word of letters and full stops around `i` tested whole (its answer kept for
+ * the word's other full stops). */
+static int inside_dotted_acronym(const Text *t, Py_ssize_t i, Quotes *q) {
+    if (i >= q->acronym_start && i < q->acronym_end) return q->acronym;
     Py_ssize_t start = i, end = i;
     while (start > 0 && (raw(t, start - 1) == '.' || is_letter(raw(t, start - 1)))) start--;
     while (end < t->length && (raw(t, end) == '.' || is_letter(raw(t, end)))) end++;
-    if (start > 0 && !is_blank(raw(t, start - 1))) return 0;
-    if (end < t->length && (Py_UNICODE_ISALNUM(raw(t, end)) || raw(t, end) == '_')) return 0;
-    if (end - start < 4 || (end - start) % 2) return 0;
-    for (Py_ssize_t k = start; k < end; k += 2)
-        if (!is_letter(raw(t, k)) || raw(t, k + 1) != '.') return 0;
-    return 1;
+    int whole = !(start > 0 && !is_blank(raw(t, start - 1))) &&
+                !(end < t->length && (Py_UNICODE_ISALNUM(raw(t, end)) || raw(t, end) == '_')) &&
+                end - start >= 4 && (end - start) % 2 == 0;
+    for (Py_ssize_t k = start; whole && k < end; k += 2) whole = is_letter(raw(t, k)) && raw(t, k + 1) == '.';
+    q->acronym_start = start;
+    q->acronym_end = end;
+    q->acronym = whole;
+    return whole;
 }
 
 /* own_cut._followed_alike */
@@ -496,7 +503,7 @@ static int mark_cut_alike(const Text *t, Py_ssize_t i, Quotes *q) {
     Py_UCS4 before = raw(t, i - 1), after = raw(t, j);
     if (is_digit(after)) return is_digit(before);
     if (is_lower(after) || after == ',') return Py_UNICODE_ISALPHA(before);
-    if (is_upper(after)) return inside_dotted_acronym(t, i);
+    if (is_upper(after)) return inside_dotted_acronym(t, i, q);
     return 0;
 }
 
