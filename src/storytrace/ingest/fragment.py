@@ -31,7 +31,7 @@ def fragment_text(fragment: str) -> str:
     for part in _BLOCK.split(_DROPPED.sub(" ", fragment)):
         if not part or part.isspace():  # between two tags ("</p><p>"): half the parts
             continue
-        text = html.unescape(_TAG.sub("", part))
+        text = html.unescape(_TAG.sub("", part) if "<" in part else part)  # (most parts hold no inline tag)
         if text and single_spaced(text):
             paragraphs.append(text)
         elif words := text.split():
