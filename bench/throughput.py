@@ -1,8 +1,10 @@
 """Throughput: pairs per second, end to end from the two raw strings, in one process on one core.
 
 Every method gets the same N article pairs (bench/pairs.py); CollateX, which is very slow, gets the first
-few of them. Each method is warmed up, then timed over all its pairs three times; the median is reported. Two
-more rows time storytrace and the NewsEdits-style matcher on the same pairs with typographic quotes and dashes
+few of them. Each method is warmed up, then timed over all its pairs three times; the median is reported. The
+passes are interleaved (storytrace, then each baseline, then storytrace again...), so that the host's speed, which
+drifts by tens of percent within minutes on this machine, weighs on every method alike and the ratios stay fair.
+Two more rows time storytrace and the NewsEdits-style matcher on the same pairs with typographic quotes and dashes
 (`pairs.typographic`), as news on the web prints them.
 
     .venv/bin/python bench/throughput.py --pairs 2000
@@ -34,22 +36,46 @@ TARGET_VS_NEWSEDITS = 40
 TARGET_VS_COLLATEX = 100
 
 
+def warm_up(fn: Callable[[str, str], object], pairs: list[tuple[str, str]], warmup: int) -> None:
+    for a, b in pairs[:warmup]:
+        fn(a, b)
+
+
+def timed_pass(fn: Callable[[str, str], object], pairs: list[tuple[str, str]]) -> float:
+    """Seconds for one pass over all the pairs (after a garbage collection, so that none is owed)."""
+    gc.collect()
+    start = time.perf_counter()
+    for a, b in pairs:
+        fn(a, b)
+    return time.perf_counter() - start
+
+
+def summary(name: str, pairs: int, times: list[float]) -> dict:
+    median = statistics.median(times)
+    print(f"  {name}: {pairs / median:,.1f} pairs/s", file=sys.stderr, flush=True)
+    return {"pairs": pairs, "reps": len(times), "times_s": times, "median_s": median, "pps": pairs / median}
+
+
 def time_method(
     name: str, fn: Callable[[str, str], object], pairs: list[tuple[str, str]], reps: int, warmup: int
 ) -> dict:
     """Warm up on the first `warmup` pairs, then time `reps` passes over all pairs; report the median."""
-    for a, b in pairs[:warmup]:
-        fn(a, b)
-    times = []
+    warm_up(fn, pairs, warmup)
+    return summary(name, len(pairs), [timed_pass(fn, pairs) for _ in range(reps)])
+
+
+Method = tuple[str, Callable[[str, str], object], list[tuple[str, str]], int]  # (name, function, pairs, warm-up)
+
+
+def time_interleaved(methods: list[Method], reps: int) -> dict[str, dict]:
+    """Each method warmed up, then `reps` rounds of one timed pass of every method in turn."""
+    for _, fn, todo, warmup in methods:
+        warm_up(fn, todo, warmup)
+    times: dict[str, list[float]] = {name: [] for name, _, _, _ in methods}
     for _ in range(reps):
-        gc.collect()
-        start = time.perf_counter()
-        for a, b in pairs:
-            fn(a, b)
-        times.append(time.perf_counter() - start)
-    median = statistics.median(times)
-    print(f"  {name}: {len(pairs) / median:,.1f} pairs/s", file=sys.stderr, flush=True)
-    return {"pairs": len(pairs), "reps": reps, "times_s": times, "median_s": median, "pps": len(pairs) / median}
+        for name, fn, todo, _ in methods:
+            times[name].append(timed_pass(fn, todo))
+    return {name: summary(name, len(todo), times[name]) for name, _, todo, _ in methods}
 
 
 def load_storytrace() -> Callable[[str, str], object] | None:
@@ -125,9 +151,8 @@ def main() -> None:
         ("storytrace.diff, typographic quotes", diff, typeset, args.warmup),
         ("NewsEdits-style, typographic quotes", newsedits, typeset, args.warmup),
     ]
-    rows: dict[str, dict | None] = {}
-    for name, fn, todo, warmup in methods:
-        rows[name] = time_method(name, fn, todo, args.reps, warmup) if fn else None
+    rows: dict[str, dict | None] = {name: None for name, _, _, _ in methods}
+    rows.update(time_interleaved([(name, fn, todo, warmup) for name, fn, todo, warmup in methods if fn], args.reps))
     if diff is not None:
         import storytrace
 
