@@ -3,6 +3,7 @@
     .venv/bin/python bench/batch_speed.py                         # 2,000 stories x 6 versions, 1 then 2 workers
     .venv/bin/python bench/batch_speed.py --workers 2 --stories 500   # one quick run
     .venv/bin/python bench/batch_speed.py --json bench/out/batch_speed.json
+    .venv/bin/python bench/batch_speed.py --rounds 3   # 1, 2, 1, 2, 1, 2 workers; medians and their speedup
 
 The corpus has --stories articles of --versions versions. A first version is 4 consecutive RoFT passages (40 real
 NYT sentences, read at run time from ../shared/data/roft-nyt/prompts-nyt-dev.json and never copied into the
@@ -13,7 +14,9 @@ NewsEdits `entryversion` table with `<p>` HTML summaries. Each run goes into a f
 aligned and written, manifest); the cluster's start-up (worker processes, imports) is timed apart. The breakdown
 sums the workers' task times (read shard, segment, diff, records, write; task = their wall time, cpu = their
 process CPU time) and the client's split of the input (stage). On a shared machine the workers' CPU share (cpu over
-task) shows how much of a core each actually had.
+task) shows how much of a core each actually had. With --rounds N the worker counts take turns N times, so that
+the host's drift (tens of percent within minutes on this machine) weighs on each alike; the speedup is then that of
+the median times.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -73,7 +77,7 @@ def _warm() -> str:
     return "ok"
 
 
-def run(corpus: Path, workers: int, partitions: int, scratch: Path) -> dict[str, object]:
+def run(corpus: Path, workers: int, partitions: int, scratch: Path, round_number: int = 0) -> dict[str, object]:
     from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
 
     started = time.perf_counter()
@@ -81,7 +85,8 @@ def run(corpus: Path, workers: int, partitions: int, scratch: Path) -> dict[str,
         client.run(_warm)
         ready = time.perf_counter() - started
         load = os.getloadavg()[0]
-        report = run_batch(corpus, scratch / f"out-{workers}", BatchOptions(partitions=partitions), client)
+        out = scratch / f"out-{workers}-{round_number}"  # (a fresh directory: a finished one would be skipped)
+        report = run_batch(corpus, out, BatchOptions(partitions=partitions), client)
     rate = report.pairs_computed / report.seconds
     cpu = report.timings.get("cpu", 0.0)
     return {
@@ -109,6 +114,7 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated")
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--rounds", type=int, default=1, help="times the worker counts take turns")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     print(describe())
@@ -120,19 +126,26 @@ def main() -> None:
         print(f"corpus: {args.stories:,} stories x {args.versions} versions = {pairs:,} pairs, "
               f"{corpus.stat().st_size / 1e6:.0f} MB, built in {time.perf_counter() - began:.1f} s")
         rows = []
-        for workers in (int(n) for n in args.workers.split(",")):
-            row = run(corpus, workers, args.partitions, scratch)
-            rows.append(row)
-            print(f"{workers} worker(s): {row['seconds']} s, {row['pairs_per_s']:,} pairs/s, "
-                  f"{row['pairs_per_s_per_core']:,} per core (cluster start {row['cluster_start_s']} s, "
-                  f"load {row['load_before']}, worker CPU share {row['worker_cpu_share']}, "
-              f"{row['pairs_per_worker_cpu_s']:,} pairs per worker CPU-second); breakdown {row['breakdown_s']}")
-        if len(rows) > 1:
-            first = rows[0]
-            for row in rows[1:]:
-                speedup = float(str(first["seconds"])) / float(str(row["seconds"]))
-                row["speedup"] = round(speedup, 2)
-                print(f"speedup {row['workers']} vs {first['workers']} worker(s): {speedup:.2f}x")
+        counts = [int(n) for n in args.workers.split(",")]
+        for round_number in range(args.rounds):
+            for workers in counts:
+                row = run(corpus, workers, args.partitions, scratch, round_number)
+                rows.append(row)
+                print(f"{workers} worker(s): {row['seconds']} s, {row['pairs_per_s']:,} pairs/s, "
+                      f"{row['pairs_per_s_per_core']:,} per core (cluster start {row['cluster_start_s']} s, "
+                      f"load {row['load_before']}, worker CPU share {row['worker_cpu_share']}, "
+                      f"{row['pairs_per_worker_cpu_s']:,} pairs per worker CPU-second); "
+                      f"breakdown {row['breakdown_s']}")
+        medians = {n: statistics.median(float(str(r["seconds"])) for r in rows if r["workers"] == n) for n in counts}
+        if args.rounds > 1:
+            for n in counts:
+                print(f"{n} worker(s), median of {args.rounds}: {medians[n]:.2f} s, {pairs / medians[n]:,.0f} pairs/s")
+        for n in counts[1:]:
+            speedup = medians[counts[0]] / medians[n]
+            for row in rows:
+                if row["workers"] == n:
+                    row["speedup"] = round(speedup, 2)
+            print(f"speedup {n} vs {counts[0]} worker(s): {speedup:.2f}x")
     if args.json:
         write_report(args.json, "batch_speed.py", rows)
 
