@@ -16,8 +16,8 @@ from storytrace.text.segment import (
     _BEFORE_NUMBER,
     _SENTENCEX_PANICS,
     _TITLES,
+    ASKED_MARK,
     SENTENCES_IN_C,
-    _asked_chunk,
     _paragraph_spans,
     _prepared_chunk,
     paragraph_sentences,
@@ -49,8 +49,7 @@ PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=30).map("".join)
 def chunks(paragraph: str) -> tuple[str, str]:
     """The paragraph's chunk as our rules read it (apostrophes marked U+02BC) and as sentencex is asked (marked "_",
     as the C helper's chunk)."""
-    read = _prepared_chunk(paragraph)
-    return read, _asked_chunk(paragraph, read)
+    return _prepared_chunk(paragraph), _prepared_chunk(paragraph, ASKED_MARK)
 
 
 def c_cuts(paragraph: str) -> tuple[tuple[int, int], ...]:

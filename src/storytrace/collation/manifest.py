@@ -9,7 +9,7 @@ from typing import Any
 
 from storytrace.collation.versions import Version, parse_time
 from storytrace.errors import InputError
-from storytrace.text.read import read_source
+from storytrace.text.read import is_unicode_text, read_source
 
 _FIELDS = {"label", "outlet", "time", "path", "text"}
 
@@ -51,15 +51,6 @@ def _entries(raw: str, path: str) -> list[Any]:
     return data
 
 
-def _is_text(value: str) -> bool:
-    """Can the string be written out as UTF-8 (no lone surrogate, which JSON can spell)?"""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _version(entry: Any, number: int, folder: Path, path: str, max_bytes: int) -> Version:
     where = f"{path}: version {number}"
     if not isinstance(entry, dict):
@@ -70,7 +61,7 @@ def _version(entry: Any, number: int, folder: Path, path: str, max_bytes: int) -
     for name in _FIELDS:
         if entry.get(name) is not None and not isinstance(entry[name], str):
             raise InputError(f'{where}: "{name}" must be a string')
-        if isinstance(entry.get(name), str) and not _is_text(entry[name]):
+        if isinstance(entry.get(name), str) and not is_unicode_text(entry[name]):
             raise InputError(f'{where}: "{name}" holds a lone surrogate (JSON "\\ud800"), which is not text')
     if ("path" in entry) == ("text" in entry):
         raise InputError(f'{where} needs exactly one of "path" and "text"')

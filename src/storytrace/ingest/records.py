@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.text.read import is_unicode_text
 
 # A text larger than this is not an article (the same limit as `storytrace diff` inputs).
 MAX_TEXT_CHARS = 5_000_000
@@ -66,9 +67,7 @@ def string_problem(value: str, name: str) -> tuple[str, str] | None:
     """NUL characters and lone surrogates: no database stores them as text."""
     if "\x00" in value:
         return "NUL character", f"{name} contains a NUL character"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not is_unicode_text(value):
         return "invalid Unicode", f"{name} contains a lone surrogate (invalid Unicode)"
     return None
 

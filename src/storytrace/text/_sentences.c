@@ -76,13 +76,6 @@ static int is_word_apostrophe(const Text *t, Py_ssize_t i) {
     return after_word && (i + 1 == t->length || at(t, i + 1) != '\'');
 }
 
-/* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept.
- *
- * segment.py marks a word apostrophe with U+02BC; here the mark is "_", which sentencex cuts around exactly as it
- * does around U+02BC (checked on the 4,014 real paragraphs with an apostrophe in ../shared/data and on 20,000
- * generated ones), and which keeps an ASCII paragraph's chunk ASCII: sentencex then reads it without an
- * encoding to UTF-8, and gives segments back without a decoding of wide characters. `spans` reads a "_" over an
- * apostrophe of the paragraph as U+02BC, so both marks give the same sentences. */
 /* The one-byte case of `chunk`: the three characters it changes found with memchr (the text is scanned a few
  * bytes at a time), the text copied whole, then those characters patched. */
 static PyObject *narrow_chunk(PyObject *paragraph, const Text *t) {
@@ -107,6 +100,12 @@ static PyObject *narrow_chunk(PyObject *paragraph, const Text *t) {
     return out;
 }
 
+/* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept.
+ *
+ * The mark is "_" (segment.ASKED_MARK), which keeps an ASCII paragraph's chunk ASCII: sentencex then reads it
+ * without an encoding to UTF-8, and gives segments back without a decoding of wide characters. Our rules read a
+ * "_" over an apostrophe of the paragraph as U+02BC (see `at`), the mark segment.py's rules read; its Python
+ * reference asks sentencex with the same "_" chunk, since sentencex does not cut quite alike around the two. */
 static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     Text t;
     if (text_of(paragraph, &t) < 0) return NULL;
@@ -213,7 +212,6 @@ static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t e
     return push(spans, offset + start, offset + end);
 }
 
-/* `_split_inner` and the trimming loop of `_segment_spans` over one sentencex segment. */
 /* The first ".", "!" or "?" of s[from:n] (n if none): the full stop by memchr, the rarer two only before it. ("_"
  * over an apostrophe is no sentence mark either, so the bytes are read as they are.) */
 static Py_ssize_t next_mark(const Py_UCS1 *s, Py_ssize_t from, Py_ssize_t n) {
@@ -225,6 +223,7 @@ static Py_ssize_t next_mark(const Py_UCS1 *s, Py_ssize_t from, Py_ssize_t n) {
     return question != NULL ? question - s : end;
 }
 
+/* `_split_inner` and the trimming loop of `_segment_spans` over one sentencex segment. */
 static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
     Py_ssize_t start = 0;
     Py_ssize_t i = 0;
@@ -436,9 +435,9 @@ typedef struct {
     Py_ssize_t counted_to, doubles_before;
     Py_ssize_t acronym_start, acronym_end;
     int acronym;
-} Quotes;
+} ChunkMemo;
 
-static void know_quotes(const Text *t, Quotes *q) {
+static void know_quotes(const Text *t, ChunkMemo *q) {
     if (q->known) return;
     q->known = 1;
     q->singles = count_of(t, '\'', 0, t->length);
@@ -448,7 +447,7 @@ static void know_quotes(const Text *t, Quotes *q) {
     q->counted_to = q->doubles_before = 0;
 }
 
-static Py_ssize_t doubles_before(const Text *t, Quotes *q, Py_ssize_t k) {
+static Py_ssize_t doubles_before(const Text *t, ChunkMemo *q, Py_ssize_t k) {
     if (k < q->counted_to) q->counted_to = q->doubles_before = 0;
     q->doubles_before += count_of(t, '"', q->counted_to, k);
     q->counted_to = k;
@@ -457,7 +456,7 @@ static Py_ssize_t doubles_before(const Text *t, Quotes *q, Py_ssize_t k) {
 
 /* own_cut._inside_dotted_acronym: the word of letters and full stops around `i` tested whole (its answer kept for
  * the word's other full stops). */
-static int inside_dotted_acronym(const Text *t, Py_ssize_t i, Quotes *q) {
+static int inside_dotted_acronym(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     if (i >= q->acronym_start && i < q->acronym_end) return q->acronym;
     Py_ssize_t start = i, end = i;
     while (start > 0 && (raw(t, start - 1) == '.' || is_letter(raw(t, start - 1)))) start--;
@@ -473,7 +472,7 @@ static int inside_dotted_acronym(const Text *t, Py_ssize_t i, Quotes *q) {
 }
 
 /* own_cut._followed_alike */
-static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j, Quotes *q) {
+static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j, ChunkMemo *q) {
     Py_ssize_t n = t->length, k = j;
     while (k < n && is_blank(raw(t, k))) k++;
     if (k == n) return 1;
@@ -492,7 +491,7 @@ static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ss
 }
 
 /* own_cut._mark_cut_alike */
-static int mark_cut_alike(const Text *t, Py_ssize_t i, Quotes *q) {
+static int mark_cut_alike(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     Py_ssize_t n = t->length, run_end = i + 1;
     while (run_end < n && is_sentence_mark(raw(t, run_end))) run_end++;
     Py_ssize_t j = run_end;
@@ -527,7 +526,7 @@ static int may_close_list_marker(const Text *t, Py_ssize_t i) {
 }
 
 /* Does the character at `i` (one `needs_sentencex` looks at) send the chunk to sentencex? */
-static int needs_at(const Text *t, Py_ssize_t i, Quotes *q) {
+static int needs_at(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     Py_UCS4 c = raw(t, i);
     if (is_sentence_mark(c)) return (i == 0 || !is_sentence_mark(raw(t, i - 1))) && !mark_cut_alike(t, i, q);
     if (c == '`') return 1;
@@ -543,18 +542,18 @@ static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     int needs = 0;
-    Quotes quotes = {0};
+    ChunkMemo memo = {0};
     if (t.kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *s = (const Py_UCS1 *)t.data;
         size_t n = (size_t)t.length;
         static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
         for (size_t k = 0; k < sizeof looked_at && !needs; k++)
             for (const Py_UCS1 *p = s; !needs && (p = memchr(p, looked_at[k], n - (size_t)(p - s))) != NULL; p++)
-                needs = needs_at(&t, p - s, &quotes);
+                needs = needs_at(&t, p - s, &memo);
     } else {
         for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
             Py_UCS4 c = raw(&t, i);
-            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i, &quotes);
+            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i, &memo);
         }
     }
     return PyBool_FromLong(needs);

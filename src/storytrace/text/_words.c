@@ -166,19 +166,19 @@ static PyObject *lowered(PyObject *words) {
         PyObject *word = PyList_GET_ITEM(words, k);
         const Py_UCS1 *s = PyUnicode_1BYTE_DATA(word);
         Py_ssize_t n = PyUnicode_GET_LENGTH(word), first = 0;
-        while (first < n && !(s[first] >= 'A' && s[first] <= 'Z')) first++;
+        while (first < n && lower[s[first]] == s[first]) first++;
         PyObject *low;
         if (n == 1 && s[0] == '`') {
             low = PyUnicode_FromOrdinal('\''); /* normalise._FOLD: a backtick is a single quote (a token alone) */
         } else if (first == n) {
             low = Py_NewRef(word);
         } else if (n == 1) {
-            low = PyUnicode_FromOrdinal(s[0] + 32);
+            low = PyUnicode_FromOrdinal(lower[s[0]]);
         } else {
             low = PyUnicode_New(n, 127);
             if (low != NULL) {
                 Py_UCS1 *out = PyUnicode_1BYTE_DATA(low);
-                for (Py_ssize_t i = 0; i < n; i++) out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (Py_UCS1)(s[i] + 32) : s[i];
+                for (Py_ssize_t i = 0; i < n; i++) out[i] = lower[s[i]];
             }
         }
         if (low == NULL) {
@@ -313,6 +313,22 @@ static inline int nfc_stable(Py_UCS4 c) {
            c == 0x3000 || c == 0xfeff;
 }
 
+/* The style table of `fold_styles`: ASCII characters in a table, the others (a few dozen) in a list. */
+typedef struct {
+    unsigned char ascii_mapped[128];
+    Py_UCS4 ascii_to[128];
+    Py_UCS4 from[64], to[64];
+    Py_ssize_t wide;
+} Fold;
+
+/* `c` as the table folds it (itself if the table does not hold it). */
+static inline Py_UCS4 fold_char(const Fold *fold, Py_UCS4 c) {
+    if (c < 128) return fold->ascii_mapped[c] ? fold->ascii_to[c] : c;
+    for (Py_ssize_t k = 0; k < fold->wide; k++)
+        if (fold->from[k] == c) return fold->to[k];
+    return c;
+}
+
 /* fold_styles(text, froms, tos) -> str | None: `text` with each character of `froms` replaced by the character of
  * `tos` at the same place (normalise.py's quote, dash and space table, one character for one), if every character
  * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
@@ -330,17 +346,15 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
         return NULL;
     }
     /* ASCII characters are looked up in a table, the others (rare) in the list. */
-    Py_UCS4 from[64], to[64], ascii_to[128];
-    unsigned char ascii_mapped[128] = {0};
-    Py_ssize_t wide = 0;
+    Fold fold = {.wide = 0};
     for (Py_ssize_t k = 0; k < count; k++) {
         Py_UCS4 c = PyUnicode_READ_CHAR(froms, k), replacement = PyUnicode_READ_CHAR(tos, k);
         if (c < 128) {
-            ascii_mapped[c] = 1;
-            ascii_to[c] = replacement;
+            fold.ascii_mapped[c] = 1;
+            fold.ascii_to[c] = replacement;
         } else {
-            from[wide] = c;
-            to[wide++] = replacement;
+            fold.from[fold.wide] = c;
+            fold.to[fold.wide++] = replacement;
         }
     }
     int kind = PyUnicode_KIND(text);
@@ -352,23 +366,13 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
 #define FOLD_SCAN(T)                                                                                              \
     for (Py_ssize_t i = 0; i < n && stable; i++) {                                                                \
         Py_UCS4 c = ((const T *)data)[i];                                                                         \
-        if (c < 128) {                                                                                            \
-            if (ascii_mapped[c]) {                                                                                \
-                c = ascii_to[c];                                                                                  \
-                changes = 1;                                                                                      \
-            }                                                                                                     \
-        } else if (!nfc_stable(c)) {                                                                              \
+        if (c >= 128 && !nfc_stable(c)) {                                                                         \
             stable = 0;                                                                                           \
-        } else {                                                                                                  \
-            for (Py_ssize_t k = 0; k < wide; k++) {                                                               \
-                if (from[k] == c) {                                                                               \
-                    c = to[k];                                                                                    \
-                    changes = 1;                                                                                  \
-                    break;                                                                                        \
-                }                                                                                                 \
-            }                                                                                                     \
+            break;                                                                                                \
         }                                                                                                         \
-        if (c > widest) widest = c;                                                                               \
+        Py_UCS4 folded = fold_char(&fold, c);                                                                     \
+        changes |= folded != c;                                                                                   \
+        if (folded > widest) widest = folded;                                                                     \
     }
     if (kind == PyUnicode_1BYTE_KIND) {
         FOLD_SCAN(Py_UCS1)
@@ -384,40 +388,15 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
     if (out == NULL) return NULL;
     int out_kind = PyUnicode_KIND(out);
     void *out_data = PyUnicode_DATA(out);
-#define FOLD_WRITE(T, U)                                                                                          \
-    for (Py_ssize_t i = 0; i < n; i++) {                                                                          \
-        Py_UCS4 c = ((const T *)data)[i];                                                                         \
-        if (c < 128) {                                                                                            \
-            if (ascii_mapped[c]) c = ascii_to[c];                                                                 \
-        } else {                                                                                                  \
-            for (Py_ssize_t k = 0; k < wide; k++) {                                                               \
-                if (from[k] == c) {                                                                               \
-                    c = to[k];                                                                                    \
-                    break;                                                                                        \
-                }                                                                                                 \
-            }                                                                                                     \
-        }                                                                                                         \
-        ((U *)out_data)[i] = (U)c;                                                                                \
-    }
     if (kind == PyUnicode_2BYTE_KIND && out_kind == PyUnicode_1BYTE_KIND) {
-        FOLD_WRITE(Py_UCS2, Py_UCS1) /* typographic quotes and dashes folded to ASCII: the common case */
+        /* typographic quotes and dashes folded to ASCII: the common case, written byte by byte */
+        const Py_UCS2 *wide_in = data;
+        Py_UCS1 *narrow_out = out_data;
+        for (Py_ssize_t i = 0; i < n; i++) narrow_out[i] = (Py_UCS1)fold_char(&fold, wide_in[i]);
     } else {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 c = PyUnicode_READ(kind, data, i);
-            if (c < 128) {
-                if (ascii_mapped[c]) c = ascii_to[c];
-            } else {
-                for (Py_ssize_t k = 0; k < wide; k++) {
-                    if (from[k] == c) {
-                        c = to[k];
-                        break;
-                    }
-                }
-            }
-            PyUnicode_WRITE(out_kind, out_data, i, c);
-        }
+        for (Py_ssize_t i = 0; i < n; i++)
+            PyUnicode_WRITE(out_kind, out_data, i, fold_char(&fold, PyUnicode_READ(kind, data, i)));
     }
-#undef FOLD_WRITE
     return out;
 }
 

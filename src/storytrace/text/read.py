@@ -69,6 +69,16 @@ class SourceText:
     encoding: str  # the encoding used to decode, e.g. "utf-8", "cp1252"
 
 
+def is_unicode_text(value: str) -> bool:
+    """Can the string be written out as UTF-8? Not when it holds a lone surrogate, which JSON can spell ("\\ud800")
+    and no file, database column or web page can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_source(
     source: str,
     *,

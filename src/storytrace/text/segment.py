@@ -49,6 +49,9 @@ _CLOSERS: Final = "\"'\u201d\u2019\u02bc)]"
 _BEFORE_ACRONYM: Final = "([\"'\u201c\u2018"
 # White space, including the Unicode spaces and the byte-order mark that str.strip() keeps.
 _STRIP: Final = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+# The mark of a word apostrophe in the chunk sentencex is asked to cut, as the C helper's chunk has it: "_" keeps an
+# ASCII paragraph ASCII (sentencex does not cut quite alike around it and U+02BC, so both routes use it).
+ASKED_MARK: Final = "_"
 # What sentencex 1.0.32 panics on: a capital, white space ending in a non-ASCII space, and a full stop ("A\u00a0.").
 _SENTENCEX_PANICS: Final = re.compile(r"[A-Z]\s*[^\S\x00-\x7f]\.")
 # The work around sentencex in C (text/_sentences.c, built with the core); None: the Python below does it.
@@ -97,21 +100,13 @@ def python_paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     helper gives it: a word apostrophe marked "_". Our rules then read the same stretches with the mark U+02BC, as
     the C helper reads a "_" over an apostrophe."""
     read = _prepared_chunk(paragraph)
-    asked = _asked_chunk(paragraph, read)
+    asked = _prepared_chunk(paragraph, ASKED_MARK)
     pieces: list[str] = []
     at = 0
     for segment in sentencex_segments(asked):
         pieces.append(read[at : at + len(segment)])
         at += len(segment)
     return python_cut(paragraph, pieces)
-
-
-def _asked_chunk(paragraph: str, read: str) -> str:
-    """The chunk as the C helper hands it to sentencex: each apostrophe `_mark_apostrophes` marked made "_" (which
-    keeps an ASCII paragraph ASCII; sentencex does not cut quite alike around the two marks)."""
-    if "\u02bc" not in read:
-        return read
-    return "".join("_" if now == "\u02bc" and was == "'" else now for was, now in zip(paragraph, read, strict=True))
 
 
 def sentencex_segments(chunk: str) -> list[str] | tuple[str, ...]:
@@ -205,14 +200,15 @@ def _segment_spans(segments: list[str] | tuple[str, ...]) -> list[tuple[int, int
     return spans
 
 
-def _prepared_chunk(paragraph: str) -> str:
-    """The paragraph as sentencex is given it: line breaks made spaces, apostrophes after words marked."""
+def _prepared_chunk(paragraph: str, mark: str = "\u02bc") -> str:
+    """The paragraph as our rules read it: line breaks made spaces, apostrophes after words marked with `mark`
+    (`ASKED_MARK` for the chunk sentencex is given)."""
     chunk = paragraph.replace("\n", " ").replace("\r", " ")
-    return _mark_apostrophes(chunk) if "'" in chunk else chunk
+    return _mark_apostrophes(chunk, mark) if "'" in chunk else chunk
 
 
-def _mark_apostrophes(chunk: str) -> str:
-    """Turn an apostrophe after a word (possessive "workers'", "G.M.'s") into U+02BC, so that sentencex does not
+def _mark_apostrophes(chunk: str, mark: str = "\u02bc") -> str:
+    """Turn an apostrophe after a word (possessive "workers'", "G.M.'s") into `mark`, so that sentencex does not
     pair it with a quote mark. A doubled '' is a quote mark and stays. The length, and so every offset, is kept."""
     parts = chunk.split("'")
     out = [parts[0]]
@@ -220,7 +216,7 @@ def _mark_apostrophes(chunk: str) -> str:
         before = parts[k - 1][-1:] if parts[k - 1] else ("'" if k > 1 else "")
         after = parts[k][:1] if parts[k] or k == len(parts) - 1 else "'"
         apostrophe = before != "" and (before.isalnum() or before in "_.") and after != "'"
-        out.append("\u02bc" if apostrophe else "'")
+        out.append(mark if apostrophe else "'")
         out.append(parts[k])
     return "".join(out)
 
