@@ -10,6 +10,7 @@ also counted building them: ~2.6 M of the 8.79 M reported then.) Run it before a
 
     .venv/bin/python bench/instructions.py                 # 150 pairs, ~20 s
     .venv/bin/python bench/instructions.py --pairs 300 --seed 5
+    .venv/bin/python bench/instructions.py --typographic   # the same pairs with curly quotes and dashes
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pathlib import Path
 CHILD = """
 import sys
 sys.path.insert(0, {bench!r})
-from pairs import build_pairs
+from pairs import build_pairs, typographic
 import storytrace
 pairs = build_pairs({pairs}, seed={seed})
+if {typographic}:
+    pairs = [(typographic(a), typographic(b), truth) for a, b, truth in pairs]
 if {run}:
     for a, b, _ in pairs:
         storytrace.diff(a, b)
@@ -34,10 +37,12 @@ print(storytrace.CORE)
 """
 
 
-def count(pairs: int, seed: int, run: bool) -> tuple[int, str]:
+def count(pairs: int, seed: int, run: bool, typographic: bool = False) -> tuple[int, str]:
     """Instructions callgrind collected for a child building `pairs` pairs (and diffing them if `run`), and the
     core it ran."""
-    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, run=run)
+    code = CHILD.format(
+        bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, run=run, typographic=typographic
+    )
     done = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", code],
         capture_output=True, text=True, check=True,
@@ -52,13 +57,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=150)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--typographic", action="store_true", help="curly quotes and dashes (pairs.typographic)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    with_pairs, core = count(args.pairs, args.seed, run=True)
-    without, _ = count(args.pairs, args.seed, run=False)
+    with_pairs, core = count(args.pairs, args.seed, run=True, typographic=args.typographic)
+    without, _ = count(args.pairs, args.seed, run=False, typographic=args.typographic)
     per_pair = (with_pairs - without) / args.pairs
-    print(f"core {core}: {per_pair / 1e6:.2f} M instructions per pair ({args.pairs} pairs, seed {args.seed})")
+    style = ", typographic" if args.typographic else ""
+    print(f"core {core}: {per_pair / 1e6:.2f} M instructions per pair ({args.pairs} pairs, seed {args.seed}{style})")
 
 
 if __name__ == "__main__":
