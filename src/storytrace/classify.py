@@ -13,6 +13,8 @@ from typing import Any, Final, NamedTuple
 
 from rapidfuzz.distance import Indel
 
+from storytrace import CORE
+from storytrace._compiled import c_module
 from storytrace.align.features import STOPWORDS, stem
 from storytrace.options import DiffOptions
 from storytrace.text.normalise import (
@@ -38,6 +40,8 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
+# rapidfuzz's Indel.opcodes for two lists of str in C (_opcodes.c, built with the core); None: rapidfuzz's own.
+OPCODES_IN_C: Final = c_module("_opcodes", CORE)
 # Up to this many changed tokens, a changed word is looked for in the other side's token list, not a set of it.
 _FEW_CHANGED: Final = 8
 _NEGATIONS: Final = frozenset(
@@ -197,11 +201,10 @@ def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], li
     runs: list[Run] = []
     deleted: list[int] = []
     inserted: list[int] = []
-    for block in Indel.opcodes(ta.norms, tb.norms):
-        s0, s1, d0, d1 = block.src_start, block.src_end, block.dest_start, block.dest_end
+    for tag, s0, s1, d0, d1 in _opcodes(ta.norms, tb.norms):
         a_at = ta.position(s0)
         b_at = tb.position(d0)
-        if block.tag == "equal":
+        if tag == "equal":
             text = tb.shown(d0, d1)
             _emit(runs, make_run("equal", text, a_at, ta.end(s1 - 1), b_at, tb.end(d1 - 1)))
             continue
@@ -212,6 +215,15 @@ def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], li
             inserted.extend(range(d0, d1))
             _emit(runs, make_run("insert", tb.shown(d0, d1), a_at, a_at, b_at, tb.end(d1 - 1)))
     return tuple(runs), deleted, inserted
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """rapidfuzz's Indel opcodes of two token lists, as (tag, a_start, a_end, b_start, b_end) tuples."""
+    if OPCODES_IN_C is not None:
+        found: list[tuple[str, int, int, int, int]] | None = OPCODES_IN_C.opcodes(a, b)
+        if found is not None:  # (None: two lists too long to align in C)
+            return found
+    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(a, b)]
 
 
 def _emit(runs: list[Run], run: Run) -> None:

@@ -88,6 +88,7 @@ class SentenceTable:
         self.keys = comparison_keys(doc.text, doc.sentences)
         self.paragraphs = [s.paragraph for s in doc.sentences]
         self._features: dict[int, SentenceFeatures] = {}
+        self._profiles: dict[int, bytes] = {}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -100,6 +101,19 @@ class SentenceTable:
         found = self._features.get(index)
         if found is None:
             found = self._features[index] = _features_of_key(self.keys[index])
+        return found
+
+    def profile(self, index: int) -> bytes:
+        """The sentence's profile for the C scores (align/_scores.c; only asked when they are built): its words'
+        and content stems' hashes, made from the key without making the words as strings when it is ASCII."""
+        found = self._profiles.get(index)
+        if found is None:
+            assert WORDS_IN_C is not None
+            found = WORDS_IN_C.key_profile(self.keys[index], STOPWORDS)
+            if found is None:
+                features = self.features(index)
+                found = WORDS_IN_C.profile(features.words, features.content)
+            self._profiles[index] = found
         return found
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
+from storytrace import CORE
+from storytrace._compiled import c_module
 from storytrace.align.features import SentenceFeatures, SentenceTable, joined
 from storytrace.align.moves import moved_links
 from storytrace.align.similarity import containment, similarity
@@ -22,6 +24,9 @@ from storytrace.options import DiffOptions
 from storytrace.values import Value
 
 _MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
+# The gap alignment's scores and dynamic programme in C (align/_scores.c, built with the core like text/_words.c,
+# which makes the profiles it reads); None: the Python below does it.
+SCORES_IN_C: Final = c_module("align/_scores", CORE)
 # A candidate far link: (minus its score, a tie-break by text, A sentences, B sentences).
 _Candidate = tuple[float, tuple[str, str], tuple[int, ...], tuple[int, ...]]
 
@@ -134,9 +139,36 @@ def _align_gap(
     options: DiffOptions,
 ) -> list[Pairing]:
     """Best monotone set of 1:1, 1:2 and 2:1 links between two runs of unlinked sentences."""
-    n, m = len(gap_a), len(gap_b)
-    if n * m > options.max_gap_cells:
+    if len(gap_a) * len(gap_b) > options.max_gap_cells:
         return []
+    if SCORES_IN_C is not None:
+        found: list[tuple[tuple[int, ...], tuple[int, ...], float]] | None = SCORES_IN_C.gap_links(
+            gap_a,
+            gap_b,
+            [fa.profile(i) for i in gap_a],
+            [fb.profile(j) for j in gap_b],
+            [fa.keys[i] for i in gap_a],
+            [fb.keys[j] for j in gap_b],
+            [fa.paragraphs[i] for i in gap_a],
+            [fb.paragraphs[j] for j in gap_b],
+            options.link_threshold,
+            options.link_base,
+            options.split_containment,
+        )
+        if found is not None:  # (None: two sentences too long to score in C)
+            return [Pairing(a, b, score) for a, b, score in found]
+    return python_align_gap(gap_a, gap_b, fa, fb, options)
+
+
+def python_align_gap(
+    gap_a: list[int],
+    gap_b: list[int],
+    fa: SentenceTable,
+    fb: SentenceTable,
+    options: DiffOptions,
+) -> list[Pairing]:
+    """`_align_gap` in Python: the reference the C helper is held to, and what runs without it."""
+    n, m = len(gap_a), len(gap_b)
     sa = [fa.features(i) for i in gap_a]
     sb = [fb.features(j) for j in gap_b]
     sim = [[similarity(x, y) for y in sb] for x in sa]

@@ -14,6 +14,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
 /* The classes of a one-byte character, looked up in a table filled once (`fill_classes`) from these definitions:
  * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
@@ -513,6 +514,199 @@ done:
     return result;
 }
 
+/* ---- sentence profiles: what align/_scores.c scores a sentence by --------------------------------------------
+ *
+ * A profile is a bytes object: two counts (words, content stems), then 64-bit hashes of the words in order and
+ * of the content stems sorted ascending without repeats, all as uint64. Words and stems are compared by these hashes (rapidfuzz compares a tuple's items by their Python hashes
+ * too): two different words share one with a chance of about 2^-64. A word hashes alike from either writer below:
+ * the hash runs over its code points. */
+
+static inline uint64_t hash_step(uint64_t h, Py_UCS4 c) { return (h ^ c) * 0x100000001b3ULL; }
+
+/* FNV-1a spread by a final mix (MurmurHash3's), so that the low bits of similar words differ too. */
+static inline uint64_t hash_end(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+#define HASH_START 0xcbf29ce484222325ULL
+
+static uint64_t hash_str(PyObject *word) {
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    uint64_t h = HASH_START;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(word); i++) h = hash_step(h, PyUnicode_READ(kind, data, i));
+    return hash_end(h);
+}
+
+/* Sorts h[0:n] (a heap sort: no worst case) and drops repeats; returns how many are left. */
+static void sift_down(uint64_t *h, Py_ssize_t root, Py_ssize_t n) {
+    uint64_t x = h[root];
+    for (Py_ssize_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && h[child + 1] > h[child]) child++;
+        if (h[child] <= x) break;
+        h[root] = h[child];
+    }
+    h[root] = x;
+}
+
+static Py_ssize_t sort_unique(uint64_t *h, Py_ssize_t n) {
+    if (n <= 32) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            uint64_t x = h[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && h[j - 1] > x; j--) h[j] = h[j - 1];
+            h[j] = x;
+        }
+    } else {
+        for (Py_ssize_t root = n / 2 - 1; root >= 0; root--) sift_down(h, root, n);
+        for (Py_ssize_t end = n - 1; end > 0; end--) {
+            uint64_t top = h[0];
+            h[0] = h[end];
+            h[end] = top;
+            sift_down(h, 0, end);
+        }
+    }
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (kept == 0 || h[kept - 1] != h[i]) h[kept++] = h[i];
+    return kept;
+}
+
+/* The profile of `words` (hashes in order) and `content` (hashes of the content stems, in any order, repeats
+ * allowed; sorted here, in place). */
+static PyObject *profile_bytes(const uint64_t *words, Py_ssize_t n_words, uint64_t *content, Py_ssize_t n_content) {
+    n_content = sort_unique(content, n_content);
+    uint64_t counts[2] = {(uint64_t)n_words, (uint64_t)n_content};
+    PyObject *made = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)sizeof(uint64_t) * (2 + n_words + n_content));
+    if (made != NULL) {
+        char *out = PyBytes_AS_STRING(made);
+        memcpy(out, counts, sizeof counts);
+        memcpy(out + sizeof counts, words, (size_t)n_words * sizeof *words);
+        memcpy(out + sizeof counts + n_words * sizeof *words, content, (size_t)n_content * sizeof *content);
+    }
+    return made;
+}
+
+/* The hashes of the stop words, in an open-addressing table, for the set last given (the aligner always gives
+ * features.STOPWORDS); a set too large for the table is refused. */
+#define STOP_SLOTS 1024
+static PyObject *stop_source = NULL;
+static uint64_t stop_table[STOP_SLOTS];
+static unsigned char stop_used[STOP_SLOTS];
+
+static int know_stopwords(PyObject *stopwords) {
+    if (stopwords == stop_source) return 0;
+    if (PySet_GET_SIZE(stopwords) > STOP_SLOTS / 2) {
+        PyErr_SetString(PyExc_ValueError, "too many stop words");
+        return -1;
+    }
+    PyObject *iterator = PyObject_GetIter(stopwords), *word;
+    if (iterator == NULL) return -1;
+    Py_CLEAR(stop_source);
+    memset(stop_used, 0, sizeof stop_used);
+    while ((word = PyIter_Next(iterator)) != NULL) {
+        int is_str = PyUnicode_Check(word);
+        if (is_str) {
+            uint64_t h = hash_str(word);
+            size_t slot = (size_t)h % STOP_SLOTS;
+            while (stop_used[slot] && stop_table[slot] != h) slot = (slot + 1) % STOP_SLOTS;
+            stop_table[slot] = h;
+            stop_used[slot] = 1;
+        }
+        Py_DECREF(word);
+        if (!is_str) {
+            PyErr_SetString(PyExc_TypeError, "stop words must be str");
+            break;
+        }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) return -1;
+    stop_source = Py_NewRef(stopwords);
+    return 0;
+}
+
+static int is_stopword(uint64_t h) {
+    size_t slot = (size_t)h % STOP_SLOTS;
+    for (; stop_used[slot]; slot = (slot + 1) % STOP_SLOTS)
+        if (stop_table[slot] == h) return 1;
+    return 0;
+}
+
+/* key_profile(key, stopwords) -> bytes | None: for an ASCII comparison key, the profile of what `key_features`
+ * returns for it (words, and stems of the words not in `stopwords`), without making those strings. */
+static PyObject *key_profile(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "key_profile(key, stopwords: frozenset)");
+        return NULL;
+    }
+    if (know_stopwords(args[1]) < 0) return NULL;
+    Cuts cuts = {NULL, 0, 0};
+    int found = ascii_cuts(args[0], &cuts, "'-.,", 0);
+    if (found <= 0) {
+        PyMem_Free(cuts.at);
+        return found == 0 ? Py_NewRef(Py_None) : NULL;
+    }
+    Py_ssize_t n = cuts.count, n_content = 0;
+    uint64_t *hashes = PyMem_Malloc(((size_t)n * 2 + 1) * sizeof *hashes);
+    PyObject *made = NULL;
+    if (hashes == NULL) {
+        PyErr_NoMemory();
+    } else {
+        const Py_UCS1 *s = PyUnicode_1BYTE_DATA(args[0]);
+        uint64_t *words = hashes, *content = hashes + n;
+        for (Py_ssize_t k = 0; k < n; k++) {
+            const Py_UCS1 *w = s + cuts.at[2 * k];
+            Py_ssize_t length = cuts.at[2 * k + 1] - cuts.at[2 * k], kept = stem_length(w, length);
+            uint64_t h = HASH_START, stem = 0;
+            for (Py_ssize_t i = 0; i < length; i++) {
+                if (i == kept) stem = h;
+                h = hash_step(h, w[i]);
+            }
+            words[k] = hash_end(h);
+            if (!is_stopword(words[k])) content[n_content++] = hash_end(kept == length ? h : stem);
+        }
+        made = profile_bytes(words, n, content, n_content);
+        PyMem_Free(hashes);
+    }
+    PyMem_Free(cuts.at);
+    return made;
+}
+
+/* profile(words, content) -> bytes: the profile of any words (a tuple of str) and content stems (an iterable of
+ * str), for the keys key_profile leaves (features.py works their words out in Python). */
+static PyObject *profile(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyTuple_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "profile(words: tuple[str, ...], content: Iterable[str])");
+        return NULL;
+    }
+    PyObject *stems = PySequence_List(args[1]);
+    if (stems == NULL) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(args[0]), n_content = PyList_GET_SIZE(stems);
+    uint64_t *hashes = PyMem_Malloc(((size_t)(n + n_content) + 1) * sizeof *hashes);
+    PyObject *made = NULL;
+    if (hashes == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n + n_content; k++) {
+        PyObject *word = k < n ? PyTuple_GET_ITEM(args[0], k) : PyList_GET_ITEM(stems, k - n);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "profile: words and stems must be str");
+            goto done;
+        }
+        hashes[k] = hash_str(word);
+    }
+    made = profile_bytes(hashes, n, hashes + n, n_content);
+done:
+    PyMem_Free(hashes);
+    Py_DECREF(stems);
+    return made;
+}
+
 /* (words, norms, starts) from two lists made for the cuts (either NULL after an error), with the starts read from
  * the cuts; the two lists are released and the cuts freed here. */
 static PyObject *token_parts(PyObject *words, PyObject *norms, Cuts *cuts) {
@@ -590,6 +784,10 @@ static PyMethodDef methods[] = {
      "Comparison keys of spans of an ASCII str; None for any other string."},
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
+    {"key_profile", (PyCFunction)(void (*)(void))key_profile, METH_FASTCALL,
+     "The profile (align/_scores.c) of an ASCII comparison key's words and content stems; None for other strings."},
+    {"profile", (PyCFunction)(void (*)(void))profile, METH_FASTCALL,
+     "The profile (align/_scores.c) of any words and content stems."},
     {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
     {"typed_tuple", (PyCFunction)(void (*)(void))typed_tuple, METH_FASTCALL,
      "What tuple.__new__(type, items) makes for a tuple subclass, without the generic call."},

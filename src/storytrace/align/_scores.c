@@ -1,0 +1,478 @@
+/* The aligner's scores in C: similarity.py's `similarity` and `containment`, pairwise.py's `_split_score` and the
+ * dynamic programme of `_align_gap`, on sentence profiles instead of features.
+ *
+ * A profile (made by text/_words.c: `key_profile`, `profile`) is a bytes object holding two uint64 counts (words,
+ * content stems), then the 64-bit hashes of the words in order and of the content stems sorted without repeats. Every rule here is the Python's, read on those arrays; the
+ * Python stays the reference (tests/test_scores_native.py holds this to it) and runs when this is not built.
+ *
+ * The word-sequence similarity is rapidfuzz's normalised Indel similarity, 1 - (n + m - 2 LCS) / (n + m), with the
+ * longest common subsequence counted by the bit-parallel method (Hyyro's) rapidfuzz uses. Two sentences that are
+ * both very long (the shorter over 64 words and the product over LONGEST cells) are not scored here: the functions
+ * return None and the Python scores them.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define LONGEST (1 << 22)
+#define EXTENDED 0.6          /* similarity.EXTENDED */
+#define EXTENDED_MIN_WORDS 3  /* similarity._EXTENDED_MIN_WORDS */
+#define BELOW_EQUAL 0.999     /* similarity._BELOW_EQUAL */
+#define TOO_LONG (-1.0)       /* a score this code does not work out */
+
+enum { MATCH, SPLIT, MERGE, DELETE, ADD }; /* pairwise._MATCH ... */
+
+typedef struct {
+    const uint64_t *words, *content;
+    Py_ssize_t n_words, n_content;
+} Profile;
+
+static int read_profile(PyObject *bytes, Profile *p) {
+    if (!PyBytes_Check(bytes)) {
+        PyErr_SetString(PyExc_TypeError, "a profile is bytes");
+        return -1;
+    }
+    Py_ssize_t size = PyBytes_GET_SIZE(bytes);
+    const uint64_t *at = (const uint64_t *)PyBytes_AS_STRING(bytes);
+    if (size < 16 || size % 8 != 0 || (uint64_t)size / 8 != 2 + at[0] + at[1]) {
+        PyErr_SetString(PyExc_ValueError, "not a sentence profile");
+        return -1;
+    }
+    p->n_words = (Py_ssize_t)at[0];
+    p->n_content = (Py_ssize_t)at[1];
+    p->words = at + 2;
+    p->content = p->words + p->n_words;
+    return 0;
+}
+
+/* ---- the longest common subsequence ------------------------------------------------------------------------- */
+
+static int compare_hashes(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Where `h` is in the sorted s[0:n], or -1. */
+static Py_ssize_t find(const uint64_t *s, Py_ssize_t n, uint64_t h) {
+    Py_ssize_t low = 0, high = n;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (s[middle] < h) low = middle + 1;
+        else high = middle;
+    }
+    return low < n && s[low] == h ? low : -1;
+}
+
+/* Length of the longest common subsequence of x[0:n] and y[0:m], or -1 when too long to count here (-2 on an
+ * error, with the exception set). Bit i of a block vector stands for position i of the shorter sequence: for each
+ * symbol of the longer one, its positions in the shorter one (`match`) update S as S = (S + U) | (S - U), U = S &
+ * match; the positions whose bit ends cleared are those of a longest common subsequence. */
+static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m) {
+    if (n > m) {
+        const uint64_t *t = x;
+        x = y;
+        y = t;
+        Py_ssize_t k = n;
+        n = m;
+        m = k;
+    }
+    if (n == 0) return 0;
+    if (n > 64 && (double)n * (double)m > LONGEST) return -1;
+    Py_ssize_t blocks = (n + 63) / 64;
+    /* The distinct symbols of x, sorted, each with its block vector of positions. */
+    uint64_t *symbols = PyMem_Malloc((size_t)n * sizeof *symbols);
+    uint64_t *masks = PyMem_Calloc((size_t)(n * blocks), sizeof *masks);
+    uint64_t *s = PyMem_Malloc((size_t)blocks * sizeof *s);
+    Py_ssize_t result = -2;
+    if (symbols == NULL || masks == NULL || s == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(symbols, x, (size_t)n * sizeof *symbols);
+    qsort(symbols, (size_t)n, sizeof *symbols, compare_hashes);
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t at = find(symbols, distinct, x[i]);
+        masks[at * blocks + i / 64] |= (uint64_t)1 << (i % 64);
+    }
+    for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        Py_ssize_t at = find(symbols, distinct, y[j]);
+        if (at < 0) continue;
+        const uint64_t *match = masks + at * blocks;
+        uint64_t carry = 0;
+        for (Py_ssize_t b = 0; b < blocks; b++) {
+            uint64_t u = s[b] & match[b];
+            uint64_t sum = s[b] + u;
+            uint64_t out = sum < u;
+            sum += carry;
+            out |= sum < carry;
+            s[b] = sum | (s[b] - u);
+            carry = out;
+        }
+    }
+    result = 0;
+    for (Py_ssize_t b = 0; b < blocks; b++) {
+        uint64_t kept = ~s[b];
+        if (b == blocks - 1 && n % 64) kept &= ((uint64_t)1 << (n % 64)) - 1;
+        result += __builtin_popcountll(kept);
+    }
+done:
+    PyMem_Free(symbols);
+    PyMem_Free(masks);
+    PyMem_Free(s);
+    return result;
+}
+
+/* ---- similarity.py ------------------------------------------------------------------------------------------ */
+
+/* How many hashes the sorted arrays x and y share. */
+static Py_ssize_t shared(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m) {
+    Py_ssize_t i = 0, j = 0, count = 0;
+    while (i < n && j < m) {
+        if (x[i] < y[j]) i++;
+        else if (x[i] > y[j]) j++;
+        else {
+            count++;
+            i++;
+            j++;
+        }
+    }
+    return count;
+}
+
+/* similarity.content_overlap */
+static double content_overlap(const Profile *a, const Profile *b) {
+    Py_ssize_t total = a->n_content + b->n_content;
+    if (total == 0) return 0.0;
+    Py_ssize_t common = shared(a->content, a->n_content, b->content, b->n_content);
+    if (common == 1 && (a->n_content > 2 || b->n_content > 2)) return 0.0;
+    return (double)(2 * common) / (double)total;
+}
+
+/* similarity._extended */
+static double extended(const Profile *a, const Profile *b) {
+    const Profile *short_one = a->n_words <= b->n_words ? a : b, *long_one = short_one == a ? b : a;
+    Py_ssize_t n = short_one->n_words;
+    if (n >= EXTENDED_MIN_WORDS && memcmp(long_one->words, short_one->words, (size_t)n * sizeof(uint64_t)) == 0)
+        return EXTENDED;
+    return 0.0;
+}
+
+/* similarity.similarity for two sentences whose keys are not equal; TOO_LONG, or -2 on an error. */
+static double similarity(const Profile *a, const Profile *b) {
+    Py_ssize_t common = lcs_length(a->words, a->n_words, b->words, b->n_words);
+    if (common < 0) return common == -1 ? TOO_LONG : -2.0;
+    Py_ssize_t most = a->n_words + b->n_words;
+    double best = most == 0 ? 1.0 : 1.0 - (double)(most - 2 * common) / (double)most;
+    double overlap = content_overlap(a, b), longer = extended(a, b);
+    if (overlap > best) best = overlap;
+    if (longer > best) best = longer;
+    return best < BELOW_EQUAL ? best : BELOW_EQUAL;
+}
+
+/* Is every word of `part` a word of `whole`? (Asked of parts without content words: a few short words.) */
+static int words_within(const Profile *part, const Profile *whole) {
+    for (Py_ssize_t i = 0; i < part->n_words; i++) {
+        Py_ssize_t j = 0;
+        while (j < whole->n_words && whole->words[j] != part->words[i]) j++;
+        if (j == whole->n_words) return 0;
+    }
+    return 1;
+}
+
+/* similarity.containment */
+static double containment(const Profile *part, const Profile *whole) {
+    if (part->n_content == 0) return words_within(part, whole) ? 1.0 : 0.0;
+    return (double)shared(part->content, part->n_content, whole->content, whole->n_content) / (double)part->n_content;
+}
+
+/* ---- pairwise.py -------------------------------------------------------------------------------------------- */
+
+/* pairwise._brings: has `piece` no content word, or one that `other` lacks and `whole` has? */
+static int brings(const Profile *piece, const Profile *other, const Profile *whole) {
+    if (piece->n_content == 0) return 1;
+    for (Py_ssize_t i = 0; i < piece->n_content; i++) {
+        uint64_t h = piece->content[i];
+        if (find(other->content, other->n_content, h) < 0 && find(whole->content, whole->n_content, h) >= 0) return 1;
+    }
+    return 0;
+}
+
+/* Is `whole` the key `first + " " + second`? (The keys of a split's pieces read together: features.joined.) */
+static int is_joined_key(PyObject *whole, PyObject *first, PyObject *second) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(whole), k = PyUnicode_GET_LENGTH(first);
+    if (n != k + 1 + PyUnicode_GET_LENGTH(second) || PyUnicode_READ_CHAR(whole, k) != ' ') return 0;
+    return PyUnicode_Tailmatch(whole, first, 0, k, -1) == 1 && PyUnicode_Tailmatch(whole, second, k + 1, n, 1) == 1;
+}
+
+/* pairwise._split_score: the similarity of `whole` to `first` and `second` read together, if both can be pieces of
+ * it, else 0; TOO_LONG, or -2 on an error. */
+static double split_score(const Profile *whole, const Profile *first, const Profile *second, PyObject *key_whole,
+                          PyObject *key_first, PyObject *key_second, double least) {
+    Py_ssize_t n1 = first->n_words, n2 = second->n_words;
+    int same_words = n1 + n2 == whole->n_words &&
+                     memcmp(whole->words, first->words, (size_t)n1 * sizeof(uint64_t)) == 0 &&
+                     memcmp(whole->words + n1, second->words, (size_t)n2 * sizeof(uint64_t)) == 0;
+    if (!same_words) {
+        if (containment(first, whole) < least || containment(second, whole) < least) return 0.0;
+        if (!(brings(first, second, whole) && brings(second, first, whole))) return 0.0;
+    }
+    if (is_joined_key(key_whole, key_first, key_second)) return 1.0;
+    /* The two pieces read as one sentence: their words one after the other, their content stems merged. */
+    uint64_t *words = PyMem_Malloc(((size_t)(n1 + n2 + first->n_content + second->n_content) + 1) * sizeof *words);
+    if (words == NULL) {
+        PyErr_NoMemory();
+        return -2.0;
+    }
+    memcpy(words, first->words, (size_t)n1 * sizeof *words);
+    memcpy(words + n1, second->words, (size_t)n2 * sizeof *words);
+    uint64_t *content = words + n1 + n2;
+    Py_ssize_t i = 0, j = 0, count = 0;
+    while (i < first->n_content || j < second->n_content) {
+        uint64_t x = i < first->n_content ? first->content[i] : UINT64_MAX;
+        uint64_t y = j < second->n_content ? second->content[j] : UINT64_MAX;
+        if (i < first->n_content && (j >= second->n_content || x <= y)) {
+            content[count++] = x;
+            if (j < second->n_content && x == y) j++;
+            i++;
+        } else {
+            content[count++] = y;
+            j++;
+        }
+    }
+    Profile together = {words, content, n1 + n2, count};
+    double score = similarity(whole, &together);
+    PyMem_Free(words);
+    return score;
+}
+
+/* ---- the gap alignment -------------------------------------------------------------------------------------- */
+
+typedef struct {
+    Py_ssize_t n, m;
+    Profile *a, *b;
+    PyObject *keys_a, *keys_b;  /* lists of the gap sentences' comparison keys */
+    PyObject *paragraphs_a, *paragraphs_b;
+} Gap;
+
+static int same_paragraph(PyObject *paragraphs, Py_ssize_t x, Py_ssize_t y) {
+    return PyObject_RichCompareBool(PyList_GET_ITEM(paragraphs, x), PyList_GET_ITEM(paragraphs, y), Py_EQ);
+}
+
+/* A (a, b, score) triple of the result, from sentence indices taken out of the lists gap_a and gap_b. */
+static PyObject *triple(PyObject *gap_a, Py_ssize_t a0, Py_ssize_t a_count, PyObject *gap_b, Py_ssize_t b0,
+                        Py_ssize_t b_count, double score) {
+    PyObject *a = PyTuple_New(a_count), *b = PyTuple_New(b_count), *made = NULL;
+    if (a != NULL && b != NULL) {
+        for (Py_ssize_t k = 0; k < a_count; k++) PyTuple_SET_ITEM(a, k, Py_NewRef(PyList_GET_ITEM(gap_a, a0 + k)));
+        for (Py_ssize_t k = 0; k < b_count; k++) PyTuple_SET_ITEM(b, k, Py_NewRef(PyList_GET_ITEM(gap_b, b0 + k)));
+        made = Py_BuildValue("(OOd)", a, b, score);
+    }
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return made;
+}
+
+/* gap_links(gap_a, gap_b, profiles_a, profiles_b, keys_a, keys_b, paragraphs_a, paragraphs_b, threshold, base,
+ * least) -> list of (a, b, score) | None: pairwise._align_gap's links for the gap sentences gap_a of A and gap_b
+ * of B (each list i giving the sentence's profile, comparison key and paragraph), or None if a pair of them is too
+ * long to score here. */
+static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 11) {
+        PyErr_SetString(PyExc_TypeError, "gap_links takes 11 arguments");
+        return NULL;
+    }
+    for (int k = 0; k < 8; k++) {
+        if (!PyList_Check(args[k]) || PyList_GET_SIZE(args[k]) != PyList_GET_SIZE(args[k % 2])) {
+            PyErr_SetString(PyExc_TypeError, "gap_links: lists of one length per side expected");
+            return NULL;
+        }
+    }
+    double threshold = PyFloat_AsDouble(args[8]), base = PyFloat_AsDouble(args[9]), least = PyFloat_AsDouble(args[10]);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *gap_a = args[0], *gap_b = args[1], *keys_a = args[4], *keys_b = args[5];
+    Py_ssize_t n = PyList_GET_SIZE(gap_a), m = PyList_GET_SIZE(gap_b), w = m + 1;
+    Profile *a = PyMem_Calloc((size_t)n + 1, sizeof *a), *b = PyMem_Calloc((size_t)m + 1, sizeof *b);
+    double *sim = PyMem_Calloc((size_t)(n * m) + 1, sizeof *sim);
+    double *score = PyMem_Calloc((size_t)((n + 1) * w), sizeof *score);
+    double *piece_score = PyMem_Calloc((size_t)(2 * (n + 1) * w), sizeof *piece_score); /* split, merge */
+    unsigned char *step = PyMem_Calloc((size_t)((n + 1) * w), 1);
+    PyObject *found = NULL;
+    if (a == NULL || b == NULL || sim == NULL || score == NULL || piece_score == NULL || step == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (read_profile(PyList_GET_ITEM(args[2], i), &a[i]) < 0 || !PyUnicode_Check(PyList_GET_ITEM(keys_a, i)))
+            goto bad_input;
+    for (Py_ssize_t j = 0; j < m; j++)
+        if (read_profile(PyList_GET_ITEM(args[3], j), &b[j]) < 0 || !PyUnicode_Check(PyList_GET_ITEM(keys_b, j)))
+            goto bad_input;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        for (Py_ssize_t j = 0; j < m; j++) {
+            int equal = PyUnicode_Compare(PyList_GET_ITEM(keys_a, i), PyList_GET_ITEM(keys_b, j)) == 0;
+            double s = equal ? 1.0 : similarity(&a[i], &b[j]);
+            if (s == TOO_LONG) goto too_long;
+            if (s < -1.5) goto done;
+            sim[i * m + j] = s;
+        }
+    }
+#define SIM(i, j) sim[(i) * m + (j)]
+#define SCORE(i, j) score[(i) * w + (j)]
+    for (Py_ssize_t j = 1; j <= m; j++) step[j] = ADD;
+    for (Py_ssize_t i = 1; i <= n; i++) {
+        step[i * w] = DELETE;
+        for (Py_ssize_t j = 1; j <= m; j++) {
+            double best = SCORE(i - 1, j);
+            int how = DELETE;
+            if (SCORE(i, j - 1) > best) {
+                best = SCORE(i, j - 1);
+                how = ADD;
+            }
+            double s = SIM(i - 1, j - 1);
+            if (s >= threshold && SCORE(i - 1, j - 1) + 2 * (s - base) >= best) {
+                best = SCORE(i - 1, j - 1) + 2 * (s - base);
+                how = MATCH;
+            }
+            if (j >= 2 && (SIM(i - 1, j - 2) > 0 || SIM(i - 1, j - 1) > 0)) {
+                int together = same_paragraph(args[7], j - 2, j - 1);
+                if (together < 0) goto done;
+                if (together) {
+                    double s2 = split_score(&a[i - 1], &b[j - 2], &b[j - 1], PyList_GET_ITEM(keys_a, i - 1),
+                                            PyList_GET_ITEM(keys_b, j - 2), PyList_GET_ITEM(keys_b, j - 1), least);
+                    if (s2 == TOO_LONG) goto too_long;
+                    if (s2 < -1.5) goto done;
+                    if (s2 >= threshold && SCORE(i - 1, j - 2) + 3 * (s2 - base) > best) {
+                        best = SCORE(i - 1, j - 2) + 3 * (s2 - base);
+                        how = SPLIT;
+                        piece_score[2 * (i * w + j)] = s2;
+                    }
+                }
+            }
+            if (i >= 2 && (SIM(i - 2, j - 1) > 0 || SIM(i - 1, j - 1) > 0)) {
+                int together = same_paragraph(args[6], i - 2, i - 1);
+                if (together < 0) goto done;
+                if (together) {
+                    double s2 = split_score(&b[j - 1], &a[i - 2], &a[i - 1], PyList_GET_ITEM(keys_b, j - 1),
+                                            PyList_GET_ITEM(keys_a, i - 2), PyList_GET_ITEM(keys_a, i - 1), least);
+                    if (s2 == TOO_LONG) goto too_long;
+                    if (s2 < -1.5) goto done;
+                    if (s2 >= threshold && SCORE(i - 2, j - 1) + 3 * (s2 - base) > best) {
+                        best = SCORE(i - 2, j - 1) + 3 * (s2 - base);
+                        how = MERGE;
+                        piece_score[2 * (i * w + j) + 1] = s2;
+                    }
+                }
+            }
+            SCORE(i, j) = best;
+            step[i * w + j] = (unsigned char)how;
+        }
+    }
+    /* pairwise._trace_back */
+    found = PyList_New(0);
+    if (found == NULL) goto done;
+    Py_ssize_t i = n, j = m;
+    while (i > 0 || j > 0) {
+        int how = step[i * w + j];
+        PyObject *link = NULL;
+        if (how == MATCH) {
+            link = triple(gap_a, i - 1, 1, gap_b, j - 1, 1, SIM(i - 1, j - 1));
+            i--, j--;
+        } else if (how == SPLIT) {
+            link = triple(gap_a, i - 1, 1, gap_b, j - 2, 2, piece_score[2 * (i * w + j)]);
+            i--, j -= 2;
+        } else if (how == MERGE) {
+            link = triple(gap_a, i - 2, 2, gap_b, j - 1, 1, piece_score[2 * (i * w + j) + 1]);
+            i -= 2, j--;
+        } else {
+            if (how == DELETE) i--;
+            else j--;
+            continue;
+        }
+        if (link == NULL || PyList_Append(found, link) < 0) {
+            Py_XDECREF(link);
+            Py_CLEAR(found);
+            goto done;
+        }
+        Py_DECREF(link);
+    }
+    if (PyList_Reverse(found) < 0) Py_CLEAR(found);
+#undef SIM
+#undef SCORE
+    goto done;
+bad_input:
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "gap_links: keys must be str");
+    goto done;
+too_long:
+    found = Py_NewRef(Py_None);
+done:
+    PyMem_Free(a);
+    PyMem_Free(b);
+    PyMem_Free(sim);
+    PyMem_Free(score);
+    PyMem_Free(piece_score);
+    PyMem_Free(step);
+    return found;
+}
+
+/* ---- the single scores, for the tests that hold them to the Python ------------------------------------------ */
+
+/* similarity(profile_a, profile_b, key_a, key_b) -> float | None */
+static PyObject *py_similarity(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Profile a, b;
+    if (nargs != 4 || read_profile(args[0], &a) < 0 || read_profile(args[1], &b) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "similarity(profile_a, profile_b, key_a, key_b)");
+        return NULL;
+    }
+    int equal = PyObject_RichCompareBool(args[2], args[3], Py_EQ);
+    if (equal < 0) return NULL;
+    double s = equal ? 1.0 : similarity(&a, &b);
+    if (s == TOO_LONG) Py_RETURN_NONE;
+    return s < -1.5 ? NULL : PyFloat_FromDouble(s);
+}
+
+/* split_score(whole, first, second, key_whole, key_first, key_second, least) -> float | None */
+static PyObject *py_split_score(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Profile whole, first, second;
+    if (nargs != 7 || read_profile(args[0], &whole) < 0 || read_profile(args[1], &first) < 0 ||
+        read_profile(args[2], &second) < 0 || !PyUnicode_Check(args[3]) || !PyUnicode_Check(args[4]) ||
+        !PyUnicode_Check(args[5])) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "split_score(whole, first, second, keys..., least)");
+        return NULL;
+    }
+    double least = PyFloat_AsDouble(args[6]);
+    if (least == -1.0 && PyErr_Occurred()) return NULL;
+    double s = split_score(&whole, &first, &second, args[3], args[4], args[5], least);
+    if (s == TOO_LONG) Py_RETURN_NONE;
+    return s < -1.5 ? NULL : PyFloat_FromDouble(s);
+}
+
+/* containment(part, whole) -> float */
+static PyObject *py_containment(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Profile part, whole;
+    if (nargs != 2 || read_profile(args[0], &part) < 0 || read_profile(args[1], &whole) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "containment(part, whole)");
+        return NULL;
+    }
+    return PyFloat_FromDouble(containment(&part, &whole));
+}
+
+static PyMethodDef methods[] = {
+    {"gap_links", (PyCFunction)(void (*)(void))gap_links, METH_FASTCALL,
+     "pairwise._align_gap's links from the gap sentences' profiles, keys and paragraphs; None if too long."},
+    {"similarity", (PyCFunction)(void (*)(void))py_similarity, METH_FASTCALL,
+     "similarity.similarity of two profiles (and their keys); None if too long."},
+    {"split_score", (PyCFunction)(void (*)(void))py_split_score, METH_FASTCALL,
+     "pairwise._split_score of three profiles (and their keys); None if too long."},
+    {"containment", (PyCFunction)(void (*)(void))py_containment, METH_FASTCALL,
+     "similarity.containment of two profiles."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scores", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__scores(void) { return PyModule_Create(&module); }

@@ -1,0 +1,194 @@
+"""The C scores (align/_scores.c on the profiles of text/_words.c) give exactly what the Python gives: the same
+similarities, split scores and containments, and the same links out of the gap alignment."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Indel
+
+from storytrace.align.features import STOPWORDS, SentenceFeatures, SentenceTable, python_features_of_key
+from storytrace.align.pairwise import SCORES_IN_C, _split_score, python_align_gap
+from storytrace.align.similarity import containment, similarity
+from storytrace.diff import document
+from storytrace.options import DiffOptions
+from storytrace.text.normalise import WORDS_IN_C, comparison_key
+
+from .conftest import news_sentences
+
+pytestmark = pytest.mark.skipif(SCORES_IN_C is None, reason="the C helpers are built with the compiled core")
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+OPTIONS = DiffOptions()
+
+
+def profile(key: str) -> bytes:
+    assert WORDS_IN_C is not None
+    features = python_features_of_key(key)
+    made: bytes = WORDS_IN_C.profile(features.words, features.content)
+    return made
+
+
+def features(key: str) -> SentenceFeatures:
+    return python_features_of_key(key)
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> str:
+    """A real sentence, perhaps edited: words dropped, repeated, swapped, made non-ASCII or stop words only."""
+    words = draw(st.sampled_from(news_sentences())).split()
+    for _ in range(draw(st.integers(0, 4))):
+        if not words:
+            break
+        k = draw(st.integers(0, len(words) - 1))
+        how = draw(st.sampled_from(["drop", "repeat", "swap", "accent", "stop", "number"]))
+        if how == "drop":
+            words.pop(k)
+        elif how == "repeat":
+            words.insert(k, words[k])
+        elif how == "swap":
+            j = draw(st.integers(0, len(words) - 1))
+            words[k], words[j] = words[j], words[k]
+        elif how == "accent":
+            words[k] = words[k] + "\u00e9"
+        elif how == "stop":
+            words[k] = draw(st.sampled_from(["the", "of", "said", "it's", "and"]))
+        else:
+            words[k] = str(draw(st.integers(0, 10**6)))
+    if draw(st.integers(0, 9)) == 0:  # now and then the opening only, or stop words only
+        words = words[: draw(st.integers(0, 4))] if draw(st.booleans()) else ["it", "was", "the", "one"]
+    return " ".join(words)
+
+
+# Short sentences over a few words (content words, an inflection, stop words): shared-word counts at the rules' edges.
+TINY = st.lists(st.sampled_from(["fire", "fires", "harbour", "boat", "crew", "the", "said", "of"]), max_size=5).map(
+    " ".join
+)
+
+
+def key_of(text: str) -> str:
+    return comparison_key(text)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from("ab c-',.Ing's1 \u00e9"), max_size=40) | edited())
+def test_a_key_profiled_in_c_is_profiled_as_its_python_features(text: str) -> None:
+    assert WORDS_IN_C is not None
+    key = key_of(text)
+    made = WORDS_IN_C.key_profile(key, STOPWORDS)
+    if key.isascii():
+        assert made == profile(key)
+    else:
+        assert made is None
+
+
+@SETTINGS
+@given(edited() | TINY, edited() | TINY)
+@example("the fire harbour of boat", "fire")  # one shared content word, three on one side
+@example("fire harbour", "the fire")  # one shared, two and one: counts
+@example("fire in the harbour", "fire in the harbour and the boat")  # an opening extended
+@example("the of said", "the of")  # no content words
+def test_similarity_is_the_python_similarity(x: str, y: str) -> None:
+    assert SCORES_IN_C is not None
+    kx, ky = key_of(x), key_of(y)
+    assert SCORES_IN_C.similarity(profile(kx), profile(ky), kx, ky) == similarity(features(kx), features(ky))
+    assert SCORES_IN_C.containment(profile(kx), profile(ky)) == containment(features(kx), features(ky))
+
+
+@SETTINGS
+@given(edited() | TINY, edited() | TINY, edited() | TINY, st.booleans())
+def test_split_score_is_the_python_split_score(whole: str, first: str, second: str, cut_whole: bool) -> None:
+    assert SCORES_IN_C is not None
+    if cut_whole:  # the pieces cut out of the whole, as a real split
+        words = whole.split()
+        first, second = " ".join(words[: len(words) // 2]), " ".join(words[len(words) // 2 :])
+    keys = [key_of(t) for t in (whole, first, second)]
+    expected = _split_score(features(keys[0]), features(keys[1]), features(keys[2]), OPTIONS)
+    found = SCORES_IN_C.split_score(*[profile(k) for k in keys], *keys, OPTIONS.split_containment)
+    assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=300), st.lists(st.integers(0, 12), max_size=300))
+def test_word_sequences_longer_than_a_machine_word_score_as_rapidfuzz_does(x: list[int], y: list[int]) -> None:
+    """The longest common subsequence over several 64-bit blocks (few distinct words: long matches, carries)."""
+    assert SCORES_IN_C is not None
+    assert WORDS_IN_C is not None
+    a, b = tuple(f"w{i}" for i in x), tuple(f"w{i}" for i in y)
+    expected = similarity(SentenceFeatures("x", a, frozenset()), SentenceFeatures("y", b, frozenset()))
+    assert SCORES_IN_C.similarity(WORDS_IN_C.profile(a, ()), WORDS_IN_C.profile(b, ()), "x", "y") == expected
+
+
+def test_two_very_long_sentences_are_left_to_the_python() -> None:
+    assert SCORES_IN_C is not None and WORDS_IN_C is not None
+    long_a = tuple(f"w{i % 97}" for i in range(3000))
+    long_b = tuple(f"w{i % 89}" for i in range(3000))
+    pa, pb = WORDS_IN_C.profile(long_a, ()), WORDS_IN_C.profile(long_b, ())
+    assert SCORES_IN_C.similarity(pa, pb, "a", "b") is None
+    # One of them short: scored in C, whatever the other's length.
+    short = WORDS_IN_C.profile(long_a[:60], ())
+    reversed_b = long_b[::-1]  # (not the opening of long_a reversed: no "extended" score)
+    pb = WORDS_IN_C.profile(reversed_b, ())
+    assert SCORES_IN_C.similarity(short, pb, "a", "b") == Indel.normalized_similarity(long_a[:60], reversed_b)
+
+
+def test_malformed_profiles_are_refused() -> None:
+    assert SCORES_IN_C is not None
+    good = profile("a fire in the harbour")
+    with pytest.raises(ValueError, match="not a sentence profile"):
+        SCORES_IN_C.similarity(good[:-8], good, "a", "b")
+    with pytest.raises(TypeError, match="profile is bytes"):
+        SCORES_IN_C.similarity("text", good, "a", "b")
+
+
+@st.composite
+def gaps(draw: st.DrawFn) -> tuple[SentenceTable, SentenceTable]:
+    """Two runs of sentences in paragraphs: some shared, edited, split, merged or new."""
+    a = draw(st.lists(edited(), min_size=1, max_size=8))
+    b: list[str] = []
+    for sentence in a:
+        how = draw(st.sampled_from(["keep", "edit", "split", "drop", "new"]))
+        if how == "keep":
+            b.append(sentence)
+        elif how == "edit":
+            b.append(draw(edited()))
+        elif how == "split":
+            words = sentence.split()
+            b += [" ".join(words[: len(words) // 2]) + ".", " ".join(words[len(words) // 2 :])]
+        elif how == "new":
+            b += [draw(edited()), sentence]
+    if draw(st.booleans()) and len(a) >= 2:  # a merge in B of A's first two
+        b.insert(0, a[0].rstrip(".") + "; " + a[1])
+
+    def table(sentences: list[str]) -> SentenceTable:
+        breaks = [draw(st.booleans()) for _ in sentences]
+        text = ""
+        for sentence, new_paragraph in zip(sentences, breaks, strict=True):
+            body = sentence.strip().rstrip(".") + "." if sentence.strip() else "x."
+            text += ("\n\n" if new_paragraph and text else " ") + body
+        return SentenceTable(document(text.strip(), "A"))
+
+    return table(a), table(b or ["Nothing."])
+
+
+@SETTINGS
+@given(gaps())
+def test_gap_links_are_the_python_gap_links(tables: tuple[SentenceTable, SentenceTable]) -> None:
+    assert SCORES_IN_C is not None
+    fa, fb = tables
+    gap_a, gap_b = list(range(len(fa))), list(range(len(fb)))
+    found = SCORES_IN_C.gap_links(
+        gap_a,
+        gap_b,
+        [fa.profile(i) for i in gap_a],
+        [fb.profile(j) for j in gap_b],
+        [fa.keys[i] for i in gap_a],
+        [fb.keys[j] for j in gap_b],
+        [fa.paragraphs[i] for i in gap_a],
+        [fb.paragraphs[j] for j in gap_b],
+        OPTIONS.link_threshold,
+        OPTIONS.link_base,
+        OPTIONS.split_containment,
+    )
+    expected = python_align_gap(gap_a, gap_b, fa, fb, OPTIONS)
+    assert found == [(p.a, p.b, p.score) for p in expected]
