@@ -373,7 +373,9 @@ def _quote_words(words: list[str]) -> str:
 def _quoted_words_changed(tokens: _Tokens, changed: list[int]) -> bool:
     """Does a changed word (not punctuation) sit inside quotation marks?"""
     changed_words = {i for i in changed if tokens.words[i][:1].isalnum()}
-    if not changed_words or not any(word in _QUOTE_CHARS for word in tokens.words):
+    # (Every character that is neither a word character nor white space is a token of its own: a quote mark is a
+    # token exactly when the text holds one, which str's search finds without hashing every token.)
+    if not changed_words or not any(mark in tokens.text for mark in _QUOTE_CHARS):
         return False
     inside = False
     for i, word in enumerate(tokens.words):
@@ -393,6 +395,6 @@ def _wording_changes(ta: _Tokens, tb: _Tokens, deleted: list[int], inserted: lis
     joined_b = "".join(n for n, w in zip(tb.norms, tb.words, strict=True) if w[:1].isalnum()).replace("-", "")
     if joined_a == joined_b:
         return ["hyphenation or spacing"]
-    if sorted(ta.norms) == sorted(tb.norms):
+    if len(ta.norms) == len(tb.norms) and sorted(ta.norms) == sorted(tb.norms):
         return ["word order"]
     return [_pairs("wording", words_gone, words_new)]
