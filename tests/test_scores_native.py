@@ -3,6 +3,8 @@ similarities, split scores and containments, and the same links out of the gap a
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -192,3 +194,21 @@ def test_gap_links_are_the_python_gap_links(tables: tuple[SentenceTable, Sentenc
     )
     expected = python_align_gap(gap_a, gap_b, fa, fb, OPTIONS)
     assert found == [(p.a, p.b, p.score) for p in expected]
+
+
+def test_profiles_whose_counts_overflow_are_refused() -> None:
+    assert SCORES_IN_C is not None
+    for counts in ((1, 2**64 - 1), (2**63 + 5, 2**63 - 5), (3, 0)):
+        bad = struct.pack("<QQ", *counts)
+        with pytest.raises(ValueError, match="not a sentence profile"):
+            SCORES_IN_C.similarity(bad, bad, "a", "b")
+
+
+def test_gap_paragraphs_must_be_numbers_and_stop_words_frozen() -> None:
+    """Nothing given to the C can run Python code (an __eq__) while it reads its lists, or change after it."""
+    assert SCORES_IN_C is not None and WORDS_IN_C is not None
+    p = profile("a fire in the harbour")
+    with pytest.raises(TypeError, match="paragraphs must be int"):
+        SCORES_IN_C.gap_links([0], [0], [p], [p], ["a"], ["b"], ["one"], [0], 0.5, 0.35, 0.6)
+    with pytest.raises(TypeError, match="frozenset"):
+        WORDS_IN_C.key_profile("the boat", set(STOPWORDS))

@@ -40,8 +40,9 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
-# rapidfuzz's Indel.opcodes for two lists of str in C (_opcodes.c, built with the core); None: rapidfuzz's own.
-OPCODES_IN_C: Final = c_module("_opcodes", CORE)
+# The classification of ASCII texts and rapidfuzz's Indel.opcodes for any two lists of str, in C (_classify.c,
+# built with the core); None: the Python below and rapidfuzz's own opcodes.
+CLASSIFY_IN_C: Final = c_module("_classify", CORE)
 # Up to this many changed tokens, a changed word is looked for in the other side's token list, not a set of it.
 _FEW_CHANGED: Final = 8
 _NEGATIONS: Final = frozenset(
@@ -141,6 +142,27 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space)."""
     if comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
+    if CLASSIFY_IN_C is not None:
+        found: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
+            text_a,
+            text_b,
+            STOPWORDS,
+            _NUMBER_WORDS,
+            _DATE_WORDS,
+            _NEGATIONS,
+            _ATTRIBUTION,
+            options.removals_are_substantive,
+            options.new_claim_words,
+            Run,
+        )
+        if found is not None:  # (None: text beyond ASCII, or two texts too long to align in C)
+            return Classification(found[0], found[1], found[2])
+    return python_classified(text_a, text_b, options)
+
+
+def python_classified(text_a: str, text_b: str, options: DiffOptions) -> Classification:
+    """`classify` in Python for two texts whose keys differ: the reference the C helper is held to, and what runs
+    for text beyond ASCII."""
     ta, tb = _Tokens(text_a), _Tokens(text_b)
     runs, deleted, inserted = _word_diff(ta, tb)
     reasons, removals = _fact_changes(ta, tb, deleted, inserted, options)
@@ -219,8 +241,8 @@ def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], li
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     """rapidfuzz's Indel opcodes of two token lists, as (tag, a_start, a_end, b_start, b_end) tuples."""
-    if OPCODES_IN_C is not None:
-        found: list[tuple[str, int, int, int, int]] | None = OPCODES_IN_C.opcodes(a, b)
+    if CLASSIFY_IN_C is not None:
+        found: list[tuple[str, int, int, int, int]] | None = CLASSIFY_IN_C.opcodes(a, b)
         if found is not None:  # (None: two lists too long to align in C)
             return found
     return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(a, b)]

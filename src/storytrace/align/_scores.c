@@ -35,7 +35,8 @@ static int read_profile(PyObject *bytes, Profile *p) {
     }
     Py_ssize_t size = PyBytes_GET_SIZE(bytes);
     const uint64_t *at = (const uint64_t *)PyBytes_AS_STRING(bytes);
-    if (size < 16 || size % 8 != 0 || (uint64_t)size / 8 != 2 + at[0] + at[1]) {
+    uint64_t room = size >= 16 && size % 8 == 0 ? (uint64_t)size / 8 - 2 : 0;
+    if (size < 16 || size % 8 != 0 || at[0] > room || at[1] != room - at[0]) {
         PyErr_SetString(PyExc_ValueError, "not a sentence profile");
         return -1;
     }
@@ -252,15 +253,18 @@ static double split_score(const Profile *whole, const Profile *first, const Prof
 
 /* ---- the gap alignment -------------------------------------------------------------------------------------- */
 
-typedef struct {
-    Py_ssize_t n, m;
-    Profile *a, *b;
-    PyObject *keys_a, *keys_b;  /* lists of the gap sentences' comparison keys */
-    PyObject *paragraphs_a, *paragraphs_b;
-} Gap;
-
-static int same_paragraph(PyObject *paragraphs, Py_ssize_t x, Py_ssize_t y) {
-    return PyObject_RichCompareBool(PyList_GET_ITEM(paragraphs, x), PyList_GET_ITEM(paragraphs, y), Py_EQ);
+/* The paragraph numbers of a list of ints into `out`; -1 with an exception set on anything else. */
+static int read_paragraphs(PyObject *list, Py_ssize_t *out) {
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(list); k++) {
+        PyObject *number = PyList_GET_ITEM(list, k);
+        if (!PyLong_Check(number)) {
+            PyErr_SetString(PyExc_TypeError, "gap_links: paragraphs must be int");
+            return -1;
+        }
+        out[k] = PyLong_AsSsize_t(number);
+        if (out[k] == -1 && PyErr_Occurred()) return -1;
+    }
+    return 0;
 }
 
 /* A (a, b, score) triple of the result, from sentence indices taken out of the lists gap_a and gap_b. */
@@ -301,11 +305,15 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
     double *score = PyMem_Calloc((size_t)((n + 1) * w), sizeof *score);
     double *piece_score = PyMem_Calloc((size_t)(2 * (n + 1) * w), sizeof *piece_score); /* split, merge */
     unsigned char *step = PyMem_Calloc((size_t)((n + 1) * w), 1);
+    Py_ssize_t *paragraph_a = PyMem_Calloc((size_t)n + 1, sizeof *paragraph_a);
+    Py_ssize_t *paragraph_b = PyMem_Calloc((size_t)m + 1, sizeof *paragraph_b);
     PyObject *found = NULL;
-    if (a == NULL || b == NULL || sim == NULL || score == NULL || piece_score == NULL || step == NULL) {
+    if (a == NULL || b == NULL || sim == NULL || score == NULL || piece_score == NULL || step == NULL ||
+        paragraph_a == NULL || paragraph_b == NULL) {
         PyErr_NoMemory();
         goto done;
     }
+    if (read_paragraphs(args[6], paragraph_a) < 0 || read_paragraphs(args[7], paragraph_b) < 0) goto done;
     for (Py_ssize_t i = 0; i < n; i++)
         if (read_profile(PyList_GET_ITEM(args[2], i), &a[i]) < 0 || !PyUnicode_Check(PyList_GET_ITEM(keys_a, i)))
             goto bad_input;
@@ -339,9 +347,7 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
                 how = MATCH;
             }
             if (j >= 2 && (SIM(i - 1, j - 2) > 0 || SIM(i - 1, j - 1) > 0)) {
-                int together = same_paragraph(args[7], j - 2, j - 1);
-                if (together < 0) goto done;
-                if (together) {
+                if (paragraph_b[j - 2] == paragraph_b[j - 1]) {
                     double s2 = split_score(&a[i - 1], &b[j - 2], &b[j - 1], PyList_GET_ITEM(keys_a, i - 1),
                                             PyList_GET_ITEM(keys_b, j - 2), PyList_GET_ITEM(keys_b, j - 1), least);
                     if (s2 == TOO_LONG) goto too_long;
@@ -354,9 +360,7 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
                 }
             }
             if (i >= 2 && (SIM(i - 2, j - 1) > 0 || SIM(i - 1, j - 1) > 0)) {
-                int together = same_paragraph(args[6], i - 2, i - 1);
-                if (together < 0) goto done;
-                if (together) {
+                if (paragraph_a[i - 2] == paragraph_a[i - 1]) {
                     double s2 = split_score(&b[j - 1], &a[i - 2], &a[i - 1], PyList_GET_ITEM(keys_b, j - 1),
                                             PyList_GET_ITEM(keys_a, i - 2), PyList_GET_ITEM(keys_a, i - 1), least);
                     if (s2 == TOO_LONG) goto too_long;
@@ -416,6 +420,8 @@ done:
     PyMem_Free(score);
     PyMem_Free(piece_score);
     PyMem_Free(step);
+    PyMem_Free(paragraph_a);
+    PyMem_Free(paragraph_b);
     return found;
 }
 

@@ -639,7 +639,7 @@ static int is_stopword(uint64_t h) {
 /* key_profile(key, stopwords) -> bytes | None: for an ASCII comparison key, the profile of what `key_features`
  * returns for it (words, and stems of the words not in `stopwords`), without making those strings. */
 static PyObject *key_profile(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyAnySet_Check(args[1])) {
+    if (nargs != 2 || !PyFrozenSet_Check(args[1])) { /* (a set could change after its table is made) */
         PyErr_SetString(PyExc_TypeError, "key_profile(key, stopwords: frozenset)");
         return NULL;
     }

@@ -1,0 +1,926 @@
+/* The classifier in C: classify.py's word diff for any two token lists (`opcodes`), and the whole classification of
+ * two ASCII texts (`classify`), which the classifier makes for every edited link.
+ *
+ * The word diff is the one rapidfuzz's `Indel.opcodes` gives: the common prefix and suffix are set aside, the
+ * longest common subsequence of the middle is counted by Hyyro's bit-parallel method keeping the bit vector after
+ * each token of the second list, and the edit operations are read back from the end, preferring at each step a
+ * deletion, then an insertion, then a match; runs of one operation become one opcode, with "equal" opcodes between
+ * them. Tokens are compared by 64-bit hashes of their code points (rapidfuzz compares them by their Python hashes).
+ *
+ * `classify` follows classify.py rule by rule on ASCII text (tokens, runs, facts, wording), comparing words by
+ * those hashes too; classify.py stays the reference (tests/test_classify_native.py holds this to it) and runs for
+ * other text, when this is not built, and where two texts are too long to align here (None).
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#define LONGEST (1 << 22)
+
+static PyObject *tag_equal, *tag_delete, *tag_insert;
+
+/* ---- hashes of words ---------------------------------------------------------------------------------------- */
+
+static inline uint64_t hash_step(uint64_t h, Py_UCS4 c) { return (h ^ c) * 0x100000001b3ULL; }
+
+static inline uint64_t hash_end(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+#define HASH_START 0xcbf29ce484222325ULL
+
+static uint64_t hash_str(PyObject *word) {
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    uint64_t h = HASH_START;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(word); i++) h = hash_step(h, PyUnicode_READ(kind, data, i));
+    return hash_end(h);
+}
+
+static int compare_hashes(const void *x, const void *y) {
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static Py_ssize_t find(const uint64_t *s, Py_ssize_t n, uint64_t h) {
+    Py_ssize_t low = 0, high = n;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (s[middle] < h) low = middle + 1;
+        else high = middle;
+    }
+    return low < n && s[low] == h ? low : -1;
+}
+
+/* ---- the word diff ------------------------------------------------------------------------------------------ */
+
+typedef struct {
+    char tag; /* 'd' or 'i' */
+    Py_ssize_t src, dest;
+} Edit;
+
+typedef struct {
+    char tag; /* 'e', 'd' or 'i' */
+    Py_ssize_t s0, s1, d0, d1;
+} Block;
+
+/* The edits turning x[0:n] into y[0:m] (middles, without common prefix and suffix), positions offset by `shift`,
+ * into `edits` (room for n + m); returns how many, -1 if too long to align here, -2 on an error. */
+static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m, Py_ssize_t shift,
+                               Edit *edits) {
+    if (n == 0 || m == 0) { /* all deletions or all insertions: nothing to align */
+        for (Py_ssize_t i = 0; i < n; i++) edits[i] = (Edit){'d', i + shift, shift};
+        for (Py_ssize_t j = 0; j < m; j++) edits[j] = (Edit){'i', shift, j + shift};
+        return n + m;
+    }
+    Py_ssize_t blocks = (n + 63) / 64, result = -2;
+    /* (The bit vectors of x's words take n x blocks words, the rows m x blocks: both kept small.) */
+    if (n > 64 && ((double)n * (double)m > LONGEST || (double)n * (double)blocks > LONGEST)) return -1;
+    uint64_t *symbols = PyMem_Malloc(((size_t)n + 1) * sizeof *symbols);
+    uint64_t *masks = PyMem_Calloc((size_t)(n * blocks) + 1, sizeof *masks);
+    uint64_t *rows = PyMem_Malloc(((size_t)(m * blocks) + 1) * sizeof *rows); /* S after each word of y */
+    uint64_t *s = PyMem_Malloc((size_t)blocks * sizeof *s);
+    if (symbols == NULL || masks == NULL || rows == NULL || s == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t common = 0;
+    {
+        memcpy(symbols, x, (size_t)n * sizeof *symbols);
+        qsort(symbols, (size_t)n, sizeof *symbols, compare_hashes);
+        Py_ssize_t distinct = 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
+        for (Py_ssize_t i = 0; i < n; i++)
+            masks[find(symbols, distinct, x[i]) * blocks + i / 64] |= (uint64_t)1 << (i % 64);
+        for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            Py_ssize_t at = find(symbols, distinct, y[j]);
+            if (at >= 0) {
+                const uint64_t *match = masks + at * blocks;
+                uint64_t carry = 0;
+                for (Py_ssize_t b = 0; b < blocks; b++) {
+                    uint64_t u = s[b] & match[b], sum = s[b] + u, out = sum < u;
+                    sum += carry;
+                    out |= sum < carry;
+                    s[b] = sum | (s[b] - u);
+                    carry = out;
+                }
+            }
+            memcpy(rows + j * blocks, s, (size_t)blocks * sizeof *s);
+        }
+        for (Py_ssize_t b = 0; b < blocks; b++) {
+            uint64_t kept = ~s[b];
+            if (b == blocks - 1 && n % 64) kept &= ((uint64_t)1 << (n % 64)) - 1;
+            common += __builtin_popcountll(kept);
+        }
+    }
+    Py_ssize_t count = n + m - 2 * common, left = count, col = n, row = m;
+#define BIT(r, c) ((rows[(r) * blocks + (c) / 64] >> ((c) % 64)) & 1)
+    while (row != 0 && col != 0) {
+        if (BIT(row - 1, col - 1)) {
+            col--;
+            edits[--left] = (Edit){'d', col + shift, row + shift};
+        } else {
+            row--;
+            if (row && !BIT(row - 1, col - 1)) edits[--left] = (Edit){'i', col + shift, row + shift};
+            else col--;
+        }
+    }
+#undef BIT
+    while (col != 0) {
+        col--;
+        edits[--left] = (Edit){'d', col + shift, row + shift};
+    }
+    while (row != 0) {
+        row--;
+        edits[--left] = (Edit){'i', col + shift, row + shift};
+    }
+    result = count;
+done:
+    PyMem_Free(symbols);
+    PyMem_Free(masks);
+    PyMem_Free(rows);
+    PyMem_Free(s);
+    return result;
+}
+
+/* The opcodes turning a[0:n] into b[0:m] into `out` (room for 2 (n + m) + 1); returns how many, -1 if too long to
+ * align here, -2 on an error (Editops.as_opcodes of the edits above). */
+static Py_ssize_t opcode_blocks(const uint64_t *a, Py_ssize_t n, const uint64_t *b, Py_ssize_t m, Block *out) {
+    Edit *edits = PyMem_Malloc(((size_t)(n + m) + 1) * sizeof *edits);
+    if (edits == NULL) {
+        PyErr_NoMemory();
+        return -2;
+    }
+    Py_ssize_t prefix = 0, suffix = 0;
+    while (prefix < n && prefix < m && a[prefix] == b[prefix]) prefix++;
+    while (suffix < n - prefix && suffix < m - prefix && a[n - 1 - suffix] == b[m - 1 - suffix]) suffix++;
+    Py_ssize_t count = middle_edits(a + prefix, n - prefix - suffix, b + prefix, m - prefix - suffix, prefix, edits);
+    Py_ssize_t made = 0, src = 0, dest = 0, i = 0;
+    while (count >= 0 && i < count) {
+        if (src < edits[i].src || dest < edits[i].dest) {
+            out[made++] = (Block){'e', src, edits[i].src, dest, edits[i].dest};
+            src = edits[i].src;
+            dest = edits[i].dest;
+        }
+        Py_ssize_t src_begin = src, dest_begin = dest;
+        char tag = edits[i].tag;
+        while (i < count && edits[i].tag == tag && src == edits[i].src && dest == edits[i].dest) {
+            if (tag == 'i') dest++;
+            else src++;
+            i++;
+        }
+        out[made++] = (Block){tag, src_begin, src, dest_begin, dest};
+    }
+    if (count >= 0 && (src < n || dest < m)) out[made++] = (Block){'e', src, n, dest, m};
+    PyMem_Free(edits);
+    return count < 0 ? count : made;
+}
+
+/* opcodes(a, b) -> list of (tag, s0, s1, d0, d1) | None: Indel.opcodes(a, b).as_list() for two lists of str. */
+static PyObject *opcodes(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "opcodes(a: list[str], b: list[str])");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(args[0]), m = PyList_GET_SIZE(args[1]);
+    uint64_t *hashes = PyMem_Malloc(((size_t)(n + m) + 1) * sizeof *hashes);
+    Block *blocks = PyMem_Malloc(((size_t)(2 * (n + m)) + 1) * sizeof *blocks);
+    PyObject *found = NULL;
+    if (hashes == NULL || blocks == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n + m; k++) {
+        PyObject *word = k < n ? PyList_GET_ITEM(args[0], k) : PyList_GET_ITEM(args[1], k - n);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "opcodes: the lists must hold str");
+            goto done;
+        }
+        hashes[k] = hash_str(word);
+    }
+    Py_ssize_t count = opcode_blocks(hashes, n, hashes + n, m, blocks);
+    if (count == -1) found = Py_NewRef(Py_None);
+    if (count < 0 || (found = PyList_New(count)) == NULL) goto done;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const Block *o = &blocks[k];
+        PyObject *tag = o->tag == 'e' ? tag_equal : o->tag == 'd' ? tag_delete : tag_insert;
+        PyObject *item = Py_BuildValue("(Onnnn)", tag, o->s0, o->s1, o->d0, o->d1);
+        if (item == NULL) {
+            Py_CLEAR(found);
+            goto done;
+        }
+        PyList_SET_ITEM(found, k, item);
+    }
+done:
+    PyMem_Free(hashes);
+    PyMem_Free(blocks);
+    return found;
+}
+
+/* ---- word sets (classify.py's frozensets, looked up by hash) ------------------------------------------------ */
+
+typedef struct {
+    PyObject *source; /* the frozenset the table was made from (a strong reference) */
+    uint64_t *slots;
+    unsigned char *used;
+    size_t size; /* a power of two, at least twice the words */
+} WordSet;
+
+enum { STOPWORDS, NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION, SET_COUNT };
+static WordSet sets[SET_COUNT];
+
+static int know_set(WordSet *set, PyObject *words) {
+    if (set->source == words) return 0;
+    if (!PyFrozenSet_Check(words)) { /* (a set could change after its table is made) */
+        PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
+        return -1;
+    }
+    size_t size = 16;
+    while (size < 2 * (size_t)PySet_GET_SIZE(words) + 2) size *= 2;
+    uint64_t *slots = PyMem_Calloc(size, sizeof *slots);
+    unsigned char *used = PyMem_Calloc(size, 1);
+    PyObject *iterator = slots != NULL && used != NULL ? PyObject_GetIter(words) : NULL, *word;
+    if (iterator == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        PyMem_Free(slots);
+        PyMem_Free(used);
+        return -1;
+    }
+    while ((word = PyIter_Next(iterator)) != NULL) {
+        int is_str = PyUnicode_Check(word);
+        if (is_str) {
+            uint64_t h = hash_str(word);
+            size_t slot = (size_t)h & (size - 1);
+            while (used[slot] && slots[slot] != h) slot = (slot + 1) & (size - 1);
+            slots[slot] = h;
+            used[slot] = 1;
+        }
+        Py_DECREF(word);
+        if (!is_str) {
+            PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
+            break;
+        }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        PyMem_Free(slots);
+        PyMem_Free(used);
+        return -1;
+    }
+    PyMem_Free(set->slots);
+    PyMem_Free(set->used);
+    Py_XSETREF(set->source, Py_NewRef(words));
+    set->slots = slots;
+    set->used = used;
+    set->size = size;
+    return 0;
+}
+
+static int in_set(int which, uint64_t h) {
+    const WordSet *set = &sets[which];
+    for (size_t slot = (size_t)h & (set->size - 1); set->used[slot]; slot = (slot + 1) & (set->size - 1))
+        if (set->slots[slot] == h) return 1;
+    return 0;
+}
+
+/* ---- tokens of an ASCII text -------------------------------------------------------------------------------- */
+
+static inline int is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+static inline int is_space_char(char c) { return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f); }
+static inline int is_upper_char(char c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_alnum_char(char c) { return is_word_char(c) && c != '_'; }
+static inline char lower_char(char c) { return is_upper_char(c) ? (char)(c + 32) : c == '`' ? '\'' : c; }
+
+/* classify._Tokens for an ASCII text: each token's offsets, and the hash of its comparison form (lower case, a
+ * backtick made '). */
+typedef struct {
+    PyObject *text;
+    const char *s;
+    Py_ssize_t length, n;
+    Py_ssize_t *start, *end;
+    uint64_t *norm;
+} Tokens;
+
+/* classify._TOKEN in ASCII: a run of \w continued through one of '-.,: before another run, or any other character
+ * but white space alone. */
+static int tokenise(Tokens *t, PyObject *text) {
+    t->text = text;
+    t->s = (const char *)PyUnicode_1BYTE_DATA(text);
+    t->length = PyUnicode_GET_LENGTH(text);
+    t->n = 0;
+    t->start = PyMem_Malloc(((size_t)t->length + 1) * sizeof *t->start);
+    t->end = PyMem_Malloc(((size_t)t->length + 1) * sizeof *t->end);
+    t->norm = PyMem_Malloc(((size_t)t->length + 1) * sizeof *t->norm);
+    if (t->start == NULL || t->end == NULL || t->norm == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    const char *s = t->s;
+    Py_ssize_t i = 0, n = t->length;
+    while (i < n) {
+        if (is_space_char(s[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        if (is_word_char(s[i])) {
+            while (j < n && is_word_char(s[j])) j++;
+            while (j + 1 < n && s[j] != '\0' && strchr("'-.,:", s[j]) != NULL && is_word_char(s[j + 1])) {
+                j++;
+                while (j < n && is_word_char(s[j])) j++;
+            }
+        }
+        uint64_t h = HASH_START;
+        for (Py_ssize_t k = i; k < j; k++) h = hash_step(h, (unsigned char)lower_char(s[k]));
+        t->start[t->n] = i;
+        t->end[t->n] = j;
+        t->norm[t->n] = hash_end(h);
+        t->n++;
+        i = j;
+    }
+    return 0;
+}
+
+static void release(Tokens *t) {
+    PyMem_Free(t->start);
+    PyMem_Free(t->end);
+    PyMem_Free(t->norm);
+}
+
+static inline char first_char(const Tokens *t, Py_ssize_t i) { return t->s[t->start[i]]; }
+static inline Py_ssize_t token_length(const Tokens *t, Py_ssize_t i) { return t->end[i] - t->start[i]; }
+
+/* _Tokens.position and _Tokens.shown */
+static Py_ssize_t position(const Tokens *t, Py_ssize_t i) {
+    if (i < t->n) return t->start[i];
+    return t->n ? t->end[t->n - 1] : 0;
+}
+
+static PyObject *shown(const Tokens *t, Py_ssize_t first, Py_ssize_t stop) {
+    Py_ssize_t from = first == 0 ? 0 : t->start[first], to = stop < t->n ? t->start[stop] : t->length;
+    return PyUnicode_Substring(t->text, from, to);
+}
+
+static PyObject *word_of(const Tokens *t, Py_ssize_t i) { return PyUnicode_Substring(t->text, t->start[i], t->end[i]); }
+
+/* Is `h` the hash of one of the tokens' comparison forms (`sorted_norms` sorted)? */
+static int has_norm(const uint64_t *sorted_norms, Py_ssize_t n, uint64_t h) { return find(sorted_norms, n, h) >= 0; }
+
+/* classify._is_number: a digit, or a number word. */
+static int is_number(const Tokens *t, Py_ssize_t i) {
+    for (Py_ssize_t k = t->start[i]; k < t->end[i]; k++)
+        if (t->s[k] >= '0' && t->s[k] <= '9') return 1;
+    return in_set(NUMBER_WORDS, t->norm[i]);
+}
+
+/* classify._Tokens.opens_sentence: the first token, or one after an opening mark. */
+static int opens_sentence(const Tokens *t, Py_ssize_t i) {
+    if (i == 0) return 1;
+    return token_length(t, i - 1) == 1 && strchr(".!?:\"'(-", first_char(t, i - 1)) != NULL;
+}
+
+/* classify._is_name */
+static int is_name(const Tokens *t, Py_ssize_t i) {
+    return is_upper_char(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
+           !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i);
+}
+
+/* The aligner's stem (features._strip_suffix) of an ASCII word in lower case: the length of the prefix kept. */
+static Py_ssize_t stem_length(const char *w, Py_ssize_t n) {
+    static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
+    if (n >= 2 && w[n - 2] == '\'' && w[n - 1] == 's') n -= 2;
+    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
+        Py_ssize_t length = (Py_ssize_t)strlen(suffixes[k]);
+        if (n > length + 3 && memcmp(w + n - length, suffixes[k], (size_t)length) == 0) {
+            n -= length;
+            break;
+        }
+    }
+    if (n > 4 && w[n - 1] == 'e') n -= 1;
+    return n;
+}
+
+/* The hash of the stem of token i's comparison form (`scratch` has room for the token). */
+static uint64_t stem_hash(const Tokens *t, Py_ssize_t i, char *scratch) {
+    Py_ssize_t n = token_length(t, i);
+    for (Py_ssize_t k = 0; k < n; k++) scratch[k] = lower_char(t->s[t->start[i] + k]);
+    Py_ssize_t kept = stem_length(scratch, n);
+    uint64_t h = HASH_START;
+    for (Py_ssize_t k = 0; k < kept; k++) h = hash_step(h, (unsigned char)scratch[k]);
+    return hash_end(h);
+}
+
+/* ---- building the reasons ----------------------------------------------------------------------------------- */
+
+/* A list of token indices of one side. */
+typedef struct {
+    Py_ssize_t *at;
+    Py_ssize_t count;
+} Picked;
+
+/* Text under construction (UTF-8). */
+typedef struct {
+    char *s;
+    size_t length, capacity;
+} Text;
+
+static int put(Text *text, const char *s, size_t n) {
+    if (text->length + n + 1 > text->capacity) {
+        size_t capacity = text->capacity ? text->capacity : 64;
+        while (capacity < text->length + n + 1) capacity *= 2;
+        char *grown = PyMem_Realloc(text->s, capacity);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        text->s = grown;
+        text->capacity = capacity;
+    }
+    memcpy(text->s + text->length, s, n);
+    text->length += n;
+    return 0;
+}
+
+static int put_str(Text *text, const char *s) { return put(text, s, strlen(s)); }
+
+/* ", ".join(dict.fromkeys(words)) of the picked tokens, as read. */
+static int put_distinct(Text *text, const Tokens *t, const Picked *words) {
+    int first = 1;
+    for (Py_ssize_t k = 0; k < words->count; k++) {
+        Py_ssize_t i = words->at[k], n = token_length(t, i), seen = 0;
+        for (Py_ssize_t e = 0; e < k && !seen; e++) {
+            Py_ssize_t j = words->at[e];
+            seen = token_length(t, j) == n && memcmp(t->s + t->start[j], t->s + t->start[i], (size_t)n) == 0;
+        }
+        if (seen) continue;
+        if ((!first && put_str(text, ", ") < 0) || put(text, t->s + t->start[i], (size_t)n) < 0) return -1;
+        first = 0;
+    }
+    return 0;
+}
+
+/* Appends the finished text to `list` as a str and empties it. */
+static int add_text(PyObject *list, Text *text) {
+    PyObject *made = PyUnicode_DecodeUTF8(text->s ? text->s : "", (Py_ssize_t)text->length, NULL);
+    text->length = 0;
+    if (made == NULL) return -1;
+    int status = PyList_Append(list, made);
+    Py_DECREF(made);
+    return status;
+}
+
+/* classify._pairs: "number 12 → 15", or "number added: 15". */
+static int add_pairs(PyObject *list, const char *kind, const Tokens *ta, const Picked *before, const Tokens *tb,
+                     const Picked *after) {
+    Text text = {NULL, 0, 0};
+    int status = put_str(&text, kind);
+    if (status == 0 && before->count == 0) {
+        status = put_str(&text, " added: ");
+        if (status == 0) status = put_distinct(&text, tb, after);
+    } else if (status == 0) {
+        status = put_str(&text, " ");
+        if (status == 0) status = put_distinct(&text, ta, before);
+        if (status == 0) status = put_str(&text, " \xe2\x86\x92 ");
+        if (status == 0) status = after->count ? put_distinct(&text, tb, after) : put_str(&text, "(removed)");
+    }
+    if (status == 0) status = add_text(list, &text);
+    PyMem_Free(text.s);
+    return status;
+}
+
+/* "<label>" + ", ".join(dict.fromkeys(words)) */
+static int add_removed(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
+    Text text = {NULL, 0, 0};
+    int status = put_str(&text, label);
+    if (status == 0) status = put_distinct(&text, t, words);
+    if (status == 0) status = add_text(list, &text);
+    PyMem_Free(text.s);
+    return status;
+}
+
+/* "<label>" + classify._quote_words(words): the first eight, then an ellipsis. */
+static int add_quoted(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
+    Text text = {NULL, 0, 0};
+    int status = put_str(&text, label);
+    for (Py_ssize_t k = 0; status == 0 && k < words->count && k < 8; k++) {
+        if (k > 0) status = put_str(&text, " ");
+        Py_ssize_t i = words->at[k];
+        if (status == 0) status = put(&text, t->s + t->start[i], (size_t)token_length(t, i));
+    }
+    if (status == 0 && words->count > 8) status = put_str(&text, " \xe2\x80\xa6");
+    if (status == 0) status = add_text(list, &text);
+    PyMem_Free(text.s);
+    return status;
+}
+
+/* classify._new_content: content words among `candidates` of `side` whose stems `other` lacks, if there are at least
+ * `least` of them (else none). `scratch` has room for any token. */
+static int new_content(const Tokens *side, const Picked *candidates, const Tokens *other, Py_ssize_t least,
+                       char *scratch, Picked *fresh) {
+    fresh->count = 0;
+    Py_ssize_t words = 0;
+    for (Py_ssize_t k = 0; k < candidates->count; k++) {
+        Py_ssize_t i = candidates->at[k];
+        if (is_alnum_char(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i])) words++;
+    }
+    if (words < least) return 0;
+    uint64_t *stems = PyMem_Malloc(((size_t)other->n + 1) * sizeof *stems);
+    if (stems == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t n = 0;
+    for (Py_ssize_t j = 0; j < other->n; j++)
+        if (!in_set(STOPWORDS, other->norm[j])) stems[n++] = stem_hash(other, j, scratch);
+    qsort(stems, (size_t)n, sizeof *stems, compare_hashes);
+    for (Py_ssize_t k = 0; k < candidates->count; k++) {
+        Py_ssize_t i = candidates->at[k];
+        if (is_alnum_char(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
+            find(stems, n, stem_hash(side, i, scratch)) < 0)
+            fresh->at[fresh->count++] = i;
+    }
+    PyMem_Free(stems);
+    if (fresh->count < least) fresh->count = 0;
+    return 0;
+}
+
+/* classify._quoted_words_changed: does a changed word sit inside quotation marks? */
+static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned char *mark) {
+    int any = 0;
+    for (Py_ssize_t k = 0; k < changed->count; k++)
+        if (is_alnum_char(first_char(t, changed->at[k]))) any = mark[changed->at[k]] = 1;
+    int found = 0;
+    if (any && memchr(t->s, '"', (size_t)t->length) != NULL) {
+        int inside = 0;
+        for (Py_ssize_t i = 0; i < t->n && !found; i++) {
+            if (token_length(t, i) == 1 && first_char(t, i) == '"') inside = !inside;
+            else if (inside && mark[i]) found = 1;
+        }
+    }
+    for (Py_ssize_t k = 0; k < changed->count; k++) mark[changed->at[k]] = 0;
+    return found;
+}
+
+/* ---- the runs of the word diff ------------------------------------------------------------------------------ */
+
+typedef struct {
+    char op; /* 'e', 'd' or 'i' */
+    PyObject *text;
+    Py_ssize_t a_start, a_end, b_start, b_end;
+} Run;
+
+typedef struct {
+    Run *at;
+    Py_ssize_t count;
+} Runs;
+
+/* classify._joined: `second` read after `first` (both of one op); takes `second`'s text. */
+static int join(Run *first, Run *second) {
+    PyObject *text = PyUnicode_Concat(first->text, second->text);
+    Py_DECREF(second->text);
+    if (text == NULL) return -1;
+    Py_SETREF(first->text, text);
+    if (second->a_start < first->a_start) first->a_start = second->a_start;
+    if (second->a_end > first->a_end) first->a_end = second->a_end;
+    if (second->b_start < first->b_start) first->b_start = second->b_start;
+    if (second->b_end > first->b_end) first->b_end = second->b_end;
+    return 0;
+}
+
+/* classify._emit: appends a run (taking its text), joining it to a run of the same op and keeping deletions before
+ * insertions. `runs` has room for one more. */
+static int emit(Runs *runs, Run run) {
+    if (run.text == NULL) return -1;
+    Run *last = runs->count ? &runs->at[runs->count - 1] : NULL;
+    if (last != NULL && last->op == run.op) return join(last, &run);
+    if (run.op == 'd' && last != NULL && last->op == 'i') {
+        run.b_start = run.b_end = last->b_start;
+        if (runs->count >= 2 && runs->at[runs->count - 2].op == 'd') return join(&runs->at[runs->count - 2], &run);
+        runs->at[runs->count] = *last;
+        *last = run;
+        runs->count++;
+        return 0;
+    }
+    runs->at[runs->count++] = run;
+    return 0;
+}
+
+/* classify._word_diff: the runs, and which tokens of A were deleted and which of B inserted. */
+static int word_diff(const Tokens *ta, const Tokens *tb, const Block *blocks, Py_ssize_t count, Runs *runs,
+                     Picked *deleted, Picked *inserted) {
+    for (Py_ssize_t k = 0; k < count; k++) {
+        const Block *o = &blocks[k];
+        Py_ssize_t a_at = position(ta, o->s0), b_at = position(tb, o->d0);
+        if (o->tag == 'e') {
+            Run run = {'e', shown(tb, o->d0, o->d1), a_at, ta->end[o->s1 - 1], b_at, tb->end[o->d1 - 1]};
+            if (emit(runs, run) < 0) return -1;
+            continue;
+        }
+        if (o->s1 > o->s0) {
+            for (Py_ssize_t i = o->s0; i < o->s1; i++) deleted->at[deleted->count++] = i;
+            Run run = {'d', shown(ta, o->s0, o->s1), a_at, ta->end[o->s1 - 1], b_at, b_at};
+            if (emit(runs, run) < 0) return -1;
+        }
+        if (o->d1 > o->d0) {
+            for (Py_ssize_t j = o->d0; j < o->d1; j++) inserted->at[inserted->count++] = j;
+            Run run = {'i', shown(tb, o->d0, o->d1), a_at, a_at, b_at, tb->end[o->d1 - 1]};
+            if (emit(runs, run) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* The runs as a tuple of `run_type` (classify.Run) items; the runs' texts are handed over. */
+static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type) {
+    PyObject *tuple = PyTuple_New(runs->count);
+    for (Py_ssize_t k = 0; tuple != NULL && k < runs->count; k++) {
+        Run *r = &runs->at[k];
+        PyObject *item = run_type->tp_alloc(run_type, 6);
+        if (item == NULL) {
+            Py_CLEAR(tuple);
+            break;
+        }
+        PyTuple_SET_ITEM(item, 0, Py_NewRef(r->op == 'e' ? tag_equal : r->op == 'd' ? tag_delete : tag_insert));
+        PyTuple_SET_ITEM(item, 1, r->text);
+        r->text = NULL;
+        PyTuple_SET_ITEM(item, 2, PyLong_FromSsize_t(r->a_start));
+        PyTuple_SET_ITEM(item, 3, PyLong_FromSsize_t(r->a_end));
+        PyTuple_SET_ITEM(item, 4, PyLong_FromSsize_t(r->b_start));
+        PyTuple_SET_ITEM(item, 5, PyLong_FromSsize_t(r->b_end));
+        PyTuple_SET_ITEM(tuple, k, item);
+        for (int f = 2; f < 6; f++)
+            if (PyTuple_GET_ITEM(item, f) == NULL) Py_CLEAR(tuple);
+    }
+    return tuple;
+}
+
+/* ---- the classification ------------------------------------------------------------------------------------- */
+
+/* classify._fact_changes: appends the facts the change touches to `reasons` and those it only removes to
+ * `removals`. */
+static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
+                        Py_ssize_t new_claim_words, PyObject *reasons, PyObject *removals, Py_ssize_t *work,
+                        char *scratch, unsigned char *mark) {
+    /* The sorted comparison forms of each side, and the changed tokens absent from the other side. */
+    uint64_t *sorted_a = PyMem_Malloc(((size_t)(ta->n + tb->n) + 1) * sizeof *sorted_a), *sorted_b = sorted_a + ta->n;
+    if (sorted_a == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(sorted_a, ta->norm, (size_t)ta->n * sizeof *sorted_a);
+    memcpy(sorted_b, tb->norm, (size_t)tb->n * sizeof *sorted_b);
+    qsort(sorted_a, (size_t)ta->n, sizeof *sorted_a, compare_hashes);
+    qsort(sorted_b, (size_t)tb->n, sizeof *sorted_b, compare_hashes);
+    /* `work` has room for 10 lists of (n_a + n_b) indices. */
+    Py_ssize_t room = ta->n + tb->n + 1, status = -1;
+    Text text = {NULL, 0, 0};
+    Picked gone = {work, 0}, new = {work + room, 0}, numbers_gone = {work + 2 * room, 0},
+           numbers_new = {work + 3 * room, 0}, dates_gone = {work + 4 * room, 0}, dates_new = {work + 5 * room, 0},
+           names_gone = {work + 6 * room, 0}, names_new = {work + 7 * room, 0}, fresh = {work + 8 * room, 0};
+    for (Py_ssize_t k = 0; k < deleted->count; k++)
+        if (!has_norm(sorted_b, tb->n, ta->norm[deleted->at[k]])) gone.at[gone.count++] = deleted->at[k];
+    for (Py_ssize_t k = 0; k < inserted->count; k++)
+        if (!has_norm(sorted_a, ta->n, tb->norm[inserted->at[k]])) new.at[new.count++] = inserted->at[k];
+
+    for (Py_ssize_t k = 0; k < gone.count; k++) {
+        Py_ssize_t i = gone.at[k];
+        if (is_number(ta, i) && !in_set(DATE_WORDS, ta->norm[i])) numbers_gone.at[numbers_gone.count++] = i;
+        if (in_set(DATE_WORDS, ta->norm[i])) dates_gone.at[dates_gone.count++] = i;
+        if (is_name(ta, i)) names_gone.at[names_gone.count++] = i;
+    }
+    for (Py_ssize_t k = 0; k < new.count; k++) {
+        Py_ssize_t j = new.at[k];
+        if (is_number(tb, j) && !in_set(DATE_WORDS, tb->norm[j])) numbers_new.at[numbers_new.count++] = j;
+        if (in_set(DATE_WORDS, tb->norm[j])) dates_new.at[dates_new.count++] = j;
+        if (is_name(tb, j)) names_new.at[names_new.count++] = j;
+    }
+    if (numbers_new.count) {
+        if (add_pairs(reasons, "number", ta, &numbers_gone, tb, &numbers_new) < 0) goto done;
+    } else if (numbers_gone.count && add_removed(removals, "number removed: ", ta, &numbers_gone) < 0) {
+        goto done;
+    }
+    if (dates_new.count) {
+        if (add_pairs(reasons, "date", ta, &dates_gone, tb, &dates_new) < 0) goto done;
+    } else if (dates_gone.count && add_removed(removals, "date removed: ", ta, &dates_gone) < 0) {
+        goto done;
+    }
+    if (names_gone.count || names_new.count) {
+        /* A word only capitalised differently ("Storm" / "storm") is not a new name: keep a name whose lower case
+         * is not among the other side's words that do not start with a capital. */
+        uint64_t *lower = sorted_a; /* (the sorted forms are not needed after this) */
+        Py_ssize_t n_lower = 0;
+        for (Py_ssize_t j = 0; j < tb->n; j++)
+            if (!is_upper_char(first_char(tb, j))) lower[n_lower++] = tb->norm[j];
+        qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t k = 0; k < names_gone.count; k++)
+            if (!has_norm(lower, n_lower, ta->norm[names_gone.at[k]])) names_gone.at[kept++] = names_gone.at[k];
+        names_gone.count = kept;
+        n_lower = 0;
+        for (Py_ssize_t i = 0; i < ta->n; i++)
+            if (!is_upper_char(first_char(ta, i))) lower[n_lower++] = ta->norm[i];
+        qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
+        kept = 0;
+        for (Py_ssize_t k = 0; k < names_new.count; k++)
+            if (!has_norm(lower, n_lower, tb->norm[names_new.at[k]])) names_new.at[kept++] = names_new.at[k];
+        names_new.count = kept;
+        if (names_new.count) {
+            if (add_pairs(reasons, "name", ta, &names_gone, tb, &names_new) < 0) goto done;
+        } else if (names_gone.count && add_removed(removals, "name removed: ", ta, &names_gone) < 0) {
+            goto done;
+        }
+    }
+    Py_ssize_t negations_gone = 0, negations_new = 0;
+    for (Py_ssize_t k = 0; k < deleted->count; k++) negations_gone += in_set(NEGATIONS, ta->norm[deleted->at[k]]);
+    for (Py_ssize_t k = 0; k < inserted->count; k++) negations_new += in_set(NEGATIONS, tb->norm[inserted->at[k]]);
+    if (negations_new != negations_gone) {
+        if (put_str(&text, negations_new > negations_gone ? "negation added" : "negation removed") < 0 ||
+            add_text(reasons, &text) < 0)
+            goto done;
+    }
+    if (quoted_words_changed(ta, deleted, mark) || quoted_words_changed(tb, inserted, mark)) {
+        if (put_str(&text, "words of a quotation changed") < 0 || add_text(reasons, &text) < 0) goto done;
+    }
+    int said_gone = 0, said_new = 0;
+    for (Py_ssize_t k = 0; k < deleted->count; k++) said_gone |= in_set(ATTRIBUTION, ta->norm[deleted->at[k]]);
+    for (Py_ssize_t k = 0; k < inserted->count; k++) said_new |= in_set(ATTRIBUTION, tb->norm[inserted->at[k]]);
+    if (said_gone || said_new) {
+        int said_a = 0, said_b = 0;
+        for (Py_ssize_t i = 0; i < ta->n; i++) said_a |= in_set(ATTRIBUTION, ta->norm[i]);
+        for (Py_ssize_t j = 0; j < tb->n; j++) said_b |= in_set(ATTRIBUTION, tb->norm[j]);
+        const char *reason = said_a != said_b ? (said_b ? "attribution added" : "attribution removed")
+                             : names_gone.count || names_new.count ? "attribution changed"
+                                                                   : NULL;
+        if (reason != NULL && (put_str(&text, reason) < 0 || add_text(reasons, &text) < 0)) goto done;
+    }
+    if (new_content(tb, &new, ta, new_claim_words, scratch, &fresh) < 0) goto done;
+    if (fresh.count && add_quoted(reasons, "new claim: ", tb, &fresh) < 0) goto done;
+    if (new_content(ta, &gone, tb, new_claim_words, scratch, &fresh) < 0) goto done;
+    if (fresh.count && add_quoted(removals, "words removed: ", ta, &fresh) < 0) goto done;
+    status = 0;
+done:
+    PyMem_Free(text.s);
+    PyMem_Free(sorted_a);
+    return (int)status;
+}
+
+/* classify._wording_changes: what a change of wording alone did. */
+static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
+                           PyObject *found, Py_ssize_t *work) {
+    Py_ssize_t room = ta->n + tb->n + 1;
+    Picked gone = {work, 0}, new = {work + room, 0};
+    for (Py_ssize_t k = 0; k < deleted->count; k++)
+        if (is_alnum_char(first_char(ta, deleted->at[k]))) gone.at[gone.count++] = deleted->at[k];
+    for (Py_ssize_t k = 0; k < inserted->count; k++)
+        if (is_alnum_char(first_char(tb, inserted->at[k]))) new.at[new.count++] = inserted->at[k];
+    Text text = {NULL, 0, 0};
+    int status = -1;
+    if (!gone.count && !new.count) {
+        if (put_str(&text, "punctuation") == 0) status = add_text(found, &text);
+        PyMem_Free(text.s);
+        return status;
+    }
+    /* The words' comparison forms run together, hyphens dropped: equal when only hyphens or spaces changed. */
+    Text joined[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    for (int side = 0; side < 2; side++) {
+        const Tokens *t = side ? tb : ta;
+        for (Py_ssize_t i = 0; i < t->n; i++) {
+            if (!is_alnum_char(first_char(t, i))) continue;
+            for (Py_ssize_t k = t->start[i]; k < t->end[i]; k++) {
+                char c = lower_char(t->s[k]);
+                if (c != '-' && put(&joined[side], &c, 1) < 0) goto done;
+            }
+        }
+    }
+    int same = joined[0].length == joined[1].length &&
+               (joined[0].length == 0 || memcmp(joined[0].s, joined[1].s, joined[0].length) == 0);
+    if (same) {
+        if (put_str(&text, "hyphenation or spacing") == 0) status = add_text(found, &text);
+        goto done;
+    }
+    if (ta->n == tb->n) {
+        uint64_t *sorted = PyMem_Malloc(((size_t)(2 * ta->n) + 1) * sizeof *sorted);
+        if (sorted == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(sorted, ta->norm, (size_t)ta->n * sizeof *sorted);
+        memcpy(sorted + ta->n, tb->norm, (size_t)tb->n * sizeof *sorted);
+        qsort(sorted, (size_t)ta->n, sizeof *sorted, compare_hashes);
+        qsort(sorted + ta->n, (size_t)tb->n, sizeof *sorted, compare_hashes);
+        int reordered = memcmp(sorted, sorted + ta->n, (size_t)ta->n * sizeof *sorted) == 0;
+        PyMem_Free(sorted);
+        if (reordered) {
+            if (put_str(&text, "word order") == 0) status = add_text(found, &text);
+            goto done;
+        }
+    }
+    status = add_pairs(found, "wording", ta, &gone, tb, &new);
+done:
+    PyMem_Free(text.s);
+    PyMem_Free(joined[0].s);
+    PyMem_Free(joined[1].s);
+    return status;
+}
+
+/* classify(text_a, text_b, stopwords, number_words, date_words, negations, attribution, removals_are_substantive,
+ * new_claim_words, run_type) -> (kind, reasons, runs) | None: classify.classify for two ASCII texts whose comparison
+ * keys differ; None for any other text, or two texts too long to align here. */
+static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 10 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[9]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[9], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "classify(text_a, text_b, five word sets, removals, claim words, Run)");
+        return NULL;
+    }
+    for (int k = 0; k < SET_COUNT; k++)
+        if (know_set(&sets[k], args[2 + k]) < 0) return NULL;
+    int removals_are_substantive = PyObject_IsTrue(args[7]);
+    Py_ssize_t new_claim_words = PyLong_AsSsize_t(args[8]);
+    if (removals_are_substantive < 0 || (new_claim_words == -1 && PyErr_Occurred())) return NULL;
+    if (!PyUnicode_IS_ASCII(args[0]) || !PyUnicode_IS_ASCII(args[1])) Py_RETURN_NONE;
+
+    Tokens ta = {0}, tb = {0};
+    Block *blocks = NULL;
+    Py_ssize_t *work = NULL;
+    char *scratch = NULL;
+    unsigned char *mark = NULL;
+    Runs runs = {NULL, 0};
+    PyObject *result = NULL, *reasons = NULL, *removals = NULL, *runs_made = NULL;
+    if (tokenise(&ta, args[0]) < 0 || tokenise(&tb, args[1]) < 0) goto done;
+    Py_ssize_t room = ta.n + tb.n + 1;
+    blocks = PyMem_Malloc((size_t)(2 * room) * sizeof *blocks);
+    work = PyMem_Malloc((size_t)(12 * room) * sizeof *work);
+    scratch = PyMem_Malloc((size_t)(ta.length + tb.length) + 1);
+    mark = PyMem_Calloc((size_t)room, 1);
+    runs.at = PyMem_Malloc((size_t)(2 * room) * sizeof *runs.at);
+    reasons = PyList_New(0);
+    removals = PyList_New(0);
+    if (blocks == NULL || work == NULL || scratch == NULL || mark == NULL || runs.at == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (reasons == NULL || removals == NULL) goto done;
+    Py_ssize_t count = opcode_blocks(ta.norm, ta.n, tb.norm, tb.n, blocks);
+    if (count == -1) result = Py_NewRef(Py_None);
+    if (count < 0) goto done;
+    Picked deleted = {work + 10 * room, 0}, inserted = {work + 11 * room, 0};
+    if (word_diff(&ta, &tb, blocks, count, &runs, &deleted, &inserted) < 0) goto done;
+    if (fact_changes(&ta, &tb, &deleted, &inserted, new_claim_words, reasons, removals, work, scratch, mark) < 0)
+        goto done;
+    if (removals_are_substantive) {
+        if (PyList_SetSlice(reasons, PyList_GET_SIZE(reasons), PyList_GET_SIZE(reasons), removals) < 0 ||
+            PyList_SetSlice(removals, 0, PyList_GET_SIZE(removals), NULL) < 0)
+            goto done;
+    }
+    const char *kind = PyList_GET_SIZE(reasons) ? "substantive" : "minor";
+    if (PyList_GET_SIZE(reasons)) {
+        if (PyList_SetSlice(reasons, PyList_GET_SIZE(reasons), PyList_GET_SIZE(reasons), removals) < 0) goto done;
+    } else if (PyList_GET_SIZE(removals)) {
+        Py_SETREF(reasons, Py_NewRef(removals));
+    } else if (wording_changes(&ta, &tb, &deleted, &inserted, reasons, work) < 0) {
+        goto done;
+    }
+    runs_made = runs_tuple(&runs, (PyTypeObject *)args[9]);
+    PyObject *reason_tuple = runs_made != NULL ? PyList_AsTuple(reasons) : NULL;
+    if (reason_tuple != NULL) result = Py_BuildValue("(sNO)", kind, reason_tuple, runs_made);
+done:
+    for (Py_ssize_t k = 0; k < runs.count; k++) Py_XDECREF(runs.at[k].text);
+    PyMem_Free(runs.at);
+    Py_XDECREF(runs_made);
+    Py_XDECREF(reasons);
+    Py_XDECREF(removals);
+    release(&ta);
+    release(&tb);
+    PyMem_Free(blocks);
+    PyMem_Free(work);
+    PyMem_Free(scratch);
+    PyMem_Free(mark);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"opcodes", (PyCFunction)(void (*)(void))opcodes, METH_FASTCALL,
+     "Indel.opcodes(a, b).as_list() for two lists of str; None if both are too long to align here."},
+    {"classify", (PyCFunction)(void (*)(void))classify, METH_FASTCALL,
+     "classify.classify's (kind, reasons, runs) for two ASCII texts; None for other text."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_classify", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__classify(void) {
+    tag_equal = PyUnicode_InternFromString("equal");
+    tag_delete = PyUnicode_InternFromString("delete");
+    tag_insert = PyUnicode_InternFromString("insert");
+    if (tag_equal == NULL || tag_delete == NULL || tag_insert == NULL) return NULL;
+    return PyModule_Create(&module);
+}

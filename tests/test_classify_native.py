@@ -1,0 +1,183 @@
+"""The C classifier (_classify.c) classifies as classify.py does, and its word diff is rapidfuzz's Indel opcodes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Indel
+
+from storytrace.align.features import STOPWORDS
+from storytrace.classify import (
+    _ATTRIBUTION,
+    _DATE_WORDS,
+    _NEGATIONS,
+    _NUMBER_WORDS,
+    CLASSIFY_IN_C,
+    Run,
+    classify,
+    python_classified,
+)
+from storytrace.options import DiffOptions
+from storytrace.text.normalise import comparison_key
+
+from .conftest import news_sentences
+
+pytestmark = pytest.mark.skipif(CLASSIFY_IN_C is None, reason="the C helper is built with the compiled core")
+
+# Few distinct words, so that many alignments are equally long and the choice among them is tested.
+FEW = st.lists(st.sampled_from(["the", "fire", "boat", ",", ".", "\u00e9t\u00e9", "crew"]), max_size=40)
+# Long lists over few words: the bit vectors span several 64-bit blocks, with carries between them.
+LONG = st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=60, max_size=300)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(FEW, FEW)
+def test_opcodes_are_rapidfuzz_opcodes(a: list[str], b: list[str]) -> None:
+    assert CLASSIFY_IN_C is not None
+    assert CLASSIFY_IN_C.opcodes(a, b) == Indel.opcodes(a, b).as_list()
+
+
+@settings(max_examples=300, deadline=None)
+@given(LONG | FEW, LONG)
+def test_opcodes_of_long_lists_are_rapidfuzz_opcodes(a: list[str], b: list[str]) -> None:
+    assert CLASSIFY_IN_C is not None
+    assert CLASSIFY_IN_C.opcodes(a, b) == Indel.opcodes(a, b).as_list()
+    assert CLASSIFY_IN_C.opcodes(b, a) == Indel.opcodes(b, a).as_list()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(news_sentences()), st.sampled_from(news_sentences()), st.integers(0, 6), st.randoms())
+def test_opcodes_of_edited_news_sentences_are_rapidfuzz_opcodes(x: str, y: str, edits: int, rng: object) -> None:
+    """A real sentence against an edit of itself (words dropped, moved, replaced from another sentence)."""
+    import random
+
+    assert isinstance(rng, random.Random) and CLASSIFY_IN_C is not None
+    a = x.lower().split()
+    b = list(a)
+    other = y.lower().split()
+    for _ in range(edits):
+        k = rng.randrange(len(b) + 1)
+        how = rng.choice(["drop", "move", "insert"])
+        if how == "drop" and k < len(b):
+            b.pop(k)
+        elif how == "move" and k < len(b):
+            b.insert(rng.randrange(len(b)), b.pop(k))
+        else:
+            b.insert(k, rng.choice(other))
+    assert CLASSIFY_IN_C.opcodes(a, b) == Indel.opcodes(a, b).as_list()
+
+
+def test_two_very_long_lists_are_left_to_rapidfuzz() -> None:
+    assert CLASSIFY_IN_C is not None
+    a = [f"w{i % 97}" for i in range(3000)]
+    b = [f"w{i % 89}" for i in range(3000)]
+    assert CLASSIFY_IN_C.opcodes(a, b) is None
+    assert CLASSIFY_IN_C.opcodes(a[:50], b) == Indel.opcodes(a[:50], b).as_list()
+
+
+def test_lists_of_other_things_are_refused() -> None:
+    assert CLASSIFY_IN_C is not None
+    with pytest.raises(TypeError, match="must hold str"):
+        CLASSIFY_IN_C.opcodes(["a", 1], ["a"])
+    with pytest.raises(TypeError, match="opcodes"):
+        CLASSIFY_IN_C.opcodes(("a",), ["a"])
+
+
+# ---- the whole classification of ASCII texts ----------------------------------------------------------------
+
+# Words that trip the classifier's rules: numbers, dates, names, negations, attribution, quotation marks, hyphens,
+# a backtick quote, an apostrophe, stop words.
+FACT_WORDS = [
+    "12", "15", "3.5%", "twelve", "Monday", "march", "March", "Smith", "Paris", "not", "never", "don't", "said",
+    "told", '"', "``", "'", "well-known", "well", "known", "the", "of", "(", ")", "-", ":", "Mr.", "U.S.", "its",
+    "boats", "boat", "leaving", "leave", "fires", "NASA", "x",
+]
+
+
+@st.composite
+def classified_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """A real sentence and an edit of it: words replaced, inserted, dropped, swapped, recased or re-hyphenated."""
+    words = draw(st.sampled_from(news_sentences())).split()
+    edited = list(words)
+    for _ in range(draw(st.integers(1, 6))):
+        k = draw(st.integers(0, max(len(edited) - 1, 0)))
+        how = draw(st.sampled_from(["replace", "insert", "drop", "swap", "case", "hyphen", "punctuation"]))
+        if not edited:
+            edited.append(draw(st.sampled_from(FACT_WORDS)))
+        elif how == "replace":
+            edited[k] = draw(st.sampled_from(FACT_WORDS))
+        elif how == "insert":
+            edited.insert(k, draw(st.sampled_from(FACT_WORDS)))
+        elif how == "drop":
+            edited.pop(k)
+        elif how == "swap":
+            j = draw(st.integers(0, len(edited) - 1))
+            edited[k], edited[j] = edited[j], edited[k]
+        elif how == "case":
+            edited[k] = edited[k].swapcase()
+        elif how == "hyphen":
+            edited[k] = edited[k].replace("-", "") if "-" in edited[k] else edited[k] + "-" + edited[k]
+        else:
+            edited[k] = edited[k] + draw(st.sampled_from([",", ".", ";", "!", '"']))
+    glue = draw(st.sampled_from([" ", "  ", "\n"]))
+    return " ".join(words), glue.join(edited)
+
+
+OPTION_SETS = [DiffOptions(), DiffOptions(removals_are_substantive=False), DiffOptions(new_claim_words=1)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(classified_pairs(), st.sampled_from(OPTION_SETS), st.booleans())
+@example(("He met Smith there.", "He met ' Paris there."), DiffOptions(), False)  # a capital after a quote mark
+@example(('He said "we will go".', 'He said "we will not go".'), DiffOptions(), False)  # inside a quotation
+@example(("The well-known boat left.", "The well known boat left."), DiffOptions(), False)  # hyphenation
+@example(("Boats left the harbour early.", "Early the harbour left boats."), DiffOptions(), True)  # word order
+def test_ascii_texts_are_classified_as_the_python_classifies_them(
+    pair: tuple[str, str], options: DiffOptions, backwards: bool
+) -> None:
+    assert CLASSIFY_IN_C is not None
+    a, b = pair[::-1] if backwards else pair
+    if comparison_key(a) == comparison_key(b):
+        return  # (unchanged: decided before either classifier is asked)
+    made = CLASSIFY_IN_C.classify(
+        a, b, STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
+        options.removals_are_substantive, options.new_claim_words, Run,
+    )
+    expected = python_classified(a, b, options)
+    assert made == (expected.kind, expected.reasons, expected.diff)
+    assert all(type(run) is Run for run in made[2])
+
+
+def test_text_beyond_ascii_is_left_to_the_python() -> None:
+    assert CLASSIFY_IN_C is not None
+    args = (STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION, True, 3, Run)
+    assert CLASSIFY_IN_C.classify("It was \u201cfine\u201d.", "It was fine.", *args) is None
+    assert classify("It was \u201cfine\u201d.", "It was not fine.", DiffOptions()).kind == "substantive"
+
+
+def test_the_c_classifier_reports_facts_in_plain_words() -> None:
+    """A direct check of the C route (the texts are ASCII), not only its agreement with the Python."""
+    found = classify("The fire killed 12 people on Monday.", "The fire killed 15 people on Tuesday.", DiffOptions())
+    assert found.kind == "substantive"
+    assert found.reasons == ("number 12 \u2192 15", "date Monday \u2192 Tuesday")
+    assert [run.op for run in found.diff] == ["equal", "delete", "insert", "equal", "delete", "insert", "equal"]
+
+
+def test_one_long_list_against_a_short_one_is_quick_and_exact() -> None:
+    """All the middle on one side (everything deleted or inserted): no bit vectors are made for it."""
+    assert CLASSIFY_IN_C is not None
+    long = [f"w{i}" for i in range(100_000)]
+    assert CLASSIFY_IN_C.opcodes(long, []) == [("delete", 0, 100_000, 0, 0)]
+    assert CLASSIFY_IN_C.opcodes(long, long[:10]) == Indel.opcodes(long, long[:10]).as_list()
+    assert CLASSIFY_IN_C.opcodes(long[5:20], long[:30]) == Indel.opcodes(long[5:20], long[:30]).as_list()
+    # A long middle against a short one: left to rapidfuzz (its bit vectors would grow with the square).
+    assert CLASSIFY_IN_C.opcodes(long[:20_000], long[:5] + ["x"] + long[6:10]) is None
+
+
+def test_word_sets_must_be_frozen() -> None:
+    """A table made from a set that could change afterwards would go stale: only frozensets are taken."""
+    assert CLASSIFY_IN_C is not None
+    with pytest.raises(TypeError, match="frozensets"):
+        CLASSIFY_IN_C.classify("a b", "a c", set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
+                               True, 3, Run)
