@@ -1,5 +1,5 @@
 /* The classifier in C: classify.py's word diff for any two token lists (`opcodes`), and the whole classification of
- * two ASCII texts (`classify`), which the classifier makes for every edited link.
+ * two texts (`classify`), which the classifier makes for every edited link.
  *
  * The word diff is the one rapidfuzz's `Indel.opcodes` gives: the common prefix and suffix are set aside, the
  * longest common subsequence of the middle is counted by Hyyro's bit-parallel method keeping the bit vector after
@@ -7,9 +7,10 @@
  * deletion, then an insertion, then a match; runs of one operation become one opcode, with "equal" opcodes between
  * them. Tokens are compared by 64-bit hashes of their code points (rapidfuzz compares them by their Python hashes).
  *
- * `classify` follows classify.py rule by rule on ASCII text (tokens, runs, facts, wording), comparing words by
- * those hashes too; classify.py stays the reference (tests/test_classify_native.py holds this to it) and runs for
- * other text, when this is not built, and where two texts are too long to align here (None).
+ * `classify` follows classify.py rule by rule (tokens, runs, facts, wording) on texts that are ASCII or come with
+ * their fold that keeps offsets (normalise.fold_keeping_offsets: typographic quotes, dashes, accents), comparing
+ * words by those hashes too; classify.py stays the reference (tests/test_classify_native.py holds this to it) and
+ * runs for other text, when this is not built, and where two texts are too long to align here (None).
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -290,31 +291,50 @@ static int in_set(int which, uint64_t h) {
     return 0;
 }
 
-/* ---- tokens of an ASCII text -------------------------------------------------------------------------------- */
+/* ---- tokens of a text ---------------------------------------------------------------------------------------- */
 
-static inline int is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+/* Character classes as Python's str methods and regular expressions see them (ASCII answered inline). */
+static inline int is_ascii_alnum(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+static inline int is_word_cp(Py_UCS4 c) { return c < 128 ? is_ascii_alnum(c) || c == '_' : Py_UNICODE_ISALNUM(c); }
+static inline int is_space_cp(Py_UCS4 c) {
+    return c < 128 ? c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f) : Py_UNICODE_ISSPACE(c);
 }
-static inline int is_space_char(char c) { return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f); }
-static inline int is_upper_char(char c) { return c >= 'A' && c <= 'Z'; }
-static inline int is_alnum_char(char c) { return is_word_char(c) && c != '_'; }
-static inline char lower_char(char c) { return is_upper_char(c) ? (char)(c + 32) : c == '`' ? '\'' : c; }
+static inline int is_upper_cp(Py_UCS4 c) { return c < 128 ? c >= 'A' && c <= 'Z' : Py_UNICODE_ISUPPER(c); }
+static inline int is_alnum_cp(Py_UCS4 c) { return c < 128 ? is_ascii_alnum(c) : Py_UNICODE_ISALNUM(c); }
+static inline int is_digit_cp(Py_UCS4 c) { return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c); }
+/* classify._TOKEN's joining marks: ' ’ - ‐ ‑ . , : */
+static inline int is_joiner_cp(Py_UCS4 c) {
+    return c == '\'' || c == 0x2019 || c == '-' || c == 0x2010 || c == 0x2011 || c == '.' || c == ',' || c == ':';
+}
+/* classify._QUOTE_CHARS */
+static inline int is_quote_cp(Py_UCS4 c) { return c == '"' || c == 0x201c || c == 0x201d || c == 0xab || c == 0xbb; }
+/* normalise.fold_text of an ASCII character: lower case, a backtick made '. */
+static inline Py_UCS4 ascii_fold(Py_UCS4 c) { return c >= 'A' && c <= 'Z' ? c + 32 : c == '`' ? '\'' : c; }
 
-/* classify._Tokens for an ASCII text: each token's offsets, and the hash of its comparison form (lower case, a
- * backtick made '). */
+/* classify._Tokens: each token's offsets, and the hash of its comparison form, read from the text's fold that keeps
+ * offsets (normalise.fold_keeping_offsets), or for an ASCII text without one, folded here. */
 typedef struct {
     PyObject *text;
-    const char *s;
+    int kind, folded_kind;
+    const void *data, *folded; /* folded NULL: an ASCII text, folded by ascii_fold */
     Py_ssize_t length, n;
     Py_ssize_t *start, *end;
     uint64_t *norm;
 } Tokens;
 
-/* classify._TOKEN in ASCII: a run of \w continued through one of '-.,: before another run, or any other character
- * but white space alone. */
-static int tokenise(Tokens *t, PyObject *text) {
+static inline Py_UCS4 char_at(const Tokens *t, Py_ssize_t k) { return PyUnicode_READ(t->kind, t->data, k); }
+static inline Py_UCS4 folded_at(const Tokens *t, Py_ssize_t k) {
+    return t->folded ? PyUnicode_READ(t->folded_kind, t->folded, k) : ascii_fold(char_at(t, k));
+}
+
+/* classify._TOKEN: a run of \w continued through a joining mark before another run, or any other character but
+ * white space alone. `folded` is the text's fold (same length), or NULL for an ASCII text. */
+static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
     t->text = text;
-    t->s = (const char *)PyUnicode_1BYTE_DATA(text);
+    t->kind = PyUnicode_KIND(text);
+    t->data = PyUnicode_DATA(text);
+    t->folded_kind = folded ? PyUnicode_KIND(folded) : 0;
+    t->folded = folded ? PyUnicode_DATA(folded) : NULL;
     t->length = PyUnicode_GET_LENGTH(text);
     t->n = 0;
     t->start = PyMem_Malloc(((size_t)t->length + 1) * sizeof *t->start);
@@ -324,23 +344,23 @@ static int tokenise(Tokens *t, PyObject *text) {
         PyErr_NoMemory();
         return -1;
     }
-    const char *s = t->s;
     Py_ssize_t i = 0, n = t->length;
     while (i < n) {
-        if (is_space_char(s[i])) {
+        Py_UCS4 c = char_at(t, i);
+        if (is_space_cp(c)) {
             i++;
             continue;
         }
         Py_ssize_t j = i + 1;
-        if (is_word_char(s[i])) {
-            while (j < n && is_word_char(s[j])) j++;
-            while (j + 1 < n && s[j] != '\0' && strchr("'-.,:", s[j]) != NULL && is_word_char(s[j + 1])) {
+        if (is_word_cp(c)) {
+            while (j < n && is_word_cp(char_at(t, j))) j++;
+            while (j + 1 < n && is_joiner_cp(char_at(t, j)) && is_word_cp(char_at(t, j + 1))) {
                 j++;
-                while (j < n && is_word_char(s[j])) j++;
+                while (j < n && is_word_cp(char_at(t, j))) j++;
             }
         }
         uint64_t h = HASH_START;
-        for (Py_ssize_t k = i; k < j; k++) h = hash_step(h, (unsigned char)lower_char(s[k]));
+        for (Py_ssize_t k = i; k < j; k++) h = hash_step(h, folded_at(t, k));
         t->start[t->n] = i;
         t->end[t->n] = j;
         t->norm[t->n] = hash_end(h);
@@ -356,7 +376,7 @@ static void release(Tokens *t) {
     PyMem_Free(t->norm);
 }
 
-static inline char first_char(const Tokens *t, Py_ssize_t i) { return t->s[t->start[i]]; }
+static inline Py_UCS4 first_char(const Tokens *t, Py_ssize_t i) { return char_at(t, t->start[i]); }
 static inline Py_ssize_t token_length(const Tokens *t, Py_ssize_t i) { return t->end[i] - t->start[i]; }
 
 /* _Tokens.position and _Tokens.shown */
@@ -370,37 +390,46 @@ static PyObject *shown(const Tokens *t, Py_ssize_t first, Py_ssize_t stop) {
     return PyUnicode_Substring(t->text, from, to);
 }
 
-static PyObject *word_of(const Tokens *t, Py_ssize_t i) { return PyUnicode_Substring(t->text, t->start[i], t->end[i]); }
-
 /* Is `h` the hash of one of the tokens' comparison forms (`sorted_norms` sorted)? */
 static int has_norm(const uint64_t *sorted_norms, Py_ssize_t n, uint64_t h) { return find(sorted_norms, n, h) >= 0; }
 
 /* classify._is_number: a digit, or a number word. */
 static int is_number(const Tokens *t, Py_ssize_t i) {
     for (Py_ssize_t k = t->start[i]; k < t->end[i]; k++)
-        if (t->s[k] >= '0' && t->s[k] <= '9') return 1;
+        if (is_digit_cp(folded_at(t, k))) return 1;
     return in_set(NUMBER_WORDS, t->norm[i]);
 }
 
 /* classify._Tokens.opens_sentence: the first token, or one after an opening mark. */
 static int opens_sentence(const Tokens *t, Py_ssize_t i) {
     if (i == 0) return 1;
-    return token_length(t, i - 1) == 1 && strchr(".!?:\"'(-", first_char(t, i - 1)) != NULL;
+    Py_UCS4 c = first_char(t, i - 1);
+    return token_length(t, i - 1) == 1 && (c == '.' || c == '!' || c == '?' || c == ':' || c == '"' || c == 0x201c ||
+                                           c == '\'' || c == '(' || c == 0x2014 || c == '-');
 }
 
 /* classify._is_name */
 static int is_name(const Tokens *t, Py_ssize_t i) {
-    return is_upper_char(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
+    return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
            !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i);
 }
 
-/* The aligner's stem (features._strip_suffix) of an ASCII word in lower case: the length of the prefix kept. */
-static Py_ssize_t stem_length(const char *w, Py_ssize_t n) {
+/* Does w[0:n] end with the ASCII `suffix`? */
+static int ends_with(const Py_UCS4 *w, Py_ssize_t n, const char *suffix) {
+    Py_ssize_t length = (Py_ssize_t)strlen(suffix);
+    if (n < length) return 0;
+    for (Py_ssize_t k = 0; k < length; k++)
+        if (w[n - length + k] != (Py_UCS4)(unsigned char)suffix[k]) return 0;
+    return 1;
+}
+
+/* The aligner's stem (features._strip_suffix) of a comparison form: the length of the prefix kept. */
+static Py_ssize_t stem_length(const Py_UCS4 *w, Py_ssize_t n) {
     static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
-    if (n >= 2 && w[n - 2] == '\'' && w[n - 1] == 's') n -= 2;
+    if (ends_with(w, n, "'s")) n -= 2;
     for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
         Py_ssize_t length = (Py_ssize_t)strlen(suffixes[k]);
-        if (n > length + 3 && memcmp(w + n - length, suffixes[k], (size_t)length) == 0) {
+        if (n > length + 3 && ends_with(w, n, suffixes[k])) {
             n -= length;
             break;
         }
@@ -410,13 +439,31 @@ static Py_ssize_t stem_length(const char *w, Py_ssize_t n) {
 }
 
 /* The hash of the stem of token i's comparison form (`scratch` has room for the token). */
-static uint64_t stem_hash(const Tokens *t, Py_ssize_t i, char *scratch) {
+static uint64_t stem_hash(const Tokens *t, Py_ssize_t i, Py_UCS4 *scratch) {
     Py_ssize_t n = token_length(t, i);
-    for (Py_ssize_t k = 0; k < n; k++) scratch[k] = lower_char(t->s[t->start[i] + k]);
+    for (Py_ssize_t k = 0; k < n; k++) scratch[k] = folded_at(t, t->start[i] + k);
     Py_ssize_t kept = stem_length(scratch, n);
     uint64_t h = HASH_START;
-    for (Py_ssize_t k = 0; k < kept; k++) h = hash_step(h, (unsigned char)scratch[k]);
+    for (Py_ssize_t k = 0; k < kept; k++) h = hash_step(h, scratch[k]);
     return hash_end(h);
+}
+
+/* The hash of `word.lower()` for token i as read (for names: "Storm" against "storm"). For ASCII text that is the
+ * comparison form (a name has no backtick); for other text Python's str.lower is asked. */
+static int lower_hash(const Tokens *t, Py_ssize_t i, uint64_t *out) {
+    if (t->folded == NULL) {
+        *out = t->norm[i];
+        return 0;
+    }
+    PyObject *word = PyUnicode_Substring(t->text, t->start[i], t->end[i]), *lower = NULL;
+    if (word != NULL) lower = PyObject_CallMethod(word, "lower", NULL);
+    Py_XDECREF(word);
+    if (lower == NULL) return -1;
+    int is_str = PyUnicode_Check(lower);
+    if (is_str) *out = hash_str(lower);
+    Py_DECREF(lower);
+    if (!is_str) PyErr_SetString(PyExc_TypeError, "str.lower() gave no str");
+    return is_str ? 0 : -1;
 }
 
 /* ---- building the reasons ----------------------------------------------------------------------------------- */
@@ -427,51 +474,58 @@ typedef struct {
     Py_ssize_t count;
 } Picked;
 
-/* Text under construction (UTF-8). */
+/* Text under construction: its pieces, joined when finished. */
 typedef struct {
-    char *s;
-    size_t length, capacity;
+    PyObject *pieces; /* a list, made on the first piece */
 } Text;
 
-static int put(Text *text, const char *s, size_t n) {
-    if (text->length + n + 1 > text->capacity) {
-        size_t capacity = text->capacity ? text->capacity : 64;
-        while (capacity < text->length + n + 1) capacity *= 2;
-        char *grown = PyMem_Realloc(text->s, capacity);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        text->s = grown;
-        text->capacity = capacity;
+static int put_piece(Text *text, PyObject *piece) {
+    if (piece == NULL) return -1;
+    if (text->pieces == NULL && (text->pieces = PyList_New(0)) == NULL) {
+        Py_DECREF(piece);
+        return -1;
     }
-    memcpy(text->s + text->length, s, n);
-    text->length += n;
-    return 0;
+    int status = PyList_Append(text->pieces, piece);
+    Py_DECREF(piece);
+    return status;
 }
 
-static int put_str(Text *text, const char *s) { return put(text, s, strlen(s)); }
+/* A piece of the program's own words (UTF-8). */
+static int put_str(Text *text, const char *s) { return put_piece(text, PyUnicode_FromString(s)); }
+
+/* Token i as read. */
+static int put_token(Text *text, const Tokens *t, Py_ssize_t i) {
+    return put_piece(text, PyUnicode_Substring(t->text, t->start[i], t->end[i]));
+}
+
+/* Are tokens i and j read alike? */
+static int same_token(const Tokens *t, Py_ssize_t i, Py_ssize_t j) {
+    Py_ssize_t n = token_length(t, i);
+    if (token_length(t, j) != n) return 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (char_at(t, t->start[i] + k) != char_at(t, t->start[j] + k)) return 0;
+    return 1;
+}
 
 /* ", ".join(dict.fromkeys(words)) of the picked tokens, as read. */
 static int put_distinct(Text *text, const Tokens *t, const Picked *words) {
     int first = 1;
     for (Py_ssize_t k = 0; k < words->count; k++) {
-        Py_ssize_t i = words->at[k], n = token_length(t, i), seen = 0;
-        for (Py_ssize_t e = 0; e < k && !seen; e++) {
-            Py_ssize_t j = words->at[e];
-            seen = token_length(t, j) == n && memcmp(t->s + t->start[j], t->s + t->start[i], (size_t)n) == 0;
-        }
+        Py_ssize_t i = words->at[k], seen = 0;
+        for (Py_ssize_t e = 0; e < k && !seen; e++) seen = same_token(t, words->at[e], i);
         if (seen) continue;
-        if ((!first && put_str(text, ", ") < 0) || put(text, t->s + t->start[i], (size_t)n) < 0) return -1;
+        if ((!first && put_str(text, ", ") < 0) || put_token(text, t, i) < 0) return -1;
         first = 0;
     }
     return 0;
 }
 
-/* Appends the finished text to `list` as a str and empties it. */
+/* Appends the finished text to `list` as one str and empties it. */
 static int add_text(PyObject *list, Text *text) {
-    PyObject *made = PyUnicode_DecodeUTF8(text->s ? text->s : "", (Py_ssize_t)text->length, NULL);
-    text->length = 0;
+    PyObject *empty = PyUnicode_FromString(""), *made = NULL;
+    if (empty != NULL) made = text->pieces ? PyUnicode_Join(empty, text->pieces) : Py_NewRef(empty);
+    Py_XDECREF(empty);
+    Py_CLEAR(text->pieces);
     if (made == NULL) return -1;
     int status = PyList_Append(list, made);
     Py_DECREF(made);
@@ -481,7 +535,7 @@ static int add_text(PyObject *list, Text *text) {
 /* classify._pairs: "number 12 → 15", or "number added: 15". */
 static int add_pairs(PyObject *list, const char *kind, const Tokens *ta, const Picked *before, const Tokens *tb,
                      const Picked *after) {
-    Text text = {NULL, 0, 0};
+    Text text = {NULL};
     int status = put_str(&text, kind);
     if (status == 0 && before->count == 0) {
         status = put_str(&text, " added: ");
@@ -493,44 +547,52 @@ static int add_pairs(PyObject *list, const char *kind, const Tokens *ta, const P
         if (status == 0) status = after->count ? put_distinct(&text, tb, after) : put_str(&text, "(removed)");
     }
     if (status == 0) status = add_text(list, &text);
-    PyMem_Free(text.s);
+    Py_XDECREF(text.pieces);
     return status;
 }
 
 /* "<label>" + ", ".join(dict.fromkeys(words)) */
 static int add_removed(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
-    Text text = {NULL, 0, 0};
+    Text text = {NULL};
     int status = put_str(&text, label);
     if (status == 0) status = put_distinct(&text, t, words);
     if (status == 0) status = add_text(list, &text);
-    PyMem_Free(text.s);
+    Py_XDECREF(text.pieces);
     return status;
 }
 
 /* "<label>" + classify._quote_words(words): the first eight, then an ellipsis. */
 static int add_quoted(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
-    Text text = {NULL, 0, 0};
+    Text text = {NULL};
     int status = put_str(&text, label);
     for (Py_ssize_t k = 0; status == 0 && k < words->count && k < 8; k++) {
         if (k > 0) status = put_str(&text, " ");
-        Py_ssize_t i = words->at[k];
-        if (status == 0) status = put(&text, t->s + t->start[i], (size_t)token_length(t, i));
+        if (status == 0) status = put_token(&text, t, words->at[k]);
     }
     if (status == 0 && words->count > 8) status = put_str(&text, " \xe2\x80\xa6");
     if (status == 0) status = add_text(list, &text);
-    PyMem_Free(text.s);
+    Py_XDECREF(text.pieces);
+    return status;
+}
+
+/* One of the program's own reasons, as a str appended to `list`. */
+static int add_reason(PyObject *list, const char *reason) {
+    PyObject *made = PyUnicode_FromString(reason);
+    if (made == NULL) return -1;
+    int status = PyList_Append(list, made);
+    Py_DECREF(made);
     return status;
 }
 
 /* classify._new_content: content words among `candidates` of `side` whose stems `other` lacks, if there are at least
  * `least` of them (else none). `scratch` has room for any token. */
 static int new_content(const Tokens *side, const Picked *candidates, const Tokens *other, Py_ssize_t least,
-                       char *scratch, Picked *fresh) {
+                       Py_UCS4 *scratch, Picked *fresh) {
     fresh->count = 0;
     Py_ssize_t words = 0;
     for (Py_ssize_t k = 0; k < candidates->count; k++) {
         Py_ssize_t i = candidates->at[k];
-        if (is_alnum_char(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i])) words++;
+        if (is_alnum_cp(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i])) words++;
     }
     if (words < least) return 0;
     uint64_t *stems = PyMem_Malloc(((size_t)other->n + 1) * sizeof *stems);
@@ -544,7 +606,7 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     qsort(stems, (size_t)n, sizeof *stems, compare_hashes);
     for (Py_ssize_t k = 0; k < candidates->count; k++) {
         Py_ssize_t i = candidates->at[k];
-        if (is_alnum_char(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
+        if (is_alnum_cp(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
             find(stems, n, stem_hash(side, i, scratch)) < 0)
             fresh->at[fresh->count++] = i;
     }
@@ -557,12 +619,13 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
 static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned char *mark) {
     int any = 0;
     for (Py_ssize_t k = 0; k < changed->count; k++)
-        if (is_alnum_char(first_char(t, changed->at[k]))) any = mark[changed->at[k]] = 1;
+        if (is_alnum_cp(first_char(t, changed->at[k]))) any = mark[changed->at[k]] = 1;
+    /* (Every character that is neither a word character nor white space is a token: a quote mark is one.) */
     int found = 0;
-    if (any && memchr(t->s, '"', (size_t)t->length) != NULL) {
+    if (any) {
         int inside = 0;
         for (Py_ssize_t i = 0; i < t->n && !found; i++) {
-            if (token_length(t, i) == 1 && first_char(t, i) == '"') inside = !inside;
+            if (token_length(t, i) == 1 && is_quote_cp(first_char(t, i))) inside = !inside;
             else if (inside && mark[i]) found = 1;
         }
     }
@@ -669,7 +732,7 @@ static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type) {
  * `removals`. */
 static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
                         Py_ssize_t new_claim_words, PyObject *reasons, PyObject *removals, Py_ssize_t *work,
-                        char *scratch, unsigned char *mark) {
+                        Py_UCS4 *scratch, unsigned char *mark) {
     /* The sorted comparison forms of each side, and the changed tokens absent from the other side. */
     uint64_t *sorted_a = PyMem_Malloc(((size_t)(ta->n + tb->n) + 1) * sizeof *sorted_a), *sorted_b = sorted_a + ta->n;
     if (sorted_a == NULL) {
@@ -682,7 +745,6 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     qsort(sorted_b, (size_t)tb->n, sizeof *sorted_b, compare_hashes);
     /* `work` has room for 10 lists of (n_a + n_b) indices. */
     Py_ssize_t room = ta->n + tb->n + 1, status = -1;
-    Text text = {NULL, 0, 0};
     Picked gone = {work, 0}, new = {work + room, 0}, numbers_gone = {work + 2 * room, 0},
            numbers_new = {work + 3 * room, 0}, dates_gone = {work + 4 * room, 0}, dates_new = {work + 5 * room, 0},
            names_gone = {work + 6 * room, 0}, names_new = {work + 7 * room, 0}, fresh = {work + 8 * room, 0};
@@ -719,19 +781,24 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         uint64_t *lower = sorted_a; /* (the sorted forms are not needed after this) */
         Py_ssize_t n_lower = 0;
         for (Py_ssize_t j = 0; j < tb->n; j++)
-            if (!is_upper_char(first_char(tb, j))) lower[n_lower++] = tb->norm[j];
+            if (!is_upper_cp(first_char(tb, j))) lower[n_lower++] = tb->norm[j];
         qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
         Py_ssize_t kept = 0;
-        for (Py_ssize_t k = 0; k < names_gone.count; k++)
-            if (!has_norm(lower, n_lower, ta->norm[names_gone.at[k]])) names_gone.at[kept++] = names_gone.at[k];
+        uint64_t h;
+        for (Py_ssize_t k = 0; k < names_gone.count; k++) {
+            if (lower_hash(ta, names_gone.at[k], &h) < 0) goto done;
+            if (!has_norm(lower, n_lower, h)) names_gone.at[kept++] = names_gone.at[k];
+        }
         names_gone.count = kept;
         n_lower = 0;
         for (Py_ssize_t i = 0; i < ta->n; i++)
-            if (!is_upper_char(first_char(ta, i))) lower[n_lower++] = ta->norm[i];
+            if (!is_upper_cp(first_char(ta, i))) lower[n_lower++] = ta->norm[i];
         qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
         kept = 0;
-        for (Py_ssize_t k = 0; k < names_new.count; k++)
-            if (!has_norm(lower, n_lower, tb->norm[names_new.at[k]])) names_new.at[kept++] = names_new.at[k];
+        for (Py_ssize_t k = 0; k < names_new.count; k++) {
+            if (lower_hash(tb, names_new.at[k], &h) < 0) goto done;
+            if (!has_norm(lower, n_lower, h)) names_new.at[kept++] = names_new.at[k];
+        }
         names_new.count = kept;
         if (names_new.count) {
             if (add_pairs(reasons, "name", ta, &names_gone, tb, &names_new) < 0) goto done;
@@ -742,14 +809,12 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     Py_ssize_t negations_gone = 0, negations_new = 0;
     for (Py_ssize_t k = 0; k < deleted->count; k++) negations_gone += in_set(NEGATIONS, ta->norm[deleted->at[k]]);
     for (Py_ssize_t k = 0; k < inserted->count; k++) negations_new += in_set(NEGATIONS, tb->norm[inserted->at[k]]);
-    if (negations_new != negations_gone) {
-        if (put_str(&text, negations_new > negations_gone ? "negation added" : "negation removed") < 0 ||
-            add_text(reasons, &text) < 0)
-            goto done;
-    }
-    if (quoted_words_changed(ta, deleted, mark) || quoted_words_changed(tb, inserted, mark)) {
-        if (put_str(&text, "words of a quotation changed") < 0 || add_text(reasons, &text) < 0) goto done;
-    }
+    if (negations_new != negations_gone &&
+        add_reason(reasons, negations_new > negations_gone ? "negation added" : "negation removed") < 0)
+        goto done;
+    if ((quoted_words_changed(ta, deleted, mark) || quoted_words_changed(tb, inserted, mark)) &&
+        add_reason(reasons, "words of a quotation changed") < 0)
+        goto done;
     int said_gone = 0, said_new = 0;
     for (Py_ssize_t k = 0; k < deleted->count; k++) said_gone |= in_set(ATTRIBUTION, ta->norm[deleted->at[k]]);
     for (Py_ssize_t k = 0; k < inserted->count; k++) said_new |= in_set(ATTRIBUTION, tb->norm[inserted->at[k]]);
@@ -760,7 +825,7 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         const char *reason = said_a != said_b ? (said_b ? "attribution added" : "attribution removed")
                              : names_gone.count || names_new.count ? "attribution changed"
                                                                    : NULL;
-        if (reason != NULL && (put_str(&text, reason) < 0 || add_text(reasons, &text) < 0)) goto done;
+        if (reason != NULL && add_reason(reasons, reason) < 0) goto done;
     }
     if (new_content(tb, &new, ta, new_claim_words, scratch, &fresh) < 0) goto done;
     if (fresh.count && add_quoted(reasons, "new claim: ", tb, &fresh) < 0) goto done;
@@ -768,7 +833,6 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     if (fresh.count && add_quoted(removals, "words removed: ", ta, &fresh) < 0) goto done;
     status = 0;
 done:
-    PyMem_Free(text.s);
     PyMem_Free(sorted_a);
     return (int)status;
 }
@@ -779,32 +843,31 @@ static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *del
     Py_ssize_t room = ta->n + tb->n + 1;
     Picked gone = {work, 0}, new = {work + room, 0};
     for (Py_ssize_t k = 0; k < deleted->count; k++)
-        if (is_alnum_char(first_char(ta, deleted->at[k]))) gone.at[gone.count++] = deleted->at[k];
+        if (is_alnum_cp(first_char(ta, deleted->at[k]))) gone.at[gone.count++] = deleted->at[k];
     for (Py_ssize_t k = 0; k < inserted->count; k++)
-        if (is_alnum_char(first_char(tb, inserted->at[k]))) new.at[new.count++] = inserted->at[k];
-    Text text = {NULL, 0, 0};
-    int status = -1;
-    if (!gone.count && !new.count) {
-        if (put_str(&text, "punctuation") == 0) status = add_text(found, &text);
-        PyMem_Free(text.s);
-        return status;
-    }
+        if (is_alnum_cp(first_char(tb, inserted->at[k]))) new.at[new.count++] = inserted->at[k];
+    if (!gone.count && !new.count) return add_reason(found, "punctuation");
     /* The words' comparison forms run together, hyphens dropped: equal when only hyphens or spaces changed. */
-    Text joined[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    int status = -1;
+    Py_UCS4 *joined[2] = {PyMem_Malloc(((size_t)ta->length + 1) * sizeof(Py_UCS4)),
+                          PyMem_Malloc(((size_t)tb->length + 1) * sizeof(Py_UCS4))};
+    Py_ssize_t length[2] = {0, 0};
+    if (joined[0] == NULL || joined[1] == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
     for (int side = 0; side < 2; side++) {
         const Tokens *t = side ? tb : ta;
         for (Py_ssize_t i = 0; i < t->n; i++) {
-            if (!is_alnum_char(first_char(t, i))) continue;
+            if (!is_alnum_cp(first_char(t, i))) continue;
             for (Py_ssize_t k = t->start[i]; k < t->end[i]; k++) {
-                char c = lower_char(t->s[k]);
-                if (c != '-' && put(&joined[side], &c, 1) < 0) goto done;
+                Py_UCS4 c = folded_at(t, k);
+                if (c != '-') joined[side][length[side]++] = c;
             }
         }
     }
-    int same = joined[0].length == joined[1].length &&
-               (joined[0].length == 0 || memcmp(joined[0].s, joined[1].s, joined[0].length) == 0);
-    if (same) {
-        if (put_str(&text, "hyphenation or spacing") == 0) status = add_text(found, &text);
+    if (length[0] == length[1] && memcmp(joined[0], joined[1], (size_t)length[0] * sizeof(Py_UCS4)) == 0) {
+        status = add_reason(found, "hyphenation or spacing");
         goto done;
     }
     if (ta->n == tb->n) {
@@ -820,46 +883,56 @@ static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *del
         int reordered = memcmp(sorted, sorted + ta->n, (size_t)ta->n * sizeof *sorted) == 0;
         PyMem_Free(sorted);
         if (reordered) {
-            if (put_str(&text, "word order") == 0) status = add_text(found, &text);
+            status = add_reason(found, "word order");
             goto done;
         }
     }
     status = add_pairs(found, "wording", ta, &gone, tb, &new);
 done:
-    PyMem_Free(text.s);
-    PyMem_Free(joined[0].s);
-    PyMem_Free(joined[1].s);
+    PyMem_Free(joined[0]);
+    PyMem_Free(joined[1]);
     return status;
 }
 
-/* classify(text_a, text_b, stopwords, number_words, date_words, negations, attribution, removals_are_substantive,
- * new_claim_words, run_type) -> (kind, reasons, runs) | None: classify.classify for two ASCII texts whose comparison
- * keys differ; None for any other text, or two texts too long to align here. */
+/* classify(text_a, text_b, folded_a, folded_b, stopwords, number_words, date_words, negations, attribution,
+ * removals_are_substantive, new_claim_words, run_type) -> (kind, reasons, runs) | None: classify.classify for two
+ * texts whose comparison keys differ, each given with its fold that keeps offsets (normalise.fold_keeping_offsets),
+ * or None for an ASCII text; None for a text beyond ASCII without its fold, or two texts too long to align here. */
 static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 10 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[9]) ||
-        !PyType_IsSubtype((PyTypeObject *)args[9], &PyTuple_Type)) {
-        PyErr_SetString(PyExc_TypeError, "classify(text_a, text_b, five word sets, removals, claim words, Run)");
+    if (nargs != 12 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[11]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[11], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "classify(text_a, text_b, folded_a, folded_b, five word sets, removals, "
+                                         "claim words, Run)");
         return NULL;
     }
+    PyObject *folded[2] = {args[2] == Py_None ? NULL : args[2], args[3] == Py_None ? NULL : args[3]};
+    for (int side = 0; side < 2; side++) {
+        if (folded[side] != NULL && (!PyUnicode_Check(folded[side]) ||
+                                     PyUnicode_GET_LENGTH(folded[side]) != PyUnicode_GET_LENGTH(args[side]))) {
+            PyErr_SetString(PyExc_TypeError, "classify: a fold is a str as long as its text");
+            return NULL;
+        }
+    }
     for (int k = 0; k < SET_COUNT; k++)
-        if (know_set(&sets[k], args[2 + k]) < 0) return NULL;
-    int removals_are_substantive = PyObject_IsTrue(args[7]);
-    Py_ssize_t new_claim_words = PyLong_AsSsize_t(args[8]);
+        if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
+    int removals_are_substantive = PyObject_IsTrue(args[9]);
+    Py_ssize_t new_claim_words = PyLong_AsSsize_t(args[10]);
     if (removals_are_substantive < 0 || (new_claim_words == -1 && PyErr_Occurred())) return NULL;
-    if (!PyUnicode_IS_ASCII(args[0]) || !PyUnicode_IS_ASCII(args[1])) Py_RETURN_NONE;
+    if ((folded[0] == NULL && !PyUnicode_IS_ASCII(args[0])) || (folded[1] == NULL && !PyUnicode_IS_ASCII(args[1])))
+        Py_RETURN_NONE;
 
     Tokens ta = {0}, tb = {0};
     Block *blocks = NULL;
     Py_ssize_t *work = NULL;
-    char *scratch = NULL;
+    Py_UCS4 *scratch = NULL;
     unsigned char *mark = NULL;
     Runs runs = {NULL, 0};
     PyObject *result = NULL, *reasons = NULL, *removals = NULL, *runs_made = NULL;
-    if (tokenise(&ta, args[0]) < 0 || tokenise(&tb, args[1]) < 0) goto done;
+    if (tokenise(&ta, args[0], folded[0]) < 0 || tokenise(&tb, args[1], folded[1]) < 0) goto done;
     Py_ssize_t room = ta.n + tb.n + 1;
     blocks = PyMem_Malloc((size_t)(2 * room) * sizeof *blocks);
     work = PyMem_Malloc((size_t)(12 * room) * sizeof *work);
-    scratch = PyMem_Malloc((size_t)(ta.length + tb.length) + 1);
+    scratch = PyMem_Malloc(((size_t)(ta.length + tb.length) + 1) * sizeof *scratch);
     mark = PyMem_Calloc((size_t)room, 1);
     runs.at = PyMem_Malloc((size_t)(2 * room) * sizeof *runs.at);
     reasons = PyList_New(0);
@@ -889,7 +962,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     } else if (wording_changes(&ta, &tb, &deleted, &inserted, reasons, work) < 0) {
         goto done;
     }
-    runs_made = runs_tuple(&runs, (PyTypeObject *)args[9]);
+    runs_made = runs_tuple(&runs, (PyTypeObject *)args[11]);
     PyObject *reason_tuple = runs_made != NULL ? PyList_AsTuple(reasons) : NULL;
     if (reason_tuple != NULL) result = Py_BuildValue("(sNO)", kind, reason_tuple, runs_made);
 done:
@@ -911,7 +984,7 @@ static PyMethodDef methods[] = {
     {"opcodes", (PyCFunction)(void (*)(void))opcodes, METH_FASTCALL,
      "Indel.opcodes(a, b).as_list() for two lists of str; None if both are too long to align here."},
     {"classify", (PyCFunction)(void (*)(void))classify, METH_FASTCALL,
-     "classify.classify's (kind, reasons, runs) for two ASCII texts; None for other text."},
+     "classify.classify's (kind, reasons, runs) for two texts and their folds; None where it is left to Python."},
     {NULL, NULL, 0, NULL},
 };
 

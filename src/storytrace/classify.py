@@ -143,9 +143,13 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     if comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
     if CLASSIFY_IN_C is not None:
+        # An ASCII text is folded in C; another text goes with its fold that keeps offsets (None: left to Python).
+        ascii = text_a.isascii() and text_b.isascii()
         found: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
             text_a,
             text_b,
+            None if ascii else fold_keeping_offsets(text_a),
+            None if ascii else fold_keeping_offsets(text_b),
             STOPWORDS,
             _NUMBER_WORDS,
             _DATE_WORDS,
@@ -155,14 +159,14 @@ def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
             options.new_claim_words,
             Run,
         )
-        if found is not None:  # (None: text beyond ASCII, or two texts too long to align in C)
+        if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
             return Classification(found[0], found[1], found[2])
     return python_classified(text_a, text_b, options)
 
 
 def python_classified(text_a: str, text_b: str, options: DiffOptions) -> Classification:
     """`classify` in Python for two texts whose keys differ: the reference the C helper is held to, and what runs
-    for text beyond ASCII."""
+    where it is not built or leaves a text (one whose fold does not keep offsets)."""
     ta, tb = _Tokens(text_a), _Tokens(text_b)
     runs, deleted, inserted = _word_diff(ta, tb)
     reasons, removals = _fact_changes(ta, tb, deleted, inserted, options)
