@@ -133,6 +133,7 @@ OPTION_SETS = [DiffOptions(), DiffOptions(removals_are_substantive=False), DiffO
 @example(('He said "we will go".', 'He said "we will not go".'), DiffOptions(), False)  # inside a quotation
 @example(("The well-known boat left.", "The well known boat left."), DiffOptions(), False)  # hyphenation
 @example(("Boats left the harbour early.", "Early the harbour left boats."), DiffOptions(), True)  # word order
+@example(("He met \x00 Smith there.", "He met \x00 Paris there."), DiffOptions(), False)  # NUL: not an opener
 def test_ascii_texts_are_classified_as_the_python_classifies_them(
     pair: tuple[str, str], options: DiffOptions, backwards: bool
 ) -> None:
