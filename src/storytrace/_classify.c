@@ -43,9 +43,34 @@ static uint64_t hash_str(PyObject *word) {
     return hash_end(h);
 }
 
-static int compare_hashes(const void *x, const void *y) {
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
+/* Sorts h[0:n]: insertion for the few words of a sentence, a heap sort (no worst case) past that. */
+static void sift_down(uint64_t *h, Py_ssize_t root, Py_ssize_t n) {
+    uint64_t x = h[root];
+    for (Py_ssize_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && h[child + 1] > h[child]) child++;
+        if (h[child] <= x) break;
+        h[root] = h[child];
+    }
+    h[root] = x;
+}
+
+static void sort_hashes(uint64_t *h, Py_ssize_t n) {
+    if (n <= 32) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            uint64_t x = h[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && h[j - 1] > x; j--) h[j] = h[j - 1];
+            h[j] = x;
+        }
+        return;
+    }
+    for (Py_ssize_t root = n / 2 - 1; root >= 0; root--) sift_down(h, root, n);
+    for (Py_ssize_t end = n - 1; end > 0; end--) {
+        uint64_t top = h[0];
+        h[0] = h[end];
+        h[end] = top;
+        sift_down(h, 0, end);
+    }
 }
 
 static Py_ssize_t find(const uint64_t *s, Py_ssize_t n, uint64_t h) {
@@ -93,7 +118,7 @@ static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *
     Py_ssize_t common = 0;
     {
         memcpy(symbols, x, (size_t)n * sizeof *symbols);
-        qsort(symbols, (size_t)n, sizeof *symbols, compare_hashes);
+        sort_hashes(symbols, n);
         Py_ssize_t distinct = 0;
         for (Py_ssize_t i = 0; i < n; i++)
             if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
@@ -293,15 +318,26 @@ static int in_set(int which, uint64_t h) {
 
 /* ---- tokens of a text ---------------------------------------------------------------------------------------- */
 
-/* Character classes as Python's str methods and regular expressions see them (ASCII answered inline). */
-static inline int is_ascii_alnum(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-static inline int is_word_cp(Py_UCS4 c) { return c < 128 ? is_ascii_alnum(c) || c == '_' : Py_UNICODE_ISALNUM(c); }
-static inline int is_space_cp(Py_UCS4 c) {
-    return c < 128 ? c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f) : Py_UNICODE_ISSPACE(c);
+/* Character classes as Python's str methods and regular expressions see them; ASCII's from a table filled once
+ * (`fill_classes`): \w (alphanumeric or the underscore), white space (str.isspace), capitals, alphanumerics,
+ * digits. */
+enum { WORD = 1, SPACE = 2, UPPER = 4, ALNUM = 8, DIGIT = 16 };
+static unsigned char ascii_classes[128];
+
+static void fill_classes(void) {
+    for (int c = 0; c < 128; c++) {
+        int digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z', alnum = digit || upper || (c >= 'a' && c <= 'z');
+        int space = c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+        ascii_classes[c] = (unsigned char)((alnum || c == '_' ? WORD : 0) | (space ? SPACE : 0) | (upper ? UPPER : 0) |
+                                           (alnum ? ALNUM : 0) | (digit ? DIGIT : 0));
+    }
 }
-static inline int is_upper_cp(Py_UCS4 c) { return c < 128 ? c >= 'A' && c <= 'Z' : Py_UNICODE_ISUPPER(c); }
-static inline int is_alnum_cp(Py_UCS4 c) { return c < 128 ? is_ascii_alnum(c) : Py_UNICODE_ISALNUM(c); }
-static inline int is_digit_cp(Py_UCS4 c) { return c < 128 ? c >= '0' && c <= '9' : Py_UNICODE_ISDECIMAL(c); }
+
+static inline int is_word_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & WORD : c == '_' || Py_UNICODE_ISALNUM(c); }
+static inline int is_space_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & SPACE : Py_UNICODE_ISSPACE(c); }
+static inline int is_upper_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & UPPER : Py_UNICODE_ISUPPER(c); }
+static inline int is_alnum_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & ALNUM : Py_UNICODE_ISALNUM(c); }
+static inline int is_digit_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & DIGIT : Py_UNICODE_ISDECIMAL(c); }
 /* classify._TOKEN's joining marks: ' ’ - ‐ ‑ . , : */
 static inline int is_joiner_cp(Py_UCS4 c) {
     return c == '\'' || c == 0x2019 || c == '-' || c == 0x2010 || c == 0x2011 || c == '.' || c == ',' || c == ':';
@@ -317,12 +353,15 @@ typedef struct {
     PyObject *text;
     int kind, folded_kind;
     const void *data, *folded; /* folded NULL: an ASCII text, folded by ascii_fold */
+    const Py_UCS1 *bytes;      /* the data of a one-byte text (read without the kind switch), else NULL */
     Py_ssize_t length, n;
     Py_ssize_t *start, *end;
     uint64_t *norm;
 } Tokens;
 
-static inline Py_UCS4 char_at(const Tokens *t, Py_ssize_t k) { return PyUnicode_READ(t->kind, t->data, k); }
+static inline Py_UCS4 char_at(const Tokens *t, Py_ssize_t k) {
+    return t->bytes ? t->bytes[k] : PyUnicode_READ(t->kind, t->data, k);
+}
 static inline Py_UCS4 folded_at(const Tokens *t, Py_ssize_t k) {
     return t->folded ? PyUnicode_READ(t->folded_kind, t->folded, k) : ascii_fold(char_at(t, k));
 }
@@ -333,6 +372,7 @@ static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
     t->text = text;
     t->kind = PyUnicode_KIND(text);
     t->data = PyUnicode_DATA(text);
+    t->bytes = t->kind == PyUnicode_1BYTE_KIND ? PyUnicode_1BYTE_DATA(text) : NULL;
     t->folded_kind = folded ? PyUnicode_KIND(folded) : 0;
     t->folded = folded ? PyUnicode_DATA(folded) : NULL;
     t->length = PyUnicode_GET_LENGTH(text);
@@ -603,7 +643,7 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     Py_ssize_t n = 0;
     for (Py_ssize_t j = 0; j < other->n; j++)
         if (!in_set(STOPWORDS, other->norm[j])) stems[n++] = stem_hash(other, j, scratch);
-    qsort(stems, (size_t)n, sizeof *stems, compare_hashes);
+    sort_hashes(stems, n);
     for (Py_ssize_t k = 0; k < candidates->count; k++) {
         Py_ssize_t i = candidates->at[k];
         if (is_alnum_cp(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
@@ -741,8 +781,8 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     }
     memcpy(sorted_a, ta->norm, (size_t)ta->n * sizeof *sorted_a);
     memcpy(sorted_b, tb->norm, (size_t)tb->n * sizeof *sorted_b);
-    qsort(sorted_a, (size_t)ta->n, sizeof *sorted_a, compare_hashes);
-    qsort(sorted_b, (size_t)tb->n, sizeof *sorted_b, compare_hashes);
+    sort_hashes(sorted_a, ta->n);
+    sort_hashes(sorted_b, tb->n);
     /* `work` has room for 10 lists of (n_a + n_b) indices. */
     Py_ssize_t room = ta->n + tb->n + 1, status = -1;
     Picked gone = {work, 0}, new = {work + room, 0}, numbers_gone = {work + 2 * room, 0},
@@ -782,7 +822,7 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         Py_ssize_t n_lower = 0;
         for (Py_ssize_t j = 0; j < tb->n; j++)
             if (!is_upper_cp(first_char(tb, j))) lower[n_lower++] = tb->norm[j];
-        qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
+        sort_hashes(lower, n_lower);
         Py_ssize_t kept = 0;
         uint64_t h;
         for (Py_ssize_t k = 0; k < names_gone.count; k++) {
@@ -793,7 +833,7 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         n_lower = 0;
         for (Py_ssize_t i = 0; i < ta->n; i++)
             if (!is_upper_cp(first_char(ta, i))) lower[n_lower++] = ta->norm[i];
-        qsort(lower, (size_t)n_lower, sizeof *lower, compare_hashes);
+        sort_hashes(lower, n_lower);
         kept = 0;
         for (Py_ssize_t k = 0; k < names_new.count; k++) {
             if (lower_hash(tb, names_new.at[k], &h) < 0) goto done;
@@ -878,8 +918,8 @@ static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *del
         }
         memcpy(sorted, ta->norm, (size_t)ta->n * sizeof *sorted);
         memcpy(sorted + ta->n, tb->norm, (size_t)tb->n * sizeof *sorted);
-        qsort(sorted, (size_t)ta->n, sizeof *sorted, compare_hashes);
-        qsort(sorted + ta->n, (size_t)tb->n, sizeof *sorted, compare_hashes);
+        sort_hashes(sorted, ta->n);
+        sort_hashes(sorted + ta->n, tb->n);
         int reordered = memcmp(sorted, sorted + ta->n, (size_t)ta->n * sizeof *sorted) == 0;
         PyMem_Free(sorted);
         if (reordered) {
@@ -991,6 +1031,7 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_classify", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__classify(void) {
+    fill_classes();
     tag_equal = PyUnicode_InternFromString("equal");
     tag_delete = PyUnicode_InternFromString("delete");
     tag_insert = PyUnicode_InternFromString("insert");
