@@ -35,7 +35,8 @@ def extensions() -> list:
     # The project's strict mypy settings are checked by `make types`; compiling needs only the types, and the
     # build environment does not have the third-party packages installed (their imports are typed as Any here).
     flags = ["--config-file", os.devnull, "--ignore-missing-imports", "--python-version", "3.11"]
-    native = [Extension(f"storytrace.{name.replace('/', '.')}", [f"src/storytrace/{name}.c"])
+    headers = [f"src/storytrace/{header}" for header in COMPILED["C_HEADERS"]]
+    native = [Extension(f"storytrace.{name.replace('/', '.')}", [f"src/storytrace/{name}.c"], depends=headers)
               for name in COMPILED["C_MODULES"]]
     return [*mypycify([*flags, *sources], opt_level="3"), *native]
 

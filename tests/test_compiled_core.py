@@ -14,7 +14,7 @@ import pytest
 
 import storytrace
 from storytrace import _compiled
-from storytrace._compiled import C_MODULES, DIGEST_FILE, MODULES, TYPES_FROM, core_state, source_digest
+from storytrace._compiled import C_HEADERS, C_MODULES, DIGEST_FILE, MODULES, TYPES_FROM, core_state, source_digest
 
 from .conftest import FOUNDING
 
@@ -31,7 +31,7 @@ def fake_package(tmp_path: Path, built: tuple[str, ...] = MODULES) -> Path:
     """A package directory with the compiled modules' sources and empty stand-ins for their extensions."""
     package = tmp_path / "pkg"
     sources = [f"{name}.py" for name in (*MODULES, *TYPES_FROM)] + [f"{name}.c" for name in C_MODULES]
-    for source in sources:
+    for source in [*sources, *C_HEADERS]:
         target = package / source
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(Path(_compiled.__file__).parent / source, target)
@@ -62,6 +62,10 @@ def test_state_follows_the_recorded_digest(tmp_path: Path, monkeypatch: pytest.M
     assert core_state(package) == "stale"
     (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
     with (package / f"{C_MODULES[0]}.c").open("a") as source:  # a C helper edited after the build
+        source.write("\n/* edited */\n")
+    assert core_state(package) == "stale"
+    (package / DIGEST_FILE).write_text(source_digest(package) + "\n")
+    with (package / C_HEADERS[0]).open("a") as source:  # a header the C helpers include
         source.write("\n/* edited */\n")
     assert core_state(package) == "stale"
     (package / DIGEST_FILE).write_text(source_digest(package) + "\n")

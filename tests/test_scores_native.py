@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, SentenceFeatures, SentenceTable, python_features_of_key
-from storytrace.align.pairwise import SCORES_IN_C, _split_score, python_align_gap
+from storytrace.align.pairwise import SCORES_IN_C, _split_score, c_gap_links, python_align_gap
 from storytrace.align.similarity import containment, similarity
 from storytrace.diff import document
 from storytrace.options import DiffOptions
@@ -179,21 +179,8 @@ def test_gap_links_are_the_python_gap_links(tables: tuple[SentenceTable, Sentenc
     assert SCORES_IN_C is not None
     fa, fb = tables
     gap_a, gap_b = list(range(len(fa))), list(range(len(fb)))
-    found = SCORES_IN_C.gap_links(
-        gap_a,
-        gap_b,
-        [fa.profile(i) for i in gap_a],
-        [fb.profile(j) for j in gap_b],
-        [fa.keys[i] for i in gap_a],
-        [fb.keys[j] for j in gap_b],
-        [fa.paragraphs[i] for i in gap_a],
-        [fb.paragraphs[j] for j in gap_b],
-        OPTIONS.link_threshold,
-        OPTIONS.link_base,
-        OPTIONS.split_containment,
-    )
-    expected = python_align_gap(gap_a, gap_b, fa, fb, OPTIONS)
-    assert found == [(p.a, p.b, p.score) for p in expected]
+    assert c_gap_links(gap_a, gap_b, fa, fb, OPTIONS) == python_align_gap(gap_a, gap_b, fa, fb, OPTIONS)
+
 
 
 def test_profiles_whose_counts_overflow_are_refused() -> None:

@@ -17,71 +17,11 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "_hashes.h"
+
 #define LONGEST (1 << 22)
 
 static PyObject *tag_equal, *tag_delete, *tag_insert;
-
-/* ---- hashes of words ---------------------------------------------------------------------------------------- */
-
-static inline uint64_t hash_step(uint64_t h, Py_UCS4 c) { return (h ^ c) * 0x100000001b3ULL; }
-
-static inline uint64_t hash_end(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
-#define HASH_START 0xcbf29ce484222325ULL
-
-static uint64_t hash_str(PyObject *word) {
-    int kind = PyUnicode_KIND(word);
-    const void *data = PyUnicode_DATA(word);
-    uint64_t h = HASH_START;
-    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(word); i++) h = hash_step(h, PyUnicode_READ(kind, data, i));
-    return hash_end(h);
-}
-
-/* Sorts h[0:n]: insertion for the few words of a sentence, a heap sort (no worst case) past that. */
-static void sift_down(uint64_t *h, Py_ssize_t root, Py_ssize_t n) {
-    uint64_t x = h[root];
-    for (Py_ssize_t child; (child = 2 * root + 1) < n; root = child) {
-        if (child + 1 < n && h[child + 1] > h[child]) child++;
-        if (h[child] <= x) break;
-        h[root] = h[child];
-    }
-    h[root] = x;
-}
-
-static void sort_hashes(uint64_t *h, Py_ssize_t n) {
-    if (n <= 32) {
-        for (Py_ssize_t i = 1; i < n; i++) {
-            uint64_t x = h[i];
-            Py_ssize_t j = i;
-            for (; j > 0 && h[j - 1] > x; j--) h[j] = h[j - 1];
-            h[j] = x;
-        }
-        return;
-    }
-    for (Py_ssize_t root = n / 2 - 1; root >= 0; root--) sift_down(h, root, n);
-    for (Py_ssize_t end = n - 1; end > 0; end--) {
-        uint64_t top = h[0];
-        h[0] = h[end];
-        h[end] = top;
-        sift_down(h, 0, end);
-    }
-}
-
-static Py_ssize_t find(const uint64_t *s, Py_ssize_t n, uint64_t h) {
-    Py_ssize_t low = 0, high = n;
-    while (low < high) {
-        Py_ssize_t middle = (low + high) / 2;
-        if (s[middle] < h) low = middle + 1;
-        else high = middle;
-    }
-    return low < n && s[low] == h ? low : -1;
-}
 
 /* ---- the word diff ------------------------------------------------------------------------------------------ */
 
@@ -123,10 +63,10 @@ static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *
         for (Py_ssize_t i = 0; i < n; i++)
             if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
         for (Py_ssize_t i = 0; i < n; i++)
-            masks[find(symbols, distinct, x[i]) * blocks + i / 64] |= (uint64_t)1 << (i % 64);
+            masks[find_hash(symbols, distinct, x[i]) * blocks + i / 64] |= (uint64_t)1 << (i % 64);
         for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
         for (Py_ssize_t j = 0; j < m; j++) {
-            Py_ssize_t at = find(symbols, distinct, y[j]);
+            Py_ssize_t at = find_hash(symbols, distinct, y[j]);
             if (at >= 0) {
                 const uint64_t *match = masks + at * blocks;
                 uint64_t carry = 0;
@@ -431,7 +371,7 @@ static PyObject *shown(const Tokens *t, Py_ssize_t first, Py_ssize_t stop) {
 }
 
 /* Is `h` the hash of one of the tokens' comparison forms (`sorted_norms` sorted)? */
-static int has_norm(const uint64_t *sorted_norms, Py_ssize_t n, uint64_t h) { return find(sorted_norms, n, h) >= 0; }
+static int has_norm(const uint64_t *sorted_norms, Py_ssize_t n, uint64_t h) { return find_hash(sorted_norms, n, h) >= 0; }
 
 /* classify._is_number: a digit, or a number word. */
 static int is_number(const Tokens *t, Py_ssize_t i) {
@@ -647,7 +587,7 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     for (Py_ssize_t k = 0; k < candidates->count; k++) {
         Py_ssize_t i = candidates->at[k];
         if (is_alnum_cp(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
-            find(stems, n, stem_hash(side, i, scratch)) < 0)
+            find_hash(stems, n, stem_hash(side, i, scratch)) < 0)
             fresh->at[fresh->count++] = i;
     }
     PyMem_Free(stems);

@@ -37,6 +37,8 @@ MODULES = (
 # Extension modules written in C (paths under the package directory, without .c): each is used only where a
 # Python equivalent stands in when it is not built, and only while the core is "compiled".
 C_MODULES = ("corpus/_shinglehash", "text/_words", "text/_sentences", "align/_moves", "align/_scores", "_classify")
+# Headers the C helpers include (their changes must rebuild them too).
+C_HEADERS = ("_hashes.h",)
 # Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
 TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"
@@ -52,6 +54,9 @@ def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
     for name in C_MODULES:
         digest.update(name.encode() + b"\0")
         digest.update((package_dir / f"{name}.c").read_bytes())
+    for header in C_HEADERS:
+        digest.update(header.encode() + b"\0")
+        digest.update((package_dir / header).read_bytes())
     return digest.hexdigest()
 
 

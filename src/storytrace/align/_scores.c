@@ -15,6 +15,8 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../_hashes.h"
+
 #define LONGEST (1 << 22)
 #define EXTENDED 0.6          /* similarity.EXTENDED */
 #define EXTENDED_MIN_WORDS 3  /* similarity._EXTENDED_MIN_WORDS */
@@ -49,22 +51,6 @@ static int read_profile(PyObject *bytes, Profile *p) {
 
 /* ---- the longest common subsequence ------------------------------------------------------------------------- */
 
-static int compare_hashes(const void *x, const void *y) {
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Where `h` is in the sorted s[0:n], or -1. */
-static Py_ssize_t find(const uint64_t *s, Py_ssize_t n, uint64_t h) {
-    Py_ssize_t low = 0, high = n;
-    while (low < high) {
-        Py_ssize_t middle = (low + high) / 2;
-        if (s[middle] < h) low = middle + 1;
-        else high = middle;
-    }
-    return low < n && s[low] == h ? low : -1;
-}
-
 /* Length of the longest common subsequence of x[0:n] and y[0:m], or -1 when too long to count here (-2 on an
  * error, with the exception set). Bit i of a block vector stands for position i of the shorter sequence: for each
  * symbol of the longer one, its positions in the shorter one (`match`) update S as S = (S + U) | (S - U), U = S &
@@ -91,17 +77,17 @@ static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y,
         goto done;
     }
     memcpy(symbols, x, (size_t)n * sizeof *symbols);
-    qsort(symbols, (size_t)n, sizeof *symbols, compare_hashes);
+    sort_hashes(symbols, n);
     Py_ssize_t distinct = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
     for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t at = find(symbols, distinct, x[i]);
+        Py_ssize_t at = find_hash(symbols, distinct, x[i]);
         masks[at * blocks + i / 64] |= (uint64_t)1 << (i % 64);
     }
     for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
     for (Py_ssize_t j = 0; j < m; j++) {
-        Py_ssize_t at = find(symbols, distinct, y[j]);
+        Py_ssize_t at = find_hash(symbols, distinct, y[j]);
         if (at < 0) continue;
         const uint64_t *match = masks + at * blocks;
         uint64_t carry = 0;
@@ -198,7 +184,7 @@ static int brings(const Profile *piece, const Profile *other, const Profile *who
     if (piece->n_content == 0) return 1;
     for (Py_ssize_t i = 0; i < piece->n_content; i++) {
         uint64_t h = piece->content[i];
-        if (find(other->content, other->n_content, h) < 0 && find(whole->content, whole->n_content, h) >= 0) return 1;
+        if (find_hash(other->content, other->n_content, h) < 0 && find_hash(whole->content, whole->n_content, h) >= 0) return 1;
     }
     return 0;
 }

@@ -141,23 +141,31 @@ def _align_gap(
     """Best monotone set of 1:1, 1:2 and 2:1 links between two runs of unlinked sentences."""
     if len(gap_a) * len(gap_b) > options.max_gap_cells:
         return []
-    if SCORES_IN_C is not None:
-        found: list[tuple[tuple[int, ...], tuple[int, ...], float]] | None = SCORES_IN_C.gap_links(
-            gap_a,
-            gap_b,
-            [fa.profile(i) for i in gap_a],
-            [fb.profile(j) for j in gap_b],
-            [fa.keys[i] for i in gap_a],
-            [fb.keys[j] for j in gap_b],
-            [fa.paragraphs[i] for i in gap_a],
-            [fb.paragraphs[j] for j in gap_b],
-            options.link_threshold,
-            options.link_base,
-            options.split_containment,
-        )
-        if found is not None:  # (None: two sentences too long to score in C)
-            return [Pairing(a, b, score) for a, b, score in found]
-    return python_align_gap(gap_a, gap_b, fa, fb, options)
+    found = c_gap_links(gap_a, gap_b, fa, fb, options)
+    return found if found is not None else python_align_gap(gap_a, gap_b, fa, fb, options)
+
+
+def c_gap_links(
+    gap_a: list[int], gap_b: list[int], fa: SentenceTable, fb: SentenceTable, options: DiffOptions
+) -> list[Pairing] | None:
+    """`python_align_gap`'s links worked out by the C helper from the sentences' profiles; None where it leaves them
+    to the Python (not built, or two sentences too long to score in C)."""
+    if SCORES_IN_C is None:
+        return None
+    found: list[tuple[tuple[int, ...], tuple[int, ...], float]] | None = SCORES_IN_C.gap_links(
+        gap_a,
+        gap_b,
+        [fa.profile(i) for i in gap_a],
+        [fb.profile(j) for j in gap_b],
+        [fa.keys[i] for i in gap_a],
+        [fb.keys[j] for j in gap_b],
+        [fa.paragraphs[i] for i in gap_a],
+        [fb.paragraphs[j] for j in gap_b],
+        options.link_threshold,
+        options.link_base,
+        options.split_containment,
+    )
+    return None if found is None else [Pairing(a, b, score) for a, b, score in found]
 
 
 def python_align_gap(

@@ -16,6 +16,8 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../_hashes.h"
+
 /* The classes of a one-byte character, looked up in a table filled once (`fill_classes`) from these definitions:
  * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
  * letters and digits; \w in ASCII (those and the underscore); ASCII punctuation (the printable characters that are
@@ -521,55 +523,9 @@ done:
  * too): two different words share one with a chance of about 2^-64. A word hashes alike from either writer below:
  * the hash runs over its code points. */
 
-static inline uint64_t hash_step(uint64_t h, Py_UCS4 c) { return (h ^ c) * 0x100000001b3ULL; }
-
-/* FNV-1a spread by a final mix (MurmurHash3's), so that the low bits of similar words differ too. */
-static inline uint64_t hash_end(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
-}
-
-#define HASH_START 0xcbf29ce484222325ULL
-
-static uint64_t hash_str(PyObject *word) {
-    int kind = PyUnicode_KIND(word);
-    const void *data = PyUnicode_DATA(word);
-    uint64_t h = HASH_START;
-    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(word); i++) h = hash_step(h, PyUnicode_READ(kind, data, i));
-    return hash_end(h);
-}
-
-/* Sorts h[0:n] (a heap sort: no worst case) and drops repeats; returns how many are left. */
-static void sift_down(uint64_t *h, Py_ssize_t root, Py_ssize_t n) {
-    uint64_t x = h[root];
-    for (Py_ssize_t child; (child = 2 * root + 1) < n; root = child) {
-        if (child + 1 < n && h[child + 1] > h[child]) child++;
-        if (h[child] <= x) break;
-        h[root] = h[child];
-    }
-    h[root] = x;
-}
-
+/* Sorts h[0:n] and drops repeats; returns how many are left. */
 static Py_ssize_t sort_unique(uint64_t *h, Py_ssize_t n) {
-    if (n <= 32) {
-        for (Py_ssize_t i = 1; i < n; i++) {
-            uint64_t x = h[i];
-            Py_ssize_t j = i;
-            for (; j > 0 && h[j - 1] > x; j--) h[j] = h[j - 1];
-            h[j] = x;
-        }
-    } else {
-        for (Py_ssize_t root = n / 2 - 1; root >= 0; root--) sift_down(h, root, n);
-        for (Py_ssize_t end = n - 1; end > 0; end--) {
-            uint64_t top = h[0];
-            h[0] = h[end];
-            h[end] = top;
-            sift_down(h, 0, end);
-        }
-    }
+    sort_hashes(h, n);
     Py_ssize_t kept = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         if (kept == 0 || h[kept - 1] != h[i]) h[kept++] = h[i];
