@@ -138,9 +138,12 @@ def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: 
     return tuple.__new__(Run, (op, text, a_start, a_end, b_start, b_end))
 
 
-def classify(text_a: str, text_b: str, options: DiffOptions) -> Classification:
-    """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space)."""
-    if comparison_key(text_a) == comparison_key(text_b):
+def classify(text_a: str, text_b: str, options: DiffOptions, *, keys_differ: bool = False) -> Classification:
+    """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space).
+
+    `keys_differ`: the caller knows that the two comparison keys differ (the diff, for single sentences it did not
+    score as equal), so they are not worked out again."""
+    if not keys_differ and comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
     if CLASSIFY_IN_C is not None:
         # An ASCII text is folded in C; another text goes with its fold that keeps offsets (None: left to Python).

@@ -69,15 +69,29 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         return Link(p.a, p.b, "deleted", False, 0.0)
     if not p.a:
         return Link(p.a, p.b, "added", False, 0.0)
-    if p.score == 1.0 and len(p.a) == 1 and len(p.b) == 1:
+    one_to_one = len(p.a) == 1 and len(p.b) == 1
+    if p.score == 1.0 and one_to_one:
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
-    text_a, to_a = joined_text(doc_a, p.a)
-    text_b, to_b = joined_text(doc_b, p.b)
-    c = classify(text_a, text_b, opts)
+    if one_to_one:
+        # Two single sentences whose keys differ (a score of 1 is given to equal keys alone, see above): classified
+        # without comparing the keys again, and the runs moved to the documents' offsets by adding the starts.
+        sentence_a, sentence_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
+        start_a, start_b = sentence_a.start, sentence_b.start
+        c = classify(
+            doc_a.text[start_a : sentence_a.end], doc_b.text[start_b : sentence_b.end], opts, keys_differ=True
+        )
+        runs = tuple(
+            make_run(r.op, r.text, r.a_start + start_a, r.a_end + start_a, r.b_start + start_b, r.b_end + start_b)
+            for r in c.diff
+        )
+    else:
+        text_a, to_a = joined_text(doc_a, p.a)
+        text_b, to_b = joined_text(doc_b, p.b)
+        c = classify(text_a, text_b, opts)
+        runs = tuple(
+            make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
+        )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
-    runs = tuple(
-        make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
-    )
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 
 
