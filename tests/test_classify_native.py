@@ -155,7 +155,7 @@ def c_classified(a: str, b: str, options: DiffOptions) -> tuple[str, tuple[str, 
     made: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
         a, b, None if ascii else fold_keeping_offsets(a), None if ascii else fold_keeping_offsets(b),
         STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
-        options.removals_are_substantive, options.new_claim_words, Run,
+        options.removals_are_substantive, options.new_claim_words, Run, 0, 0,
     )
     return made
 
@@ -229,5 +229,23 @@ def test_word_sets_must_be_frozen() -> None:
     assert CLASSIFY_IN_C is not None
     with pytest.raises(TypeError, match="frozensets"):
         CLASSIFY_IN_C.classify(
-            "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION, True, 3, Run
+            "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION, True, 3, Run,
+            0, 0,
         )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The fire killed 12 people.", "The fire killed 15 people, police said."),  # ASCII: the C classifier
+        ("Die Stra\u00dfe war leer.", "Die Strasse war voll."),  # a fold that moves offsets: the Python
+    ],
+)
+def test_runs_are_shifted_to_where_the_texts_start(a: str, b: str) -> None:
+    here = classify(a, b, DiffOptions())
+    shifted = classify(a, b, DiffOptions(), shift_a=100, shift_b=7)
+    assert (shifted.kind, shifted.reasons) == (here.kind, here.reasons)
+    assert [(r.op, r.text, r.a_start + 100, r.a_end + 100, r.b_start + 7, r.b_end + 7) for r in here.diff] == [
+        tuple(r) for r in shifted.diff
+    ]
+    assert all(type(r) is Run for r in shifted.diff)

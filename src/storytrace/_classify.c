@@ -682,8 +682,9 @@ static int word_diff(const Tokens *ta, const Tokens *tb, const Block *blocks, Py
     return 0;
 }
 
-/* The runs as a tuple of `run_type` (classify.Run) items; the runs' texts are handed over. */
-static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type) {
+/* The runs as a tuple of `run_type` (classify.Run) items, their offsets moved by `shift_a` and `shift_b`; the runs'
+ * texts are handed over. */
+static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type, Py_ssize_t shift_a, Py_ssize_t shift_b) {
     PyObject *tuple = PyTuple_New(runs->count);
     for (Py_ssize_t k = 0; tuple != NULL && k < runs->count; k++) {
         Run *r = &runs->at[k];
@@ -695,10 +696,10 @@ static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type) {
         PyTuple_SET_ITEM(item, 0, Py_NewRef(r->op == 'e' ? tag_equal : r->op == 'd' ? tag_delete : tag_insert));
         PyTuple_SET_ITEM(item, 1, r->text);
         r->text = NULL;
-        PyTuple_SET_ITEM(item, 2, PyLong_FromSsize_t(r->a_start));
-        PyTuple_SET_ITEM(item, 3, PyLong_FromSsize_t(r->a_end));
-        PyTuple_SET_ITEM(item, 4, PyLong_FromSsize_t(r->b_start));
-        PyTuple_SET_ITEM(item, 5, PyLong_FromSsize_t(r->b_end));
+        PyTuple_SET_ITEM(item, 2, PyLong_FromSsize_t(r->a_start + shift_a));
+        PyTuple_SET_ITEM(item, 3, PyLong_FromSsize_t(r->a_end + shift_a));
+        PyTuple_SET_ITEM(item, 4, PyLong_FromSsize_t(r->b_start + shift_b));
+        PyTuple_SET_ITEM(item, 5, PyLong_FromSsize_t(r->b_end + shift_b));
         PyTuple_SET_ITEM(tuple, k, item);
         for (int f = 2; f < 6; f++)
             if (PyTuple_GET_ITEM(item, f) == NULL) Py_CLEAR(tuple);
@@ -875,14 +876,15 @@ done:
 }
 
 /* classify(text_a, text_b, folded_a, folded_b, stopwords, number_words, date_words, negations, attribution,
- * removals_are_substantive, new_claim_words, run_type) -> (kind, reasons, runs) | None: classify.classify for two
- * texts whose comparison keys differ, each given with its fold that keeps offsets (normalise.fold_keeping_offsets),
- * or None for an ASCII text; None for a text beyond ASCII without its fold, or two texts too long to align here. */
+ * removals_are_substantive, new_claim_words, run_type, shift_a, shift_b) -> (kind, reasons, runs) | None:
+ * classify.classify for two texts whose comparison keys differ, each given with its fold that keeps offsets
+ * (normalise.fold_keeping_offsets), or None for an ASCII text, with the runs' offsets moved by the shifts; None for a
+ * text beyond ASCII without its fold, or two texts too long to align here. */
 static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 12 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[11]) ||
+    if (nargs != 14 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[11]) ||
         !PyType_IsSubtype((PyTypeObject *)args[11], &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "classify(text_a, text_b, folded_a, folded_b, five word sets, removals, "
-                                         "claim words, Run)");
+                                         "claim words, Run, shift_a, shift_b)");
         return NULL;
     }
     PyObject *folded[2] = {args[2] == Py_None ? NULL : args[2], args[3] == Py_None ? NULL : args[3]};
@@ -897,7 +899,8 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
         if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
     int removals_are_substantive = PyObject_IsTrue(args[9]);
     Py_ssize_t new_claim_words = PyLong_AsSsize_t(args[10]);
-    if (removals_are_substantive < 0 || (new_claim_words == -1 && PyErr_Occurred())) return NULL;
+    Py_ssize_t shift_a = PyLong_AsSsize_t(args[12]), shift_b = PyLong_AsSsize_t(args[13]);
+    if (removals_are_substantive < 0 || PyErr_Occurred()) return NULL;
     if ((folded[0] == NULL && !PyUnicode_IS_ASCII(args[0])) || (folded[1] == NULL && !PyUnicode_IS_ASCII(args[1])))
         Py_RETURN_NONE;
 
@@ -942,7 +945,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     } else if (wording_changes(&ta, &tb, &deleted, &inserted, reasons, work) < 0) {
         goto done;
     }
-    runs_made = runs_tuple(&runs, (PyTypeObject *)args[11]);
+    runs_made = runs_tuple(&runs, (PyTypeObject *)args[11], shift_a, shift_b);
     PyObject *reason_tuple = runs_made != NULL ? PyList_AsTuple(reasons) : NULL;
     if (reason_tuple != NULL) result = Py_BuildValue("(sNO)", kind, reason_tuple, runs_made);
 done:

@@ -138,11 +138,14 @@ def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: 
     return tuple.__new__(Run, (op, text, a_start, a_end, b_start, b_end))
 
 
-def classify(text_a: str, text_b: str, options: DiffOptions, *, keys_differ: bool = False) -> Classification:
+def classify(
+    text_a: str, text_b: str, options: DiffOptions, *, keys_differ: bool = False, shift_a: int = 0, shift_b: int = 0
+) -> Classification:
     """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space).
 
     `keys_differ`: the caller knows that the two comparison keys differ (the diff, for single sentences it did not
-    score as equal), so they are not worked out again."""
+    score as equal), so they are not worked out again. The word diff's offsets are into the texts, plus `shift_a`
+    and `shift_b` (where the texts start in their documents)."""
     if not keys_differ and comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
     if CLASSIFY_IN_C is not None:
@@ -161,10 +164,19 @@ def classify(text_a: str, text_b: str, options: DiffOptions, *, keys_differ: boo
             options.removals_are_substantive,
             options.new_claim_words,
             Run,
+            shift_a,
+            shift_b,
         )
         if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
             return Classification(found[0], found[1], found[2])
-    return python_classified(text_a, text_b, options)
+    found_here = python_classified(text_a, text_b, options)
+    if not shift_a and not shift_b:
+        return found_here
+    shifted = tuple(
+        make_run(r.op, r.text, r.a_start + shift_a, r.a_end + shift_a, r.b_start + shift_b, r.b_end + shift_b)
+        for r in found_here.diff
+    )
+    return Classification(found_here.kind, found_here.reasons, shifted)
 
 
 def python_classified(text_a: str, text_b: str, options: DiffOptions) -> Classification:

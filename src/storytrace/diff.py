@@ -74,16 +74,12 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
     if one_to_one:
         # Two single sentences whose keys differ (a score of 1 is given to equal keys alone, see above): classified
-        # without comparing the keys again, and the runs moved to the documents' offsets by adding the starts.
+        # without comparing the keys again, the runs' offsets put in the documents' by the classifier.
         sentence_a, sentence_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
         start_a, start_b = sentence_a.start, sentence_b.start
-        c = classify(
-            doc_a.text[start_a : sentence_a.end], doc_b.text[start_b : sentence_b.end], opts, keys_differ=True
-        )
-        runs = tuple(
-            make_run(r.op, r.text, r.a_start + start_a, r.a_end + start_a, r.b_start + start_b, r.b_end + start_b)
-            for r in c.diff
-        )
+        text_a, text_b = doc_a.text[start_a : sentence_a.end], doc_b.text[start_b : sentence_b.end]
+        c = classify(text_a, text_b, opts, keys_differ=True, shift_a=start_a, shift_b=start_b)
+        runs = c.diff
     else:
         text_a, to_a = joined_text(doc_a, p.a)
         text_b, to_b = joined_text(doc_b, p.b)
