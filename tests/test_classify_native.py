@@ -229,8 +229,8 @@ def test_word_sets_must_be_frozen() -> None:
     assert CLASSIFY_IN_C is not None
     with pytest.raises(TypeError, match="frozensets"):
         CLASSIFY_IN_C.classify(
-            "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION, True, 3, Run,
-            0, 0,
+            "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
+            True, 3, Run, 0, 0,
         )
 
 
