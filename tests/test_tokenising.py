@@ -248,6 +248,11 @@ def test_folding_in_c_is_the_definition(text: str) -> None:
     if styled is not None:  # only for text that is NFC already
         assert unicodedata.is_normalized("NFC", text)
         assert styled == text.translate(_FOLD)
+    folded_ascii = WORDS_IN_C.fold_ascii(text, _FOLD_FROM, _FOLD_TO)
+    definition = unicodedata.normalize("NFC", text).translate(_FOLD).casefold()
+    if folded_ascii is not None:  # only for text the table folds to ASCII, and for all of it
+        assert folded_ascii == definition
+    assert (folded_ascii is None) == (not text.translate(_FOLD).isascii())
 
 
 def test_the_characters_folding_takes_as_composed_are() -> None:

@@ -332,6 +332,56 @@ static inline Py_UCS4 fold_char(const Fold *fold, Py_UCS4 c) {
     return c;
 }
 
+/* The table of `froms` -> `tos` (one character for one, 64 at most): ASCII characters in a table, the others
+ * (rare) in the list. */
+static int make_fold(PyObject *froms, PyObject *tos, Fold *fold) {
+    Py_ssize_t count = PyUnicode_GET_LENGTH(froms);
+    if (PyUnicode_GET_LENGTH(tos) != count || count > 64) {
+        PyErr_SetString(PyExc_ValueError, "froms and tos must be of one length (64 at most)");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(froms, k), replacement = PyUnicode_READ_CHAR(tos, k);
+        if (c < 128) {
+            fold->ascii_mapped[c] = 1;
+            fold->ascii_to[c] = replacement;
+        } else {
+            fold->from[fold->wide] = c;
+            fold->to[fold->wide++] = replacement;
+        }
+    }
+    return 0;
+}
+
+/* fold_ascii(text, froms, tos) -> str | None: normalise.fold_text of a text that the table folds to ASCII
+ * (typographic quotes, dashes and spaces in ASCII text: most news on the web), in one pass: each character folded
+ * by the table, then in lower case (what casefold does to ASCII). None as soon as a character stays beyond ASCII.
+ * (Every character the table maps is its own NFC, so such a text is NFC already.) */
+static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "fold_ascii(text, froms, tos): three str");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Fold fold = {.wide = 0};
+    if (make_fold(args[1], args[2], &fold) < 0) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyUnicode_New(n, 127);
+    if (out == NULL) return NULL;
+    Py_UCS1 *written = PyUnicode_1BYTE_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = fold_char(&fold, PyUnicode_READ(kind, data, i));
+        if (c >= 128) {
+            Py_DECREF(out);
+            Py_RETURN_NONE;
+        }
+        written[i] = lower[c];
+    }
+    return out;
+}
+
 /* fold_styles(text, froms, tos) -> str | None: `text` with each character of `froms` replaced by the character of
  * `tos` at the same place (normalise.py's quote, dash and space table, one character for one), if every character
  * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
@@ -341,25 +391,10 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
         PyErr_SetString(PyExc_TypeError, "fold_styles(text, froms, tos): three str");
         return NULL;
     }
-    PyObject *text = args[0], *froms = args[1], *tos = args[2];
-    if (PyUnicode_READY(text) < 0 || PyUnicode_READY(froms) < 0 || PyUnicode_READY(tos) < 0) return NULL;
-    Py_ssize_t count = PyUnicode_GET_LENGTH(froms), n = PyUnicode_GET_LENGTH(text);
-    if (PyUnicode_GET_LENGTH(tos) != count || count > 64) {
-        PyErr_SetString(PyExc_ValueError, "froms and tos must be of one length (64 at most)");
-        return NULL;
-    }
-    /* ASCII characters are looked up in a table, the others (rare) in the list. */
+    PyObject *text = args[0];
     Fold fold = {.wide = 0};
-    for (Py_ssize_t k = 0; k < count; k++) {
-        Py_UCS4 c = PyUnicode_READ_CHAR(froms, k), replacement = PyUnicode_READ_CHAR(tos, k);
-        if (c < 128) {
-            fold.ascii_mapped[c] = 1;
-            fold.ascii_to[c] = replacement;
-        } else {
-            fold.from[fold.wide] = c;
-            fold.to[fold.wide++] = replacement;
-        }
-    }
+    if (make_fold(args[1], args[2], &fold) < 0) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     /* First pass: is every character NFC-stable, does anything change, and how wide is the result? (The loop is
@@ -733,6 +768,8 @@ static PyObject *typed_tuple(PyObject *self, PyObject *const *args, Py_ssize_t n
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words (the words of a comparison key) for any str."},
     {"classifier_words", classifier_words, METH_O, "classify._token_words (words and marks) for any str."},
+    {"fold_ascii", (PyCFunction)(void (*)(void))fold_ascii, METH_FASTCALL,
+     "normalise.fold_text of a text the style table folds to ASCII, in one pass; None for any other text."},
     {"fold_styles", (PyCFunction)(void (*)(void))fold_styles, METH_FASTCALL,
      "Quote, dash and space styles folded, one character for one, in a text that is NFC already; else None."},
     {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},

@@ -113,6 +113,9 @@ def _folded(text: str) -> tuple[str, bool]:
         lowered = text.lower()
         return (lowered.replace("`", "'") if "`" in lowered else lowered), True
     if WORDS_IN_C is not None:
+        folded_ascii: str | None = WORDS_IN_C.fold_ascii(text, _FOLD_FROM, _FOLD_TO)
+        if folded_ascii is not None:  # typographic quotes and dashes in ASCII text: folded and lowered in one pass
+            return folded_ascii, True
         styled: str | None = WORDS_IN_C.fold_styles(text, _FOLD_FROM, _FOLD_TO)
         if styled is not None:  # NFC already, styles folded in C (str.translate looks each character up in a dict)
             return styled.casefold(), True
