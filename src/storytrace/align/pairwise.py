@@ -86,10 +86,11 @@ def _fuzzy_links(
     found: list[Pairing] = []
     previous_a, previous_b = -1, -1
     for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
-        gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
-        gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
-        if gap_a and gap_b:
-            found.extend(_align_gap(gap_a, gap_b, fa, fb, options))
+        if a_end > previous_a + 1 and b_end > previous_b + 1:  # (most anchors follow the one before on a side)
+            gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
+            gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
+            if gap_a and gap_b:
+                found.extend(_align_gap(gap_a, gap_b, fa, fb, options))
         previous_a, previous_b = a_end, b_end
     used_a.update(i for p in found for i in p.a)
     used_b.update(j for p in found for j in p.b)
