@@ -282,6 +282,14 @@ static PyObject *classifier_words(PyObject *self, PyObject *text) {
     return any_words(text, "'-.,:", CLASSIFIER_JOINERS, 1);
 }
 
+/* A new str of the ASCII characters s[0:n] (made directly: PyUnicode_FromKindAndData would scan them for the widest
+ * first). */
+static PyObject *ascii_str(const Py_UCS1 *s, Py_ssize_t n) {
+    PyObject *made = PyUnicode_New(n, 127);
+    if (made != NULL) memcpy(PyUnicode_1BYTE_DATA(made), s, (size_t)n);
+    return made;
+}
+
 /* The comparison key of s[start:end] (ASCII) into `out`, returning its length: normalise.py's `comparison_key` for
  * ASCII text: lower case, a backtick made ', NUL dropped, '' made " (pairs from the left, after NUL is dropped),
  * white space (str.split's) collapsed to single spaces and trimmed. A ' still unpaired is always the last character out, so
@@ -473,7 +481,7 @@ static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t na
         }
         if (end > length) end = length; /* as the slice text[start:end] takes it */
         Py_ssize_t n = start < end ? ascii_key_into(s, start, end, buffer) : 0;
-        PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, n);
+        PyObject *key = ascii_str(buffer, n);
         if (key == NULL) goto fail;
         PyList_SET_ITEM(keys, k, key);
     }
@@ -499,7 +507,7 @@ static PyObject *ascii_key(PyObject *self, PyObject *text) {
     Py_UCS1 *buffer = PyMem_Malloc((size_t)length + 1);
     if (buffer == NULL) return PyErr_NoMemory();
     Py_ssize_t n = ascii_key_into(PyUnicode_1BYTE_DATA(text), 0, length, buffer);
-    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, buffer, n);
+    PyObject *key = ascii_str(buffer, n);
     PyMem_Free(buffer);
     return key;
 }
