@@ -298,6 +298,28 @@ static int contains_and_drop(PyObject *set, PyObject *object) {
     return found;
 }
 
+/* The length of the longest str in a frozenset of abbreviations (remembered for the set last asked about), so that
+ * a longer word is known to be none of them without making it a str: -1 on error. */
+static Py_ssize_t longest_in(PyObject *set) {
+    static PyObject *seen = NULL;
+    static Py_ssize_t longest = 0;
+    if (set == seen) return longest;
+    if (!PyFrozenSet_Check(set)) return PY_SSIZE_T_MAX; /* (a set could change: always looked up) */
+    PyObject *iterator = PyObject_GetIter(set), *item;
+    if (iterator == NULL) return -1;
+    Py_ssize_t found = 0;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        Py_ssize_t length = PyUnicode_Check(item) ? PyUnicode_GET_LENGTH(item) : PY_SSIZE_T_MAX;
+        if (length > found) found = length;
+        Py_DECREF(item);
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) return -1;
+    Py_XSETREF(seen, Py_NewRef(set));
+    longest = found;
+    return longest;
+}
+
 /* `_continues(previous, current)` for two spans of the paragraph: 1, 0, or -1 on error. */
 static int continues(const Rules *r, Py_ssize_t p_start, Py_ssize_t p_end, Py_ssize_t c_start, Py_ssize_t c_end) {
     const Text *t = &r->text;
@@ -308,7 +330,11 @@ static int continues(const Rules *r, Py_ssize_t p_start, Py_ssize_t p_end, Py_ss
     while (word_end > p_start && Py_UNICODE_ISSPACE(at(t, word_end - 1))) word_end--;
     Py_ssize_t word_start = word_end;
     while (word_start > p_start && !Py_UNICODE_ISSPACE(at(t, word_start - 1))) word_start--;
-    int found = contains_and_drop(r->titles, PyUnicode_Substring(r->paragraph, word_start, word_end));
+    Py_ssize_t longest = longest_in(r->titles);
+    if (longest < 0) return -1;
+    int found = word_end - word_start > longest
+                    ? 0
+                    : contains_and_drop(r->titles, PyUnicode_Substring(r->paragraph, word_start, word_end));
     if (found) return found;
     if (Py_UNICODE_ISDIGIT(first)) {
         found = contains_and_drop(r->before_number, PyUnicode_Substring(r->paragraph, word_start, word_end));
