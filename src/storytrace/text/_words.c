@@ -361,18 +361,23 @@ static int make_fold(PyObject *froms, PyObject *tos, Fold *fold) {
     return 0;
 }
 
+/* The arguments (text, froms, tos) of fold_ascii and fold_styles: three str, the last two made the table. */
+static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "fold_ascii/fold_styles(text, froms, tos): three str");
+        return -1;
+    }
+    return make_fold(args[1], args[2], fold);
+}
+
 /* fold_ascii(text, froms, tos) -> str | None: normalise.fold_text of a text that the table folds to ASCII
  * (typographic quotes, dashes and spaces in ASCII text: most news on the web), in one pass: each character folded
  * by the table, then in lower case (what casefold does to ASCII). None as soon as a character stays beyond ASCII.
  * (Every character the table maps is its own NFC, so such a text is NFC already.) */
 static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "fold_ascii(text, froms, tos): three str");
-        return NULL;
-    }
-    PyObject *text = args[0];
     Fold fold = {.wide = 0};
-    if (make_fold(args[1], args[2], &fold) < 0) return NULL;
+    if (fold_arguments(args, nargs, &fold) < 0) return NULL;
+    PyObject *text = args[0];
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -395,13 +400,9 @@ static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t na
  * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
  * changes. */
 static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "fold_styles(text, froms, tos): three str");
-        return NULL;
-    }
-    PyObject *text = args[0];
     Fold fold = {.wide = 0};
-    if (make_fold(args[1], args[2], &fold) < 0) return NULL;
+    if (fold_arguments(args, nargs, &fold) < 0) return NULL;
+    PyObject *text = args[0];
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
