@@ -249,3 +249,41 @@ def test_runs_are_shifted_to_where_the_texts_start(a: str, b: str) -> None:
         tuple(r) for r in shifted.diff
     ]
     assert all(type(r) is Run for r in shifted.diff)
+
+
+def test_numbers_beyond_a_machine_word_are_left_to_the_python() -> None:
+    """A huge option or shift gives what the Python gives (Python's ints have no bound), not an OverflowError."""
+    a, b = "The fire killed 12 people.", "The fire killed 15 people, police said."
+    huge = DiffOptions(new_claim_words=10**30)
+    assert c_classified(a, b, huge) is None
+    assert classify(a, b, huge) == python_classified(a, b, huge)
+    far = classify(a, b, DiffOptions(), shift_a=10**30, shift_b=2**63 - 2)
+    assert [r.a_start for r in far.diff] == [r.a_start + 10**30 for r in classify(a, b, DiffOptions()).diff]
+
+
+def test_running_out_of_memory_anywhere_in_the_c_classifier_raises_memory_error() -> None:
+    """Every allocation the C classifier makes, failed in turn: a MemoryError each time, never a wrong result or a
+    SystemError for a NULL returned without an exception (a use of freed memory on such a path shows only in a
+    build with AddressSanitizer: the review's). The helper is called directly: the compiled core's own runtime
+    stops the process when an allocation fails while it handles an exception."""
+    testcapi = pytest.importorskip("_testcapi")
+    if not hasattr(testcapi, "set_nomemory"):
+        pytest.skip("this Python cannot fail allocations on purpose")
+    assert CLASSIFY_IN_C is not None
+    a, b = "The fire killed 12 people on Monday.", "The fire killed 15 people, police said on Tuesday."
+    far = 10**12  # (offsets this large are int objects of their own: their allocations fail too)
+    sets = (STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION)
+    expected = CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far)
+    assert expected is not None
+    failures = 0
+    for start in range(250):
+        testcapi.set_nomemory(start, start + 1)
+        try:
+            made = CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far)
+        except MemoryError:
+            failures += 1
+            continue
+        finally:
+            testcapi.remove_mem_hooks()
+        assert made == expected
+    assert failures > 20  # (the allocations were reached)

@@ -693,16 +693,19 @@ static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type, Py_ssize_t shift
             Py_CLEAR(tuple);
             break;
         }
+        PyTuple_SET_ITEM(tuple, k, item); /* (the tuple owns the item from here, and frees it with itself) */
         PyTuple_SET_ITEM(item, 0, Py_NewRef(r->op == 'e' ? tag_equal : r->op == 'd' ? tag_delete : tag_insert));
         PyTuple_SET_ITEM(item, 1, r->text);
         r->text = NULL;
-        PyTuple_SET_ITEM(item, 2, PyLong_FromSsize_t(r->a_start + shift_a));
-        PyTuple_SET_ITEM(item, 3, PyLong_FromSsize_t(r->a_end + shift_a));
-        PyTuple_SET_ITEM(item, 4, PyLong_FromSsize_t(r->b_start + shift_b));
-        PyTuple_SET_ITEM(item, 5, PyLong_FromSsize_t(r->b_end + shift_b));
-        PyTuple_SET_ITEM(tuple, k, item);
-        for (int f = 2; f < 6; f++)
-            if (PyTuple_GET_ITEM(item, f) == NULL) Py_CLEAR(tuple);
+        Py_ssize_t offsets[4] = {r->a_start + shift_a, r->a_end + shift_a, r->b_start + shift_b, r->b_end + shift_b};
+        for (int f = 0; f < 4; f++) {
+            PyObject *offset = PyLong_FromSsize_t(offsets[f]);
+            if (offset == NULL) {
+                Py_CLEAR(tuple);
+                return NULL;
+            }
+            PyTuple_SET_ITEM(item, 2 + f, offset);
+        }
     }
     return tuple;
 }
@@ -724,7 +727,7 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     memcpy(sorted_b, tb->norm, (size_t)tb->n * sizeof *sorted_b);
     sort_hashes(sorted_a, ta->n);
     sort_hashes(sorted_b, tb->n);
-    /* `work` has room for 10 lists of (n_a + n_b) indices. */
+    /* `work` has room for 12 lists of (n_a + n_b) indices: 9 used here, the last two hold `deleted` and `inserted`. */
     Py_ssize_t room = ta->n + tb->n + 1, status = -1;
     Picked gone = {work, 0}, new = {work + room, 0}, numbers_gone = {work + 2 * room, 0},
            numbers_new = {work + 3 * room, 0}, dates_gone = {work + 4 * room, 0}, dates_new = {work + 5 * room, 0},
@@ -898,10 +901,17 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     for (int k = 0; k < SET_COUNT; k++)
         if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
     int removals_are_substantive = PyObject_IsTrue(args[9]);
-    Py_ssize_t new_claim_words = PyLong_AsSsize_t(args[10]);
-    Py_ssize_t shift_a = PyLong_AsSsize_t(args[12]), shift_b = PyLong_AsSsize_t(args[13]);
+    /* Numbers beyond a machine word are left to the Python, which takes any int. */
+    int overflow[3];
+    long new_claim_words = PyLong_AsLongAndOverflow(args[10], &overflow[0]);
+    long shift_a = PyLong_AsLongAndOverflow(args[12], &overflow[1]);
+    long shift_b = PyLong_AsLongAndOverflow(args[13], &overflow[2]);
     if (removals_are_substantive < 0 || PyErr_Occurred()) return NULL;
     if ((folded[0] == NULL && !PyUnicode_IS_ASCII(args[0])) || (folded[1] == NULL && !PyUnicode_IS_ASCII(args[1])))
+        Py_RETURN_NONE;
+    /* (Shifts are offsets into documents: a run's offset plus its shift stays a machine word.) */
+    Py_ssize_t most = PY_SSIZE_T_MAX - PyUnicode_GET_LENGTH(args[0]) - PyUnicode_GET_LENGTH(args[1]);
+    if (overflow[0] || overflow[1] || overflow[2] || shift_a < 0 || shift_b < 0 || shift_a > most || shift_b > most)
         Py_RETURN_NONE;
 
     Tokens ta = {0}, tb = {0};
