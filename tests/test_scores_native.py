@@ -199,3 +199,35 @@ def test_gap_paragraphs_must_be_numbers_and_stop_words_frozen() -> None:
         SCORES_IN_C.gap_links([0], [0], [p], [p], ["a"], ["b"], ["one"], [0], 0.5, 0.35, 0.6)
     with pytest.raises(TypeError, match="frozenset"):
         WORDS_IN_C.key_profile("the boat", set(STOPWORDS))
+
+
+def test_running_out_of_memory_anywhere_in_the_scores_raises_memory_error() -> None:
+    """Every allocation of the profile makers and the gap alignment, failed in turn: a MemoryError each time, never a
+    wrong result or a SystemError (a NULL returned without an exception)."""
+    testcapi = pytest.importorskip("_testcapi")
+    if not hasattr(testcapi, "set_nomemory"):
+        pytest.skip("this Python cannot fail allocations on purpose")
+    assert SCORES_IN_C is not None and WORDS_IN_C is not None
+    fa = SentenceTable(document("The fire killed 12 people. Boats burned all night. The mayor said so.", "A"))
+    fb = SentenceTable(document("The fire killed 15 people, and boats burned all night. The mayor never said.", "B"))
+    ga, gb = list(range(len(fa))), list(range(len(fb)))
+    gap = (ga, gb, [fa.profile(i) for i in ga], [fb.profile(j) for j in gb], fa.keys, fb.keys, fa.paragraphs,
+           fb.paragraphs, OPTIONS.link_threshold, OPTIONS.link_base, OPTIONS.split_containment)
+    calls = [
+        lambda: SCORES_IN_C.gap_links(*gap),
+        lambda: WORDS_IN_C.key_profile("the fire at the harbour killed 12 people", STOPWORDS),
+        lambda: WORDS_IN_C.profile(("the", "fire", "boats"), frozenset({"fire", "boat"})),
+    ]
+    for call in calls:
+        expected, failures = call(), 0
+        for start in range(300):
+            testcapi.set_nomemory(start, start + 1)
+            try:
+                made = call()
+            except MemoryError:
+                failures += 1
+                continue
+            finally:
+                testcapi.remove_mem_hooks()
+            assert made == expected
+        assert failures > 0
