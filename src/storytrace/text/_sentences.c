@@ -576,6 +576,14 @@ static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
         for (size_t k = 0; k < sizeof looked_at && !needs; k++)
             for (const Py_UCS1 *p = s; !needs && (p = memchr(p, looked_at[k], n - (size_t)(p - s))) != NULL; p++)
                 needs = needs_at(&t, p - s, &memo);
+    } else if (t.kind == PyUnicode_2BYTE_KIND) {
+        /* (typographic text: read directly, and a character beyond ASCII judged here, as needs_at would) */
+        const Py_UCS2 *s = (const Py_UCS2 *)t.data;
+        for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
+            Py_UCS2 c = s[i];
+            if (c >= 0x80) needs = !is_plain_character(c);
+            else if (is_sentence_mark(c) || c == '`' || c == ')') needs = needs_at(&t, i, &memo);
+        }
     } else {
         for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
             Py_UCS4 c = raw(&t, i);
