@@ -40,8 +40,8 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
-# The classification of ASCII texts and rapidfuzz's Indel.opcodes for any two lists of str, in C (_classify.c,
-# built with the core); None: the Python below and rapidfuzz's own opcodes.
+# The classification of two texts (ASCII, or any whose style fold keeps offsets) and rapidfuzz's Indel.opcodes for
+# any two lists of str, in C (_classify.c, built with the core); None: the Python below and rapidfuzz's own.
 CLASSIFY_IN_C: Final = c_module("_classify", CORE)
 # Up to this many changed tokens, a changed word is looked for in the other side's token list, not a set of it.
 _FEW_CHANGED: Final = 8
