@@ -17,7 +17,7 @@
 #include <Python.h>
 #include <stdint.h>
 
-#include "_hashes.h"
+#include "_compare.h"
 
 #define LONGEST (1 << 22)
 
@@ -36,7 +36,9 @@ typedef struct {
 } Block;
 
 /* The edits turning x[0:n] into y[0:m] (middles, without common prefix and suffix), positions offset by `shift`,
- * into `edits` (room for n + m); returns how many, -1 if too long to align here, -2 on an error. */
+ * into `edits` (room for n + m); returns how many, -1 if too long to align here, -2 on an error. Read back from the
+ * bit vectors of the longest common subsequence: from the end, a deletion where the bit is set, else an insertion
+ * where the row before also has it clear, else a match. */
 static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m, Py_ssize_t shift,
                                Edit *edits) {
     if (n == 0 || m == 0) { /* all deletions or all insertions: nothing to align */
@@ -44,47 +46,18 @@ static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *
         for (Py_ssize_t j = 0; j < m; j++) edits[j] = (Edit){'i', shift, j + shift};
         return n + m;
     }
-    Py_ssize_t blocks = (n + 63) / 64, result = -2;
+    Py_ssize_t blocks = (n + 63) / 64;
     /* (The bit vectors of x's words take n x blocks words, the rows m x blocks: both kept small.) */
     if (n > 64 && ((double)n * (double)m > LONGEST || (double)n * (double)blocks > LONGEST)) return -1;
-    uint64_t *symbols = PyMem_Malloc(((size_t)n + 1) * sizeof *symbols);
-    uint64_t *masks = PyMem_Calloc((size_t)(n * blocks) + 1, sizeof *masks);
     uint64_t *rows = PyMem_Malloc(((size_t)(m * blocks) + 1) * sizeof *rows); /* S after each word of y */
-    uint64_t *s = PyMem_Malloc((size_t)blocks * sizeof *s);
-    if (symbols == NULL || masks == NULL || rows == NULL || s == NULL) {
+    if (rows == NULL) {
         PyErr_NoMemory();
-        goto done;
+        return -2;
     }
-    Py_ssize_t common = 0;
-    {
-        memcpy(symbols, x, (size_t)n * sizeof *symbols);
-        sort_hashes(symbols, n);
-        Py_ssize_t distinct = 0;
-        for (Py_ssize_t i = 0; i < n; i++)
-            if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
-        for (Py_ssize_t i = 0; i < n; i++)
-            masks[find_hash(symbols, distinct, x[i]) * blocks + i / 64] |= (uint64_t)1 << (i % 64);
-        for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
-        for (Py_ssize_t j = 0; j < m; j++) {
-            Py_ssize_t at = find_hash(symbols, distinct, y[j]);
-            if (at >= 0) {
-                const uint64_t *match = masks + at * blocks;
-                uint64_t carry = 0;
-                for (Py_ssize_t b = 0; b < blocks; b++) {
-                    uint64_t u = s[b] & match[b], sum = s[b] + u, out = sum < u;
-                    sum += carry;
-                    out |= sum < carry;
-                    s[b] = sum | (s[b] - u);
-                    carry = out;
-                }
-            }
-            memcpy(rows + j * blocks, s, (size_t)blocks * sizeof *s);
-        }
-        for (Py_ssize_t b = 0; b < blocks; b++) {
-            uint64_t kept = ~s[b];
-            if (b == blocks - 1 && n % 64) kept &= ((uint64_t)1 << (n % 64)) - 1;
-            common += __builtin_popcountll(kept);
-        }
+    Py_ssize_t common = bit_parallel_lcs(x, n, y, m, rows);
+    if (common < 0) {
+        PyMem_Free(rows);
+        return -2;
     }
     Py_ssize_t count = n + m - 2 * common, left = count, col = n, row = m;
 #define BIT(r, c) ((rows[(r) * blocks + (c) / 64] >> ((c) % 64)) & 1)
@@ -107,13 +80,8 @@ static Py_ssize_t middle_edits(const uint64_t *x, Py_ssize_t n, const uint64_t *
         row--;
         edits[--left] = (Edit){'i', col + shift, row + shift};
     }
-    result = count;
-done:
-    PyMem_Free(symbols);
-    PyMem_Free(masks);
     PyMem_Free(rows);
-    PyMem_Free(s);
-    return result;
+    return count;
 }
 
 /* The opcodes turning a[0:n] into b[0:m] into `out` (room for 2 (n + m) + 1); returns how many, -1 if too long to
@@ -394,35 +362,11 @@ static int is_name(const Tokens *t, Py_ssize_t i) {
            !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i);
 }
 
-/* Does w[0:n] end with the ASCII `suffix`? */
-static int ends_with(const Py_UCS4 *w, Py_ssize_t n, const char *suffix) {
-    Py_ssize_t length = (Py_ssize_t)strlen(suffix);
-    if (n < length) return 0;
-    for (Py_ssize_t k = 0; k < length; k++)
-        if (w[n - length + k] != (Py_UCS4)(unsigned char)suffix[k]) return 0;
-    return 1;
-}
-
-/* The aligner's stem (features._strip_suffix) of a comparison form: the length of the prefix kept. */
-static Py_ssize_t stem_length(const Py_UCS4 *w, Py_ssize_t n) {
-    static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
-    if (ends_with(w, n, "'s")) n -= 2;
-    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
-        Py_ssize_t length = (Py_ssize_t)strlen(suffixes[k]);
-        if (n > length + 3 && ends_with(w, n, suffixes[k])) {
-            n -= length;
-            break;
-        }
-    }
-    if (n > 4 && w[n - 1] == 'e') n -= 1;
-    return n;
-}
-
 /* The hash of the stem of token i's comparison form (`scratch` has room for the token). */
 static uint64_t stem_hash(const Tokens *t, Py_ssize_t i, Py_UCS4 *scratch) {
     Py_ssize_t n = token_length(t, i);
     for (Py_ssize_t k = 0; k < n; k++) scratch[k] = folded_at(t, t->start[i] + k);
-    Py_ssize_t kept = stem_length(scratch, n);
+    Py_ssize_t kept = stem_length(PyUnicode_4BYTE_KIND, scratch, n);
     uint64_t h = HASH_START;
     for (Py_ssize_t k = 0; k < kept; k++) h = hash_step(h, scratch[k]);
     return hash_end(h);

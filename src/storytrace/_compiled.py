@@ -38,7 +38,7 @@ MODULES = (
 # Python equivalent stands in when it is not built, and only while the core is "compiled".
 C_MODULES = ("corpus/_shinglehash", "text/_words", "text/_sentences", "align/_moves", "align/_scores", "_classify")
 # Headers the C helpers include (their changes must rebuild them too).
-C_HEADERS = ("_hashes.h",)
+C_HEADERS = ("_compare.h",)
 # Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
 TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"

@@ -15,7 +15,7 @@
 #include <Python.h>
 #include <stdint.h>
 
-#include "../_hashes.h"
+#include "../_compare.h"
 
 #define LONGEST (1 << 22)
 #define EXTENDED 0.6          /* similarity.EXTENDED */
@@ -52,9 +52,7 @@ static int read_profile(PyObject *bytes, Profile *p) {
 /* ---- the longest common subsequence ------------------------------------------------------------------------- */
 
 /* Length of the longest common subsequence of x[0:n] and y[0:m], or -1 when too long to count here (-2 on an
- * error, with the exception set). Bit i of a block vector stands for position i of the shorter sequence: for each
- * symbol of the longer one, its positions in the shorter one (`match`) update S as S = (S + U) | (S - U), U = S &
- * match; the positions whose bit ends cleared are those of a longest common subsequence. */
+ * error, with the exception set): the shorter one is the bit pattern. */
 static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m) {
     if (n > m) {
         const uint64_t *t = x;
@@ -66,52 +64,8 @@ static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y,
     }
     if (n == 0) return 0;
     if (n > 64 && (double)n * (double)m > LONGEST) return -1;
-    Py_ssize_t blocks = (n + 63) / 64;
-    /* The distinct symbols of x, sorted, each with its block vector of positions. */
-    uint64_t *symbols = PyMem_Malloc((size_t)n * sizeof *symbols);
-    uint64_t *masks = PyMem_Calloc((size_t)(n * blocks), sizeof *masks);
-    uint64_t *s = PyMem_Malloc((size_t)blocks * sizeof *s);
-    Py_ssize_t result = -2;
-    if (symbols == NULL || masks == NULL || s == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    memcpy(symbols, x, (size_t)n * sizeof *symbols);
-    sort_hashes(symbols, n);
-    Py_ssize_t distinct = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (distinct == 0 || symbols[distinct - 1] != symbols[i]) symbols[distinct++] = symbols[i];
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t at = find_hash(symbols, distinct, x[i]);
-        masks[at * blocks + i / 64] |= (uint64_t)1 << (i % 64);
-    }
-    for (Py_ssize_t b = 0; b < blocks; b++) s[b] = ~(uint64_t)0;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        Py_ssize_t at = find_hash(symbols, distinct, y[j]);
-        if (at < 0) continue;
-        const uint64_t *match = masks + at * blocks;
-        uint64_t carry = 0;
-        for (Py_ssize_t b = 0; b < blocks; b++) {
-            uint64_t u = s[b] & match[b];
-            uint64_t sum = s[b] + u;
-            uint64_t out = sum < u;
-            sum += carry;
-            out |= sum < carry;
-            s[b] = sum | (s[b] - u);
-            carry = out;
-        }
-    }
-    result = 0;
-    for (Py_ssize_t b = 0; b < blocks; b++) {
-        uint64_t kept = ~s[b];
-        if (b == blocks - 1 && n % 64) kept &= ((uint64_t)1 << (n % 64)) - 1;
-        result += __builtin_popcountll(kept);
-    }
-done:
-    PyMem_Free(symbols);
-    PyMem_Free(masks);
-    PyMem_Free(s);
-    return result;
+    Py_ssize_t common = bit_parallel_lcs(x, n, y, m, NULL);
+    return common < 0 ? -2 : common;
 }
 
 /* ---- similarity.py ------------------------------------------------------------------------------------------ */

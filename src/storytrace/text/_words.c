@@ -16,7 +16,7 @@
 #include <Python.h>
 #include <stdint.h>
 
-#include "../_hashes.h"
+#include "../_compare.h"
 
 /* The classes of a one-byte character, looked up in a table filled once (`fill_classes`) from these definitions:
  * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
@@ -513,21 +513,6 @@ static PyObject *ascii_key(PyObject *self, PyObject *text) {
     return key;
 }
 
-/* Length of the aligner's stem of an ASCII word (align/features.py `_strip_suffix`): always a prefix of it. */
-static Py_ssize_t stem_length(const Py_UCS1 *w, Py_ssize_t n) {
-    static const char *suffixes[] = {"ings", "ing", "edly", "ed", "ies", "es", "s", "ly"};
-    if (n >= 2 && w[n - 2] == '\'' && w[n - 1] == 's') n -= 2;
-    for (size_t k = 0; k < sizeof suffixes / sizeof *suffixes; k++) {
-        Py_ssize_t length = (Py_ssize_t)strlen(suffixes[k]);
-        if (n > length + 3 && memcmp(w + n - length, suffixes[k], (size_t)length) == 0) {
-            n -= length;
-            break;
-        }
-    }
-    if (n > 4 && w[n - 1] == 'e') n -= 1;
-    return n;
-}
-
 /* key_features(key, stopwords) -> (words, content) | None: for an ASCII comparison key, what features.py's
  * `_features_of_key` computes: its words (a tuple) and the stems of those not in `stopwords` (a frozenset). */
 static PyObject *key_features(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
@@ -546,7 +531,7 @@ static PyObject *key_features(PyObject *self, PyObject *const *args, Py_ssize_t 
         if (stop < 0) goto done;
         if (stop) continue;
         Py_ssize_t n = PyUnicode_GET_LENGTH(word);
-        Py_ssize_t kept = stem_length(PyUnicode_1BYTE_DATA(word), n);
+        Py_ssize_t kept = stem_length(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(word), n);
         PyObject *stem = kept == n ? Py_NewRef(word) : PyUnicode_Substring(word, 0, kept);
         if (stem == NULL) goto done;
         int added = PySet_Add(content, stem); /* allowed on a frozenset nobody else has seen yet */
@@ -660,7 +645,8 @@ static PyObject *key_profile(PyObject *self, PyObject *const *args, Py_ssize_t n
         uint64_t *words = hashes, *content = hashes + n;
         for (Py_ssize_t k = 0; k < n; k++) {
             const Py_UCS1 *w = s + cuts.at[2 * k];
-            Py_ssize_t length = cuts.at[2 * k + 1] - cuts.at[2 * k], kept = stem_length(w, length);
+            Py_ssize_t length = cuts.at[2 * k + 1] - cuts.at[2 * k];
+            Py_ssize_t kept = stem_length(PyUnicode_1BYTE_KIND, w, length);
             uint64_t h = HASH_START, stem = 0;
             for (Py_ssize_t i = 0; i < length; i++) {
                 if (i == kept) stem = h;
