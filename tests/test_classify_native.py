@@ -22,6 +22,7 @@ from storytrace.options import DiffOptions
 from storytrace.text.normalise import comparison_key, fold_keeping_offsets
 
 from .conftest import news_sentences
+from .memory_faults import failed_allocations
 
 pytestmark = pytest.mark.skipif(CLASSIFY_IN_C is None, reason="the C helper is built with the compiled core")
 
@@ -266,24 +267,10 @@ def test_running_out_of_memory_anywhere_in_the_c_classifier_raises_memory_error(
     SystemError for a NULL returned without an exception (a use of freed memory on such a path shows only in a
     build with AddressSanitizer: the review's). The helper is called directly: the compiled core's own runtime
     stops the process when an allocation fails while it handles an exception."""
-    testcapi = pytest.importorskip("_testcapi")
-    if not hasattr(testcapi, "set_nomemory"):
-        pytest.skip("this Python cannot fail allocations on purpose")
     assert CLASSIFY_IN_C is not None
     a, b = "The fire killed 12 people on Monday.", "The fire killed 15 people, police said on Tuesday."
     far = 10**12  # (offsets this large are int objects of their own: their allocations fail too)
     sets = (STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION)
-    expected = CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far)
-    assert expected is not None
-    failures = 0
-    for start in range(250):
-        testcapi.set_nomemory(start, start + 1)
-        try:
-            made = CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far)
-        except MemoryError:
-            failures += 1
-            continue
-        finally:
-            testcapi.remove_mem_hooks()
-        assert made == expected
+    assert CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far) is not None
+    failures = failed_allocations(lambda: CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far), 250)
     assert failures > 20  # (the allocations were reached)

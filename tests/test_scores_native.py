@@ -18,6 +18,7 @@ from storytrace.options import DiffOptions
 from storytrace.text.normalise import WORDS_IN_C, comparison_key
 
 from .conftest import news_sentences
+from .memory_faults import failed_allocations
 
 pytestmark = pytest.mark.skipif(SCORES_IN_C is None, reason="the C helpers are built with the compiled core")
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -204,30 +205,13 @@ def test_gap_paragraphs_must_be_numbers_and_stop_words_frozen() -> None:
 def test_running_out_of_memory_anywhere_in_the_scores_raises_memory_error() -> None:
     """Every allocation of the profile makers and the gap alignment, failed in turn: a MemoryError each time, never a
     wrong result or a SystemError (a NULL returned without an exception)."""
-    testcapi = pytest.importorskip("_testcapi")
-    if not hasattr(testcapi, "set_nomemory"):
-        pytest.skip("this Python cannot fail allocations on purpose")
     assert SCORES_IN_C is not None and WORDS_IN_C is not None
     fa = SentenceTable(document("The fire killed 12 people. Boats burned all night. The mayor said so.", "A"))
     fb = SentenceTable(document("The fire killed 15 people, and boats burned all night. The mayor never said.", "B"))
     ga, gb = list(range(len(fa))), list(range(len(fb)))
     gap = (ga, gb, [fa.profile(i) for i in ga], [fb.profile(j) for j in gb], fa.keys, fb.keys, fa.paragraphs,
            fb.paragraphs, OPTIONS.link_threshold, OPTIONS.link_base, OPTIONS.split_containment)
-    calls = [
-        lambda: SCORES_IN_C.gap_links(*gap),
-        lambda: WORDS_IN_C.key_profile("the fire at the harbour killed 12 people", STOPWORDS),
-        lambda: WORDS_IN_C.profile(("the", "fire", "boats"), frozenset({"fire", "boat"})),
-    ]
-    for call in calls:
-        expected, failures = call(), 0
-        for start in range(300):
-            testcapi.set_nomemory(start, start + 1)
-            try:
-                made = call()
-            except MemoryError:
-                failures += 1
-                continue
-            finally:
-                testcapi.remove_mem_hooks()
-            assert made == expected
-        assert failures > 0
+    key = "the fire at the harbour killed 12 people"
+    assert failed_allocations(lambda: SCORES_IN_C.gap_links(*gap), 300) > 0
+    assert failed_allocations(lambda: WORDS_IN_C.key_profile(key, STOPWORDS), 300) > 0
+    assert failed_allocations(lambda: WORDS_IN_C.profile(("the", "fire", "boats"), frozenset({"fire", "boat"})), 300) > 0
