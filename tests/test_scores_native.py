@@ -211,7 +211,8 @@ def test_running_out_of_memory_anywhere_in_the_scores_raises_memory_error() -> N
     ga, gb = list(range(len(fa))), list(range(len(fb)))
     gap = (ga, gb, [fa.profile(i) for i in ga], [fb.profile(j) for j in gb], fa.keys, fb.keys, fa.paragraphs,
            fb.paragraphs, OPTIONS.link_threshold, OPTIONS.link_base, OPTIONS.split_containment)
-    key, words, stems = "the fire at the harbour killed 12 people", ("the", "fire", "boats"), frozenset({"fire", "boat"})
+    key = "the fire at the harbour killed 12 people"
+    words, stems = ("the", "fire", "boats"), frozenset({"fire", "boat"})
     assert failed_allocations(lambda: SCORES_IN_C.gap_links(*gap), 300) > 0
     assert failed_allocations(lambda: WORDS_IN_C.key_profile(key, STOPWORDS), 300) > 0
     assert failed_allocations(lambda: WORDS_IN_C.profile(words, stems), 300) > 0
