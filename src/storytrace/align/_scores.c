@@ -103,9 +103,49 @@ static double extended(const Profile *a, const Profile *b) {
     return 0.0;
 }
 
-/* similarity.similarity for two sentences whose keys are not equal; TOO_LONG, or -2 on an error. */
-static double similarity(const Profile *a, const Profile *b) {
-    Py_ssize_t common = lcs_length(a->words, a->n_words, b->words, b->n_words);
+/* A sentence of at most 64 words read once for the bit-parallel longest common subsequence against many others (a
+ * row of the gap alignment): each distinct word with the bit mask of its positions, in a small hash table (the word
+ * hashes are mixed already, so their low bits pick the slot) instead of a sorted array searched for every word. */
+#define PATTERN_SLOTS 128
+typedef struct {
+    uint64_t words[PATTERN_SLOTS], masks[PATTERN_SLOTS];
+    unsigned char used[PATTERN_SLOTS];
+    Py_ssize_t n;
+} Pattern;
+
+static void make_pattern(const Profile *p, Pattern *pattern) {
+    memset(pattern->used, 0, sizeof pattern->used);
+    memset(pattern->masks, 0, sizeof pattern->masks);
+    pattern->n = p->n_words;
+    for (Py_ssize_t i = 0; i < p->n_words; i++) {
+        uint64_t word = p->words[i];
+        size_t slot = (size_t)word % PATTERN_SLOTS;
+        while (pattern->used[slot] && pattern->words[slot] != word) slot = (slot + 1) % PATTERN_SLOTS;
+        pattern->used[slot] = 1;
+        pattern->words[slot] = word;
+        pattern->masks[slot] |= (uint64_t)1 << i;
+    }
+}
+
+/* bit_parallel_lcs with one block, the pattern's masks looked up in its table. */
+static Py_ssize_t pattern_lcs(const Pattern *pattern, const uint64_t *y, Py_ssize_t m) {
+    uint64_t s = ~(uint64_t)0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        size_t slot = (size_t)y[j] % PATTERN_SLOTS;
+        while (pattern->used[slot] && pattern->words[slot] != y[j]) slot = (slot + 1) % PATTERN_SLOTS;
+        if (!pattern->used[slot]) continue;
+        uint64_t u = s & pattern->masks[slot];
+        s = (s + u) | (s - u);
+    }
+    uint64_t kept = pattern->n == 64 ? ~s : ~s & (((uint64_t)1 << pattern->n) - 1);
+    return __builtin_popcountll(kept);
+}
+
+/* similarity.similarity for two sentences whose keys are not equal, `pattern` being a's if not NULL; TOO_LONG, or
+ * -2 on an error. */
+static double similarity_of(const Profile *a, const Profile *b, const Pattern *pattern) {
+    Py_ssize_t common = pattern != NULL ? pattern_lcs(pattern, b->words, b->n_words)
+                                        : lcs_length(a->words, a->n_words, b->words, b->n_words);
     if (common < 0) return common == -1 ? TOO_LONG : -2.0;
     Py_ssize_t most = a->n_words + b->n_words;
     double best = most == 0 ? 1.0 : 1.0 - (double)(most - 2 * common) / (double)most;
@@ -114,6 +154,8 @@ static double similarity(const Profile *a, const Profile *b) {
     if (longer > best) best = longer;
     return best < BELOW_EQUAL ? best : BELOW_EQUAL;
 }
+
+static double similarity(const Profile *a, const Profile *b) { return similarity_of(a, b, NULL); }
 
 /* Is every word of `part` a word of `whole`? (Asked of parts without content words: a few short words.) */
 static int words_within(const Profile *part, const Profile *whole) {
@@ -248,6 +290,7 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
     Py_ssize_t *paragraph_a = PyMem_Calloc((size_t)n + 1, sizeof *paragraph_a);
     Py_ssize_t *paragraph_b = PyMem_Calloc((size_t)m + 1, sizeof *paragraph_b);
     PyObject *found = NULL;
+    Pattern pattern;
     if (a == NULL || b == NULL || sim == NULL || score == NULL || piece_score == NULL || step == NULL ||
         paragraph_a == NULL || paragraph_b == NULL) {
         PyErr_NoMemory();
@@ -261,9 +304,11 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
         if (read_profile(PyList_GET_ITEM(args[3], j), &b[j]) < 0 || !PyUnicode_Check(PyList_GET_ITEM(keys_b, j)))
             goto bad_input;
     for (Py_ssize_t i = 0; i < n; i++) {
+        int short_row = a[i].n_words <= 64;
+        if (short_row) make_pattern(&a[i], &pattern);
         for (Py_ssize_t j = 0; j < m; j++) {
             int equal = PyUnicode_Compare(PyList_GET_ITEM(keys_a, i), PyList_GET_ITEM(keys_b, j)) == 0;
-            double s = equal ? 1.0 : similarity(&a[i], &b[j]);
+            double s = equal ? 1.0 : similarity_of(&a[i], &b[j], short_row ? &pattern : NULL);
             if (s == TOO_LONG) goto too_long;
             if (s < -1.5) goto done;
             sim[i * m + j] = s;

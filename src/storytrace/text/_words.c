@@ -22,10 +22,13 @@
  * white space as str.split() sees it in ASCII (space, \t \n \v \f \r and the separators \x1c to \x1f); ASCII
  * letters and digits; \w in ASCII (those and the underscore); ASCII punctuation (the printable characters that are
  * neither alphanumeric nor the underscore). */
-enum { SPACE = 1, ALNUM = 2, WORD = 4, MARK = 8, KEY_KEPT = 16 };
+enum { SPACE = 1, ALNUM = 2, WORD = 4, MARK = 8 };
 static unsigned char classes[256];
 /* Each byte in lower case (A-Z only). */
 static Py_UCS1 lower[256];
+/* Each byte as a comparison key writes it: in lower case, white space as a space, other control characters as they
+ * are; 0 for those the key treats apart (NUL, ' and `). */
+static Py_UCS1 key_char[256];
 
 static void fill_classes(void) {
     for (int c = 0; c < 256; c++) {
@@ -33,11 +36,9 @@ static void fill_classes(void) {
         int alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         int word = alnum || c == '_';
         int mark = c >= 33 && c <= 126 && !word;
-        /* What a comparison key keeps as it is (but for case): printable ASCII but the quote marks ' and `. */
-        int kept = c > ' ' && c < 128 && c != '\'' && c != '`';
-        classes[c] = (unsigned char)((space ? SPACE : 0) | (alnum ? ALNUM : 0) | (word ? WORD : 0) | (mark ? MARK : 0) |
-                                     (kept ? KEY_KEPT : 0));
+        classes[c] = (unsigned char)((space ? SPACE : 0) | (alnum ? ALNUM : 0) | (word ? WORD : 0) | (mark ? MARK : 0));
         lower[c] = (Py_UCS1)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        key_char[c] = (Py_UCS1)(c == 0 || c == '\'' || c == '`' ? 0 : space ? ' ' : lower[c]);
     }
 }
 
@@ -296,21 +297,19 @@ static PyObject *ascii_str(const Py_UCS1 *s, Py_ssize_t n) {
  * the character before decides. */
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0;
+    Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
     for (Py_ssize_t i = start; i < end; i++) {
-        Py_UCS1 c = s[i];
-        if (classes[c] & KEY_KEPT) { /* most characters: kept, capitals in lower case (a table lookup each) */
-            out[n++] = lower[c];
+        Py_UCS1 c = s[i], o = key_char[c];
+        if (o == 0) { /* NUL is dropped; a quote mark (a backtick is one) pairs with a quote mark just before */
+            if (c == 0) continue;
+            if (last == '\'') out[n - 1] = last = '"';
+            else out[n++] = last = '\'';
             continue;
         }
-        if (c == '`') c = '\''; /* normalise._FOLD: a backtick is a single quote */
-        if (c == '\'') {
-            if (n > 0 && out[n - 1] == '\'') out[n - 1] = '"';
-            else out[n++] = '\'';
-        } else if (is_space(c)) {
-            if (n > 0 && out[n - 1] != ' ') out[n++] = ' ';
-        } else if (c != 0) {
-            out[n++] = c; /* other control characters are kept */
-        }
+        /* Written always, kept unless it is a space after a space: no branch on the common characters. */
+        out[n] = o;
+        n += o != ' ' || last != ' ';
+        last = o;
     }
     if (n > 0 && out[n - 1] == ' ') n--;
     return n;
