@@ -16,7 +16,7 @@ from storytrace.text.segment import (
     _TITLES,
     SENTENCES_IN_C,
     _prepared_chunk,
-    paragraph_sentences,
+    cut_paragraph,
     python_paragraph_sentences,
     python_sentences,
     sentencex_segments,
@@ -108,7 +108,7 @@ LAYOUTS = st.lists(LAYOUT_PIECES, max_size=30).map("".join)
 @given(LAYOUTS)
 def test_the_c_helper_finds_paragraphs_and_sentences_as_the_python(text: str) -> None:
     assert SENTENCES_IN_C is not None
-    found = SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence)
+    found = SENTENCES_IN_C.sentences(text, cut_paragraph, Sentence)
     assert found == python_sentences(text)
     assert all(type(s) is Sentence for s in found)
 
@@ -120,6 +120,40 @@ def test_the_c_helper_finds_the_paragraphs_of_real_news() -> None:
         joined = " ".join(passage)
         wrapped = "\n".join(joined[i : i + 70] for i in range(0, len(joined), 70))
         for text in (joined, "\n".join(passage), "\n\n".join(passage), wrapped):
-            assert SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence) == python_sentences(text)
+            assert SENTENCES_IN_C.sentences(text, cut_paragraph, Sentence) == python_sentences(text)
     with pytest.raises(TypeError):
-        SENTENCES_IN_C.sentences("A b.", paragraph_sentences, dict)
+        SENTENCES_IN_C.sentences("A b.", cut_paragraph, dict)
+
+
+def test_the_c_helper_cuts_each_paragraph_once_and_remembers_it_for_its_cut_alone() -> None:
+    """A paragraph seen before (in this text or an earlier one) is not cut again; another cut function is asked
+    afresh, never given the first one's answers."""
+    assert SENTENCES_IN_C is not None
+    asked: list[str] = []
+
+    def counting_cut(paragraph: str) -> tuple[tuple[int, int], ...]:
+        asked.append(paragraph)
+        return cut_paragraph(paragraph)
+
+    first, second = "Mr. Smith went home. He slept.", "The fire was out by 9 p.m. Monday, officials said."
+    text = f"{first}\n\n{second}\n\n{first}"
+    assert SENTENCES_IN_C.sentences(text, counting_cut, Sentence) == python_sentences(text)
+    assert asked == [first, second]
+    assert SENTENCES_IN_C.sentences(f"{second}\n\n{first}", counting_cut, Sentence) == python_sentences(
+        f"{second}\n\n{first}"
+    )
+    assert asked == [first, second]  # both remembered from the text before
+    whole = SENTENCES_IN_C.sentences(text, lambda paragraph: ((0, len(paragraph)),), Sentence)
+    assert [(s.start, s.end) for s in whole] == [(0, len(first)), (len(first) + 2, len(first) + 2 + len(second)),
+                                                 (len(text) - len(first), len(text))]
+    assert SENTENCES_IN_C.sentences(text, counting_cut, Sentence) == python_sentences(text)
+    assert asked == [first, second, first, second]  # the table was emptied when the cut changed
+
+
+def test_the_c_helper_remembers_paragraphs_by_their_characters_in_any_width() -> None:
+    """The same words in a one-byte and a two-byte text, and a paragraph differing in one character only."""
+    assert SENTENCES_IN_C is not None
+    for text in ("It rained. Then it stopped.\n\nIt rained. Then it stopped!",
+                 "It rained. Then it stopped.\n\nIt rained \u2014 then it stopped.\n\nIt rained. Then it stopped."):
+        for _ in range(2):
+            assert SENTENCES_IN_C.sentences(text, cut_paragraph, Sentence) == python_sentences(text)

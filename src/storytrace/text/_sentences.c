@@ -12,6 +12,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
 typedef struct Text {
     int kind;
@@ -642,9 +643,101 @@ static int split_block(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize
     return push(out, para_start, end);
 }
 
+/* ---- paragraphs already cut ------------------------------------------------------------------------------- */
+
+/* Most paragraphs of a revision are those of the version before it, so `sentences` remembers the spans `cut` gave
+ * each paragraph: a table indexed by a hash of the paragraph's characters as they stand in the text (no substring
+ * is made, and no str hash computed, to find one), each slot holding one paragraph (the last one to land there).
+ * The spans depend on the characters alone, so a paragraph equal in kind, length and bytes has them already. The
+ * table is emptied when `cut` is another function or when it holds MEMO_MOST_BYTES of paragraphs. */
+#define MEMO_SLOTS 4096
+#define MEMO_MOST_BYTES ((size_t)64 << 20)
+
+typedef struct {
+    uint64_t hash;
+    int kind;
+    Py_ssize_t length;
+    char *data;      /* the paragraph's characters, `length` of `kind` bytes each */
+    PyObject *spans; /* NULL if the slot is empty */
+} Memo;
+
+static Memo memo[MEMO_SLOTS];
+static PyObject *memo_cut; /* the `cut` the table holds answers of */
+static size_t memo_bytes;
+
+static void memo_clear(void) {
+    for (Py_ssize_t k = 0; k < MEMO_SLOTS; k++) {
+        PyMem_Free(memo[k].data);
+        memo[k].data = NULL;
+        Py_CLEAR(memo[k].spans);
+    }
+    memo_bytes = 0;
+}
+
+/* A 64-bit hash of n bytes, eight at a time (a multiply and shift per word, mixed at the end). */
+static uint64_t bytes_hash(const unsigned char *p, size_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n > 0) {
+        uint64_t word = 0;
+        memcpy(&word, p, n);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+/* The remembered spans of the paragraph of `length` characters at `raw` (new reference), or NULL. */
+static PyObject *memo_find(uint64_t hash, int kind, const char *raw, Py_ssize_t length) {
+    Memo *m = &memo[hash % MEMO_SLOTS];
+    if (m->spans != NULL && m->hash == hash && m->kind == kind && m->length == length &&
+        memcmp(m->data, raw, (size_t)length * (size_t)kind) == 0)
+        return Py_NewRef(m->spans);
+    return NULL;
+}
+
+/* Remembers `spans` (a tuple) for the paragraph; nothing is lost if memory runs out (the slot stays empty). */
+static void memo_keep(uint64_t hash, int kind, const char *raw, Py_ssize_t length, PyObject *spans) {
+    size_t size = (size_t)length * (size_t)kind;
+    if (size > MEMO_MOST_BYTES / 64) return; /* a huge paragraph is not kept */
+    if (memo_bytes + size > MEMO_MOST_BYTES) memo_clear();
+    Memo *m = &memo[hash % MEMO_SLOTS];
+    char *data = PyMem_Malloc(size ? size : 1);
+    if (data == NULL) return;
+    memcpy(data, raw, size);
+    if (m->spans != NULL) memo_bytes -= (size_t)m->length * (size_t)m->kind;
+    PyMem_Free(m->data);
+    Py_XSETREF(m->spans, Py_NewRef(spans));
+    m->data = data;
+    m->hash = hash;
+    m->kind = kind;
+    m->length = length;
+    memo_bytes += size;
+}
+
+/* The spans `cut` gives text[start:end] (new reference): remembered, or asked and remembered. */
+static PyObject *paragraph_spans(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, PyObject *cut) {
+    const char *raw = (const char *)t->data + start * t->kind;
+    uint64_t hash = bytes_hash((const unsigned char *)raw, (size_t)(end - start) * (size_t)t->kind);
+    PyObject *cuts = memo_find(hash, t->kind, raw, end - start);
+    if (cuts != NULL) return cuts;
+    PyObject *paragraph = PyUnicode_Substring(text, start, end);
+    if (paragraph == NULL) return NULL;
+    cuts = PyObject_CallOneArg(cut, paragraph);
+    Py_DECREF(paragraph);
+    if (cuts != NULL && PyTuple_CheckExact(cuts)) memo_keep(hash, t->kind, raw, end - start, cuts);
+    return cuts;
+}
+
 /* sentences(text, cut, sentence_type) -> tuple: segment.py's `sentences`: the paragraphs of `text`, each cut into
- * sentences by `cut` (segment.paragraph_sentences: spans relative to the paragraph), as `sentence_type` tuples
- * (start, end, paragraph number). */
+ * sentences by `cut` (segment.cut_paragraph: spans relative to the paragraph; remembered, see above), as
+ * `sentence_type` tuples (start, end, paragraph number). */
 static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 3 || !PyType_Check(args[2]) || !PyType_IsSubtype((PyTypeObject *)args[2], &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "sentences(text, cut, sentence_type: a tuple type)");
@@ -670,16 +763,17 @@ static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nar
         block_start = from = after; /* the next match may start right where this one ends */
     }
     if (split_block(args[0], &t, block_start, t.length, &blocks) < 0) goto done;
+    if (args[1] != memo_cut) {
+        memo_clear();
+        Py_XSETREF(memo_cut, Py_NewRef(args[1]));
+    }
     Py_ssize_t number = 0;
     for (Py_ssize_t k = 0; k < blocks.count; k++) {
         Py_ssize_t start = blocks.at[2 * k], end = blocks.at[2 * k + 1];
         Py_ssize_t first = start;
         while (first < end && Py_UNICODE_ISSPACE(at(&t, first))) first++;
         if (first == end) continue; /* a paragraph of white space only */
-        PyObject *paragraph = PyUnicode_Substring(args[0], start, end);
-        if (paragraph == NULL) goto done;
-        PyObject *cuts = PyObject_CallOneArg(args[1], paragraph);
-        Py_DECREF(paragraph);
+        PyObject *cuts = paragraph_spans(args[0], &t, start, end, args[1]);
         if (cuts == NULL) goto done;
         PyObject *fast = PySequence_Fast(cuts, "cut() must return a sequence of (start, end) pairs");
         Py_DECREF(cuts);

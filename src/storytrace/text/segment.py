@@ -60,8 +60,8 @@ SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
 
 def sentences(text: str) -> tuple[Sentence, ...]:
     """All sentences of `text` in reading order, trimmed of surrounding white space."""
-    if SENTENCES_IN_C is not None:  # paragraphs found and sentences made in C; each paragraph cut as below
-        cut: tuple[Sentence, ...] = SENTENCES_IN_C.sentences(text, paragraph_sentences, Sentence)
+    if SENTENCES_IN_C is not None:  # paragraphs found, remembered and made sentences in C; each cut as below
+        cut: tuple[Sentence, ...] = SENTENCES_IN_C.sentences(text, cut_paragraph, Sentence)
         return cut
     return python_sentences(text)
 
@@ -81,8 +81,15 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     """The sentence spans of one paragraph, relative to it.
 
     A paragraph is cut the same way wherever it appears, and most paragraphs of a revision are those of the
-    version before it, so the spans are remembered: each unchanged paragraph is segmented once per run.
+    version before it, so the spans are remembered: each unchanged paragraph is segmented once per run. (The C
+    helper's `sentences` keeps its own table, found without making the paragraph a str, and calls
+    `cut_paragraph`.)
     """
+    return cut_paragraph(paragraph)
+
+
+def cut_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """`paragraph_sentences` without remembering."""
     if SENTENCES_IN_C is not None:
         chunk = SENTENCES_IN_C.chunk(paragraph)
         segments = (chunk,) if not SENTENCES_IN_C.needs_sentencex(chunk) else sentencex_segments(chunk)
