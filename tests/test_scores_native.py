@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS, SentenceFeatures, SentenceTable, python_features_of_key
-from storytrace.align.pairwise import SCORES_IN_C, _split_score, c_gap_links, python_align_gap
+from storytrace.align.pairwise import (
+    SCORES_IN_C,
+    _exact_anchors,
+    _split_score,
+    c_gap_links,
+    python_align_gap,
+    python_exact_anchors,
+)
 from storytrace.align.similarity import containment, similarity
 from storytrace.diff import document
 from storytrace.options import DiffOptions
@@ -216,3 +223,28 @@ def test_running_out_of_memory_anywhere_in_the_scores_raises_memory_error() -> N
     assert failed_allocations(lambda: SCORES_IN_C.gap_links(*gap), 300) > 0
     assert failed_allocations(lambda: WORDS_IN_C.key_profile(key, STOPWORDS), 300) > 0
     assert failed_allocations(lambda: WORDS_IN_C.profile(words, stems), 300) > 0
+
+
+# Keys with repeats, of one and two bytes a character, some equal but for their width or length.
+KEYS = st.lists(st.sampled_from(["a", "b", "the fire was out", "the fire was out.", "", "caf\u00e9", "\u2014", "a b"]),
+                max_size=25)
+
+
+@SETTINGS
+@given(KEYS, KEYS)
+def test_the_c_equal_keys_pair_as_the_python(keys_a: list[str], keys_b: list[str]) -> None:
+    """The k-th occurrence of a key in A pairs with its k-th in B; keys are equal by their characters alone."""
+    keys_b = [key.encode().decode() for key in keys_b]  # other str objects than A's
+    expected = [(p.a, p.b, p.score) for p in python_exact_anchors(keys_a, keys_b)]
+    assert [(p.a, p.b, p.score) for p in _exact_anchors(keys_a, keys_b)] == expected
+
+
+def test_the_c_equal_keys_refuse_what_is_not_a_list_of_str_and_survive_failed_allocations() -> None:
+    assert SCORES_IN_C is not None
+    with pytest.raises(TypeError):
+        SCORES_IN_C.equal_keys(["a"], ("a",))
+    with pytest.raises(TypeError):
+        SCORES_IN_C.equal_keys(["a", 1], ["a"])
+    keys = [f"sentence {k % 7}" for k in range(40)]
+    assert SCORES_IN_C.equal_keys(keys, keys[::-1])[0] == list(range(40))
+    assert failed_allocations(lambda: SCORES_IN_C.equal_keys(keys, keys[::-1]), 200) > 0

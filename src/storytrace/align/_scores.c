@@ -1,5 +1,6 @@
 /* The aligner's scores in C: similarity.py's `similarity` and `containment`, pairwise.py's `_split_score` and the
- * dynamic programme of `_align_gap`, on sentence profiles instead of features.
+ * dynamic programme of `_align_gap`, on sentence profiles instead of features; and the pairs of equal keys
+ * (`_exact_anchors`).
  *
  * A profile (made by text/_words.c: `key_profile`, `profile`) is a bytes object holding two uint64 counts (words,
  * content stems), then the 64-bit hashes of the words in order and of the content stems sorted without repeats. Every rule here is the Python's, read on those arrays; the
@@ -452,6 +453,100 @@ static PyObject *py_containment(PyObject *self, PyObject *const *args, Py_ssize_
     return PyFloat_FromDouble(containment(&part, &whole));
 }
 
+/* ---- equal keys ---------------------------------------------------------------------------------------------- */
+
+/* A 64-bit hash of a str's characters as stored (equal str have equal kind, length and bytes). */
+static uint64_t str_bytes_hash(PyObject *text) {
+    const unsigned char *p = PyUnicode_DATA(text);
+    size_t n = (size_t)PyUnicode_GET_LENGTH(text) * (size_t)PyUnicode_KIND(text);
+    uint64_t h = HASH_START ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n > 0) {
+        uint64_t word = 0;
+        memcpy(&word, p, n);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    return hash_end(h);
+}
+
+static int same_str(PyObject *x, PyObject *y) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(x);
+    return n == PyUnicode_GET_LENGTH(y) && PyUnicode_KIND(x) == PyUnicode_KIND(y) &&
+           memcmp(PyUnicode_DATA(x), PyUnicode_DATA(y), (size_t)n * (size_t)PyUnicode_KIND(x)) == 0;
+}
+
+/* equal_keys(keys_a, keys_b) -> (list, list): pairwise._exact_anchors' pairs as the A and the B sentence of each,
+ * in A order: equal keys pair, the k-th occurrence of a repeated key in A with its k-th in B. The keys of B go into a
+ * table found by a hash of their characters (CPython's str hash, which a dict would compute for each new key, costs
+ * several times more), each distinct key with the chain of its positions in B. */
+static PyObject *equal_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "equal_keys(keys_a: list, keys_b: list)");
+        return NULL;
+    }
+    PyObject *keys_a = args[0], *keys_b = args[1];
+    Py_ssize_t n = PyList_GET_SIZE(keys_a), m = PyList_GET_SIZE(keys_b);
+    for (Py_ssize_t k = 0; k < n + m; k++) {
+        PyObject *key = k < n ? PyList_GET_ITEM(keys_a, k) : PyList_GET_ITEM(keys_b, k - n);
+        if (!PyUnicode_Check(key) || PyUnicode_READY(key) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "equal_keys: keys must be str");
+            return NULL;
+        }
+    }
+    size_t size = 8;
+    while (size < 2 * (size_t)m) size *= 2;
+    /* Per slot: its first position in B (-1: empty), the next unpaired one, the last one of its chain. */
+    Py_ssize_t *first = PyMem_Malloc(size * 3 * sizeof *first), *chain = PyMem_Malloc(((size_t)m + 1) * sizeof *chain);
+    uint64_t *hash_b = PyMem_Malloc(((size_t)m + 1) * sizeof *hash_b);
+    PyObject *in_a = PyList_New(0), *in_b = PyList_New(0), *result = NULL;
+    if (first == NULL || chain == NULL || hash_b == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (in_a == NULL || in_b == NULL) goto done;
+    Py_ssize_t *next_free = first + size, *last = first + 2 * size;
+    for (size_t k = 0; k < size; k++) first[k] = -1;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        PyObject *key = PyList_GET_ITEM(keys_b, j);
+        uint64_t h = hash_b[j] = str_bytes_hash(key);
+        size_t slot = (size_t)h & (size - 1);
+        while (first[slot] >= 0 && !(hash_b[first[slot]] == h && same_str(PyList_GET_ITEM(keys_b, first[slot]), key)))
+            slot = (slot + 1) & (size - 1);
+        chain[j] = -1;
+        if (first[slot] < 0) first[slot] = next_free[slot] = j;
+        else chain[last[slot]] = j;
+        last[slot] = j;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys_a, i);
+        uint64_t h = str_bytes_hash(key);
+        size_t slot = (size_t)h & (size - 1);
+        while (first[slot] >= 0 && !(hash_b[first[slot]] == h && same_str(PyList_GET_ITEM(keys_b, first[slot]), key)))
+            slot = (slot + 1) & (size - 1);
+        Py_ssize_t j = first[slot] >= 0 ? next_free[slot] : -1;
+        if (j < 0) continue;
+        next_free[slot] = chain[j];
+        PyObject *x = PyLong_FromSsize_t(i), *y = PyLong_FromSsize_t(j);
+        int failed = x == NULL || y == NULL || PyList_Append(in_a, x) < 0 || PyList_Append(in_b, y) < 0;
+        Py_XDECREF(x);
+        Py_XDECREF(y);
+        if (failed) goto done;
+    }
+    result = PyTuple_Pack(2, in_a, in_b);
+done:
+    PyMem_Free(first);
+    PyMem_Free(chain);
+    PyMem_Free(hash_b);
+    Py_XDECREF(in_a);
+    Py_XDECREF(in_b);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"gap_links", (PyCFunction)(void (*)(void))gap_links, METH_FASTCALL,
      "pairwise._align_gap's links from the gap sentences' profiles, keys and paragraphs; None if too long."},
@@ -461,6 +556,8 @@ static PyMethodDef methods[] = {
      "pairwise._split_score of three profiles (and their keys); None if too long."},
     {"containment", (PyCFunction)(void (*)(void))py_containment, METH_FASTCALL,
      "similarity.containment of two profiles."},
+    {"equal_keys", (PyCFunction)(void (*)(void))equal_keys, METH_FASTCALL,
+     "pairwise._exact_anchors' pairs of equal keys, as a list of A and a list of B sentences."},
     {NULL, NULL, 0, NULL},
 };
 

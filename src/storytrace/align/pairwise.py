@@ -100,8 +100,16 @@ def _fuzzy_links(
     return found
 
 
-def _exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing]:
+def _exact_anchors(keys_a: list[str], keys_b: list[str]) -> list[Pairing]:
     """Equal keys link; the k-th occurrence of a repeated sentence in A pairs with its k-th in B."""
+    if SCORES_IN_C is not None:
+        in_a, in_b = SCORES_IN_C.equal_keys(keys_a, keys_b)
+        return [Pairing((i,), (j,), 1.0) for i, j in zip(in_a, in_b, strict=True)]
+    return python_exact_anchors(keys_a, keys_b)
+
+
+def python_exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing]:
+    """`_exact_anchors` in Python: the reference the C helper's `equal_keys` is held to."""
     position_b = {key: j for j, key in enumerate(keys_b)}
     if len(position_b) == len(keys_b):  # no sentence repeated in B (almost always): each key pairs at most once
         found: list[Pairing] = []
