@@ -453,6 +453,16 @@ static PyObject *py_containment(PyObject *self, PyObject *const *args, Py_ssize_
     return PyFloat_FromDouble(containment(&part, &whole));
 }
 
+/* shares_content(profile_a, profile_b) -> bool: do the two sentences have a content stem in common? */
+static PyObject *py_shares_content(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    Profile a, b;
+    if (nargs != 2 || read_profile(args[0], &a) < 0 || read_profile(args[1], &b) < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "shares_content(profile_a, profile_b)");
+        return NULL;
+    }
+    return PyBool_FromLong(shared(a.content, a.n_content, b.content, b.n_content) > 0);
+}
+
 /* ---- equal keys ---------------------------------------------------------------------------------------------- */
 
 /* A 64-bit hash of a str's characters as stored (equal str have equal kind, length and bytes). */
@@ -556,6 +566,8 @@ static PyMethodDef methods[] = {
      "pairwise._split_score of three profiles (and their keys); None if too long."},
     {"containment", (PyCFunction)(void (*)(void))py_containment, METH_FASTCALL,
      "similarity.containment of two profiles."},
+    {"shares_content", (PyCFunction)(void (*)(void))py_shares_content, METH_FASTCALL,
+     "Do two profiles have a content stem in common?"},
     {"equal_keys", (PyCFunction)(void (*)(void))equal_keys, METH_FASTCALL,
      "pairwise._exact_anchors' pairs of equal keys, as a list of A and a list of B sentences."},
     {NULL, NULL, 0, NULL},

@@ -285,15 +285,12 @@ def _match_far(
     if not left_a or not left_b or len(left_a) * len(left_b) > options.max_move_cells:
         return []
     candidates: list[_Candidate] = []
-    features_b = [fb.features(j) for j in left_b]
     for i in left_a:
-        x = fa.features(i)
-        for j, y in zip(left_b, features_b, strict=True):
-            if not (x.content & y.content):
-                continue
-            s = similarity(x, y)
-            if s >= options.move_threshold:
-                candidates.append((-s, (min(x.key, y.key), max(x.key, y.key)), (i,), (j,)))
+        for j in left_b:
+            s = _far_similarity(fa, i, fb, j)
+            if s is not None and s >= options.move_threshold:
+                key_a, key_b = fa.keys[i], fb.keys[j]
+                candidates.append((-s, (min(key_a, key_b), max(key_a, key_b)), (i,), (j,)))
     candidates += _far_pieces(left_a, left_b, fa, fb, options, merge=True)
     candidates += _far_pieces(left_b, left_a, fb, fa, options, merge=False)
     candidates.sort(key=lambda c: (c[0], c[1]))
@@ -308,6 +305,41 @@ def _match_far(
     free_a = set(left_a) - taken_a
     free_b = set(left_b) - taken_b
     return [_widened(p, free_a, free_b, fa, fb, options) if len(p.a) == len(p.b) == 1 else p for p in found]
+
+
+def _far_similarity(fa: SentenceTable, i: int, fb: SentenceTable, j: int) -> float | None:
+    """The similarity of two leftovers that share a content word (None if they share none): on their profiles in
+    C when it is built, else (or for two very long sentences) on their features."""
+    if SCORES_IN_C is not None:
+        profile_a, profile_b = fa.profile(i), fb.profile(j)
+        if not SCORES_IN_C.shares_content(profile_a, profile_b):
+            return None
+        scored: float | None = SCORES_IN_C.similarity(profile_a, profile_b, fa.keys[i], fb.keys[j])
+        if scored is not None:
+            return scored
+    x, y = fa.features(i), fb.features(j)
+    return similarity(x, y) if x.content & y.content else None
+
+
+def _shares_content(fa: SentenceTable, i: int, fb: SentenceTable, j: int) -> bool:
+    if SCORES_IN_C is not None:
+        shared: bool = SCORES_IN_C.shares_content(fa.profile(i), fb.profile(j))
+        return shared
+    return not fa.features(i).content.isdisjoint(fb.features(j).content)
+
+
+def _pieces_score(
+    fw: SentenceTable, whole: int, fp: SentenceTable, first: int, second: int, options: DiffOptions
+) -> float:
+    """`_split_score` of a whole and two pieces, on their profiles in C when it is built."""
+    if SCORES_IN_C is not None:
+        scored: float | None = SCORES_IN_C.split_score(
+            fw.profile(whole), fp.profile(first), fp.profile(second), fw.keys[whole], fp.keys[first],
+            fp.keys[second], options.split_containment,
+        )
+        if scored is not None:
+            return scored
+    return _split_score(fw.features(whole), fp.features(first), fp.features(second), options)
 
 
 def _far_pieces(
@@ -326,15 +358,13 @@ def _far_pieces(
     for k in parts_side:
         if k + 1 not in present or not fp.same_paragraph(k, k + 1):
             continue
-        first, second = fp.features(k), fp.features(k + 1)
         for w in whole_side:
-            whole = fw.features(w)
-            if not (first.content & whole.content and second.content & whole.content):
+            if not (_shares_content(fp, k, fw, w) and _shares_content(fp, k + 1, fw, w)):
                 continue
-            s = _split_score(whole, first, second, options)
+            s = _pieces_score(fw, w, fp, k, k + 1, options)
             if s >= options.move_threshold:
-                pieces_key = first.key + " " + second.key
-                key = (min(pieces_key, whole.key), max(pieces_key, whole.key))
+                pieces_key, whole_key = fp.keys[k] + " " + fp.keys[k + 1], fw.keys[w]
+                key = (min(pieces_key, whole_key), max(pieces_key, whole_key))
                 found.append((-s, key, (k, k + 1), (w,)) if merge else (-s, key, (w,), (k, k + 1)))
     return found
 
@@ -349,13 +379,13 @@ def _widened(
     for x, y in ((i - 1, i), (i, i + 1)):
         neighbour = x if x != i else y
         if neighbour in free_a and fa.same_paragraph(x, y):
-            s = _split_score(fb.features(j), fa.features(x), fa.features(y), options)
+            s = _pieces_score(fb, j, fa, x, y, options)
             if s >= options.move_threshold and s > best:
                 best, grown, used = s, Pairing((x, y), (j,), s), (neighbour, -1)
     for x, y in ((j - 1, j), (j, j + 1)):
         neighbour = x if x != j else y
         if neighbour in free_b and fb.same_paragraph(x, y):
-            s = _split_score(fa.features(i), fb.features(x), fb.features(y), options)
+            s = _pieces_score(fa, i, fb, x, y, options)
             if s >= options.move_threshold and s > best:
                 best, grown, used = s, Pairing((i,), (x, y), s), (-1, neighbour)
     free_a.discard(used[0])
