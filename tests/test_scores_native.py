@@ -103,6 +103,7 @@ def test_similarity_is_the_python_similarity(x: str, y: str) -> None:
     kx, ky = key_of(x), key_of(y)
     assert SCORES_IN_C.similarity(profile(kx), profile(ky), kx, ky) == similarity(features(kx), features(ky))
     assert SCORES_IN_C.containment(profile(kx), profile(ky)) == containment(features(kx), features(ky))
+    assert SCORES_IN_C.shares_content(profile(kx), profile(ky)) == bool(features(kx).content & features(ky).content)
 
 
 @SETTINGS
