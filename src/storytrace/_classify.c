@@ -224,6 +224,40 @@ static int in_set(int which, uint64_t h) {
     return 0;
 }
 
+/* A set of token hashes for membership tests (the words of one side, looked up for each changed word of the other):
+ * an open-addressing table, built in one pass, instead of a sorted array searched by halves. */
+typedef struct {
+    uint64_t *slots;
+    unsigned char *used;
+    size_t mask;
+} HashSet;
+
+static int hash_set_of(HashSet *set, const uint64_t *items, Py_ssize_t n) {
+    size_t size = 16;
+    while (size < 2 * (size_t)n + 2) size *= 2;
+    set->slots = PyMem_Malloc(size * (sizeof *set->slots + 1));
+    if (set->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    set->used = (unsigned char *)(set->slots + size);
+    memset(set->used, 0, size);
+    set->mask = size - 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        size_t slot = (size_t)items[k] & set->mask;
+        while (set->used[slot] && set->slots[slot] != items[k]) slot = (slot + 1) & set->mask;
+        set->slots[slot] = items[k];
+        set->used[slot] = 1;
+    }
+    return 0;
+}
+
+static int hash_set_has(const HashSet *set, uint64_t h) {
+    for (size_t slot = (size_t)h & set->mask; set->used[slot]; slot = (slot + 1) & set->mask)
+        if (set->slots[slot] == h) return 1;
+    return 0;
+}
+
 /* ---- tokens of a text ---------------------------------------------------------------------------------------- */
 
 /* Character classes as Python's str methods and regular expressions see them; ASCII's from a table filled once
@@ -339,7 +373,6 @@ static PyObject *shown(const Tokens *t, Py_ssize_t first, Py_ssize_t stop) {
 }
 
 /* Is `h` the hash of one of the tokens' comparison forms (`sorted_norms` sorted)? */
-static int has_norm(const uint64_t *sorted_norms, Py_ssize_t n, uint64_t h) { return find_hash(sorted_norms, n, h) >= 0; }
 
 /* classify._is_number: a digit, or a number word. */
 static int is_number(const Tokens *t, Py_ssize_t i) {
@@ -527,14 +560,17 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     Py_ssize_t n = 0;
     for (Py_ssize_t j = 0; j < other->n; j++)
         if (!in_set(STOPWORDS, other->norm[j])) stems[n++] = stem_hash(other, j, scratch);
-    sort_hashes(stems, n);
+    HashSet known;
+    int made = hash_set_of(&known, stems, n);
+    PyMem_Free(stems);
+    if (made < 0) return -1;
     for (Py_ssize_t k = 0; k < candidates->count; k++) {
         Py_ssize_t i = candidates->at[k];
         if (is_alnum_cp(first_char(side, i)) && !in_set(STOPWORDS, side->norm[i]) &&
-            find_hash(stems, n, stem_hash(side, i, scratch)) < 0)
+            !hash_set_has(&known, stem_hash(side, i, scratch)))
             fresh->at[fresh->count++] = i;
     }
-    PyMem_Free(stems);
+    PyMem_Free(known.slots);
     if (fresh->count < least) fresh->count = 0;
     return 0;
 }
@@ -661,25 +697,27 @@ static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type, Py_ssize_t shift
 static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
                         Py_ssize_t new_claim_words, PyObject *reasons, PyObject *removals, Py_ssize_t *work,
                         Py_UCS4 *scratch, unsigned char *mark) {
-    /* The sorted comparison forms of each side, and the changed tokens absent from the other side. */
-    uint64_t *sorted_a = PyMem_Malloc(((size_t)(ta->n + tb->n) + 1) * sizeof *sorted_a), *sorted_b = sorted_a + ta->n;
-    if (sorted_a == NULL) {
+    /* The comparison forms of each side, and the changed tokens absent from the other side. */
+    HashSet in_a = {NULL, NULL, 0}, in_b = {NULL, NULL, 0};
+    uint64_t *lower = PyMem_Malloc(((size_t)(ta->n + tb->n) + 1) * sizeof *lower);
+    if (lower == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    memcpy(sorted_a, ta->norm, (size_t)ta->n * sizeof *sorted_a);
-    memcpy(sorted_b, tb->norm, (size_t)tb->n * sizeof *sorted_b);
-    sort_hashes(sorted_a, ta->n);
-    sort_hashes(sorted_b, tb->n);
+    if (hash_set_of(&in_a, ta->norm, ta->n) < 0 || hash_set_of(&in_b, tb->norm, tb->n) < 0) {
+        PyMem_Free(in_a.slots);
+        PyMem_Free(lower);
+        return -1;
+    }
     /* `work` has room for 12 lists of (n_a + n_b) indices: 9 used here, the last two hold `deleted` and `inserted`. */
     Py_ssize_t room = ta->n + tb->n + 1, status = -1;
     Picked gone = {work, 0}, new = {work + room, 0}, numbers_gone = {work + 2 * room, 0},
            numbers_new = {work + 3 * room, 0}, dates_gone = {work + 4 * room, 0}, dates_new = {work + 5 * room, 0},
            names_gone = {work + 6 * room, 0}, names_new = {work + 7 * room, 0}, fresh = {work + 8 * room, 0};
     for (Py_ssize_t k = 0; k < deleted->count; k++)
-        if (!has_norm(sorted_b, tb->n, ta->norm[deleted->at[k]])) gone.at[gone.count++] = deleted->at[k];
+        if (!hash_set_has(&in_b, ta->norm[deleted->at[k]])) gone.at[gone.count++] = deleted->at[k];
     for (Py_ssize_t k = 0; k < inserted->count; k++)
-        if (!has_norm(sorted_a, ta->n, tb->norm[inserted->at[k]])) new.at[new.count++] = inserted->at[k];
+        if (!hash_set_has(&in_a, tb->norm[inserted->at[k]])) new.at[new.count++] = inserted->at[k];
 
     for (Py_ssize_t k = 0; k < gone.count; k++) {
         Py_ssize_t i = gone.at[k];
@@ -706,28 +744,33 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     if (names_gone.count || names_new.count) {
         /* A word only capitalised differently ("Storm" / "storm") is not a new name: keep a name whose lower case
          * is not among the other side's words that do not start with a capital. */
-        uint64_t *lower = sorted_a; /* (the sorted forms are not needed after this) */
-        Py_ssize_t n_lower = 0;
+        Py_ssize_t n_lower_b = 0, n_lower_a = 0;
         for (Py_ssize_t j = 0; j < tb->n; j++)
-            if (!is_upper_cp(first_char(tb, j))) lower[n_lower++] = tb->norm[j];
-        sort_hashes(lower, n_lower);
-        Py_ssize_t kept = 0;
+            if (!is_upper_cp(first_char(tb, j))) lower[n_lower_b++] = tb->norm[j];
+        for (Py_ssize_t i = 0; i < ta->n; i++)
+            if (!is_upper_cp(first_char(ta, i))) lower[n_lower_b + n_lower_a++] = ta->norm[i];
+        HashSet lower_b, lower_a;
+        if (hash_set_of(&lower_b, lower, n_lower_b) < 0) goto done;
+        if (hash_set_of(&lower_a, lower + n_lower_b, n_lower_a) < 0) {
+            PyMem_Free(lower_b.slots);
+            goto done;
+        }
+        Py_ssize_t kept = 0, failed = 0;
         uint64_t h;
-        for (Py_ssize_t k = 0; k < names_gone.count; k++) {
-            if (lower_hash(ta, names_gone.at[k], &h) < 0) goto done;
-            if (!has_norm(lower, n_lower, h)) names_gone.at[kept++] = names_gone.at[k];
+        for (Py_ssize_t k = 0; k < names_gone.count && !failed; k++) {
+            if (lower_hash(ta, names_gone.at[k], &h) < 0) failed = 1;
+            else if (!hash_set_has(&lower_b, h)) names_gone.at[kept++] = names_gone.at[k];
         }
         names_gone.count = kept;
-        n_lower = 0;
-        for (Py_ssize_t i = 0; i < ta->n; i++)
-            if (!is_upper_cp(first_char(ta, i))) lower[n_lower++] = ta->norm[i];
-        sort_hashes(lower, n_lower);
         kept = 0;
-        for (Py_ssize_t k = 0; k < names_new.count; k++) {
-            if (lower_hash(tb, names_new.at[k], &h) < 0) goto done;
-            if (!has_norm(lower, n_lower, h)) names_new.at[kept++] = names_new.at[k];
+        for (Py_ssize_t k = 0; k < names_new.count && !failed; k++) {
+            if (lower_hash(tb, names_new.at[k], &h) < 0) failed = 1;
+            else if (!hash_set_has(&lower_a, h)) names_new.at[kept++] = names_new.at[k];
         }
         names_new.count = kept;
+        PyMem_Free(lower_b.slots);
+        PyMem_Free(lower_a.slots);
+        if (failed) goto done;
         if (names_new.count) {
             if (add_pairs(reasons, "name", ta, &names_gone, tb, &names_new) < 0) goto done;
         } else if (names_gone.count && add_removed(removals, "name removed: ", ta, &names_gone) < 0) {
@@ -761,7 +804,9 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     if (fresh.count && add_quoted(removals, "words removed: ", ta, &fresh) < 0) goto done;
     status = 0;
 done:
-    PyMem_Free(sorted_a);
+    PyMem_Free(in_a.slots);
+    PyMem_Free(in_b.slots);
+    PyMem_Free(lower);
     return (int)status;
 }
 
