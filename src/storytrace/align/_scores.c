@@ -52,6 +52,44 @@ static int read_profile(PyObject *bytes, Profile *p) {
 
 /* ---- the longest common subsequence ------------------------------------------------------------------------- */
 
+/* A sentence of at most 64 words read once for the bit-parallel longest common subsequence against others (as a
+ * row of the gap alignment does): each distinct word with the bit mask of its positions, in a small hash table (the word
+ * hashes are mixed already, so their low bits pick the slot) instead of a sorted array searched for every word. */
+#define PATTERN_SLOTS 128
+typedef struct {
+    uint64_t words[PATTERN_SLOTS], masks[PATTERN_SLOTS];
+    unsigned char used[PATTERN_SLOTS];
+    Py_ssize_t n;
+} Pattern;
+
+static void make_pattern(const uint64_t *words, Py_ssize_t n, Pattern *pattern) {
+    memset(pattern->used, 0, sizeof pattern->used);
+    memset(pattern->masks, 0, sizeof pattern->masks);
+    pattern->n = n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t word = words[i];
+        size_t slot = (size_t)word % PATTERN_SLOTS;
+        while (pattern->used[slot] && pattern->words[slot] != word) slot = (slot + 1) % PATTERN_SLOTS;
+        pattern->used[slot] = 1;
+        pattern->words[slot] = word;
+        pattern->masks[slot] |= (uint64_t)1 << i;
+    }
+}
+
+/* bit_parallel_lcs with one block, the pattern's masks looked up in its table. */
+static Py_ssize_t pattern_lcs(const Pattern *pattern, const uint64_t *y, Py_ssize_t m) {
+    uint64_t s = ~(uint64_t)0;
+    for (Py_ssize_t j = 0; j < m; j++) {
+        size_t slot = (size_t)y[j] % PATTERN_SLOTS;
+        while (pattern->used[slot] && pattern->words[slot] != y[j]) slot = (slot + 1) % PATTERN_SLOTS;
+        if (!pattern->used[slot]) continue;
+        uint64_t u = s & pattern->masks[slot];
+        s = (s + u) | (s - u);
+    }
+    uint64_t kept = pattern->n == 64 ? ~s : ~s & (((uint64_t)1 << pattern->n) - 1);
+    return __builtin_popcountll(kept);
+}
+
 /* Length of the longest common subsequence of x[0:n] and y[0:m], or -1 when too long to count here (-2 on an
  * error, with the exception set): the shorter one is the bit pattern. */
 static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y, Py_ssize_t m) {
@@ -64,7 +102,12 @@ static Py_ssize_t lcs_length(const uint64_t *x, Py_ssize_t n, const uint64_t *y,
         m = k;
     }
     if (n == 0) return 0;
-    if (n > 64 && (double)n * (double)m > LONGEST) return -1;
+    if (n <= 64) { /* one machine word: its masks in a small table, no sort nor search */
+        Pattern pattern;
+        make_pattern(x, n, &pattern);
+        return pattern_lcs(&pattern, y, m);
+    }
+    if ((double)n * (double)m > LONGEST) return -1;
     Py_ssize_t common = bit_parallel_lcs(x, n, y, m, NULL);
     return common < 0 ? -2 : common;
 }
@@ -102,44 +145,6 @@ static double extended(const Profile *a, const Profile *b) {
     if (n >= EXTENDED_MIN_WORDS && memcmp(long_one->words, short_one->words, (size_t)n * sizeof(uint64_t)) == 0)
         return EXTENDED;
     return 0.0;
-}
-
-/* A sentence of at most 64 words read once for the bit-parallel longest common subsequence against many others (a
- * row of the gap alignment): each distinct word with the bit mask of its positions, in a small hash table (the word
- * hashes are mixed already, so their low bits pick the slot) instead of a sorted array searched for every word. */
-#define PATTERN_SLOTS 128
-typedef struct {
-    uint64_t words[PATTERN_SLOTS], masks[PATTERN_SLOTS];
-    unsigned char used[PATTERN_SLOTS];
-    Py_ssize_t n;
-} Pattern;
-
-static void make_pattern(const Profile *p, Pattern *pattern) {
-    memset(pattern->used, 0, sizeof pattern->used);
-    memset(pattern->masks, 0, sizeof pattern->masks);
-    pattern->n = p->n_words;
-    for (Py_ssize_t i = 0; i < p->n_words; i++) {
-        uint64_t word = p->words[i];
-        size_t slot = (size_t)word % PATTERN_SLOTS;
-        while (pattern->used[slot] && pattern->words[slot] != word) slot = (slot + 1) % PATTERN_SLOTS;
-        pattern->used[slot] = 1;
-        pattern->words[slot] = word;
-        pattern->masks[slot] |= (uint64_t)1 << i;
-    }
-}
-
-/* bit_parallel_lcs with one block, the pattern's masks looked up in its table. */
-static Py_ssize_t pattern_lcs(const Pattern *pattern, const uint64_t *y, Py_ssize_t m) {
-    uint64_t s = ~(uint64_t)0;
-    for (Py_ssize_t j = 0; j < m; j++) {
-        size_t slot = (size_t)y[j] % PATTERN_SLOTS;
-        while (pattern->used[slot] && pattern->words[slot] != y[j]) slot = (slot + 1) % PATTERN_SLOTS;
-        if (!pattern->used[slot]) continue;
-        uint64_t u = s & pattern->masks[slot];
-        s = (s + u) | (s - u);
-    }
-    uint64_t kept = pattern->n == 64 ? ~s : ~s & (((uint64_t)1 << pattern->n) - 1);
-    return __builtin_popcountll(kept);
 }
 
 /* similarity.similarity for two sentences whose keys are not equal, `pattern` being a's if not NULL; TOO_LONG, or
@@ -306,7 +311,7 @@ static PyObject *gap_links(PyObject *self, PyObject *const *args, Py_ssize_t nar
             goto bad_input;
     for (Py_ssize_t i = 0; i < n; i++) {
         int short_row = a[i].n_words <= 64;
-        if (short_row) make_pattern(&a[i], &pattern);
+        if (short_row) make_pattern(a[i].words, a[i].n_words, &pattern);
         for (Py_ssize_t j = 0; j < m; j++) {
             int equal = PyUnicode_Compare(PyList_GET_ITEM(keys_a, i), PyList_GET_ITEM(keys_b, j)) == 0;
             double s = equal ? 1.0 : similarity_of(&a[i], &b[j], short_row ? &pattern : NULL);
