@@ -647,31 +647,29 @@ static int split_block(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize
 
 /* Most paragraphs of a revision are those of the version before it, so `sentences` remembers the spans `cut` gave
  * each paragraph: a table indexed by a hash of the paragraph's characters as they stand in the text (no substring
- * is made, and no str hash computed, to find one), each slot holding one paragraph (the last one to land there).
- * The spans depend on the characters alone, so a paragraph equal in kind, length and bytes has them already. The
- * table is emptied when `cut` is another function or when it holds MEMO_MOST_BYTES of paragraphs. */
+ * is made, and no str hash computed, to find one), each slot holding one paragraph (the last one to land there)
+ * as the str `cut` was given. The spans depend on the characters alone, so an equal paragraph has them already.
+ * The table is emptied when `cut` is another function or when it holds MEMO_MOST_CHARACTERS of paragraphs. */
 #define MEMO_SLOTS 4096
-#define MEMO_MOST_BYTES ((size_t)64 << 20)
+#define MEMO_MOST_CHARACTERS ((Py_ssize_t)32 << 20)
 
 typedef struct {
-    uint64_t hash;
+    uint64_t hash;    /* of the characters as stored in a text of `kind` */
     int kind;
-    Py_ssize_t length;
-    char *data;      /* the paragraph's characters, `length` of `kind` bytes each */
-    PyObject *spans; /* NULL if the slot is empty */
+    PyObject *paragraph; /* NULL if the slot is empty */
+    PyObject *spans;
 } Memo;
 
 static Memo memo[MEMO_SLOTS];
 static PyObject *memo_cut; /* the `cut` the table holds answers of */
-static size_t memo_bytes;
+static Py_ssize_t memo_characters;
 
 static void memo_clear(void) {
     for (Py_ssize_t k = 0; k < MEMO_SLOTS; k++) {
-        PyMem_Free(memo[k].data);
-        memo[k].data = NULL;
+        Py_CLEAR(memo[k].paragraph);
         Py_CLEAR(memo[k].spans);
     }
-    memo_bytes = 0;
+    memo_characters = 0;
 }
 
 /* A 64-bit hash of n bytes, eight at a time (a multiply and shift per word, mixed at the end). */
@@ -693,45 +691,40 @@ static uint64_t bytes_hash(const unsigned char *p, size_t n) {
     return h ^ (h >> 33);
 }
 
-/* The remembered spans of the paragraph of `length` characters at `raw` (new reference), or NULL. */
-static PyObject *memo_find(uint64_t hash, int kind, const char *raw, Py_ssize_t length) {
-    Memo *m = &memo[hash % MEMO_SLOTS];
-    if (m->spans != NULL && m->hash == hash && m->kind == kind && m->length == length &&
-        memcmp(m->data, raw, (size_t)length * (size_t)kind) == 0)
-        return Py_NewRef(m->spans);
-    return NULL;
-}
-
-/* Remembers `spans` (a tuple) for the paragraph; nothing is lost if memory runs out (the slot stays empty). */
-static void memo_keep(uint64_t hash, int kind, const char *raw, Py_ssize_t length, PyObject *spans) {
-    size_t size = (size_t)length * (size_t)kind;
-    if (size > MEMO_MOST_BYTES / 64) return; /* a huge paragraph is not kept */
-    if (memo_bytes + size > MEMO_MOST_BYTES) memo_clear();
-    Memo *m = &memo[hash % MEMO_SLOTS];
-    char *data = PyMem_Malloc(size ? size : 1);
-    if (data == NULL) return;
-    memcpy(data, raw, size);
-    if (m->spans != NULL) memo_bytes -= (size_t)m->length * (size_t)m->kind;
-    PyMem_Free(m->data);
-    Py_XSETREF(m->spans, Py_NewRef(spans));
-    m->data = data;
-    m->hash = hash;
-    m->kind = kind;
-    m->length = length;
-    memo_bytes += size;
+/* Are the `length` characters at `raw` (of `kind`) those of the str `paragraph` (which may be narrower: a
+ * substring takes the narrowest kind its characters allow)? */
+static int same_characters(PyObject *paragraph, int kind, const char *raw, Py_ssize_t length) {
+    if (PyUnicode_GET_LENGTH(paragraph) != length) return 0;
+    int stored = PyUnicode_KIND(paragraph);
+    const void *data = PyUnicode_DATA(paragraph);
+    if (stored == kind) return memcmp(data, raw, (size_t)length * (size_t)kind) == 0;
+    for (Py_ssize_t i = 0; i < length; i++)
+        if (PyUnicode_READ(stored, data, i) != PyUnicode_READ(kind, raw, i)) return 0;
+    return 1;
 }
 
 /* The spans `cut` gives text[start:end] (new reference): remembered, or asked and remembered. */
 static PyObject *paragraph_spans(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, PyObject *cut) {
     const char *raw = (const char *)t->data + start * t->kind;
-    uint64_t hash = bytes_hash((const unsigned char *)raw, (size_t)(end - start) * (size_t)t->kind);
-    PyObject *cuts = memo_find(hash, t->kind, raw, end - start);
-    if (cuts != NULL) return cuts;
+    Py_ssize_t length = end - start;
+    uint64_t hash = bytes_hash((const unsigned char *)raw, (size_t)length * (size_t)t->kind);
+    Memo *m = &memo[hash % MEMO_SLOTS];
+    if (m->paragraph != NULL && m->hash == hash && m->kind == t->kind && same_characters(m->paragraph, t->kind, raw, length))
+        return Py_NewRef(m->spans);
     PyObject *paragraph = PyUnicode_Substring(text, start, end);
     if (paragraph == NULL) return NULL;
-    cuts = PyObject_CallOneArg(cut, paragraph);
+    PyObject *cuts = PyObject_CallOneArg(cut, paragraph);
+    if (cuts != NULL && PyTuple_CheckExact(cuts) && length <= MEMO_MOST_CHARACTERS / 64) {
+        if (memo_characters + length > MEMO_MOST_CHARACTERS) memo_clear();
+        m = &memo[hash % MEMO_SLOTS]; /* (the same slot: `cut` may have run this function) */
+        if (m->paragraph != NULL) memo_characters -= PyUnicode_GET_LENGTH(m->paragraph);
+        Py_XSETREF(m->paragraph, Py_NewRef(paragraph));
+        Py_XSETREF(m->spans, Py_NewRef(cuts));
+        m->hash = hash;
+        m->kind = t->kind;
+        memo_characters += length;
+    }
     Py_DECREF(paragraph);
-    if (cuts != NULL && PyTuple_CheckExact(cuts)) memo_keep(hash, t->kind, raw, end - start, cuts);
     return cuts;
 }
 
