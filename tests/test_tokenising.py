@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import storytrace
@@ -164,6 +164,8 @@ KEY_TEXTS = st.lists(st.sampled_from(list("aZ'' \n\t\r\x0b\x0c\x1c\x1f\x00.\"") 
 @pytest.mark.skipif(WORDS_IN_C is None, reason="the C tokenisers are built with the compiled core")
 @settings(max_examples=1000)
 @given(KEY_TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6))
+@example("Seven  Sixteen characters", [(0, 25), (3, 17)])  # two spaces inside and across eight-byte blocks
+@example("ABCDEFG  hijklmn\topqrstu'vwxyz`` 12 ", [(0, 40), (1, 9), (8, 16)])
 def test_the_c_comparison_keys_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
     assert WORDS_IN_C is not None
     assert WORDS_IN_C.ascii_keys(text, spans) == python_comparison_keys(text, spans)

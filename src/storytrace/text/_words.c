@@ -295,22 +295,53 @@ static PyObject *ascii_str(const Py_UCS1 *s, Py_ssize_t n) {
  * ASCII text: lower case, a backtick made ', NUL dropped, '' made " (pairs from the left, after NUL is dropped),
  * white space (str.split's) collapsed to single spaces and trimmed. A ' still unpaired is always the last character out, so
  * the character before decides. */
+/* One character of ascii_key_into (`last`: the character written last). */
+static inline Py_ssize_t key_step(Py_UCS1 c, Py_UCS1 *out, Py_ssize_t n, Py_UCS1 *last) {
+    Py_UCS1 o = key_char[c];
+    if (o == 0) { /* NUL is dropped; a quote mark (a backtick is one) pairs with a quote mark just before */
+        if (c == 0) return n;
+        if (*last == '\'') out[n - 1] = *last = '"';
+        else out[n++] = *last = '\'';
+        return n;
+    }
+    /* Written always, kept unless it is a space after a space: no branch on the common characters. */
+    out[n] = o;
+    n += o != ' ' || *last != ' ';
+    *last = o;
+    return n;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of x (ASCII bytes) that equals `c`. */
+static inline uint64_t bytes_equal(uint64_t x, Py_UCS1 c) {
+    uint64_t t = x ^ (ONES * c);
+    return ~(((t & ~HIGHS) + ~HIGHS) | t) & HIGHS;
+}
+
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
-    Py_ssize_t n = 0;
+    Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
-    for (Py_ssize_t i = start; i < end; i++) {
-        Py_UCS1 c = s[i], o = key_char[c];
-        if (o == 0) { /* NUL is dropped; a quote mark (a backtick is one) pairs with a quote mark just before */
-            if (c == 0) continue;
-            if (last == '\'') out[n - 1] = last = '"';
-            else out[n++] = last = '\'';
+    /* Eight characters at a time while they need nothing but lower case: no control character or white space
+     * other than single spaces, no quote mark. */
+    for (; i + 8 <= end; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t spaces = bytes_equal(x, ' ');
+        uint64_t special = ((x - ONES * 0x20) & ~x & HIGHS) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
+                           (spaces & (spaces << 8)) | (last == ' ' ? spaces & 0x80 : 0);
+        if (special) {
+            for (Py_ssize_t k = i; k < i + 8; k++) n = key_step(s[k], out, n, &last);
             continue;
         }
-        /* Written always, kept unless it is a space after a space: no branch on the common characters. */
-        out[n] = o;
-        n += o != ' ' || last != ' ';
-        last = o;
+        uint64_t upper = ((x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x80 - 'Z' - 1))) & HIGHS;
+        x |= upper >> 2;
+        memcpy(out + n, &x, 8);
+        n += 8;
+        last = (Py_UCS1)(x >> 56);
     }
+    for (; i < end; i++) n = key_step(s[i], out, n, &last);
     if (n > 0 && out[n - 1] == ' ') n--;
     return n;
 }
