@@ -4,6 +4,7 @@ file names, parallel summaries, the report."""
 from __future__ import annotations
 
 import html
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from storytrace.ingest import ArchiveError, ImportReport, detect_format
 from storytrace.ingest import summaries as summaries_module
 from storytrace.ingest.directory import time_from_name
-from storytrace.ingest.fragment import _BLOCK, _DROPPED, _TAG, fragment_text
+from storytrace.ingest.fragment import _BLOCK, _DROPPED, _TAG, FRAGMENT_IN_C, fragment_text, python_fragment_text
 from storytrace.ingest.jsonl import open_jsonl
 from storytrace.ingest.records import Tally
 from storytrace.ingest.sqlite_file import open_database
@@ -160,6 +161,27 @@ def test_fragment_paragraphs_are_single_spaced(fragment: str) -> None:
     words = [html.unescape(_TAG.sub("", part)).split() for part in parts]
     expected = "\n\n".join(" ".join(w) for w in words if w)
     assert fragment_text(fragment) == (expected if "<" in fragment else fragment.strip())
+
+
+# What the C reader takes (<p> and </p> alone) and what it must leave to the Python: tags in capitals, with
+# attributes or of another kind, a lone "<", entities that decode to white space or markup.
+PLAIN_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<p>", "</p>", "<P>", "<p class=x>", "<br>", "<", "&amp;", "&lt;p&gt;", "&nbsp;", "&#10;", "& x"]
+    + ["word", "Two.", "caf\u00e9", "\U0001f600", " ", "  ", "\t", "\n", "\r\n", "\x1c", "\u00a0", "\u2003", "\u0085"]
+)
+
+
+@pytest.mark.skipif(FRAGMENT_IN_C is None, reason="the C reader is built with the compiled core")
+@settings(max_examples=1500)
+@given(st.lists(PLAIN_PIECES, max_size=30).map("".join))
+def test_the_c_fragment_reader_reads_as_the_python(fragment: str) -> None:
+    assert FRAGMENT_IN_C is not None
+    found = FRAGMENT_IN_C.paragraphs(fragment, html.unescape)
+    if "<" not in fragment or not re.fullmatch(r"(?:[^<]|<p>|</p>)*", fragment):
+        assert found is None  # no markup (line breaks may be paragraphs), or markup the Python must read
+    else:
+        assert found == python_fragment_text(fragment)
+    assert fragment_text(fragment) == python_fragment_text(fragment)
 
 
 def test_fragments() -> None:

@@ -36,9 +36,12 @@ MODULES = (
 )
 # Extension modules written in C (paths under the package directory, without .c): each is used only where a
 # Python equivalent stands in when it is not built, and only while the core is "compiled".
-C_MODULES = ("corpus/_shinglehash", "text/_words", "text/_sentences", "align/_moves", "align/_scores", "_classify")
+C_MODULES = (
+    "corpus/_shinglehash", "text/_words", "text/_sentences", "align/_moves", "align/_scores", "_classify",
+    "ingest/_fragment",
+)
 # Headers the C helpers include (their changes must rebuild them too).
-C_HEADERS = ("_compare.h",)
+C_HEADERS = ("_compare.h", "_bytes.h")
 # Uncompiled modules whose types the compiled ones build in (an option's type changed there must rebuild them).
 TYPES_FROM = ("options",)
 DIGEST_FILE = "_compiled_sources.sha256"

@@ -7,7 +7,12 @@ from __future__ import annotations
 import html
 import re
 
+from storytrace import CORE
+from storytrace._compiled import c_module
 from storytrace.text.normalise import single_spaced
+
+# The reader of plain <p> fragments in C (ingest/_fragment.c, built with the core); None: the Python below reads all.
+FRAGMENT_IN_C = c_module("ingest/_fragment", CORE)
 
 _DROPPED = re.compile(r"<!--.*?-->|<(script|style|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 # Tags that end a paragraph (opening or closing, or a line break).
@@ -25,6 +30,15 @@ def fragment_text(fragment: str) -> str:
 
     Text without any markup is returned as it is (stripped): its line breaks may be its paragraphs.
     """
+    if FRAGMENT_IN_C is not None:  # most archived fragments: <p> and </p> alone
+        found: str | None = FRAGMENT_IN_C.paragraphs(fragment, html.unescape)
+        if found is not None:
+            return found
+    return python_fragment_text(fragment)
+
+
+def python_fragment_text(fragment: str) -> str:
+    """`fragment_text` in Python: the reference the C reader is held to, and what reads every other fragment."""
     if not _MARKUP.search(fragment):
         return fragment.strip()
     paragraphs = []

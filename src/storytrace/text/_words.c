@@ -16,6 +16,7 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../_bytes.h"
 #include "../_compare.h"
 
 /* The classes of a one-byte character, looked up in a table filled once (`fill_classes`) from these definitions:
@@ -311,25 +312,14 @@ static inline Py_ssize_t key_step(Py_UCS1 c, Py_UCS1 *out, Py_ssize_t n, Py_UCS1
     return n;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* The high bit of each byte of x (ASCII bytes) that equals `c`. */
-static inline uint64_t bytes_equal(uint64_t x, Py_UCS1 c) {
-    uint64_t t = x ^ (ONES * c);
-    return ~(((t & ~HIGHS) + ~HIGHS) | t) & HIGHS;
-}
-
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
     /* Eight characters at a time while they need nothing but lower case: no control character or white space
      * other than single spaces, no quote mark. */
     for (; i + 8 <= end; i += 8) {
-        uint64_t x;
-        memcpy(&x, s + i, 8);
-        uint64_t spaces = bytes_equal(x, ' ');
-        uint64_t special = ((x - ONES * 0x20) & ~x & HIGHS) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
+        uint64_t x = load8(s + i), spaces = bytes_equal(x, ' ');
+        uint64_t special = any_byte_below(x, 0x20) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
                            (spaces & (spaces << 8)) | (last == ' ' ? spaces & 0x80 : 0);
         if (special) {
             for (Py_ssize_t k = i; k < i + 8; k++) n = key_step(s[k], out, n, &last);

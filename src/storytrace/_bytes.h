@@ -1,0 +1,28 @@
+/* Eight one-byte characters at a time, in a 64-bit word (little-endian: the first character in the low byte), for
+ * the scans of text/_words.c and ingest/_fragment.c that look for the rare character in long runs of plain ones. */
+
+#ifndef STORYTRACE_BYTES_H
+#define STORYTRACE_BYTES_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of x that equals `c` (exact for every byte). */
+static inline uint64_t bytes_equal(uint64_t x, unsigned char c) {
+    uint64_t t = x ^ (ONES * c);
+    return ~(((t & ~HIGHS) + ~HIGHS) | t) & HIGHS;
+}
+
+/* Not zero if a byte of x is below n (n at most 128): a test for the whole word, not per byte. */
+static inline uint64_t any_byte_below(uint64_t x, unsigned char n) { return (x - ONES * n) & ~x & HIGHS; }
+
+static inline uint64_t load8(const unsigned char *s) {
+    uint64_t x;
+    memcpy(&x, s, 8);
+    return x;
+}
+
+#endif
