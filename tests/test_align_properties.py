@@ -255,8 +255,8 @@ def test_stems_join_inflections_of_one_content_word() -> None:
 
 
 def test_a_repeated_sentence_pairs_in_order_of_occurrence() -> None:
-    """The k-th occurrence of a sentence in A links with its k-th in B; an occurrence with no partner is added or
-    deleted. Both ways round: B repeating nothing (A does), and B repeating a sentence."""
+    """Occurrences of a repeated sentence link in reading order; an occurrence with no partner is added or deleted.
+    Both ways round: B repeating nothing (A does), and B repeating a sentence."""
     said, other, third = "He said no.", "The vote was held on Monday.", "Nobody came to the hall."
     twice_in_a = diff(f"{said} {other} {said}", f"{said} {third}")
     kinds = [(link.a, link.b, link.kind) for link in twice_in_a.links]
@@ -264,3 +264,24 @@ def test_a_repeated_sentence_pairs_in_order_of_occurrence() -> None:
     twice_in_b = diff(f"{said} {other}", f"{third} {said} {other} {said}")
     kinds = [(link.a, link.b, link.kind) for link in twice_in_b.links]
     assert ((0,), (1,), "unchanged") in kinds and ((), (3,), "added") in kinds
+
+
+def test_repeated_sentences_edited_in_place_are_edits_not_moves() -> None:
+    """A text that repeats its sentences, some occurrences edited: each edit links to its own occurrence and nothing
+    is marked moved (pairing the k-th occurrence with the k-th shifted every later one across the others)."""
+    a = "Wait for the vote. Then the count follows. " * 300
+    b = a.replace("Then the count", "Than the count", 40)
+    for result, edited in ((diff(a, b), "Than"), (diff(b, a), "Then")):
+        summary = result.to_dict()["summary"]
+        assert (summary["moved"], summary["added"], summary["deleted"], summary["unchanged"]) == (0, 0, 0, 560)
+        changed = [link for link in result.links if link.kind in ("minor", "substantive")]
+        assert len(changed) == 40 and all(link.a == link.b == (2 * k + 1,) for k, link in enumerate(changed))
+        assert all(result.b.sentence_text(link.b[0]).startswith(edited) for link in changed)
+
+
+def test_longest_common_pairs_is_a_longest_common_subsequence_or_none_past_the_bound() -> None:
+    from storytrace.align.pairwise import longest_common_pairs
+
+    assert longest_common_pairs([0, 1, 2, 1, 0], [1, 0, 1, 2, 0], 10) == [(0, 1), (1, 2), (2, 3), (4, 4)]
+    assert longest_common_pairs([0, 1], [1, 0], 1) is None  # two edits needed
+    assert longest_common_pairs([], [3, 3], 2) == []

@@ -243,9 +243,27 @@ def test_the_c_equal_keys_pair_as_the_python(keys_a: list[str], keys_b: list[str
 def test_the_c_equal_keys_refuse_what_is_not_a_list_of_str_and_survive_failed_allocations() -> None:
     assert SCORES_IN_C is not None
     with pytest.raises(TypeError):
-        SCORES_IN_C.equal_keys(["a"], ("a",))
+        SCORES_IN_C.equal_keys(["a"], ("a",), 10)
     with pytest.raises(TypeError):
-        SCORES_IN_C.equal_keys(["a", 1], ["a"])
+        SCORES_IN_C.equal_keys(["a", 1], ["a"], 10)
+    with pytest.raises(ValueError):
+        SCORES_IN_C.equal_keys(["a"], ["a"], -1)
     keys = [f"sentence {k % 7}" for k in range(40)]
-    assert SCORES_IN_C.equal_keys(keys, keys[::-1])[0] == list(range(40))
-    assert failed_allocations(lambda: SCORES_IN_C.equal_keys(keys, keys[::-1]), 200) > 0
+    assert SCORES_IN_C.equal_keys(keys, keys[::-1], 100)[0] == list(range(40))
+    assert failed_allocations(lambda: SCORES_IN_C.equal_keys(keys, keys[::-1], 100), 200) > 0
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 3), max_size=40), st.lists(st.integers(0, 3), max_size=40), st.integers(0, 90))
+def test_the_c_pairs_repeated_keys_in_order_as_the_python_within_the_edit_bound(
+    x: list[int], y: list[int], most_edits: int
+) -> None:
+    """Few distinct keys, many repeats: the C and the Python choose the same longest common subsequence (or both
+    give up past the bound, pairing k-th with k-th)."""
+    assert SCORES_IN_C is not None
+    keys_a, keys_b = [f"key {k}" for k in x], [f"key {k}" for k in y]
+    expected = python_exact_anchors(keys_a, keys_b)
+    in_a, in_b = SCORES_IN_C.equal_keys(keys_a, keys_b, most_edits)
+    if most_edits >= len(x) + len(y):  # (the bound the pipeline passes is MOST_ORDERED_EDITS)
+        assert list(zip(in_a, in_b, strict=True)) == [(p.a[0], p.b[0]) for p in expected]
+    assert len(in_a) == sum(min(x.count(k), y.count(k)) for k in set(x))  # every key pairs as often as it can

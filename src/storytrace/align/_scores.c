@@ -495,17 +495,98 @@ static int same_str(PyObject *x, PyObject *y) {
            memcmp(PyUnicode_DATA(x), PyUnicode_DATA(y), (size_t)n * (size_t)PyUnicode_KIND(x)) == 0;
 }
 
-/* equal_keys(keys_a, keys_b) -> (list, list): pairwise._exact_anchors' pairs as the A and the B sentence of each,
- * in A order: equal keys pair, the k-th occurrence of a repeated key in A with its k-th in B. The keys of B go into a
- * table found by a hash of their characters (CPython's str hash, which a dict would compute for each new key, costs
- * several times more), each distinct key with the chain of its positions in B. */
+/* ---- a longest common subsequence of two id sequences (Myers' O(ND) method) --------------------------------- */
+
+/* The pairs (px[t], py[t]) of a longest common subsequence of x[0:n] and y[0:m], in order, by the steps of
+ * pairwise.longest_common_pairs (so that both choose the same one); returns their number, -1 if more than
+ * `most_edits` insertions and deletions are needed, -2 on a memory error (the exception set). For each number of
+ * edits d the furthest points reached on the diagonals are kept (k from -d - 1 to d + 1), to walk the path back. */
+static Py_ssize_t longest_common_pairs(const int32_t *x, Py_ssize_t n, const int32_t *y, Py_ssize_t m,
+                                       Py_ssize_t most_edits, Py_ssize_t *px, Py_ssize_t *py) {
+    Py_ssize_t limit = most_edits < n + m ? most_edits : n + m, offset = limit + 1, found = -1;
+    int32_t *v = PyMem_Calloc((size_t)(2 * limit + 3), sizeof *v);
+    int32_t *trace = NULL;
+    size_t traced = 0, room = 0;
+    if (v == NULL) goto no_memory;
+    for (Py_ssize_t d = 0; d <= limit; d++) {
+        size_t width = (size_t)(2 * d + 3);
+        if (traced + width > room) {
+            size_t grown = room ? 2 * room : 1024;
+            while (grown < traced + width) grown *= 2;
+            int32_t *bigger = PyMem_Realloc(trace, grown * sizeof *trace);
+            if (bigger == NULL) goto no_memory;
+            trace = bigger;
+            room = grown;
+        }
+        memcpy(trace + traced, v + offset - d - 1, width * sizeof *v); /* v before step d, k from -d - 1 */
+        traced += width;
+        for (Py_ssize_t k = -d; k <= d; k += 2) {
+            int32_t *at_k = v + offset + k;
+            Py_ssize_t at = k == -d || (k != d && at_k[-1] < at_k[1]) ? at_k[1] : at_k[-1] + 1;
+            while (at < n && at - k < m && x[at] == y[at - k]) at++;
+            *at_k = (int32_t)at;
+            if (at >= n && at - k >= m) { /* the end: walk back, collecting the diagonal moves from the last */
+                Py_ssize_t count = 0, at_x = n, at_y = m;
+                for (Py_ssize_t e = d; e > 0; e--) {
+                    const int32_t *before_v = trace + (size_t)(e * e + 2 * e) + (size_t)(e + 1); /* k = 0 there */
+                    Py_ssize_t diagonal = at_x - at_y;
+                    int down = diagonal == -e || (diagonal != e && before_v[diagonal - 1] < before_v[diagonal + 1]);
+                    Py_ssize_t before = down ? diagonal + 1 : diagonal - 1, from_x = before_v[before];
+                    Py_ssize_t start = down ? from_x : from_x + 1;
+                    while (at_x > start) {
+                        at_x--, at_y--;
+                        px[count] = at_x, py[count] = at_y, count++;
+                    }
+                    at_x = from_x, at_y = from_x - before;
+                }
+                while (at_x > 0) {
+                    at_x--, at_y--;
+                    px[count] = at_x, py[count] = at_y, count++;
+                }
+                for (Py_ssize_t a = 0, b = count - 1; a < b; a++, b--) { /* into reading order */
+                    Py_ssize_t t = px[a];
+                    px[a] = px[b], px[b] = t;
+                    t = py[a];
+                    py[a] = py[b], py[b] = t;
+                }
+                found = count;
+                goto done;
+            }
+        }
+    }
+    goto done;
+no_memory:
+    PyErr_NoMemory();
+    found = -2;
+done:
+    PyMem_Free(v);
+    PyMem_Free(trace);
+    return found;
+}
+
+/* equal_keys(keys_a, keys_b, most_edits) -> (list, list): pairwise._exact_anchors' pairs as the A and the B sentence
+ * of each, in A order. The keys of B go into a table found by a hash of their characters (CPython's str hash, which a
+ * dict would compute for each new key, costs several times more); a key's slot there is its id. When a key of both
+ * sides is repeated on either, the keys of both sides are first paired in reading order (longest_common_pairs over
+ * the ids, within `most_edits`, the pairs found from both sides); then every key's occurrences still free pair k-th
+ * with k-th. */
 static PyObject *equal_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyList_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "equal_keys(keys_a: list, keys_b: list)");
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "equal_keys(keys_a: list, keys_b: list, most_edits: int)");
         return NULL;
     }
     PyObject *keys_a = args[0], *keys_b = args[1];
+    Py_ssize_t most_edits = PyLong_AsSsize_t(args[2]);
+    if (most_edits == -1 && PyErr_Occurred()) return NULL;
+    if (most_edits < 0) {
+        PyErr_SetString(PyExc_ValueError, "equal_keys: most_edits must not be negative");
+        return NULL;
+    }
     Py_ssize_t n = PyList_GET_SIZE(keys_a), m = PyList_GET_SIZE(keys_b);
+    if (n > INT32_MAX / 2 || m > INT32_MAX / 2) {
+        PyErr_SetString(PyExc_OverflowError, "equal_keys: too many keys");
+        return NULL;
+    }
     for (Py_ssize_t k = 0; k < n + m; k++) {
         PyObject *key = k < n ? PyList_GET_ITEM(keys_a, k) : PyList_GET_ITEM(keys_b, k - n);
         if (!PyUnicode_Check(key) || PyUnicode_READY(key) < 0) {
@@ -515,38 +596,88 @@ static PyObject *equal_keys(PyObject *self, PyObject *const *args, Py_ssize_t na
     }
     size_t size = 8;
     while (size < 2 * (size_t)m) size *= 2;
-    /* Per slot: its first position in B (-1: empty), the next unpaired one, the last one of its chain. */
-    Py_ssize_t *first = PyMem_Malloc(size * 3 * sizeof *first), *chain = PyMem_Malloc(((size_t)m + 1) * sizeof *chain);
+    /* Per slot: its first position in B (-1: empty), how often it stands in A and in B, the next free B position. */
+    Py_ssize_t *first = PyMem_Malloc(size * 4 * sizeof *first);
+    Py_ssize_t *count_a = first + size, *count_b = first + 2 * size, *next_free = first + 3 * size;
+    /* Per position: its slot (A: -1 if B lacks the key), A's partner in B, the next free B position of its slot. */
+    Py_ssize_t *slot_a = PyMem_Malloc(((size_t)n + 1) * 2 * sizeof *slot_a), *partner = slot_a + n + 1;
+    Py_ssize_t *slot_b = PyMem_Malloc(((size_t)m + 1) * 2 * sizeof *slot_b), *chain = slot_b + m + 1;
     uint64_t *hash_b = PyMem_Malloc(((size_t)m + 1) * sizeof *hash_b);
+    int32_t *ids = NULL;
+    Py_ssize_t *common = NULL;
     PyObject *in_a = PyList_New(0), *in_b = PyList_New(0), *result = NULL;
-    if (first == NULL || chain == NULL || hash_b == NULL) {
+    if (first == NULL || slot_a == NULL || slot_b == NULL || hash_b == NULL) {
         PyErr_NoMemory();
         goto done;
     }
     if (in_a == NULL || in_b == NULL) goto done;
-    Py_ssize_t *next_free = first + size, *last = first + 2 * size;
-    for (size_t k = 0; k < size; k++) first[k] = -1;
+    for (size_t k = 0; k < size; k++) first[k] = -1, count_a[k] = count_b[k] = 0, next_free[k] = -1;
     for (Py_ssize_t j = 0; j < m; j++) {
         PyObject *key = PyList_GET_ITEM(keys_b, j);
         uint64_t h = hash_b[j] = str_bytes_hash(key);
         size_t slot = (size_t)h & (size - 1);
         while (first[slot] >= 0 && !(hash_b[first[slot]] == h && same_str(PyList_GET_ITEM(keys_b, first[slot]), key)))
             slot = (slot + 1) & (size - 1);
-        chain[j] = -1;
-        if (first[slot] < 0) first[slot] = next_free[slot] = j;
-        else chain[last[slot]] = j;
-        last[slot] = j;
+        if (first[slot] < 0) first[slot] = j;
+        slot_b[j] = (Py_ssize_t)slot;
+        count_b[slot]++;
     }
+    int repeated = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *key = PyList_GET_ITEM(keys_a, i);
         uint64_t h = str_bytes_hash(key);
         size_t slot = (size_t)h & (size - 1);
         while (first[slot] >= 0 && !(hash_b[first[slot]] == h && same_str(PyList_GET_ITEM(keys_b, first[slot]), key)))
             slot = (slot + 1) & (size - 1);
-        Py_ssize_t j = first[slot] >= 0 ? next_free[slot] : -1;
-        if (j < 0) continue;
-        next_free[slot] = chain[j];
-        PyObject *x = PyLong_FromSsize_t(i), *y = PyLong_FromSsize_t(j);
+        slot_a[i] = first[slot] >= 0 ? (Py_ssize_t)slot : -1;
+        partner[i] = -1;
+        if (slot_a[i] >= 0 && (++count_a[slot] > 1 || count_b[slot] > 1)) repeated = 1;
+    }
+    if (repeated) { /* the keys both sides have, as ids in reading order, and where each stands */
+        ids = PyMem_Malloc(((size_t)(n + m) + 1) * sizeof *ids);
+        common = PyMem_Malloc(((size_t)(n + m) + 2) * 4 * sizeof *common);
+        if (ids == NULL || common == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        Py_ssize_t nx = 0, ny = 0, *where_x = common, *where_y = common + n + 1, least = (n < m ? n : m) + 1;
+        Py_ssize_t *forward_x = common + n + m + 2, *forward_y = forward_x + least;
+        Py_ssize_t *backward_y = forward_y + least, *backward_x = backward_y + least;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (slot_a[i] >= 0) ids[nx] = (int32_t)slot_a[i], where_x[nx++] = i;
+        for (Py_ssize_t j = 0; j < m; j++)
+            if (count_a[slot_b[j]] > 0) ids[nx + ny] = (int32_t)slot_b[j], where_y[ny++] = j;
+        /* The pairs that the subsequences found from A's side and from B's side share (so that diff(B, A) mirrors
+         * diff(A, B)); both lists are in reading order on both sides, so they are merged. */
+        Py_ssize_t forward = longest_common_pairs(ids, nx, ids + nx, ny, most_edits, forward_x, forward_y);
+        Py_ssize_t backward = forward < 0 ? forward
+                                          : longest_common_pairs(ids + nx, ny, ids, nx, most_edits, backward_y, backward_x);
+        if (forward == -2 || backward == -2) goto done;
+        for (Py_ssize_t s = 0, t = 0; s < forward && t < backward;) {
+            if (forward_x[s] < backward_x[t]) s++;
+            else if (forward_x[s] > backward_x[t]) t++;
+            else {
+                if (forward_y[s] == backward_y[t]) partner[where_x[forward_x[s]]] = where_y[forward_y[s]];
+                s++, t++;
+            }
+        }
+    }
+    /* The free B positions of each slot, chained in order (a taken one is marked in `chain` first). */
+    for (Py_ssize_t j = 0; j < m; j++) chain[j] = -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (partner[i] >= 0) chain[partner[i]] = -2;
+    for (Py_ssize_t j = m - 1; j >= 0; j--) {
+        if (chain[j] == -2) continue;
+        chain[j] = next_free[slot_b[j]];
+        next_free[slot_b[j]] = j;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (partner[i] < 0 && slot_a[i] >= 0 && next_free[slot_a[i]] >= 0) {
+            partner[i] = next_free[slot_a[i]];
+            next_free[slot_a[i]] = chain[partner[i]];
+        }
+        if (partner[i] < 0) continue;
+        PyObject *x = PyLong_FromSsize_t(i), *y = PyLong_FromSsize_t(partner[i]);
         int failed = x == NULL || y == NULL || PyList_Append(in_a, x) < 0 || PyList_Append(in_b, y) < 0;
         Py_XDECREF(x);
         Py_XDECREF(y);
@@ -555,8 +686,11 @@ static PyObject *equal_keys(PyObject *self, PyObject *const *args, Py_ssize_t na
     result = PyTuple_Pack(2, in_a, in_b);
 done:
     PyMem_Free(first);
-    PyMem_Free(chain);
+    PyMem_Free(slot_a);
+    PyMem_Free(slot_b);
     PyMem_Free(hash_b);
+    PyMem_Free(ids);
+    PyMem_Free(common);
     Py_XDECREF(in_a);
     Py_XDECREF(in_b);
     return result;

@@ -101,36 +101,94 @@ def _fuzzy_links(
 
 
 def _exact_anchors(keys_a: list[str], keys_b: list[str]) -> list[Pairing]:
-    """Equal keys link; the k-th occurrence of a repeated sentence in A pairs with its k-th in B."""
+    """Equal keys link, in A order. A key repeated on either side pairs its occurrences in reading order where it
+    can (the pairs that the longest common subsequences of the two key sequences found from either side share), so
+    that a text which repeats a sentence and edits some of its occurrences is not read as every later occurrence
+    moved; what is left pairs k-th with k-th."""
     if SCORES_IN_C is not None:
-        in_a, in_b = SCORES_IN_C.equal_keys(keys_a, keys_b)
+        in_a, in_b = SCORES_IN_C.equal_keys(keys_a, keys_b, MOST_ORDERED_EDITS)
         return [Pairing((i,), (j,), 1.0) for i, j in zip(in_a, in_b, strict=True)]
     return python_exact_anchors(keys_a, keys_b)
 
 
+# The most insertions and deletions between the two key sequences for which repeated keys are paired in order
+# (Myers' method takes time N x D and keeps about D x D numbers); past it they pair k-th with k-th.
+MOST_ORDERED_EDITS: Final = 2000
+
+
 def python_exact_anchors(keys_a: Sequence[str], keys_b: Sequence[str]) -> list[Pairing]:
     """`_exact_anchors` in Python: the reference the C helper's `equal_keys` is held to."""
-    position_b = {key: j for j, key in enumerate(keys_b)}
-    if len(position_b) == len(keys_b):  # no sentence repeated in B (almost always): each key pairs at most once
-        found: list[Pairing] = []
-        for i, key in enumerate(keys_a):
-            j = position_b.pop(key, -1)
-            if j >= 0:
-                found.append(Pairing((i,), (j,), 1.0))
-        return found
-    where_b: dict[str, list[int]] = {}
-    for j, key in enumerate(keys_b):
-        where_b.setdefault(key, []).append(j)
-    seen: dict[str, int] = {}
-    anchors: list[Pairing] = []
-    for i, key in enumerate(keys_a):
-        positions = where_b.get(key)
-        if positions:
-            k = seen.get(key, 0)
-            if k < len(positions):
-                anchors.append(Pairing((i,), (positions[k],), 1.0))
-            seen[key] = k + 1
-    return anchors
+    ids: dict[str, int] = {}
+    for key in keys_b:
+        ids.setdefault(key, len(ids))
+    of_a = [ids.get(key, -1) for key in keys_a]
+    of_b = [ids[key] for key in keys_b]
+    in_a = [0] * len(ids)
+    in_b = [0] * len(ids)
+    for x in of_a:
+        if x >= 0:
+            in_a[x] += 1
+    for x in of_b:
+        in_b[x] += 1
+    partner = [-1] * len(keys_a)
+    if any(in_a[x] > 1 or in_b[x] > 1 for x in range(len(ids)) if in_a[x]):
+        common_a = [i for i, x in enumerate(of_a) if x >= 0]
+        common_b = [j for j, x in enumerate(of_b) if in_a[x]]
+        ids_a, ids_b = [of_a[i] for i in common_a], [of_b[j] for j in common_b]
+        # A longest common subsequence is seldom the only one: keep the pairs that the one found from A's side and
+        # the one found from B's side share, so that diff(B, A) mirrors diff(A, B).
+        forward = longest_common_pairs(ids_a, ids_b, MOST_ORDERED_EDITS)
+        backward = longest_common_pairs(ids_b, ids_a, MOST_ORDERED_EDITS)
+        for p, q in sorted(set(forward or ()) & {(p, q) for q, p in backward or ()}):
+            partner[common_a[p]] = common_b[q]
+    taken = set(partner)
+    free_b: list[list[int]] = [[] for _ in ids]
+    for j in reversed(range(len(keys_b))):
+        if j not in taken:
+            free_b[of_b[j]].append(j)
+    for i, x in enumerate(of_a):
+        if partner[i] < 0 and x >= 0 and free_b[x]:
+            partner[i] = free_b[x].pop()
+    return [Pairing((i,), (j,), 1.0) for i, j in enumerate(partner) if j >= 0]
+
+
+def longest_common_pairs(x: list[int], y: list[int], most_edits: int) -> list[tuple[int, int]] | None:
+    """The position pairs of a longest common subsequence of x and y, by Myers' O(ND) method (the C helper runs
+    the same steps, so both choose the same one); None if more than `most_edits` insertions and deletions."""
+    n, m = len(x), len(y)
+    v = {1: 0}
+    trace: list[dict[int, int]] = []
+    for d in range(most_edits + 1):
+        trace.append(dict(v))
+        for k in range(-d, d + 1, 2):
+            at = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
+            while at < n and at - k < m and x[at] == y[at - k]:
+                at += 1
+            v[k] = at
+            if at >= n and at - k >= m:
+                return _traced_back(trace, d, n, m)
+    return None
+
+
+def _traced_back(trace: list[dict[int, int]], edits: int, n: int, m: int) -> list[tuple[int, int]]:
+    """The diagonal moves of the path that `longest_common_pairs` found, from its end back to its start."""
+    pairs: list[tuple[int, int]] = []
+    at_x, at_y = n, m
+    for d in range(edits, 0, -1):
+        v, k = trace[d], at_x - at_y
+        down = k == -d or (k != d and v[k - 1] < v[k + 1])
+        before = k + 1 if down else k - 1
+        from_x = v[before]
+        start = from_x if down else from_x + 1
+        while at_x > start:
+            at_x, at_y = at_x - 1, at_y - 1
+            pairs.append((at_x, at_y))
+        at_x, at_y = from_x, from_x - before
+    while at_x > 0:
+        at_x, at_y = at_x - 1, at_y - 1
+        pairs.append((at_x, at_y))
+    pairs.reverse()
+    return pairs
 
 
 def _moves(links: list[Pairing], fa: SentenceTable, fb: SentenceTable) -> set[int]:
