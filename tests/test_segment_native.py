@@ -157,3 +157,21 @@ def test_the_c_helper_remembers_paragraphs_by_their_characters_in_any_width() ->
                  "It rained. Then it stopped.\n\nIt rained \u2014 then it stopped.\n\nIt rained. Then it stopped."):
         for _ in range(2):
             assert SENTENCES_IN_C.sentences(text, cut_paragraph, Sentence) == python_sentences(text)
+
+
+def test_a_cut_that_runs_the_helper_with_another_cut_gets_its_own_answers() -> None:
+    """`cut` may itself cut text with another function (or another thread may): neither answer is remembered for
+    the other function."""
+    assert SENTENCES_IN_C is not None
+
+    def one_piece(paragraph: str) -> tuple[tuple[int, int], ...]:
+        return ((0, 1),)
+
+    def whole(paragraph: str) -> tuple[tuple[int, int], ...]:
+        if paragraph.startswith("First"):
+            SENTENCES_IN_C.sentences("Second one.", one_piece, Sentence)
+        return ((0, len(paragraph)),)
+
+    found = SENTENCES_IN_C.sentences("First one.\n\nSecond one.", whole, Sentence)
+    assert [(s.start, s.end) for s in found] == [(0, 10), (12, 23)]
+    assert [(s.start, s.end) for s in SENTENCES_IN_C.sentences("First one.", one_piece, Sentence)] == [(0, 1)]

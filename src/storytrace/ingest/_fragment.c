@@ -76,9 +76,9 @@ static int add_part(PyObject *paragraphs, PyObject *source, const Text *t, Py_ss
         PyObject *decoded = part != NULL ? PyObject_CallOneArg(unescape, part) : NULL;
         Py_XDECREF(part);
         if (decoded == NULL) return -1;
-        if (!PyUnicode_Check(decoded)) {
+        if (!PyUnicode_Check(decoded) || PyUnicode_READY(decoded) < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "unescape() must return a str");
             Py_DECREF(decoded);
-            PyErr_SetString(PyExc_TypeError, "unescape() must return a str");
             return -1;
         }
         Text d = {PyUnicode_KIND(decoded), PyUnicode_DATA(decoded), PyUnicode_GET_LENGTH(decoded)};

@@ -705,6 +705,10 @@ static int same_characters(PyObject *paragraph, int kind, const char *raw, Py_ss
 
 /* The spans `cut` gives text[start:end] (new reference): remembered, or asked and remembered. */
 static PyObject *paragraph_spans(PyObject *text, const Text *t, Py_ssize_t start, Py_ssize_t end, PyObject *cut) {
+    if (cut != memo_cut) { /* (checked for each paragraph: `cut` may have run `sentences` with another cut) */
+        memo_clear();
+        Py_XSETREF(memo_cut, Py_NewRef(cut));
+    }
     const char *raw = (const char *)t->data + start * t->kind;
     Py_ssize_t length = end - start;
     uint64_t hash = bytes_hash((const unsigned char *)raw, (size_t)length * (size_t)t->kind);
@@ -714,7 +718,7 @@ static PyObject *paragraph_spans(PyObject *text, const Text *t, Py_ssize_t start
     PyObject *paragraph = PyUnicode_Substring(text, start, end);
     if (paragraph == NULL) return NULL;
     PyObject *cuts = PyObject_CallOneArg(cut, paragraph);
-    if (cuts != NULL && PyTuple_CheckExact(cuts) && length <= MEMO_MOST_CHARACTERS / 64) {
+    if (cuts != NULL && PyTuple_CheckExact(cuts) && memo_cut == cut && length <= MEMO_MOST_CHARACTERS / 64) {
         if (memo_characters + length > MEMO_MOST_CHARACTERS) memo_clear();
         m = &memo[hash % MEMO_SLOTS]; /* (the same slot: `cut` may have run this function) */
         if (m->paragraph != NULL) memo_characters -= PyUnicode_GET_LENGTH(m->paragraph);
@@ -756,10 +760,6 @@ static PyObject *sentences(PyObject *self, PyObject *const *args, Py_ssize_t nar
         block_start = from = after; /* the next match may start right where this one ends */
     }
     if (split_block(args[0], &t, block_start, t.length, &blocks) < 0) goto done;
-    if (args[1] != memo_cut) {
-        memo_clear();
-        Py_XSETREF(memo_cut, Py_NewRef(args[1]));
-    }
     Py_ssize_t number = 0;
     for (Py_ssize_t k = 0; k < blocks.count; k++) {
         Py_ssize_t start = blocks.at[2 * k], end = blocks.at[2 * k + 1];
