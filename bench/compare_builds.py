@@ -25,10 +25,12 @@ from pathlib import Path
 CHILD = """
 import sys, time
 sys.path.insert(0, {bench!r})
-from pairs import build_pairs
+from pairs import build_pairs, typographic
 import storytrace
 assert storytrace.CORE == "compiled", storytrace.CORE
 pairs = [(a, b) for a, b, _ in build_pairs({pairs}, seed={seed})]
+if {typographic}:
+    pairs = [(typographic(a), typographic(b)) for a, b in pairs]
 for a, b in pairs[:200]:
     storytrace.diff(a, b)
 best = float("inf")
@@ -41,9 +43,9 @@ print(best * 1e6)
 """
 
 
-def time_build(src: Path, pairs: int, seed: int) -> float:
+def time_build(src: Path, pairs: int, seed: int, typographic: bool) -> float:
     """Microseconds per diff (the best of three passes over the pairs) with the build in `src`."""
-    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed)
+    code = CHILD.format(bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, typographic=typographic)
     environment = {**os.environ, "PYTHONPATH": str(src)}
     done = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -58,11 +60,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pairs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--typographic", action="store_true", help="the pairs with curly quotes and dashes")
     args = parser.parse_args()
     ratios = []
     for round_number in range(1, args.rounds + 1):
-        before = time_build(args.before, args.pairs, args.seed)
-        after = time_build(args.after, args.pairs, args.seed)
+        before = time_build(args.before, args.pairs, args.seed, args.typographic)
+        after = time_build(args.after, args.pairs, args.seed, args.typographic)
         ratios.append(after / before)
         print(f"round {round_number}: before {before:.1f} us, after {after:.1f} us per pair ({after / before:.3f})")
     print(f"after / before, median of {args.rounds} rounds: {statistics.median(ratios):.3f}")
