@@ -1,5 +1,6 @@
-/* Eight one-byte characters at a time, in a 64-bit word (little-endian: the first character in the low byte), for
- * the scans of text/_words.c and ingest/_fragment.c that look for the rare character in long runs of plain ones. */
+/* Eight bytes at a time, in a 64-bit word (little-endian: the first character in the low byte): the scans of
+ * text/_words.c and ingest/_fragment.c that look for the rare character in long runs of plain ones, and the hash
+ * by which text/_sentences.c and align/_scores.c find a str by its characters. */
 
 #ifndef STORYTRACE_BYTES_H
 #define STORYTRACE_BYTES_H
@@ -27,6 +28,24 @@ static inline uint64_t load8(const unsigned char *s) {
     uint64_t x;
     memcpy(&x, s, 8);
     return x;
+}
+
+/* A 64-bit hash of n bytes, eight at a time (a multiply and a shift per word, mixed at the end): for tables that
+ * find a str by its characters as stored (equal str have equal kind, length and bytes). */
+static inline uint64_t bytes_hash(const unsigned char *p, size_t n) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        h = (h ^ load8(p)) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    if (n > 0) {
+        uint64_t word = 0;
+        memcpy(&word, p, n);
+        h = (h ^ word) * 0xff51afd7ed558ccdULL;
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
 }
 
 #endif

@@ -16,6 +16,7 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../_bytes.h"
 #include "../_compare.h"
 
 #define LONGEST (1 << 22)
@@ -470,23 +471,9 @@ static PyObject *py_shares_content(PyObject *self, PyObject *const *args, Py_ssi
 
 /* ---- equal keys ---------------------------------------------------------------------------------------------- */
 
-/* A 64-bit hash of a str's characters as stored (equal str have equal kind, length and bytes). */
+/* The hash of a str's characters as stored (_bytes.h). */
 static uint64_t str_bytes_hash(PyObject *text) {
-    const unsigned char *p = PyUnicode_DATA(text);
-    size_t n = (size_t)PyUnicode_GET_LENGTH(text) * (size_t)PyUnicode_KIND(text);
-    uint64_t h = HASH_START ^ (uint64_t)n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t word;
-        memcpy(&word, p, 8);
-        h = (h ^ word) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    if (n > 0) {
-        uint64_t word = 0;
-        memcpy(&word, p, n);
-        h = (h ^ word) * 0xff51afd7ed558ccdULL;
-    }
-    return hash_end(h);
+    return bytes_hash(PyUnicode_DATA(text), (size_t)PyUnicode_GET_LENGTH(text) * (size_t)PyUnicode_KIND(text));
 }
 
 static int same_str(PyObject *x, PyObject *y) {

@@ -14,6 +14,8 @@
 #include <Python.h>
 #include <stdint.h>
 
+#include "../_bytes.h"
+
 typedef struct Text {
     int kind;
     const void *data;
@@ -670,25 +672,6 @@ static void memo_clear(void) {
         Py_CLEAR(memo[k].spans);
     }
     memo_characters = 0;
-}
-
-/* A 64-bit hash of n bytes, eight at a time (a multiply and shift per word, mixed at the end). */
-static uint64_t bytes_hash(const unsigned char *p, size_t n) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t word;
-        memcpy(&word, p, 8);
-        h = (h ^ word) * 0xff51afd7ed558ccdULL;
-        h ^= h >> 32;
-    }
-    if (n > 0) {
-        uint64_t word = 0;
-        memcpy(&word, p, n);
-        h = (h ^ word) * 0xff51afd7ed558ccdULL;
-    }
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    return h ^ (h >> 33);
 }
 
 /* Are the `length` characters at `raw` (of `kind`) those of the str `paragraph` (which may be narrower: a
