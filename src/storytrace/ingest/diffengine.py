@@ -12,12 +12,11 @@ import sqlite3
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, slice_filter
-
-FETCH = 2000
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, rows_in_order, slice_filter
 
 
 def read_diffengine(
@@ -29,12 +28,16 @@ def read_diffengine(
     url = "v.url" if "url" in have else "NULL"
     ident = "v.id" if "id" in have else "v.rowid"
     where, parameters = slice_filter(connection, part, "v.entry_id")
-    cursor = connection.execute(
-        f"SELECT CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url} "
-        f"FROM {VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id{where} ORDER BY 1",
+    found = rows_in_order(
+        connection,
+        f"CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url}",
+        f"{VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id",
+        where,
         parameters,
+        "CAST(v.entry_id AS TEXT)",
+        "v.rowid",
     )
-    for entry, rows in groupby(_rows(cursor), key=lambda row: row[0]):
+    for entry, rows in groupby(_rows(found), key=lambda row: row[0]):
         grouped = list(rows)
         if entry is None:
             refuse_orphans([row[2] for row in grouped], tally)
@@ -46,7 +49,6 @@ def read_diffengine(
             yield story
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[str | None, object, DbRow]]:
-    while batch := cursor.fetchmany(FETCH):
-        for entry, entry_url, ident, created, summary, title, url in batch:
-            yield entry, entry_url, DbRow(f"entryversion id {ident}", 0.0, created, summary, title, url)
+def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, object, DbRow]]:
+    for entry, entry_url, ident, created, summary, title, url in found:
+        yield entry, entry_url, DbRow(f"entryversion id {ident}", 0.0, created, summary, title, url)

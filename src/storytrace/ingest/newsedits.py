@@ -11,12 +11,11 @@ import sqlite3
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows, version_number
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, slice_filter
-
-FETCH = 2000
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, rows_in_order, slice_filter
 
 
 def read_newsedits(
@@ -30,12 +29,16 @@ def read_newsedits(
     ident = "id" if "id" in have else "rowid"
     where, parameters = slice_filter(connection, part, "entry_id")
     # Rows grouped by article; CAST: an id stored as 12 in one row and '12' in another is the same article.
-    cursor = connection.execute(
-        f"SELECT CAST({source} AS TEXT), CAST(entry_id AS TEXT), {ident}, version, created, summary, {title}, {url} "
-        f"FROM {VERSIONS}{where} ORDER BY 1, 2",
+    found = rows_in_order(
+        connection,
+        f"CAST({source} AS TEXT), CAST(entry_id AS TEXT), {ident}, version, created, summary, {title}, {url}",
+        VERSIONS,
+        where,
         parameters,
+        f"CAST({source} AS TEXT), CAST(entry_id AS TEXT)",
+        "rowid",
     )
-    for (outlet, entry), rows in groupby(_rows(cursor), key=lambda row: (row[0], row[1])):
+    for (outlet, entry), rows in groupby(_rows(found), key=lambda row: (row[0], row[1])):
         if entry is None:
             refuse_orphans([row[2] for row in rows], tally)
             continue
@@ -45,8 +48,7 @@ def read_newsedits(
             yield story
 
 
-def _rows(cursor: sqlite3.Cursor) -> Iterator[tuple[str | None, str | None, DbRow]]:
-    while batch := cursor.fetchmany(FETCH):
-        for outlet, entry, ident, number, created, summary, title, url in batch:
-            where = f"entryversion id {ident}"
-            yield outlet, entry, DbRow(where, version_number(number), created, summary, title, url)
+def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, str | None, DbRow]]:
+    for outlet, entry, ident, number, created, summary, title, url in found:
+        where = f"entryversion id {ident}"
+        yield outlet, entry, DbRow(where, version_number(number), created, summary, title, url)

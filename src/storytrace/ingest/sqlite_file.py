@@ -12,7 +12,9 @@ model names; NewsEdits derives from NewsSniffer, which kept the name):
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from storytrace.ingest.errors import ArchiveError
 
@@ -40,6 +42,43 @@ def slice_filter(connection: sqlite3.Connection, part: Slice | None, entry_colum
     connection.create_function("storytrace_slice", 2, bucket, deterministic=True)
     index, count = part
     return f" WHERE storytrace_slice(CAST({entry_column} AS TEXT), ?) = ?", (count, index)
+
+
+# Rows read by rowid at a time once sorted (SQLite's limit on a statement's parameters is far above this).
+ROWS_BY_ID = 500
+
+
+def rows_in_order(
+    connection: sqlite3.Connection,
+    select: str,
+    source: str,
+    where: str,
+    parameters: Sequence[object],
+    order: str,
+    rowid: str,
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of `SELECT {select} FROM {source}{where} ORDER BY {order}`, ties in `rowid` order.
+
+    Sorted with the text in them, SQLite's sorter copies every version's HTML (tens of kilobytes each; for a
+    NewsEdits-sized archive, gigabytes of temporary storage); here the rowids alone are sorted, and the rows are
+    then read by rowid, ROWS_BY_ID at a time. A rowid that a join gives several rows keeps them all. A source
+    without rowids (a view) is read with the single query.
+    """
+    try:
+        sorting = f"SELECT {rowid} FROM {source}{where} ORDER BY {order}, {rowid}"
+        order_ids = [row[0] for row in connection.execute(sorting, parameters)]
+    except sqlite3.OperationalError:  # no rowid to sort by
+        yield from connection.execute(f"SELECT {select} FROM {source}{where} ORDER BY {order}", parameters)
+        return
+    for start in range(0, len(order_ids), ROWS_BY_ID):
+        wanted = order_ids[start : start + ROWS_BY_ID]
+        found: dict[object, list[tuple[Any, ...]]] = {}
+        marks = ", ".join("?" * len(wanted))
+        by_id = f"SELECT {select}, {rowid} FROM {source} WHERE {rowid} IN ({marks})"
+        for *row, key in connection.execute(by_id, wanted):
+            found.setdefault(key, []).append(tuple(row))
+        for key in wanted:
+            yield from found.pop(key, ())
 
 
 def open_database(path: Path, wanted: str | None, *, check_pages: bool = True) -> tuple[sqlite3.Connection, str]:
