@@ -157,9 +157,9 @@ def longest_common_pairs(x: list[int], y: list[int], most_edits: int) -> list[tu
     the same steps, so both choose the same one); None if more than `most_edits` insertions and deletions."""
     n, m = len(x), len(y)
     v = {1: 0}
-    trace: list[dict[int, int]] = []
+    trace: list[list[int]] = []  # v before each step d, on the diagonals -d - 1 to d + 1 (what walking back reads)
     for d in range(most_edits + 1):
-        trace.append(dict(v))
+        trace.append([v.get(k, 0) for k in range(-d - 1, d + 2)])
         for k in range(-d, d + 1, 2):
             at = v[k + 1] if k == -d or (k != d and v[k - 1] < v[k + 1]) else v[k - 1] + 1
             while at < n and at - k < m and x[at] == y[at - k]:
@@ -170,15 +170,15 @@ def longest_common_pairs(x: list[int], y: list[int], most_edits: int) -> list[tu
     return None
 
 
-def _traced_back(trace: list[dict[int, int]], edits: int, n: int, m: int) -> list[tuple[int, int]]:
+def _traced_back(trace: list[list[int]], edits: int, n: int, m: int) -> list[tuple[int, int]]:
     """The diagonal moves of the path that `longest_common_pairs` found, from its end back to its start."""
     pairs: list[tuple[int, int]] = []
     at_x, at_y = n, m
     for d in range(edits, 0, -1):
-        v, k = trace[d], at_x - at_y
-        down = k == -d or (k != d and v[k - 1] < v[k + 1])
+        v, k = trace[d], at_x - at_y  # (v[k + d + 1] holds diagonal k)
+        down = k == -d or (k != d and v[k + d] < v[k + d + 2])
         before = k + 1 if down else k - 1
-        from_x = v[before]
+        from_x = v[before + d + 1]
         start = from_x if down else from_x + 1
         while at_x > start:
             at_x, at_y = at_x - 1, at_y - 1
