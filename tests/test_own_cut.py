@@ -23,6 +23,7 @@ from storytrace.text.segment import (
     paragraph_sentences,
     python_cut,
     python_paragraph_sentences,
+    sentencex_would_panic,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -153,6 +154,7 @@ def test_sentencex_panics_are_foreseen(text: str) -> None:
     every panic (should a later sentencex stop panicking, this still holds)."""
     if sentencex_panics(text):
         assert _SENTENCEX_PANICS.search(text)
+    assert sentencex_would_panic(text) == (_SENTENCEX_PANICS.search(text) is not None)
 
 
 def test_a_text_sentencex_would_panic_on_is_cut_by_our_rules() -> None:
