@@ -158,74 +158,11 @@ done:
     return found;
 }
 
-/* ---- word sets (classify.py's frozensets, looked up by hash) ------------------------------------------------ */
+/* ---- sets of word hashes ---------------------------------------------------------------------------------- */
 
-typedef struct {
-    PyObject *source; /* the frozenset the table was made from (a strong reference) */
-    uint64_t *slots;
-    unsigned char *used;
-    size_t size; /* a power of two, at least twice the words */
-} WordSet;
-
-enum { STOPWORDS, NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION, SET_COUNT };
-static WordSet sets[SET_COUNT];
-
-static int know_set(WordSet *set, PyObject *words) {
-    if (set->source == words) return 0;
-    if (!PyFrozenSet_Check(words)) { /* (a set could change after its table is made) */
-        PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
-        return -1;
-    }
-    size_t size = 16;
-    while (size < 2 * (size_t)PySet_GET_SIZE(words) + 2) size *= 2;
-    uint64_t *slots = PyMem_Calloc(size, sizeof *slots);
-    unsigned char *used = PyMem_Calloc(size, 1);
-    PyObject *iterator = slots != NULL && used != NULL ? PyObject_GetIter(words) : NULL, *word;
-    if (iterator == NULL) {
-        if (!PyErr_Occurred()) PyErr_NoMemory();
-        PyMem_Free(slots);
-        PyMem_Free(used);
-        return -1;
-    }
-    while ((word = PyIter_Next(iterator)) != NULL) {
-        int is_str = PyUnicode_Check(word);
-        if (is_str) {
-            uint64_t h = hash_str(word);
-            size_t slot = (size_t)h & (size - 1);
-            while (used[slot] && slots[slot] != h) slot = (slot + 1) & (size - 1);
-            slots[slot] = h;
-            used[slot] = 1;
-        }
-        Py_DECREF(word);
-        if (!is_str) {
-            PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
-            break;
-        }
-    }
-    Py_DECREF(iterator);
-    if (PyErr_Occurred()) {
-        PyMem_Free(slots);
-        PyMem_Free(used);
-        return -1;
-    }
-    PyMem_Free(set->slots);
-    PyMem_Free(set->used);
-    Py_XSETREF(set->source, Py_NewRef(words));
-    set->slots = slots;
-    set->used = used;
-    set->size = size;
-    return 0;
-}
-
-static int in_set(int which, uint64_t h) {
-    const WordSet *set = &sets[which];
-    for (size_t slot = (size_t)h & (set->size - 1); set->used[slot]; slot = (slot + 1) & (set->size - 1))
-        if (set->slots[slot] == h) return 1;
-    return 0;
-}
-
-/* A set of token hashes for membership tests (the words of one side, looked up for each changed word of the other):
- * an open-addressing table, built in one pass, instead of a sorted array searched by halves. */
+/* A set of word hashes for membership tests: classify.py's word sets, and the words of one side looked up for each
+ * changed word of the other; an open-addressing table, built in one pass, instead of a sorted array searched by
+ * halves. */
 typedef struct {
     uint64_t *slots;
     unsigned char *used;
@@ -257,6 +194,53 @@ static int hash_set_has(const HashSet *set, uint64_t h) {
         if (set->slots[slot] == h) return 1;
     return 0;
 }
+
+/* classify.py's frozensets, each kept as the table of its words' hashes while it is the set passed in. */
+typedef struct {
+    PyObject *source; /* the frozenset the table was made from (a strong reference) */
+    HashSet table;
+} WordSet;
+
+enum { STOPWORDS, NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION, SET_COUNT };
+static WordSet sets[SET_COUNT];
+
+static int know_set(WordSet *set, PyObject *words) {
+    if (set->source == words) return 0;
+    if (!PyFrozenSet_Check(words)) { /* (a set could change after its table is made) */
+        PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
+        return -1;
+    }
+    uint64_t *hashes = PyMem_Malloc(((size_t)PySet_GET_SIZE(words) + 1) * sizeof *hashes);
+    PyObject *iterator = hashes != NULL ? PyObject_GetIter(words) : NULL, *word;
+    if (iterator == NULL) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        PyMem_Free(hashes);
+        return -1;
+    }
+    Py_ssize_t n = 0;
+    while ((word = PyIter_Next(iterator)) != NULL) {
+        int is_str = PyUnicode_Check(word) && n < PySet_GET_SIZE(words);
+        if (is_str) hashes[n++] = hash_str(word);
+        Py_DECREF(word);
+        if (!is_str) {
+            PyErr_SetString(PyExc_TypeError, "classify: word sets must be frozensets of str");
+            break;
+        }
+    }
+    Py_DECREF(iterator);
+    HashSet table;
+    if (PyErr_Occurred() || hash_set_of(&table, hashes, n) < 0) {
+        PyMem_Free(hashes);
+        return -1;
+    }
+    PyMem_Free(hashes);
+    PyMem_Free(set->table.slots);
+    Py_XSETREF(set->source, Py_NewRef(words));
+    set->table = table;
+    return 0;
+}
+
+static int in_set(int which, uint64_t h) { return hash_set_has(&sets[which].table, h); }
 
 /* ---- tokens of a text ---------------------------------------------------------------------------------------- */
 

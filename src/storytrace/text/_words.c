@@ -381,12 +381,22 @@ static int make_fold(PyObject *froms, PyObject *tos, Fold *fold) {
     return 0;
 }
 
+/* The text that fold_ascii and fold_styles read: its characters as stored. */
+typedef struct {
+    PyObject *text;
+    Py_ssize_t n;
+    int kind;
+    const void *data;
+} Folded;
+
 /* The arguments (text, froms, tos) of fold_ascii and fold_styles: three str, the last two made the table. */
-static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold) {
+static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold, Folded *in) {
     if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError, "fold_ascii/fold_styles(text, froms, tos): three str");
         return -1;
     }
+    *fold = (Fold){.wide = 0};
+    *in = (Folded){args[0], PyUnicode_GET_LENGTH(args[0]), PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0])};
     return make_fold(args[1], args[2], fold);
 }
 
@@ -395,17 +405,14 @@ static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold) {
  * by the table, then in lower case (what casefold does to ASCII). None as soon as a character stays beyond ASCII.
  * (Every character the table maps is its own NFC, so such a text is NFC already.) */
 static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    Fold fold = {.wide = 0};
-    if (fold_arguments(args, nargs, &fold) < 0) return NULL;
-    PyObject *text = args[0];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    PyObject *out = PyUnicode_New(n, 127);
+    Fold fold;
+    Folded in;
+    if (fold_arguments(args, nargs, &fold, &in) < 0) return NULL;
+    PyObject *out = PyUnicode_New(in.n, 127);
     if (out == NULL) return NULL;
     Py_UCS1 *written = PyUnicode_1BYTE_DATA(out);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = fold_char(&fold, PyUnicode_READ(kind, data, i));
+    for (Py_ssize_t i = 0; i < in.n; i++) {
+        Py_UCS4 c = fold_char(&fold, PyUnicode_READ(in.kind, in.data, i));
         if (c >= 128) {
             Py_DECREF(out);
             Py_RETURN_NONE;
@@ -420,12 +427,13 @@ static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t na
  * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
  * changes. */
 static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    Fold fold = {.wide = 0};
-    if (fold_arguments(args, nargs, &fold) < 0) return NULL;
-    PyObject *text = args[0];
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
+    Fold fold;
+    Folded in;
+    if (fold_arguments(args, nargs, &fold, &in) < 0) return NULL;
+    PyObject *text = in.text;
+    Py_ssize_t n = in.n;
+    int kind = in.kind;
+    const void *data = in.data;
     /* First pass: is every character NFC-stable, does anything change, and how wide is the result? (The loop is
      * written once per string width, so that each reads its characters directly.) */
     Py_UCS4 widest = 0;
