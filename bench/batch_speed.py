@@ -4,6 +4,7 @@
     .venv/bin/python bench/batch_speed.py --workers 2 --stories 500   # one quick run
     .venv/bin/python bench/batch_speed.py --json bench/out/batch_speed.json
     .venv/bin/python bench/batch_speed.py --rounds 3   # 1, 2, 1, 2, 1, 2 workers; medians and their speedup
+    .venv/bin/python bench/batch_speed.py --rounds 5 --dask-defaults   # each run also with Dask's housekeeping
 
 The corpus has --stories articles of --versions versions. A first version is 4 consecutive RoFT passages (40 real
 NYT sentences, read at run time from ../shared/data/roft-nyt/prompts-nyt-dev.json and never copied into the
@@ -16,7 +17,8 @@ sums the workers' task times (read shard, segment, diff, records, write; task = 
 process CPU time) and the client's split of the input (stage). On a shared machine the workers' CPU share (cpu over
 task) shows how much of a core each actually had. With --rounds N the worker counts take turns N times, so that
 the host's drift (tens of percent within minutes on this machine) weighs on each alike; the speedup is then that of
-the median times.
+the median times. With --dask-defaults each run is followed by the same run on a cluster with Dask's default
+housekeeping instead of storytrace's (`QUIET_LOCAL_CLUSTER`), and both sets get their medians and speedup.
 """
 
 from __future__ import annotations
@@ -77,20 +79,25 @@ def _warm() -> str:
     return "ok"
 
 
-def run(corpus: Path, workers: int, partitions: int, scratch: Path, round_number: int = 0) -> dict[str, object]:
+def run(
+    corpus: Path, workers: int, partitions: int, scratch: Path, round_number: int = 0, dask_defaults: bool = False
+) -> dict[str, object]:
     from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
+    from storytrace.corpus.batch.cluster import QUIET_LOCAL_CLUSTER
 
     started = time.perf_counter()
-    with dask_client(workers) as client:
+    with dask_client(workers, housekeeping={} if dask_defaults else QUIET_LOCAL_CLUSTER) as client:
         client.run(_warm)
         ready = time.perf_counter() - started
         load = os.getloadavg()[0]
-        out = scratch / f"out-{workers}-{round_number}"  # (a fresh directory: a finished one would be skipped)
+        # (a fresh directory each time: a finished one would be skipped)
+        out = scratch / f"out-{workers}-{round_number}-{dask_defaults}"
         report = run_batch(corpus, out, BatchOptions(partitions=partitions), client)
     rate = report.pairs_computed / report.seconds
     cpu = report.timings.get("cpu", 0.0)
     return {
         "workers": workers,
+        "housekeeping": "dask defaults" if dask_defaults else "storytrace",
         "partitions": partitions,
         "pairs": report.pairs_computed,
         "edit_rows": report.edit_rows,
@@ -106,6 +113,22 @@ def run(corpus: Path, workers: int, partitions: int, scratch: Path, round_number
     }
 
 
+def summarise(rows: list[dict[str, object]], counts: list[int], pairs: int, rounds: int, housekeeping: str) -> None:
+    """Print the median time of each worker count and the speedups of the medians; store the speedups in the rows."""
+    mine = [row for row in rows if row["housekeeping"] == housekeeping]
+    medians = {n: statistics.median(float(str(r["seconds"])) for r in mine if r["workers"] == n) for n in counts}
+    if rounds > 1:
+        for n in counts:
+            print(f"{housekeeping}: {n} worker(s), median of {rounds}: {medians[n]:.2f} s, "
+                  f"{pairs / medians[n]:,.0f} pairs/s")
+    for n in counts[1:]:
+        speedup = medians[counts[0]] / medians[n]
+        for row in mine:
+            if row["workers"] == n:
+                row["speedup"] = round(speedup, 2)
+        print(f"{housekeeping}: speedup {n} vs {counts[0]} worker(s): {speedup:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=2_000)
@@ -115,6 +138,8 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=1, help="times the worker counts take turns")
+    parser.add_argument("--dask-defaults", action="store_true",
+                        help="follow each run by the same with Dask's default housekeeping")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     print(describe())
@@ -127,25 +152,19 @@ def main() -> None:
               f"{corpus.stat().st_size / 1e6:.0f} MB, built in {time.perf_counter() - began:.1f} s")
         rows = []
         counts = [int(n) for n in args.workers.split(",")]
+        settings = [False, True] if args.dask_defaults else [False]
         for round_number in range(args.rounds):
             for workers in counts:
-                row = run(corpus, workers, args.partitions, scratch, round_number)
-                rows.append(row)
-                print(f"{workers} worker(s): {row['seconds']} s, {row['pairs_per_s']:,} pairs/s, "
-                      f"{row['pairs_per_s_per_core']:,} per core (cluster start {row['cluster_start_s']} s, "
-                      f"load {row['load_before']}, worker CPU share {row['worker_cpu_share']}, "
-                      f"{row['pairs_per_worker_cpu_s']:,} pairs per worker CPU-second); "
-                      f"breakdown {row['breakdown_s']}")
-        medians = {n: statistics.median(float(str(r["seconds"])) for r in rows if r["workers"] == n) for n in counts}
-        if args.rounds > 1:
-            for n in counts:
-                print(f"{n} worker(s), median of {args.rounds}: {medians[n]:.2f} s, {pairs / medians[n]:,.0f} pairs/s")
-        for n in counts[1:]:
-            speedup = medians[counts[0]] / medians[n]
-            for row in rows:
-                if row["workers"] == n:
-                    row["speedup"] = round(speedup, 2)
-            print(f"speedup {n} vs {counts[0]} worker(s): {speedup:.2f}x")
+                for dask_defaults in settings:
+                    row = run(corpus, workers, args.partitions, scratch, round_number, dask_defaults)
+                    rows.append(row)
+                    print(f"{workers} worker(s), {row['housekeeping']}: {row['seconds']} s, "
+                          f"{row['pairs_per_s']:,} pairs/s, {row['pairs_per_s_per_core']:,} per core "
+                          f"(cluster start {row['cluster_start_s']} s, load {row['load_before']}, worker CPU share "
+                          f"{row['worker_cpu_share']}, {row['pairs_per_worker_cpu_s']:,} pairs per worker "
+                          f"CPU-second); breakdown {row['breakdown_s']}")
+        for dask_defaults in settings:
+            summarise(rows, counts, pairs, args.rounds, "dask defaults" if dask_defaults else "storytrace")
     if args.json:
         write_report(args.json, "batch_speed.py", rows)
 

@@ -31,6 +31,19 @@ def client() -> Iterator[Any]:
         yield found
 
 
+def test_local_cluster_keeps_dask_housekeeping_out_of_the_tasks_way(client: Any) -> None:
+    """With a worker per core, Dask's periodic work is taken from the tasks: the workers sample no stacks (no
+    dashboard would show them) and the scheduler and workers check their event loops every second, not every 20 ms."""
+
+    def housekeeping(dask_worker: Any) -> tuple[bool, float]:
+        return "profile" in dask_worker.periodic_callbacks, dask_worker._tick_interval
+
+    found = client.run(housekeeping)
+    assert len(found) == 2
+    assert set(found.values()) == {(False, 1.0)}
+    assert client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval) == 1.0
+
+
 def edited_story(key: str, start: int) -> list[str]:
     """Four versions of eight real sentences: v1 changes a number in sentence 3 (substantive), v2 is v1 again,
     v3 drops sentence 5 and adds a new last sentence."""
