@@ -50,6 +50,8 @@ def dask_client(
     import dask
     from distributed import Client, LocalCluster
 
+    from storytrace.corpus.batch.settling import SettledWorkers
+
     if scheduler is not None:
         probe_scheduler(scheduler, timeout)
         try:
@@ -77,6 +79,7 @@ def dask_client(
         if interrupted:
             raise KeyboardInterrupt
         with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            client.register_plugin(SettledWorkers())
             yield client
 
 
