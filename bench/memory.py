@@ -9,6 +9,11 @@ quotes once took the sentence cutter 8 s, quadratic in the paragraph's length).
 
     .venv/bin/python bench/memory.py
     .venv/bin/python bench/memory.py --methods storytrace --one-paragraph --typographic
+    .venv/bin/python bench/memory.py --methods storytrace,cli,cli-default-gc   # also `storytrace diff --json`
+
+`cli` runs the command `storytrace diff A B --json` (output discarded) and times the whole process; `cli-default-gc`
+runs the same command without its garbage-collector settings (`storytrace.collector`): Typer's app called directly
+instead of the entry point.
 """
 
 from __future__ import annotations
@@ -106,8 +111,30 @@ def child(method: str, path_a: Path, path_b: Path, timeout: int) -> None:
     print(json.dumps(out))
 
 
+CLI_WITHOUT_GC_SETTINGS = "import sys; from storytrace.cli import app; sys.argv[0] = 'storytrace'; app()"
+
+
+def run_command(method: str, path_a: Path, path_b: Path) -> dict:
+    """`storytrace diff A B --json` as a user runs it (or, for cli-default-gc, without the collector settings)."""
+    size = max(path_a.stat().st_size, path_b.stat().st_size)
+    command = Path(sys.executable).with_name("storytrace")  # the entry point installed beside this interpreter
+    entry = [str(command)] if method == "cli" else [sys.executable, "-c", CLI_WITHOUT_GC_SETTINGS]
+    cmd = [*entry, "diff", str(path_a), str(path_b), "--json", "--max-bytes", str(size + 1)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    out: dict = {"method": method, "process_wall_s": wall, "ru_maxrss_mb": usage.ru_maxrss / 1024}
+    if proc.returncode != 0:
+        out["error"] = f"exited with {proc.returncode}"
+    return out
+
+
 def run_child(method: str, path_a: Path, path_b: Path, timeout: int) -> dict:
     """Run `child` in a fresh interpreter; add its wall time and ru_maxrss (from wait4)."""
+    if method in ("cli", "cli-default-gc"):
+        return run_command(method, path_a, path_b)
     cmd = [sys.executable, __file__, "--child", method, str(path_a), str(path_b), "--timeout", str(timeout)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -162,6 +189,9 @@ def main() -> None:
     for r in rows:
         if "error" in r:
             print(f"| {r['method']} | {r['error']} | | {r['process_wall_s']:.1f} | {r['ru_maxrss_mb']:.0f} | |")
+            continue
+        if "diff_s" not in r:  # a command: the whole process
+            print(f"| {r['method']} (whole command) | | | {r['process_wall_s']:.2f} | {r['ru_maxrss_mb']:.0f} | |")
             continue
         to_dict = f"{r['to_dict_s']:.2f}" if "to_dict_s" in r else "n/a"
         print(

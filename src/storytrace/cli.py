@@ -22,6 +22,7 @@ from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
 from storytrace.collation.manifest import read_manifest
 from storytrace.collation.versions import Version, parse_time
+from storytrace.collector import space_out_collections
 from storytrace.diff import diff as run_diff
 from storytrace.errors import StorytraceError
 from storytrace.options import DiffOptions, parse_overrides
@@ -294,6 +295,7 @@ register_corpus(app)
 
 def main() -> None:
     """Entry point: run the app, turning known errors into one line and status 2."""
+    space_out_collections()
     try:
         app()
     except StorytraceError as exc:
