@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rounds", type=int, default=1, help="times the worker counts take turns")
     parser.add_argument("--dask-defaults", action="store_true",
-                        help="follow each run by the same with Dask's default housekeeping")
+                        help="each run also with Dask's default housekeeping (the garbage collector settings stay)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     print(describe())
@@ -155,7 +155,7 @@ def main() -> None:
         settings = [False, True] if args.dask_defaults else [False]
         for round_number in range(args.rounds):
             for workers in counts:
-                for dask_defaults in settings:
+                for dask_defaults in settings if round_number % 2 == 0 else settings[::-1]:  # (turns in order, too)
                     row = run(corpus, workers, args.partitions, scratch, round_number, dask_defaults)
                     rows.append(row)
                     print(f"{workers} worker(s), {row['housekeeping']}: {row['seconds']} s, "

@@ -63,6 +63,22 @@ def test_local_workers_freeze_what_is_alive_and_space_out_garbage_collections(cl
     assert gc.get_freeze_count() == 0  # the client's own process is left alone
 
 
+def test_workers_of_an_existing_cluster_keep_their_own_settings() -> None:
+    """--scheduler reaches someone else's workers: their garbage collector and Dask settings are not touched."""
+    import gc
+
+    from distributed import LocalCluster
+
+    def settings(dask_worker: Any) -> tuple[int, int, bool]:
+        return gc.get_threshold()[0], gc.get_freeze_count(), "profile" in dask_worker.periodic_callbacks
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,  # type: ignore[no-untyped-call]
+                      scheduler_kwargs={"dashboard_address": ":0"}) as cluster:
+        with dask_client(scheduler=cluster.scheduler_address, timeout=5) as other:
+            found = list(other.run(settings).values())
+    assert found == [(700, 0, True)]
+
+
 def edited_story(key: str, start: int) -> list[str]:
     """Four versions of eight real sentences: v1 changes a number in sentence 3 (substantive), v2 is v1 again,
     v3 drops sentence 5 and adds a new last sentence."""

@@ -33,10 +33,9 @@ def probe(collect_first: bool) -> list[str]:
 
 
 def test_a_command_freezes_its_imports_and_collects_after_10_000_new_objects() -> None:
-    threshold, frozen, cycle_collected = probe(collect_first=False)
+    threshold, frozen, _ = probe(collect_first=False)  # (whether import garbage was frozen too is not promised)
     assert threshold == "10000"
     assert frozen == "True"
-    assert cycle_collected == "False"  # frozen with the rest: a command does not pay for a full collection
 
 
 def test_a_worker_collects_before_it_freezes() -> None:

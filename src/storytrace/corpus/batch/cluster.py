@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from storytrace.corpus.batch.errors import BatchError
@@ -21,12 +22,14 @@ if TYPE_CHECKING:
 # and 1.3-1.5% with these (bench/dask_idle.py; batch runs 3-9% faster). No dashboard is served, so the
 # workers' stack sampling (every 10 ms, in the task's process) was never read; the event loop health check runs
 # every second instead of every 20 ms (it warns after 3 s blocked either way); the system monitor samples every 5 s.
-QUIET_LOCAL_CLUSTER = {
+# The nannies' memory check keeps Dask's 100 ms: it is what stops a runaway worker before the system does. The
+# scheduler reads these when it starts and each nanny copies them for the workers it starts (and restarts), so they
+# are set only while the cluster starts, not for the caller's code that runs with the client.
+QUIET_LOCAL_CLUSTER: Mapping[str, object] = MappingProxyType({
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
-    "distributed.worker.memory.monitor-interval": "500ms",
-}
+})
 
 
 def default_workers() -> int:
@@ -75,7 +78,7 @@ def dask_client(
             scheduler_kwargs={"dashboard_address": ":0"},
             silence_logs=logging.ERROR,
         )
-    with dask.config.set(dict(housekeeping)), cluster:
+    with cluster:
         if interrupted:
             raise KeyboardInterrupt
         with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]

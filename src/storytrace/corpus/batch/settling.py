@@ -10,6 +10,8 @@ are left as they are: they are someone else's processes.
 
 from __future__ import annotations
 
+import logging
+
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from storytrace.collector import space_out_collections
@@ -22,10 +24,18 @@ def settle_worker_memory() -> None:
     space_out_collections(collect_first=True)
 
 
+log = logging.getLogger(__name__)
+
+
 class SettledWorkers(WorkerPlugin):
     """Runs `settle_worker_memory` on every worker, including those a nanny starts again after a crash."""
 
     name = "storytrace-settled-workers"
 
     def setup(self, worker: object) -> None:
-        settle_worker_memory()
+        # Only a matter of speed: a worker that cannot be settled runs as it is (and a broken install then fails in
+        # the first task with the batch's own one-line error), rather than the registration stopping the run.
+        try:
+            settle_worker_memory()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("storytrace batch: worker garbage collector left as it was (%s: %s)", type(exc).__name__, exc)
