@@ -112,6 +112,8 @@ def test_known_edits_become_edit_records_and_summaries(client: Any, tmp_path: Pa
     corpus = jsonl_file(tmp_path / "corpus.jsonl", records)
     report = run_batch(corpus, tmp_path / "out", BatchOptions(partitions=3), client)
     assert (report.stories, report.versions, report.pairs, report.computed) == (6, 24, 18, 3)
+    phases = [report.timings[name] for name in ("check_wall", "read_wall", "align_wall")]
+    assert all(seconds > 0 for seconds in phases) and sum(phases) <= report.seconds
     edits = [r for r in rows_of(tmp_path / "out", "edits") if r["story"] == "story-2"]
     by_pair = {pair: [r for r in edits if r["version_a"] == pair] for pair in range(3)}
     # v0 -> v1: one substantive change, in place, its texts and reasons kept; the rest unchanged without texts

@@ -105,6 +105,7 @@ def run_batch(
     """Align every story of the corpus at `path` on `client`'s cluster and write the Parquet results to `out`."""
     started = time.perf_counter()
     source = open_source(path, options)
+    checked = time.perf_counter()
     root = Path(out)
     found = read_manifest(root)
     partitions = auto_partitions(source, options, found)
@@ -115,15 +116,22 @@ def run_batch(
                 "partitions": partitions, "complete": False}
     write_json(root / MANIFEST, manifest)
     report = BatchReport(str(root), source.format, print_, partitions)
+    # Wall time of the run's phases (the other timings sum the tasks' own): checking the input, reading it into
+    # shards, aligning the partitions.
+    report.timings["check_wall"] = checked - started
     todo = [part for part in range(partitions) if not is_done(root, part, print_)]
     report.skipped = partitions - len(todo)
     staging = root / STAGING
     if todo:
         shutil.rmtree(staging, ignore_errors=True)
         try:
+            mark = time.perf_counter()
             shards = _read(client, source, options, partitions, todo, staging, report, progress)
+            report.timings["read_wall"] = time.perf_counter() - mark
             report.computed = len(todo)
+            mark = time.perf_counter()
             _compute(client, shards, todo, root, print_, options, report, progress)
+            report.timings["align_wall"] = time.perf_counter() - mark
         finally:  # the shards are a copy of the input: never left behind, a rerun stages again
             shutil.rmtree(staging, ignore_errors=True)
     for part in range(partitions):
