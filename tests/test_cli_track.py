@@ -98,8 +98,11 @@ def test_feed_then_watch_tracks_every_article(workdir: Path, site: NewsSite) -> 
 
 def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:
     cases = [
-        (["log", site.url("/news/story-0")], "no story is tracked"),
-        (["diff", f"{site.url('/news/story-0')}@2", f"{site.url('/news/story-0')}@first"], "no story is tracked"),
+        # (no store yet: the commands that only read say so, and make none)
+        (["log", site.url("/news/story-0")], "no store at storytrace.db"),
+        (["diff", f"{site.url('/news/story-0')}@2", f"{site.url('/news/story-0')}@first"], "no store at"),
+        (["feed"], "no store at"),
+        (["diff", site.url("/news/story-0"), "x.txt"], "name a stored version, as"),
         (["add", "ftp://example.org/file"], "not an http(s) URL"),
         (["log", "x", "--config", "missing.toml"], "no such configuration file"),
         (["watch", "--once", "--db", "sqlite:////nonexistent-dir/x.db"], ""),
@@ -110,6 +113,8 @@ def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:
         done = st(workdir, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr.count("\n") == 1 and message in done.stderr and "Traceback" not in done.stderr
+        if args[0] in ("log", "diff", "feed"):
+            assert not (workdir / "storytrace.db").exists(), args
     unreachable = st(workdir, "add", "http://127.0.0.1:9/news")
     assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
     assert "Traceback" not in unreachable.stderr

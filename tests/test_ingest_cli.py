@@ -143,3 +143,27 @@ def test_a_bad_store_url_is_one_line(tmp_path: Path) -> None:
     done = run("import", str(path), "--db", "mysql://u:secret@host/db", cwd=tmp_path)
     line = one_error_line(done)
     assert "unsupported database" in line and "secret" not in line
+
+
+def test_stories_imported_without_a_url_are_read_back_by_their_key(tmp_path: Path) -> None:
+    """A NewsEdits article whose rows have no URL is stored as `newsedits:<source>/<entry_id>`; log, diff KEY@N and
+    collate name it so, as they name a tracked story by its URL."""
+    path = newsedits_db(tmp_path / "nyt.db", stories(2, 3))
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE entryversion SET url = NULL")
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    assert run("import", str(path), "--db", store, cwd=tmp_path).returncode == 0
+    with open_store(store) as opened:
+        assert find_story(opened, "newsedits:nyt/1") is not None
+    log = run("log", "newsedits:nyt/1", "--db", store, "--json", cwd=tmp_path)
+    assert log.returncode == 0, log.stderr
+    assert [v["number"] for v in json.loads(log.stdout)["versions"]] == [1, 2, 3]
+    diff = run("diff", "newsedits:nyt/1@1", "newsedits:nyt/1@latest", "--db", store, "--json", cwd=tmp_path)
+    assert diff.returncode == 0, diff.stderr
+    assert [v["label"] for v in json.loads(diff.stdout)["versions"]] == ["newsedits:nyt/1@1", "newsedits:nyt/1@3"]
+    collated = run("collate", "newsedits:nyt/1", "--db", store, "--json", cwd=tmp_path)
+    assert collated.returncode == 0, collated.stderr
+    assert len(json.loads(collated.stdout)["versions"]) == 3
+    missing = run("log", "newsedits:nyt/99", "--db", store, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert one_error_line(missing) == "storytrace: error: no story is tracked at newsedits:nyt/99 (storytrace add URL)"

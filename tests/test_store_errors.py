@@ -112,7 +112,32 @@ def test_a_database_of_another_application_is_not_taken_over(tmp_path: Path) -> 
     other.close()
     with pytest.raises(StoreError) as exc:
         open_store(sqlite_url(tmp_path, "other.db"))
-    assert "already has tables named stories but is not a storytrace store" in _message(exc)
+    assert "is not a storytrace store (it holds other tables: stories)" in _message(exc)
+
+
+def test_a_database_with_tables_of_other_names_is_not_written_to(tmp_path: Path) -> None:
+    """A NewsEdits archive or a corpus index given as --db by mistake: refused, and its tables left as they were."""
+    path = tmp_path / "archive.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE entryversion (id INTEGER PRIMARY KEY, summary TEXT)")
+    other.execute("CREATE TABLE foo (x)")
+    other.commit()
+    other.close()
+    with pytest.raises(StoreError) as exc:
+        open_store(sqlite_url(tmp_path, "archive.db"))
+    assert "(it holds other tables: entryversion, foo)" in _message(exc)
+    with sqlite3.connect(path) as check:
+        names = sorted(row[0] for row in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    assert names == ["entryversion", "foo"]
+
+
+def test_reading_commands_do_not_make_a_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as exc:
+        open_store(sqlite_url(tmp_path, "missing.db"), create=False)
+    assert _message(exc).startswith(f"no store at {tmp_path / 'missing.db'}")
+    assert not (tmp_path / "missing.db").exists()
+    open_store(sqlite_url(tmp_path, "made.db")).close()  # made by a command that writes, then read
+    open_store(sqlite_url(tmp_path, "made.db"), create=False).close()
 
 
 def test_a_store_from_a_newer_storytrace_is_refused(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from storytrace.collation.manifest import read_manifest
 from storytrace.collation.versions import Version, parse_time
 from storytrace.collector import space_out_collections
 from storytrace.diff import diff as run_diff
-from storytrace.errors import StorytraceError
+from storytrace.errors import InputError, StorytraceError
 from storytrace.options import DiffOptions, parse_overrides
 from storytrace.report import collation_html, collation_terminal, terminal
 from storytrace.report import html as html_report
@@ -59,14 +59,17 @@ StoreUrl = Annotated[
 
 def _read_versions(names: list[str], max_bytes: int, db: str | None) -> list[tuple[str, str]]:
     """(label, text) of each file, "-" or stored version URL@N; the store is opened only if one is named."""
-    from storytrace.track.urls import is_version_ref
+    from storytrace.track.urls import is_version_ref, names_a_story
 
+    for name in names:
+        if names_a_story(name) and not is_version_ref(name) and not Path(name).exists():
+            raise InputError(f"{name}: name a stored version, as {name}@N, {name}@first or {name}@latest")
     if not any(is_version_ref(name) for name in names):
         return [_file_version(name, max_bytes) for name in names]
     from storytrace.store import open_store
     from storytrace.track.refs import stored_version
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         return [stored_version(store, n) if is_version_ref(n) else _file_version(n, max_bytes) for n in names]
 
 
@@ -169,7 +172,9 @@ def collate_command(
     if files.count("-") > 1:
         raise UsageError("only one version can be read from standard input")
     options = _options(max_bytes, option)
-    stored = [name for name in files if name.lower().startswith(("http://", "https://"))]
+    from storytrace.track.urls import names_a_story
+
+    stored = [name for name in files if names_a_story(name)]
     files = [name for name in files if name not in stored]
     versions = _versions_from_files(files, label or [], outlet or [], time or [], options.max_bytes)
     if stored:
@@ -216,7 +221,7 @@ def _stored_story_versions(urls: list[str], db: str | None) -> list[Version]:
     from storytrace.store import open_store
     from storytrace.track.refs import stored_story_versions
 
-    with open_store(db) as store:
+    with open_store(db, create=False) as store:
         return stored_story_versions(store, urls)
 
 

@@ -100,6 +100,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Track articles (fetched now, then re-checked on a schedule) or feeds (their articles are tracked)."""
         from storytrace.track.checks import track_url
+        from storytrace.track.urls import canonical_url
+
+        for url in urls:  # every address checked before the store is opened (and made, the first time)
+            canonical_url(url)
 
         async def checks(tracker: Tracker, show: Callable[[CheckReport], None]) -> list[CheckReport]:
             found = []
@@ -188,16 +192,17 @@ def register(app: typer.Typer) -> None:
         from storytrace.report.tracking import log_document, render_log
         from storytrace.store import UnknownStory, log, open_store
         from storytrace.track.session import store_url
-        from storytrace.track.urls import canonical_url
+        from storytrace.track.urls import story_key
 
         settings = _config(config)
         if limit is not None and limit < 1:
             raise TrackingError("--limit must be at least 1")
-        with open_store(store_url(db, settings)) as store:
+        key = story_key(url)
+        with open_store(store_url(db, settings), create=False) as store:
             try:
-                story_log = log(store, canonical_url(url), limit=limit)
+                story_log = log(store, key, limit=limit)
             except UnknownStory:
-                raise TrackingError(f"no story is tracked at {canonical_url(url)} (storytrace add URL)") from None
+                raise TrackingError(f"no story is tracked at {key} (storytrace add URL)") from None
         if as_json:
             print_json(log_document(story_log))
         else:
@@ -218,7 +223,7 @@ def register(app: typer.Typer) -> None:
         settings = _config(config)
         if limit < 1:
             raise TrackingError("--limit must be at least 1")
-        with open_store(store_url(db, settings)) as store:
+        with open_store(store_url(db, settings), create=False) as store:
             document = changes_feed(store, limit=limit)
         if output is None:
             sys.stdout.write(document)

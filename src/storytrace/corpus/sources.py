@@ -153,7 +153,7 @@ def store_corpus(url: str | None, skipped: Skipped) -> Iterator[CorpusDocument]:
     """Every stored version of every tracked story; a version's id is its reference `URL@N`."""
     from storytrace.store import open_store, stories, version_texts
 
-    with open_store(url) as store:
+    with open_store(url, create=False) as store:
         for story in stories(store):
             for stored in version_texts(store, story):
                 if not stored.text.strip():

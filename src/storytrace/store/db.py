@@ -27,7 +27,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session
 
 from storytrace.store.errors import StoreError, describe, shown, sqlite_path
-from storytrace.store.models import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -147,16 +146,22 @@ def resolve_url(url: str | None = None) -> URL:
     return parsed
 
 
-def open_store(url: str | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+def open_store(url: str | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, create: bool = True) -> Store:
     """Open (creating if needed) the store at `url` and bring its schema to the current revision.
 
     `lock_timeout`: how long a write waits for another process's lock before giving up with a StoreError.
+    `create` False: a store that does not exist yet is a StoreError, not a new empty one (for commands that only
+    read: a mistyped --db must not leave a new file behind and report nothing tracked).
     """
     resolved = resolve_url(url)
+    if not create:
+        path = sqlite_path(resolved)
+        if path is not None and not path.exists():
+            raise StoreError(f"no store at {path} (storytrace add URL or storytrace import makes one)")
     engine = _engine(resolved, lock_timeout)
     store = Store(engine, resolved, lock_timeout)
     try:
-        _migrate(store)
+        _migrate(store, create)
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(describe(exc, resolved, lock_timeout)) from exc
@@ -244,8 +249,11 @@ def _revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _migrate(store: Store) -> None:
-    """Upgrade the schema to head, once, even when several processes open a new store at the same moment."""
+def _migrate(store: Store, create: bool = True) -> None:
+    """Upgrade the schema to head, once, even when several processes open a new store at the same moment.
+
+    A database without storytrace's schema is given it only if `create` and if it holds no tables at all: another
+    application's database (a NewsEdits archive, a corpus index, anything) is refused, never written to."""
     if schema_revision(store) == SCHEMA_HEAD:
         return
     from alembic import command
@@ -268,11 +276,16 @@ def _migrate(store: Store) -> None:
                     "upgrade storytrace to use it"
                 )
             if current is None:
-                foreign = set(inspect(connection).get_table_names()) & set(Base.metadata.tables)
-                if foreign:
+                names = inspect(connection).get_table_names()
+                tables = sorted(name for name in names if not name.startswith("sqlite_"))
+                if tables:
+                    listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
                     raise StoreError(
-                        f"the database {shown(store.url)} already has tables named {', '.join(sorted(foreign))} "
-                        "but is not a storytrace store"
+                        f"the database {shown(store.url)} is not a storytrace store (it holds other tables: {listed}); "
+                        "give a new file or an empty database"
                     )
+                if not create:
+                    raise StoreError(f"no storytrace store in {shown(store.url)} (storytrace add URL or "
+                                     "storytrace import makes one)")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

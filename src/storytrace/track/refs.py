@@ -7,7 +7,7 @@ from typing import Literal
 from storytrace.collation.versions import Version
 from storytrace.errors import InputError
 from storytrace.store import Store, find_story, version, version_texts
-from storytrace.track.urls import VERSION_REF, canonical_url, is_version_ref, outlet_of
+from storytrace.track.urls import VERSION_REF, is_version_ref, outlet_of, story_key
 
 
 def stored_version(store: Store, ref: str) -> tuple[str, str]:
@@ -15,7 +15,7 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
     match = VERSION_REF.match(ref.strip())
     if match is None:
         raise InputError(f"{ref}: not a stored version (URL@NUMBER, URL@first or URL@latest)")
-    url = canonical_url(match["url"])
+    url = story_key(match["url"])
     which_text = match["which"].lower()
     which: int | Literal["first", "latest"] = (
         int(which_text) if which_text.isdigit() else ("first" if which_text == "first" else "latest")
@@ -40,7 +40,7 @@ def stored_story_versions(store: Store, urls: list[str]) -> list[Version]:
             label, text = stored_version(store, url)
             found.append(Version(text, label, outlet))
             continue
-        story = find_story(store, canonical_url(url))
+        story = find_story(store, story_key(url))
         if story is None:
             raise InputError(f"no story is tracked at {url}")
         prefix = f"{outlet} " if len(urls) > 1 else ""

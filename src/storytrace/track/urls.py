@@ -12,8 +12,13 @@ from storytrace.errors import InputError
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# A stored version named on the command line: URL@3, URL@first, URL@latest.
-VERSION_REF = re.compile(r"^(?P<url>https?://\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE)
+# The keys `storytrace import` gives stories whose archive has no URL for them (ingest: directory, newsedits,
+# diffengine); such a story is named by its key as stored.
+IMPORTED_KEY_PREFIXES = ("archive:", "newsedits:", "diffengine:")
+# A stored version named on the command line: URL@3, URL@first, URL@latest (or an imported key instead of the URL).
+VERSION_REF = re.compile(
+    r"^(?P<url>(?:https?://|archive:|newsedits:|diffengine:)\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE
+)
 
 
 def canonical_url(url: str) -> str:
@@ -34,6 +39,23 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)])
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def is_imported_key(text: str) -> bool:
+    """Is this the key of an imported story that has no URL (`archive:news/fire`, `newsedits:nyt/12`)?"""
+    raw = text.strip()
+    prefix = next((p for p in IMPORTED_KEY_PREFIXES if raw.startswith(p)), None)
+    return prefix is not None and len(raw) > len(prefix) and len(raw.split()) == 1
+
+
+def story_key(text: str) -> str:
+    """What a stored story is known by: an imported story's key as it is, else the canonical form of a URL."""
+    return text.strip() if is_imported_key(text) else canonical_url(text)
+
+
+def names_a_story(text: str) -> bool:
+    """Does this command-line name mean a stored story (an http(s) URL or an imported key) rather than a file?"""
+    return text.strip().lower().startswith(("http://", "https://")) or is_imported_key(text)
 
 
 def is_version_ref(text: str) -> bool:
