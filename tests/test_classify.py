@@ -39,6 +39,13 @@ OPTIONS = DiffOptions()
         ),
         ("The council met, and agreed.", "The council met and agreed.", "minor", "punctuation"),
         ("New taxi-boats arrived.", "New taxi boats arrived.", "minor", "hyphenation or spacing"),
+        # (several hyphens at once, and a hyphenated number: read by the token rules as a new claim and a new number)
+        ("A well-known firm hired a long-time aide.", "A well known firm hired a long time aide.", "minor",
+         "hyphenation or spacing"),
+        ("The 23-year-old driver was held.", "The 23-year old driver was held.", "minor", "hyphenation or spacing"),
+        ("The well\u2010known firm hired a long\u2011time aide.", "The well known firm hired a long time aide.",
+         "minor", "hyphenation or spacing"),
+        ("The 12-15 May talks failed.", "The 1215 May talks failed.", "substantive", "number 12-15 → 1215"),
         ("Officials quickly closed the road.", "Officials closed the road quickly.", "minor", "word order"),
         ("The storm hit the coast hard.", "The storm struck the coast hard.", "minor", "wording hit → struck"),
     ],

@@ -134,6 +134,16 @@ def test_bad_option_is_one_line_and_status_2() -> None:
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     unknown = run("diff", str(FOUNDING_A), str(FOUNDING_B), "-o", "nonsense=1")
     assert unknown.returncode == 2 and "unknown option" in unknown.stderr
+    for value, message in (
+        ("link_threshold=nan", "option link_threshold must be between 0 and 1, not nan"),
+        ("split_containment=7", "option split_containment must be between 0 and 1, not 7.0"),
+        ("max_gap_cells=-5", "option max_gap_cells must be at least 0, not -5"),
+        ("max_bytes=-1", "option max_bytes must be at least 1, not -1"),
+        ("link_threshold", "option link_threshold needs a value: -o link_threshold=VALUE"),
+    ):
+        done = run("diff", str(FOUNDING_A), str(FOUNDING_B), "-o", value)
+        assert done.returncode == 2 and done.stdout == "", value
+        assert done.stderr == f"storytrace: error: {message}\n"
 
 
 def test_option_changes_the_result() -> None:

@@ -18,7 +18,10 @@ def test_values_take_the_option_type() -> None:
     ("pair", "message"),
     [
         ("nonsense=1", "unknown option"),
-        ("link_threshold", "unknown option"),
+        ("link_threshold", "needs a value: -o link_threshold=VALUE"),
+        ("link_threshold=nan", "must be between 0 and 1"),
+        ("move_threshold=1.5", "must be between 0 and 1"),
+        ("new_claim_words=0", "must be at least 1"),
         ("link_threshold=high", "needs a float"),
         ("removals_are_substantive=maybe", "needs a bool"),
     ],
@@ -31,3 +34,12 @@ def test_bad_values_are_one_line_errors(pair: str, message: str) -> None:
 def test_unknown_keyword_override_is_an_error() -> None:
     with pytest.raises(TypeError, match="unknown diff option"):
         DiffOptions().with_overrides(nonsense=1)
+
+
+def test_options_out_of_range_are_refused_from_python_too() -> None:
+    """`storytrace.diff(a, b, link_threshold=...)` and DiffOptions(...) check the same ranges as the command line."""
+    with pytest.raises(ValueError, match="option link_threshold must be between 0 and 1, not nan"):
+        DiffOptions(link_threshold=float("nan"))
+    with pytest.raises(ValueError, match="option max_move_cells must be at least 0"):
+        DiffOptions().with_overrides(max_move_cells=-1)
+    assert DiffOptions(link_threshold=1.0, move_threshold=0.0).link_threshold == 1.0

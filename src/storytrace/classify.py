@@ -168,8 +168,8 @@ def classify(
             shift_b,
         )
         if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
-            return Classification(found[0], found[1], found[2])
-    found_here = python_classified(text_a, text_b, options)
+            return _hyphenation_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
+    found_here = _hyphenation_kept_minor(python_classified(text_a, text_b, options), text_a, text_b)
     if not shift_a and not shift_b:
         return found_here
     shifted = tuple(
@@ -177,6 +177,23 @@ def classify(
         for r in found_here.diff
     )
     return Classification(found_here.kind, found_here.reasons, shifted)
+
+
+def _hyphenation_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A change of hyphenation alone is minor, however many words it touches and whatever they hold: the token rules
+    read "well-known" and "long-time" against "well known" and "long time" as new words (a new claim), and
+    "23-year-old" against "23-year old" as another number. The texts are the same words when their comparison keys
+    agree with every hyphen read as a space ("re-sign" and "resign", "12-15" and "1215" do not)."""
+    if found.kind != "substantive" or ("-" not in text_a and "-" not in text_b and not _has_dash(text_a + text_b)):
+        return found
+    if comparison_key(text_a).replace("-", " ").split() != comparison_key(text_b).replace("-", " ").split():
+        return found
+    return Classification("minor", ("hyphenation or spacing",), found.diff)
+
+
+def _has_dash(text: str) -> bool:
+    """A hyphen or dash other than ASCII's (the keys fold them all to "-")."""
+    return not text.isascii() and any(c in text for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 
 
 def python_classified(text_a: str, text_b: str, options: DiffOptions) -> Classification:

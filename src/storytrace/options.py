@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -57,10 +58,40 @@ class DiffOptions:
     reader can tell tightening from new information. Turned off, such links are minor, and diff(B, A) no
     longer mirrors diff(A, B)."""
 
+    def __post_init__(self) -> None:
+        for name, (low, high) in _LIMITS.items():
+            problem = _out_of_range(name, getattr(self, name), low, high)
+            if problem is not None:
+                raise ValueError(problem)
+
     def with_overrides(self, **overrides: Any) -> DiffOptions:
         """A copy with some options changed; unknown names are an error, not silently ignored. With none changed,
         the options themselves (they are frozen)."""
         return changed_options(self, "diff", overrides) if overrides else self
+
+
+# The values each numeric option may take (inclusive); NaN is never one of them.
+_LIMITS: dict[str, tuple[float, float]] = {
+    "max_bytes": (1, math.inf),
+    "link_threshold": (0.0, 1.0),
+    "move_threshold": (0.0, 1.0),
+    "link_base": (0.0, 0.99),
+    "split_containment": (0.0, 1.0),
+    "max_gap_cells": (0, math.inf),
+    "max_move_cells": (0, math.inf),
+    "new_claim_words": (1, math.inf),
+}
+
+
+def _out_of_range(name: str, value: object, low: float, high: float) -> str | None:
+    """A one-line message when `value` is not a number within [low, high], else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"option {name} needs a number, not {value!r}"
+    if not (low <= value <= high):  # (False for NaN)
+        upper = "" if high == math.inf else f" and {high:g}"
+        bound = f"between {low:g}{upper}" if upper else f"at least {low:g}"
+        return f"option {name} must be {bound}, not {value!r}"
+    return None
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
@@ -74,12 +105,18 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip().replace("-", "_")
-        if not sep or name not in types:
+        if name not in types:
             raise ValueError(f"unknown option {pair!r}; `storytrace options` lists them")
+        if not sep:
+            raise ValueError(f"option {name} needs a value: -o {name}=VALUE")
         try:
             parsed[name] = _parse_bool(value) if types[name] is bool else types[name](value)
         except ValueError:
             raise ValueError(f"option {name} needs a {types[name].__name__}, not {value!r}") from None
+        if name in _LIMITS:
+            problem = _out_of_range(name, parsed[name], *_LIMITS[name])
+            if problem is not None:
+                raise ValueError(problem)
     return parsed
 
 
