@@ -247,6 +247,10 @@ def test_unreadable_inputs_fail_with_one_line(client: Any, tmp_path: Path) -> No
     (tmp_path / "notes.txt").write_text("plain text")
     with pytest.raises(BatchError, match="cannot tell the format"):
         run_batch(tmp_path / "notes.txt", tmp_path / "out4", BatchOptions(), client)
+    good = jsonl_file(tmp_path / "good.jsonl", story_records(1))
+    with pytest.raises(BatchError, match="line 1: no field 'nope' for --story-key"):  # as Parquet refuses it
+        run_batch(good, tmp_path / "out5", BatchOptions(story_key="nope"), client)
+    assert not (tmp_path / "out5").exists()
 
 
 def test_slices_are_read_on_the_workers_and_the_first_bad_line_is_named(client: Any, tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def test_group_writes_a_story_per_document_as_jsonl_and_csv(files: Path, built: 
         (("trace", "copy-edited-000.txt", "--corpus", "corpus.jsonl", "-o", "bands=7"), "multiple of bands"),
         (("group", "--corpus", "corpus.jsonl", "-f", "xml"), "unknown format 'xml'"),
         (("index", "--index", "x.index"), "name what to index"),
+        (("index", "--db", "sqlite:///missing.db", "--index", "x.index"), "no store at missing.db"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(files: Path, args: tuple[str, ...], message: str) -> None:
@@ -116,6 +117,7 @@ def test_bad_input_is_one_line_and_status_2(files: Path, args: tuple[str, ...], 
     errors = [line for line in done.stderr.splitlines() if line.startswith("storytrace: error:")]
     assert len(errors) == 1 and message in errors[0], done.stderr
     assert "Traceback" not in done.stderr
+    assert not (files / "missing.db").exists()
 
 
 def test_trace_and_index_read_the_version_store(tmp_path: Path, built: CopyCorpus) -> None:
@@ -192,3 +194,23 @@ def test_prune_drops_what_the_corpus_no_longer_holds_but_never_what_it_could_not
     (tmp_path / "c.jsonl").write_text("\n".join(lines[1:3]) + "\n", encoding="utf-8")
     done = run("index", "c.jsonl", "--index", "j.index", "--prune", "--json", cwd=tmp_path)
     assert (json.loads(done.stdout)["pruned"], json.loads(done.stdout)["documents"]) == (1, 2)
+
+
+def test_the_same_id_in_two_corpora_is_read_once_and_reported(tmp_path: Path, built: CopyCorpus) -> None:
+    """Two directories that both hold `a.txt`: the first one's document is indexed, the second is skipped with a
+    reason (it replaced the first, silently, on every run), and a rerun changes nothing."""
+    for name, (_, text) in zip(("d1", "d2"), built.documents[:2], strict=True):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.txt").write_text(text, encoding="utf-8")
+        (tmp_path / name / f"only-{name}.txt").write_text(built.documents[5][1] if name == "d1" else
+                                                          built.documents[6][1], encoding="utf-8")
+    done = run("index", "d1", "d2", "--index", "dd.index", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["documents"], report["added"], report["replaced"], report["skipped"]) == (3, 3, 0, 1)
+    assert "d2: a.txt: an earlier corpus has a document with this id" in done.stderr
+    again = json.loads(run("index", "d1", "d2", "--index", "dd.index", "--json", cwd=tmp_path).stdout)
+    assert (again["unchanged"], again["replaced"]) == (3, 0)
+    (tmp_path / "probe.txt").write_text(built.documents[0][1], encoding="utf-8")
+    traced = json.loads(run("trace", "probe.txt", "--index", "dd.index", "--json", cwd=tmp_path).stdout)
+    assert traced["sources"][0]["id"] == "a.txt" and traced["summary"]["copied"] == traced["summary"]["sentences"]

@@ -25,15 +25,34 @@ def fill_index(
     ids go into `seen` if it is given. A corpus that yields no document at all is an error (a wrong path or an
     empty directory is a mistake, not an empty source), naming why its items were skipped."""
     total = AddReport()
+    taken: set[str] = set()  # ids read from an earlier corpus of this run
     for corpus in corpora:
-        report = index.add(_noted(read_corpus(corpus, skipped, max_bytes=max_bytes), seen))
+        docs = _first_of_each_id(read_corpus(corpus, skipped, max_bytes=max_bytes), taken, corpus, skipped)
+        report = index.add(_noted(docs, seen))
         if report.seen == 0:
             reason = f": {skipped.summary()}" if skipped.count else ""
             raise CorpusError(f"no document in {corpus}{reason}")
         total.include(report)
     if db is not None:
-        total.include(index.add(_noted(store_corpus(db, skipped), seen)))
+        stored = _first_of_each_id(store_corpus(db, skipped), taken, "the store", skipped)
+        total.include(index.add(_noted(stored, seen)))
     return total
+
+
+def _first_of_each_id(
+    docs: Iterable[CorpusDocument], taken: set[str], corpus: str, skipped: Skipped
+) -> Iterator[CorpusDocument]:
+    """The documents whose id no earlier corpus of the run used. The index holds one text per id: two directories
+    that both hold `a.txt` made the second replace the first, silently, on every run. The later one is skipped with
+    a reason instead (only across corpora: each reader already refuses an id repeated within its own corpus)."""
+    mine: set[str] = set()
+    for doc in docs:
+        if doc.id in taken:
+            skipped.add(f"{corpus}: {doc.id}: an earlier corpus has a document with this id", doc.id)
+            continue
+        mine.add(doc.id)
+        yield doc
+    taken |= mine
 
 
 def prune_index(index: CorpusIndex, seen: set[str], skipped: Skipped) -> int | None:

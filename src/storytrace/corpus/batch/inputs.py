@@ -220,6 +220,10 @@ def _jsonl_key(path: Path, options: BatchOptions) -> str:
                 if raw.strip():
                     record = _json_record(raw, path, number)
                     if options.story_key is not None:
+                        if options.story_key not in record:  # (as a Parquet input without that column is refused)
+                            fields = ", ".join(sorted(record)[:12])
+                            raise BatchError(f"{path}, line {number}: no field {options.story_key!r} for --story-key "
+                                             f"(the record has {fields})")
                         return options.story_key
                     for name in KEY_FIELDS:
                         if name in record:
