@@ -169,3 +169,19 @@ def test_unwritable_html_path_is_an_error(tmp_path: Path) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_usage_mistakes_are_one_line_with_where_to_look() -> None:
+    """An unknown option or command, a missing argument, a value of the wrong type: one line naming the command's
+    help, status 2 (the parser drew a five-line box before)."""
+    for args, message in (
+        (("diff", "--bogus"), "No such option: --bogus (storytrace diff --help)"),
+        (("diff",), "Missing argument 'a'. (storytrace diff --help)"),
+        (("serve", "--port", "abc"), "Invalid value for '--port'"),
+        (("no-such-command",), "No such command 'no-such-command'. (storytrace --help)"),
+    ):
+        done = run(*args)
+        assert done.returncode == 2 and done.stdout == "", args
+        assert done.stderr.startswith("storytrace: error: ") and done.stderr.count("\n") == 1, done.stderr
+        assert message in done.stderr
+    assert run("diff", "--help").returncode == 0

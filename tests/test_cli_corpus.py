@@ -72,6 +72,10 @@ def test_trace_terminal_output_ranks_sources_and_marks_invented_sentences(files:
         assert any(line.strip().startswith("unsupported") and sentence[:40] in line for line in lines)
     summary = run("trace", f"{invented.id}.txt", "--corpus", "corpus.jsonl", "--summary", cwd=files)
     assert f"{len(made_up)} unsupported" in summary.stdout
+    narrow = subprocess.run(COMMAND + ["trace", f"{invented.id}.txt", "--corpus", "corpus.jsonl", "--summary"],
+                            capture_output=True, text=True, timeout=120, cwd=files,
+                            env={**os.environ, "COLUMNS": "40", "NO_COLOR": "1"})
+    assert narrow.stdout == summary.stdout and narrow.stdout.count("\n") == 1  # one line, however narrow
 
 
 def test_group_writes_a_story_per_document_as_jsonl_and_csv(files: Path, built: CopyCorpus) -> None:

@@ -152,3 +152,12 @@ def test_webhook_posts_substantive_changes(store: Store, site: NewsSite) -> None
     assert notice["schema"] == "storytrace.change/1" and notice["version"] == 2
     assert notice["url"] == site.url("/news/first")
     assert json.dumps(notice["summary"]).count("substantive") == 1
+
+
+def test_a_check_line_keeps_the_url_apart_from_the_longest_outcome() -> None:
+    from storytrace.report.tracking import check_line
+    from storytrace.track.checks import CheckReport
+
+    for outcome in ("extraction_failed", "unchanged"):
+        line = check_line(CheckReport("https://news.example/a", outcome, "no article text")).plain
+        assert line.split()[:2] == [outcome, "https://news.example/a"], line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -242,3 +243,24 @@ def test_serve_checks_its_options() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.com")
     with pytest.raises(ServeError):
         run(None, port=70000)
+
+
+def test_serve_on_a_port_in_use_or_an_unknown_host_is_one_line(tmp_path: Path) -> None:
+    """The listening socket is bound before anything is printed: no "serving ..." line, no uvicorn log, status 2."""
+    import socket
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).with_name("storytrace"))
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for args, message in (
+            (["--port", str(port)], f"cannot listen on 127.0.0.1:{port}: Address already in use"),
+            (["--host", "256.1.1.1"], "cannot listen on 256.1.1.1: "),
+        ):
+            done = subprocess.run([command, "serve", "--db", store, *args], capture_output=True, text=True, timeout=60)
+            assert done.returncode == 2 and done.stdout == ""
+            assert done.stderr.startswith(f"storytrace: error: {message}") and done.stderr.count("\n") == 1

@@ -137,7 +137,7 @@ def diff_command(
         return
     console = Console()
     if summary_only:
-        console.print(terminal.summary_line(document), markup=False, highlight=False)
+        console.print(terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
         return
     terminal.render(document, console, view="side-by-side" if side_by_side else "inline", only_changes=only_changes)
     if html is not None:
@@ -302,11 +302,18 @@ def main() -> None:
     """Entry point: run the app, turning known errors into one line and status 2."""
     space_out_collections()
     try:
-        app()
+        status = app(standalone_mode=False)  # (the parser's own errors come here instead of being drawn in a box)
+    except typer.TyperException as exc:  # an unknown option or command, a missing argument, a value of the wrong type
+        context = getattr(exc, "ctx", None)
+        where = context.command_path if context is not None else "storytrace"
+        format_message = getattr(exc, "format_message", None)
+        message = " ".join((format_message() if callable(format_message) else str(exc)).split())
+        print(f"storytrace: error: {message} ({where} --help)", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
     except StorytraceError as exc:
         print(f"storytrace: error: {exc}", file=sys.stderr)
         sys.exit(USAGE_ERROR)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
@@ -316,3 +323,5 @@ def main() -> None:
         print(f"storytrace: internal error: {type(exc).__name__}: {exc} (STORYTRACE_DEBUG=1 shows more)",
               file=sys.stderr)
         sys.exit(1)
+    if isinstance(status, int) and status:  # typer.Exit(code) from a command, returned rather than raised
+        sys.exit(status)

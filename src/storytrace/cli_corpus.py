@@ -216,7 +216,7 @@ def register(app: typer.Typer) -> None:
             return
         console = Console()
         if summary_only:
-            console.print(trace_terminal.summary_line(document), markup=False, highlight=False)
+            console.print(trace_terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
             return
         trace_terminal.render(document, console)
 

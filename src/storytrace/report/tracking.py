@@ -85,6 +85,7 @@ def check_line(report: CheckReport, console: Console | None = None) -> Text:
     """One check as a line: outcome, URL, version, detail (coloured when shown on a terminal)."""
     line = Text()
     line.append(f"{report.outcome:<17}", style=_STYLE.get(report.outcome, "bold red"))
+    line.append(" ")  # (the column fits the longest outcome, "extraction_failed", which then met the URL)
     line.append(report.url)
     if report.version is not None:
         line.append(f" v{report.version}", style="bold")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 
 from storytrace.errors import StorytraceError
@@ -35,12 +36,32 @@ def run(db: str | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     token = token_from_environment()
     local = is_loopback(host)
     app = create_app(db, token=token, allowed_hosts=LOOPBACK_NAMES if local else None)
-    where = f"[{host}]" if ":" in host else host
+    where = f"[{host.strip('[]')}]" if ":" in host else host
+    listening = _listening_socket(host, port, where)
+    port = listening.getsockname()[1]  # (the port the system chose, for --port 0)
     print(f"storytrace: serving {shown(resolve_url(db))} at http://{where}:{port}/ (Ctrl-C stops)", flush=True)
     if not token:
         print("storytrace: read-only: set STORYTRACE_TOKEN to allow adding stories", flush=True)
     if not local:
         print(f"storytrace: warning: listening on {host}: anyone who can reach this machine can read the store",
               file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=False,
-                access_log=False)
+    config = uvicorn.Config(app, log_level="info", server_header=False, proxy_headers=False, access_log=False)
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listening_socket(host: str, port: int, where: str) -> socket.socket:
+    """The socket the app will listen on, bound here so that a port in use or an address that is not this
+    machine's is one line (uvicorn logged it over several lines, after "serving", and exited with status 3)."""
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise ServeError(f"cannot listen on {host}: {getattr(exc, 'strerror', None) or exc}") from None
+    family, kind, protocol, _, address = found[0]
+    listening = socket.socket(family, kind, protocol)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError as exc:
+        listening.close()
+        raise ServeError(f"cannot listen on {where}:{port}: {exc.strerror or exc}") from None
+    return listening
