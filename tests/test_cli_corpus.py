@@ -112,6 +112,7 @@ def test_group_writes_a_story_per_document_as_jsonl_and_csv(files: Path, built: 
         (("group", "--corpus", "corpus.jsonl", "-f", "xml"), "unknown format 'xml'"),
         (("index", "--index", "x.index"), "name what to index"),
         (("index", "--db", "sqlite:///missing.db", "--index", "x.index"), "no store at missing.db"),
+        (("index", "copy-edited-000.txt", "--index", "x.index"), "copy-edited-000.txt is one article, not a corpus"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(files: Path, args: tuple[str, ...], message: str) -> None:

@@ -182,7 +182,8 @@ def collate_command(
     if manifest is not None:
         versions += read_manifest(manifest, options.max_bytes)
     if len(versions) < 2:
-        raise UsageError("collate needs at least two versions (files, or a --manifest)")
+        found = f"; found {len(versions)}" if versions else ""
+        raise UsageError(f"collate needs at least two versions (files, stored stories, or a --manifest){found}")
     document = run_collate(versions, options=options).to_dict()
     if html is not None:
         _write(html, collation_html.render(document))

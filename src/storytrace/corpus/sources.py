@@ -76,6 +76,9 @@ def read_corpus(path: str | Path, skipped: Skipped, *, max_bytes: int = DEFAULT_
     if where.is_dir():
         return _directory(where, skipped, max_bytes)
     if where.is_file():
+        if where.suffix.lower() in FILE_SUFFIXES:
+            raise CorpusError(f"{path} is one article, not a corpus: a corpus is a directory of .txt/.md/.html files "
+                              "or a .jsonl file (put the file in a directory)")
         return _jsonl(where, skipped, max_bytes)
     raise CorpusError(f"no such corpus: {path} (a directory of .txt/.md/.html files, or a .jsonl file)")
 
