@@ -78,6 +78,17 @@ def test_removals_can_be_minor() -> None:
     assert result.kind == "minor" and result.reasons == ("number removed: 40",)
 
 
+def test_a_name_of_several_words_is_one_name_in_the_reasons() -> None:
+    changed = classify("She studied at NYU before the move.", "She studied at Columbia University before the move.",
+                       OPTIONS)
+    assert changed.reasons == ("name NYU → Columbia University",)
+    swapped = classify("Prime Minister Ann Lee spoke at Harbour Hall.", "Prime Minister Tom Ray spoke at Harbour Hall.",
+                       OPTIONS)
+    assert swapped.reasons == ("name Ann Lee → Tom Ray",)
+    removed = classify("The talks with Mayor Ann Lee ended.", "The talks ended.", OPTIONS)
+    assert removed.reasons[0] == "name removed: Mayor Ann Lee"
+
+
 def test_reasons_read_as_plain_words() -> None:
     changed = classify("The ferry left at 9.", "The ferry left at 10.", OPTIONS)
     added = classify("The ferry left.", "The ferry left on Wednesday.", OPTIONS)

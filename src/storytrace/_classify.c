@@ -461,6 +461,34 @@ static int put_distinct(Text *text, const Tokens *t, const Picked *words) {
     return 0;
 }
 
+/* The end (in `words`) of the name that starts at words->at[k]: picked tokens next to each other make one name. */
+static Py_ssize_t name_end(const Picked *words, Py_ssize_t k) {
+    Py_ssize_t end = k + 1;
+    while (end < words->count && words->at[end] == words->at[end - 1] + 1) end++;
+    return end;
+}
+
+/* ", ".join(dict.fromkeys(classify._name_groups(...))): the picked tokens as names, adjacent ones joined by a
+ * space, each name once. */
+static int put_names(Text *text, const Tokens *t, const Picked *words) {
+    int first = 1;
+    for (Py_ssize_t k = 0, end; k < words->count; k = end) {
+        end = name_end(words, k);
+        int seen = 0;
+        for (Py_ssize_t e = 0, e_end; e < k && !seen; e = e_end) {
+            e_end = name_end(words, e);
+            seen = e_end - e == end - k;
+            for (Py_ssize_t m = 0; seen && m < end - k; m++) seen = same_token(t, words->at[e + m], words->at[k + m]);
+        }
+        if (seen) continue;
+        if (!first && put_str(text, ", ") < 0) return -1;
+        for (Py_ssize_t m = k; m < end; m++)
+            if ((m > k && put_str(text, " ") < 0) || put_token(text, t, words->at[m]) < 0) return -1;
+        first = 0;
+    }
+    return 0;
+}
+
 /* Appends the finished text to `list` as one str and empties it. */
 static int add_text(PyObject *list, Text *text) {
     PyObject *empty = PyUnicode_FromString(""), *made = NULL;
@@ -473,30 +501,33 @@ static int add_text(PyObject *list, Text *text) {
     return status;
 }
 
-/* classify._pairs: "number 12 → 15", or "number added: 15". */
-static int add_pairs(PyObject *list, const char *kind, const Tokens *ta, const Picked *before, const Tokens *tb,
-                     const Picked *after) {
+typedef int (*PutWords)(Text *, const Tokens *, const Picked *);
+
+/* classify._pairs: "number 12 → 15", or "number added: 15"; the words written by `put` (put_distinct, or
+ * put_names for names). */
+static int add_pairs(PyObject *list, const char *kind, PutWords put, const Tokens *ta, const Picked *before,
+                     const Tokens *tb, const Picked *after) {
     Text text = {NULL};
     int status = put_str(&text, kind);
     if (status == 0 && before->count == 0) {
         status = put_str(&text, " added: ");
-        if (status == 0) status = put_distinct(&text, tb, after);
+        if (status == 0) status = put(&text, tb, after);
     } else if (status == 0) {
         status = put_str(&text, " ");
-        if (status == 0) status = put_distinct(&text, ta, before);
+        if (status == 0) status = put(&text, ta, before);
         if (status == 0) status = put_str(&text, " \xe2\x86\x92 ");
-        if (status == 0) status = after->count ? put_distinct(&text, tb, after) : put_str(&text, "(removed)");
+        if (status == 0) status = after->count ? put(&text, tb, after) : put_str(&text, "(removed)");
     }
     if (status == 0) status = add_text(list, &text);
     Py_XDECREF(text.pieces);
     return status;
 }
 
-/* "<label>" + ", ".join(dict.fromkeys(words)) */
-static int add_removed(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
+/* "<label>" + the words as `put` writes them. */
+static int add_removed(PyObject *list, const char *label, PutWords put, const Tokens *t, const Picked *words) {
     Text text = {NULL};
     int status = put_str(&text, label);
-    if (status == 0) status = put_distinct(&text, t, words);
+    if (status == 0) status = put(&text, t, words);
     if (status == 0) status = add_text(list, &text);
     Py_XDECREF(text.pieces);
     return status;
@@ -716,13 +747,13 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         if (is_name(tb, j)) names_new.at[names_new.count++] = j;
     }
     if (numbers_new.count) {
-        if (add_pairs(reasons, "number", ta, &numbers_gone, tb, &numbers_new) < 0) goto done;
-    } else if (numbers_gone.count && add_removed(removals, "number removed: ", ta, &numbers_gone) < 0) {
+        if (add_pairs(reasons, "number", put_distinct, ta, &numbers_gone, tb, &numbers_new) < 0) goto done;
+    } else if (numbers_gone.count && add_removed(removals, "number removed: ", put_distinct, ta, &numbers_gone) < 0) {
         goto done;
     }
     if (dates_new.count) {
-        if (add_pairs(reasons, "date", ta, &dates_gone, tb, &dates_new) < 0) goto done;
-    } else if (dates_gone.count && add_removed(removals, "date removed: ", ta, &dates_gone) < 0) {
+        if (add_pairs(reasons, "date", put_distinct, ta, &dates_gone, tb, &dates_new) < 0) goto done;
+    } else if (dates_gone.count && add_removed(removals, "date removed: ", put_distinct, ta, &dates_gone) < 0) {
         goto done;
     }
     if (names_gone.count || names_new.count) {
@@ -756,8 +787,8 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         PyMem_Free(lower_a.slots);
         if (failed) goto done;
         if (names_new.count) {
-            if (add_pairs(reasons, "name", ta, &names_gone, tb, &names_new) < 0) goto done;
-        } else if (names_gone.count && add_removed(removals, "name removed: ", ta, &names_gone) < 0) {
+            if (add_pairs(reasons, "name", put_names, ta, &names_gone, tb, &names_new) < 0) goto done;
+        } else if (names_gone.count && add_removed(removals, "name removed: ", put_names, ta, &names_gone) < 0) {
             goto done;
         }
     }
@@ -844,7 +875,7 @@ static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *del
             goto done;
         }
     }
-    status = add_pairs(found, "wording", ta, &gone, tb, &new);
+    status = add_pairs(found, "wording", put_distinct, ta, &gone, tb, &new);
 done:
     PyMem_Free(joined[0]);
     PyMem_Free(joined[1]);

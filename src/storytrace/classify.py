@@ -327,6 +327,18 @@ def _is_name(tokens: _Tokens, i: int) -> bool:
     )
 
 
+def _name_groups(tokens: _Tokens, picked: list[int]) -> list[str]:
+    """Names as a reader writes them: name tokens next to each other make one name ("Columbia University", not
+    "Columbia, University"); `picked` in reading order."""
+    groups: list[str] = []
+    for k, i in enumerate(picked):
+        if k and picked[k - 1] == i - 1:
+            groups[-1] += " " + tokens.words[i]
+        else:
+            groups.append(tokens.words[i])
+    return groups
+
+
 def _pairs(kind: str, before: list[str], after: list[str]) -> str:
     """'number 12 → 15', or 'number added: 15' when nothing stood in its place, in plain words."""
     left = ", ".join(dict.fromkeys(before))
@@ -371,18 +383,18 @@ def _fact_changes(
     elif dates_gone:
         removals.append("date removed: " + ", ".join(dict.fromkeys(dates_gone)))
 
-    names_gone = [ta.words[i] for i in gone if _is_name(ta, i)]
-    names_new = [tb.words[j] for j in new if _is_name(tb, j)]
+    names_gone = [i for i in gone if _is_name(ta, i)]
+    names_new = [j for j in new if _is_name(tb, j)]
     if names_gone or names_new:
         # A word that is only capitalised differently ("Storm" / "storm") is not a new name.
         lower_a = {norm for norm, word in zip(norms_a, ta.words, strict=True) if not word[:1].isupper()}
         lower_b = {norm for norm, word in zip(norms_b, tb.words, strict=True) if not word[:1].isupper()}
-        names_gone = [w for w in names_gone if w.lower() not in lower_b]
-        names_new = [w for w in names_new if w.lower() not in lower_a]
+        names_gone = [i for i in names_gone if ta.words[i].lower() not in lower_b]
+        names_new = [j for j in names_new if tb.words[j].lower() not in lower_a]
         if names_new:
-            reasons.append(_pairs("name", names_gone, names_new))
+            reasons.append(_pairs("name", _name_groups(ta, names_gone), _name_groups(tb, names_new)))
         elif names_gone:
-            removals.append("name removed: " + ", ".join(dict.fromkeys(names_gone)))
+            removals.append("name removed: " + ", ".join(dict.fromkeys(_name_groups(ta, names_gone))))
 
     negations_gone = sum(norms_a[i] in _NEGATIONS for i in deleted)
     negations_new = sum(norms_b[j] in _NEGATIONS for j in inserted)
