@@ -168,8 +168,8 @@ def classify(
             shift_b,
         )
         if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
-            return _hyphenation_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
-    found_here = _hyphenation_kept_minor(python_classified(text_a, text_b, options), text_a, text_b)
+            return _style_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
+    found_here = _style_kept_minor(python_classified(text_a, text_b, options), text_a, text_b)
     if not shift_a and not shift_b:
         return found_here
     shifted = tuple(
@@ -177,6 +177,41 @@ def classify(
         for r in found_here.diff
     )
     return Classification(found_here.kind, found_here.reasons, shifted)
+
+
+def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A substantive verdict that only the way words or numbers are written earned is minor (below)."""
+    if found.kind != "substantive":
+        return found
+    return _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
+
+
+# How one number is written differently without changing it: thousands separators ("1,200" / "1200"), a clock time's
+# colon ("02:00" / "0200"), "%" / "percent", "a.m." / "am" and a unit written against the number ("9am" / "9 am").
+_THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_CLOCK_COLON: Final = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
+_MERIDIEM: Final = re.compile(r"\b([ap])\.m\.?")
+_NUMBER_THEN_LETTERS: Final = re.compile(r"(\d)([a-z])")
+
+
+def _number_form(key: str) -> list[str]:
+    """A comparison key's words with every number written one way."""
+    key = _THOUSANDS.sub("", key)
+    key = _CLOCK_COLON.sub(r"\1\2", key)
+    key = key.replace("%", " percent")
+    key = _MERIDIEM.sub(r"\1m", key)
+    return _NUMBER_THEN_LETTERS.sub(r"\1 \2", key).split()
+
+
+def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A change that only writes numbers differently is minor: the token rules read "1,200" against "1200", "02:00"
+    against "0200", "3.5%" against "3.5 percent" and "9 a.m." against "9am" as changed numbers. Only when every
+    reason is about numbers and the texts agree once each number is written one way."""
+    if found.kind != "substantive" or not all(r.startswith("number ") for r in found.reasons):
+        return found
+    if _number_form(comparison_key(text_a)) != _number_form(comparison_key(text_b)):
+        return found
+    return Classification("minor", ("number written differently",), found.diff)
 
 
 def _hyphenation_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
