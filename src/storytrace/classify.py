@@ -207,11 +207,24 @@ def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Clas
     """A change that only writes numbers differently is minor: the token rules read "1,200" against "1200", "02:00"
     against "0200", "3.5%" against "3.5 percent" and "9 a.m." against "9am" as changed numbers. Only when every
     reason is about numbers and the texts agree once each number is written one way."""
-    if found.kind != "substantive" or not all(r.startswith("number ") for r in found.reasons):
+    if found.kind != "substantive" or not all(_same_digits(r) for r in found.reasons):
         return found
     if _number_form(comparison_key(text_a)) != _number_form(comparison_key(text_b)):
         return found
     return Classification("minor", ("number written differently",), found.diff)
+
+
+def _same_digits(reason: str) -> bool:
+    """Is `reason` about numbers whose digits are the same on both sides ("number 1,200 → 1200", "number added:
+    percent")? A quick test before the texts are compared: most number changes change a digit."""
+    if not reason.startswith("number "):
+        return False
+    told = reason[len("number "):]
+    if told.startswith(("added: ", "removed: ")):
+        before, after = "", told.partition(": ")[2]
+    else:
+        before, _, after = told.partition(" → ")
+    return [c for c in before if c.isdigit()] == [c for c in after if c.isdigit()]
 
 
 def _hyphenation_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
