@@ -491,3 +491,21 @@ def test_empty_document(validate: Validate) -> None:
     assert "0 unchanged" in run(doc)
     run(doc, view="side-by-side", only_changes=True)
     assert "Neither version has any sentences." in html_report.render(doc)
+
+
+def test_each_column_quotes_its_own_version_word_for_word() -> None:
+    """An equal run's text is B's wording; under A it showed B's letter case and lost the spaces around edits.
+    Each side now reads its own version at the runs' offsets, the white space up to the next run included."""
+    from storytrace import diff as run_diff
+    from storytrace.report._view import side_blocks
+
+    a = "Officials closed the road because of the smoke. No injuries were reported, police said."
+    b = "officials closed the road, because of the heavy smoke. no injuries were reported, police said."
+    doc = run_diff(a, b).to_dict()
+    (link,) = doc["links"]
+    shown_a = " ".join("".join(seg.text for seg in block.segs) for block in side_blocks(doc, link, 0))
+    shown_b = " ".join("".join(seg.text for seg in block.segs) for block in side_blocks(doc, link, 1))
+    assert shown_a == a
+    assert shown_b == b
+    inserted = [seg.text for block in side_blocks(doc, link, 1) for seg in block.segs if seg.op == "insert"]
+    assert [text.strip() for text in inserted] == [",", "heavy"]

@@ -86,6 +86,38 @@ def diff_segs(link: dict[str, Any]) -> list[Seg]:
     return _tidy(out)
 
 
+def side_segs(doc: dict[str, Any], link: dict[str, Any], side: int) -> list[Seg]:
+    """The link's word diff as one side reads it: the runs that side has (equal, and its own deletions or
+    insertions), each run's text taken from that side's version at the run's offsets. An equal run's `text` is B's
+    wording, which may differ from A's in letter case, spacing and style: shown under A it quoted what A does not
+    say."""
+    source = doc["versions"][side]["text"]
+    key = "b" if side else "a"
+    runs = [r for r in link.get("diff") or [] if r.get("op") in SIDE_OPS[side] and r.get("text")]
+    spans = [_span(r.get(key), len(source)) for r in runs]
+    out: list[Seg] = []
+    for n, (run, span) in enumerate(zip(runs, spans, strict=True)):
+        if span is None:
+            out.append(Seg(run["op"], clean(run["text"])))
+            continue
+        text = source[span[0] : span[1]]
+        # A run's span covers its words; the white space after them, up to the next run, is shown with it.
+        following = spans[n + 1] if n + 1 < len(spans) else None
+        if following is not None and following[0] > span[1]:
+            gap = source[span[1] : following[0]]
+            text += gap if gap.isspace() else " "
+        out.append(Seg(run["op"], clean(text)))
+    return _tidy(out)
+
+
+def _span(value: object, length: int) -> tuple[int, int] | None:
+    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        start, end = value
+        if 0 <= start <= end <= length:
+            return start, end
+    return None
+
+
 def side_blocks(doc: dict[str, Any], link: dict[str, Any], side: int) -> list[Block]:
     """One block per sentence on ``side``, carrying that side's word highlights when the link has a diff."""
     indices = list(link["b" if side else "a"])
@@ -93,7 +125,7 @@ def side_blocks(doc: dict[str, Any], link: dict[str, Any], side: int) -> list[Bl
     plain = [Block((i,), (Seg("equal", clean(t).strip()),)) for i, t in zip(indices, texts, strict=True)]
     if kind_of(link) not in EDITED or not indices:
         return plain
-    stream = [s for s in diff_segs(link) if s.op in SIDE_OPS[side]]
+    stream = side_segs(doc, link, side)
     if not stream:
         return plain
     parts = _split(stream, texts)
