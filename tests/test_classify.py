@@ -124,3 +124,43 @@ def test_accents_composed_and_sharp_s_folded_in_one_sentence_keep_the_word_diff_
     assert not any(r.startswith(("new claim", "words removed")) and "Straße" in r for r in c.reasons)
     changed = " ".join(run.text for run in c.diff if run.op != "equal")
     assert "am Abend" in changed and "Straße" not in changed and "Montag" not in changed
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reasons"),
+    [
+        ("Police said the driver was drunk.", "Witnesses said the driver was drunk.",
+         ("attribution changed: Police → Witnesses",)),
+        ("The driver was drunk, police said.", "The driver was drunk, witnesses said.",
+         ("attribution changed: police → witnesses",)),
+        ("The plan will work, said the mayor.", "The plan will work, said the governor.",
+         ("attribution changed: mayor → governor",)),
+        ("The suspect allegedly stole the car.", "The suspect stole the car.", ("hedge removed: allegedly",)),
+        ("The fine was £40,000 last year.", "The fine was $40,000 last year.", ("unit £ → $",)),
+        ("The race covers 5 km of road.", "The race covers 5 miles of road.", ("unit km → miles",)),
+    ],
+)
+def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, reasons: tuple[str, ...]) -> None:
+    """Who is credited, how sure the text is and a quantity's unit are facts, though no name, number or negation
+    changed; each direction alike (diff(B, A) mirrors diff(A, B))."""
+    from storytrace import diff as run_diff
+
+    (link,) = run_diff(a, b).links
+    assert (link.kind, link.reasons) == ("substantive", reasons)
+    (back,) = run_diff(b, a).links
+    assert back.kind == "substantive"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Police said the driver was drunk.", "Police also said the driver was drunk."),  # nobody else credited
+        ("He said prices rose sharply.", "He said costs rose sharply."),  # what was said, not who said it
+        ("The race covers 5 km of road.", "The race covers 5 km of track."),
+    ],
+)
+def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:
+    from storytrace import diff as run_diff
+
+    (link,) = run_diff(a, b).links
+    assert link.kind == "minor", link.reasons

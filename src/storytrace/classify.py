@@ -168,15 +168,108 @@ def classify(
             shift_b,
         )
         if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
-            return _style_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
+            verdict = _style_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
+            return _facts_in_minor(verdict, text_a, text_b, shift_a, shift_b)
     found_here = _style_kept_minor(python_classified(text_a, text_b, options), text_a, text_b)
-    if not shift_a and not shift_b:
-        return found_here
-    shifted = tuple(
-        make_run(r.op, r.text, r.a_start + shift_a, r.a_end + shift_a, r.b_start + shift_b, r.b_end + shift_b)
-        for r in found_here.diff
-    )
-    return Classification(found_here.kind, found_here.reasons, shifted)
+    if shift_a or shift_b:
+        shifted = tuple(
+            make_run(r.op, r.text, r.a_start + shift_a, r.a_end + shift_a, r.b_start + shift_b, r.b_end + shift_b)
+            for r in found_here.diff
+        )
+        found_here = Classification(found_here.kind, found_here.reasons, shifted)
+    return _facts_in_minor(found_here, text_a, text_b, shift_a, shift_b)
+
+
+# Words that say how sure the text is of what it reports: putting one in or taking one out changes the claim.
+_HEDGES: Final = frozenset(
+    "allegedly reportedly purportedly supposedly apparently possibly probably presumably seemingly "
+    "alleged suspected unconfirmed".split()
+)
+# Currency signs and units written next to a number: another one is another quantity ("£40,000" / "$40,000").
+_UNIT_SIGNS: Final = frozenset("£ $ € ¥ ₹ ° %".split())
+_UNIT_WORDS: Final = frozenset(
+    """dollars dollar euros euro pounds pound sterling yen yuan rupees francs pence cents km kilometres kilometers
+    kilometre kilometer miles mile metres meters metre meter m cm mm ft feet foot inches inch yards kg kilograms
+    kilos grams g lb lbs tonnes tons ounces oz litres liters gallons mph kmh celsius fahrenheit c f hours minutes
+    seconds days weeks months years acres hectares""".split()
+)
+_RUN_WORDS: Final = re.compile(r"[^\W\d_]+|[£$€¥₹°%]")
+
+
+def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: int, shift_b: int) -> Classification:
+    """Facts the token rules miss in a change they call minor: who is credited with a statement ("Police said" /
+    "Witnesses said"), how sure the text is ("allegedly" taken out) and the unit of a quantity ("£40,000" /
+    "$40,000", "5 km" / "5 miles"). Each turns the verdict substantive, with its reason."""
+    if found.kind != "minor" or not found.diff:
+        return found
+    reasons: list[str] = []
+    runs = found.diff
+    for n, run in enumerate(runs):
+        if run.op == "equal":
+            continue
+        words = [w.lower() for w in _RUN_WORDS.findall(run.text)]
+        hedges = [w for w in words if w in _HEDGES]
+        if hedges:
+            reasons.append(f"hedge {'removed' if run.op == 'delete' else 'added'}: {', '.join(dict.fromkeys(hedges))}")
+        if run.op == "delete" and n + 1 < len(runs) and runs[n + 1].op == "insert":  # a replacement
+            replaced = runs[n + 1]
+            reason = _replaced_fact(run, replaced, text_a, text_b, shift_a, shift_b)
+            if reason:
+                reasons.append(reason)
+    if not reasons:
+        return found
+    return Classification("substantive", tuple(dict.fromkeys(reasons)), found.diff)
+
+
+def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, shift_b: int) -> str | None:
+    """The fact a replacement changes, if it is the speaker of a statement or a quantity's unit."""
+    old, new = gone.text.strip(), put.text.strip()
+    after_a = _next_word(text_a, gone.a_end - shift_a)
+    after_b = _next_word(text_b, put.b_end - shift_b)
+    # "..., said Smith." (the verb after a comma or a quote mark) names a speaker; "said prices rose" does not.
+    before_a = _previous_word(text_a, gone.a_start - shift_a, after_mark=True)
+    before_b = _previous_word(text_b, put.b_start - shift_b, after_mark=True)
+    if (after_a == after_b and after_a in _ATTRIBUTION) or (before_a == before_b and before_a in _ATTRIBUTION):
+        if any(c.isalpha() for c in old) and any(c.isalpha() for c in new):
+            return f"attribution changed: {old} → {new}"
+    old_units = [w for w in _RUN_WORDS.findall(old) if w.lower() in _UNIT_WORDS or w in _UNIT_SIGNS]
+    new_units = [w for w in _RUN_WORDS.findall(new) if w.lower() in _UNIT_WORDS or w in _UNIT_SIGNS]
+    if old_units and new_units and old_units != new_units:
+        by_number = (_touches_digit(text_a, gone.a_start - shift_a, gone.a_end - shift_a)
+                     and _touches_digit(text_b, put.b_start - shift_b, put.b_end - shift_b))
+        if by_number:
+            return f"unit {' '.join(old_units)} → {' '.join(new_units)}"
+    return None
+
+
+def _next_word(text: str, at: int) -> str:
+    found = _RUN_WORDS.search(text, max(0, at))
+    return found.group().lower() if found and not text[max(0, at) : found.start()].strip(" ,") else ""
+
+
+_DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
+
+
+def _previous_word(text: str, at: int, *, after_mark: bool = False) -> str:
+    """The word just before `at` (lower case), a determiner passed over ("said the mayor"); with `after_mark`, only
+    if a comma or quote mark stands before it."""
+    before = text[: max(0, at)].rstrip(" ,")
+    found = re.search(r"[^\W\d_]+$", before)
+    if found is not None and found.group().lower() in _DETERMINERS:
+        before = before[: found.start()].rstrip(" ,")
+        found = re.search(r"[^\W\d_]+$", before)
+    if found is None:
+        return ""
+    if after_mark and before[: found.start()].rstrip()[-1:] not in (",", '"', "'", "\u201d", "\u2019"):
+        return ""
+    return found.group().lower()
+
+
+def _touches_digit(text: str, start: int, end: int) -> bool:
+    """Is a digit next to text[start:end], white space aside, on either side?"""
+    before = text[: max(0, start)].rstrip()
+    after = text[max(0, end) :].lstrip()
+    return (before[-1:].isdigit()) or (after[:1].isdigit())
 
 
 def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
