@@ -46,6 +46,10 @@ OPTIONS = DiffOptions()
         ("The well\u2010known firm hired a long\u2011time aide.", "The well known firm hired a long time aide.",
          "minor", "hyphenation or spacing"),
         ("The 12-15 May talks failed.", "The 1215 May talks failed.", "substantive", "number 12-15 → 1215"),
+        # ("may" and "march" are months only with a capital)
+        ("The council may approve the plan.", "The council might approve the plan.", "minor", "wording may → might"),
+        ("Protesters will march to the hall.", "Protesters will walk to the hall.", "minor", "wording march → walk"),
+        ("The vote is set for May 4.", "The vote is set for June 4.", "substantive", "date May → June"),
         # (a number written another way is the same number; another value is not)
         ("The ferry left at 0200 on Friday.", "The ferry left at 02:00 on Friday.", "minor",
          "number written differently"),

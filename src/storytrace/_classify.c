@@ -373,6 +373,32 @@ static int opens_sentence(const Tokens *t, Py_ssize_t i) {
                                            c == '\'' || c == '(' || c == 0x2014 || c == '-');
 }
 
+/* classify._AMBIGUOUS_DATES: month names that are also everyday words ("may", "march", "mar"); hashed once. */
+static const char *const AMBIGUOUS_DATE_NAMES[] = {"may", "march", "mar"};
+#define AMBIGUOUS_DATES_COUNT 3
+static uint64_t ambiguous_dates[AMBIGUOUS_DATES_COUNT];
+static int ambiguous_dates_known = 0;
+
+static int know_ambiguous_dates(void) {
+    if (ambiguous_dates_known) return 0;
+    for (int k = 0; k < AMBIGUOUS_DATES_COUNT; k++) {
+        PyObject *word = PyUnicode_FromString(AMBIGUOUS_DATE_NAMES[k]);
+        if (word == NULL) return -1;
+        ambiguous_dates[k] = hash_str(word);
+        Py_DECREF(word);
+    }
+    ambiguous_dates_known = 1;
+    return 0;
+}
+
+/* classify._is_date: a date word; one that is also an everyday word only when written with a capital. */
+static int is_date(const Tokens *t, Py_ssize_t i) {
+    if (!in_set(DATE_WORDS, t->norm[i])) return 0;
+    for (int k = 0; k < AMBIGUOUS_DATES_COUNT; k++)
+        if (t->norm[i] == ambiguous_dates[k]) return is_upper_cp(first_char(t, i));
+    return 1;
+}
+
 /* classify._is_name */
 static int is_name(const Tokens *t, Py_ssize_t i) {
     return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
@@ -737,13 +763,13 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
     for (Py_ssize_t k = 0; k < gone.count; k++) {
         Py_ssize_t i = gone.at[k];
         if (is_number(ta, i) && !in_set(DATE_WORDS, ta->norm[i])) numbers_gone.at[numbers_gone.count++] = i;
-        if (in_set(DATE_WORDS, ta->norm[i])) dates_gone.at[dates_gone.count++] = i;
+        if (is_date(ta, i)) dates_gone.at[dates_gone.count++] = i;
         if (is_name(ta, i)) names_gone.at[names_gone.count++] = i;
     }
     for (Py_ssize_t k = 0; k < new.count; k++) {
         Py_ssize_t j = new.at[k];
         if (is_number(tb, j) && !in_set(DATE_WORDS, tb->norm[j])) numbers_new.at[numbers_new.count++] = j;
-        if (in_set(DATE_WORDS, tb->norm[j])) dates_new.at[dates_new.count++] = j;
+        if (is_date(tb, j)) dates_new.at[dates_new.count++] = j;
         if (is_name(tb, j)) names_new.at[names_new.count++] = j;
     }
     if (numbers_new.count) {
@@ -904,6 +930,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     for (int k = 0; k < SET_COUNT; k++)
         if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
+    if (know_ambiguous_dates() < 0) return NULL;
     int removals_are_substantive = PyObject_IsTrue(args[9]);
     /* Numbers beyond a machine word are left to the Python, which takes any int. */
     int overflow[3];

@@ -40,6 +40,8 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
+# Month names that are also everyday words: dates only when capitalised (the C helper has the same list).
+_AMBIGUOUS_DATES: Final = frozenset({"may", "march", "mar"})
 # The classification of two texts (ASCII, or any whose style fold keeps offsets) and rapidfuzz's Indel.opcodes for
 # any two lists of str, in C (_classify.c, built with the core); None: the Python below and rapidfuzz's own.
 CLASSIFY_IN_C: Final = c_module("_classify", CORE)
@@ -486,6 +488,12 @@ def _is_number(norm: str) -> bool:
     return bool(_NUMBER.search(norm)) or norm in _NUMBER_WORDS
 
 
+def _is_date(tokens: _Tokens, i: int) -> bool:
+    """A date word; one that is also an everyday word ("may", "march") only when written with a capital."""
+    norm = tokens.norms[i]
+    return norm in _DATE_WORDS and (norm not in _AMBIGUOUS_DATES or tokens.words[i][:1].isupper())
+
+
 def _is_name(tokens: _Tokens, i: int) -> bool:
     word, norm = tokens.words[i], tokens.norms[i]
     return (
@@ -547,8 +555,8 @@ def _fact_changes(
     elif numbers_gone:
         removals.append("number removed: " + ", ".join(dict.fromkeys(numbers_gone)))
 
-    dates_gone = [ta.words[i] for i in gone if norms_a[i] in _DATE_WORDS]
-    dates_new = [tb.words[j] for j in new if norms_b[j] in _DATE_WORDS]
+    dates_gone = [ta.words[i] for i in gone if _is_date(ta, i)]
+    dates_new = [tb.words[j] for j in new if _is_date(tb, j)]
     if dates_new:
         reasons.append(_pairs("date", dates_gone, dates_new))
     elif dates_gone:
