@@ -100,6 +100,9 @@ def test_a_name_of_several_words_is_one_name_in_the_reasons() -> None:
     assert swapped.reasons == ("name Ann Lee → Tom Ray",)
     removed = classify("The talks with Mayor Ann Lee ended.", "The talks ended.", OPTIONS)
     assert removed.reasons[0] == "name removed: Mayor Ann Lee"
+    # ("States" in "United States" is a name, not a verb of saying: no "attribution removed")
+    states = classify("Trade with the United States fell.", "Trade with the US fell.", OPTIONS)
+    assert states.reasons == ("name United States → US",)
 
 
 def test_reasons_read_as_plain_words() -> None:

@@ -399,6 +399,11 @@ static int is_date(const Tokens *t, Py_ssize_t i) {
     return 1;
 }
 
+/* classify._is_attribution: a verb of saying, written in lower case ("States" in "United States" is not one). */
+static int is_attribution(const Tokens *t, Py_ssize_t i) {
+    return in_set(ATTRIBUTION, t->norm[i]) && !is_upper_cp(first_char(t, i));
+}
+
 /* classify._is_name */
 static int is_name(const Tokens *t, Py_ssize_t i) {
     return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
@@ -828,12 +833,12 @@ static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *delete
         add_reason(reasons, "words of a quotation changed") < 0)
         goto done;
     int said_gone = 0, said_new = 0;
-    for (Py_ssize_t k = 0; k < deleted->count; k++) said_gone |= in_set(ATTRIBUTION, ta->norm[deleted->at[k]]);
-    for (Py_ssize_t k = 0; k < inserted->count; k++) said_new |= in_set(ATTRIBUTION, tb->norm[inserted->at[k]]);
+    for (Py_ssize_t k = 0; k < deleted->count; k++) said_gone |= is_attribution(ta, deleted->at[k]);
+    for (Py_ssize_t k = 0; k < inserted->count; k++) said_new |= is_attribution(tb, inserted->at[k]);
     if (said_gone || said_new) {
         int said_a = 0, said_b = 0;
-        for (Py_ssize_t i = 0; i < ta->n; i++) said_a |= in_set(ATTRIBUTION, ta->norm[i]);
-        for (Py_ssize_t j = 0; j < tb->n; j++) said_b |= in_set(ATTRIBUTION, tb->norm[j]);
+        for (Py_ssize_t i = 0; i < ta->n; i++) said_a |= is_attribution(ta, i);
+        for (Py_ssize_t j = 0; j < tb->n; j++) said_b |= is_attribution(tb, j);
         const char *reason = said_a != said_b ? (said_b ? "attribution added" : "attribution removed")
                              : names_gone.count || names_new.count ? "attribution changed"
                                                                    : NULL;

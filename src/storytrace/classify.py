@@ -494,6 +494,11 @@ def _is_date(tokens: _Tokens, i: int) -> bool:
     return norm in _DATE_WORDS and (norm not in _AMBIGUOUS_DATES or tokens.words[i][:1].isupper())
 
 
+def _is_attribution(tokens: _Tokens, i: int) -> bool:
+    """A verb of saying, written in lower case ("States" in "United States" is not one)."""
+    return tokens.norms[i] in _ATTRIBUTION and not tokens.words[i][:1].isupper()
+
+
 def _is_name(tokens: _Tokens, i: int) -> bool:
     word, norm = tokens.words[i], tokens.norms[i]
     return (
@@ -585,11 +590,11 @@ def _fact_changes(
     if _quoted_words_changed(ta, deleted) or _quoted_words_changed(tb, inserted):
         reasons.append("words of a quotation changed")
 
-    said_gone = any(norms_a[i] in _ATTRIBUTION for i in deleted)
-    said_new = any(norms_b[j] in _ATTRIBUTION for j in inserted)
+    said_gone = any(_is_attribution(ta, i) for i in deleted)
+    said_new = any(_is_attribution(tb, j) for j in inserted)
     if said_gone or said_new:
-        said_a = any(norm in _ATTRIBUTION for norm in norms_a)
-        said_b = any(norm in _ATTRIBUTION for norm in norms_b)
+        said_a = any(_is_attribution(ta, i) for i in range(len(norms_a)))
+        said_b = any(_is_attribution(tb, j) for j in range(len(norms_b)))
         if said_a != said_b:
             reasons.append("attribution added" if said_b else "attribution removed")
         elif names_gone or names_new:
