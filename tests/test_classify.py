@@ -46,6 +46,10 @@ OPTIONS = DiffOptions()
         ("The well\u2010known firm hired a long\u2011time aide.", "The well known firm hired a long time aide.",
          "minor", "hyphenation or spacing"),
         ("The 12-15 May talks failed.", "The 1215 May talks failed.", "substantive", "number 12-15 → 1215"),
+        # (a title before a name names nobody new)
+        ("The talks with Mr Sarkozy ended.", "The talks with Sarkozy ended.", "minor", "wording Mr → (removed)"),
+        ("The talks with Mr Sarkozy ended.", "The talks with Mr Hollande ended.", "substantive",
+         "name Sarkozy → Hollande"),
         # ("may" and "march" are months only with a capital)
         ("The council may approve the plan.", "The council might approve the plan.", "minor", "wording may → might"),
         ("Protesters will march to the hall.", "Protesters will walk to the hall.", "minor", "wording march → walk"),

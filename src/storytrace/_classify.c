@@ -399,6 +399,31 @@ static int is_date(const Tokens *t, Py_ssize_t i) {
     return 1;
 }
 
+/* classify._HONORIFICS: titles before a name; putting one in or taking one out names nobody new. */
+static const char *const HONORIFIC_NAMES[] = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
+                                              "rev", "mx"};
+#define HONORIFICS_COUNT 12
+static uint64_t honorifics[HONORIFICS_COUNT];
+static int honorifics_known = 0;
+
+static int know_honorifics(void) {
+    if (honorifics_known) return 0;
+    for (int k = 0; k < HONORIFICS_COUNT; k++) {
+        PyObject *word = PyUnicode_FromString(HONORIFIC_NAMES[k]);
+        if (word == NULL) return -1;
+        honorifics[k] = hash_str(word);
+        Py_DECREF(word);
+    }
+    honorifics_known = 1;
+    return 0;
+}
+
+static int is_honorific(const Tokens *t, Py_ssize_t i) {
+    for (int k = 0; k < HONORIFICS_COUNT; k++)
+        if (t->norm[i] == honorifics[k]) return 1;
+    return 0;
+}
+
 /* classify._is_attribution: a verb of saying, written in lower case ("States" in "United States" is not one). */
 static int is_attribution(const Tokens *t, Py_ssize_t i) {
     return in_set(ATTRIBUTION, t->norm[i]) && !is_upper_cp(first_char(t, i));
@@ -407,7 +432,8 @@ static int is_attribution(const Tokens *t, Py_ssize_t i) {
 /* classify._is_name */
 static int is_name(const Tokens *t, Py_ssize_t i) {
     return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
-           !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i);
+           !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i) &&
+           !is_honorific(t, i);
 }
 
 /* The hash of the stem of token i's comparison form (`scratch` has room for the token). */
@@ -935,7 +961,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     for (int k = 0; k < SET_COUNT; k++)
         if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
-    if (know_ambiguous_dates() < 0) return NULL;
+    if (know_ambiguous_dates() < 0 || know_honorifics() < 0) return NULL;
     int removals_are_substantive = PyObject_IsTrue(args[9]);
     /* Numbers beyond a machine word are left to the Python, which takes any int. */
     int overflow[3];

@@ -40,6 +40,8 @@ _DATE_WORDS: Final = frozenset(
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
     yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
 )
+# Titles before a name: putting one in or taking one out names nobody new (the C helper has the same list).
+_HONORIFICS: Final = frozenset("mr mrs ms miss dr prof sir dame lord lady rev mx".split())
 # Month names that are also everyday words: dates only when capitalised (the C helper has the same list).
 _AMBIGUOUS_DATES: Final = frozenset({"may", "march", "mar"})
 # The classification of two texts (ASCII, or any whose style fold keeps offsets) and rapidfuzz's Indel.opcodes for
@@ -508,6 +510,7 @@ def _is_name(tokens: _Tokens, i: int) -> bool:
         and norm not in STOPWORDS
         and norm not in _DATE_WORDS
         and not _is_number(norm)
+        and norm not in _HONORIFICS
     )
 
 
