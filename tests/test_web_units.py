@@ -264,3 +264,23 @@ def test_serve_on_a_port_in_use_or_an_unknown_host_is_one_line(tmp_path: Path) -
             done = subprocess.run([command, "serve", "--db", store, *args], capture_output=True, text=True, timeout=60)
             assert done.returncode == 2 and done.stdout == ""
             assert done.stderr.startswith(f"storytrace: error: {message}") and done.stderr.count("\n") == 1
+
+
+def test_serve_says_when_it_makes_a_new_store(tmp_path: Path) -> None:
+    """A --db that names no file yet is made (the web form can add stories), and the first lines say so."""
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).with_name("storytrace"))
+    store = tmp_path / "fresh.db"
+    server = subprocess.Popen([command, "serve", "--db", f"sqlite:///{store}", "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline() if server.stdout else ""
+        second = server.stdout.readline() if server.stdout else ""
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert first.startswith("storytrace: serving sqlite:///") and "at http://127.0.0.1:" in first
+    assert second == f"storytrace: {store} did not exist: a new, empty store was made there\n"
+    assert store.exists()

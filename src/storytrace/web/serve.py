@@ -8,7 +8,7 @@ import sys
 
 from storytrace.errors import StorytraceError
 from storytrace.store import resolve_url
-from storytrace.store.errors import shown
+from storytrace.store.errors import shown, sqlite_path
 from storytrace.web.app import create_app, token_from_environment
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
@@ -35,11 +35,15 @@ def run(db: str | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
         raise ServeError(f"--port must be between 0 and 65535, not {port}")
     token = token_from_environment()
     local = is_loopback(host)
+    path = sqlite_path(resolve_url(db))
+    new_store = path is not None and not path.exists()  # (a mistyped --db: said, not served empty silently)
     app = create_app(db, token=token, allowed_hosts=LOOPBACK_NAMES if local else None)
     where = f"[{host.strip('[]')}]" if ":" in host else host
     listening = _listening_socket(host, port, where)
     port = listening.getsockname()[1]  # (the port the system chose, for --port 0)
     print(f"storytrace: serving {shown(resolve_url(db))} at http://{where}:{port}/ (Ctrl-C stops)", flush=True)
+    if new_store:
+        print(f"storytrace: {path} did not exist: a new, empty store was made there", flush=True)
     if not token:
         print("storytrace: read-only: set STORYTRACE_TOKEN to allow adding stories", flush=True)
     if not local:
