@@ -419,6 +419,11 @@ def test_the_compare_form(client: TestClient) -> None:
     assert binary.status_code == 422 and "binary" in binary.json()["error"]["message"]
     hostile = client.post("/compare", data={"a": "<script>alert(1)</script> Hello.", "b": "Hello.", "csrf": csrf})
     assert not STRICT_SCRIPT.search(hostile.text) and "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile.text
+    # A JSON body, as API clients send it, reads as the form does ("Give text A" was all it got before).
+    posted = client.post("/compare.json", json={"a": a, "b": b, "label_a": "before", "csrf": csrf}).json()
+    assert posted["summary"] == doc["summary"] and [v["label"] for v in posted["versions"]] == ["before", "B"]
+    assert client.post("/compare.json", content=b"{not json", headers={"content-type": "application/json",
+                                                                        "x-csrf-token": csrf}).status_code == 400
 
 
 def test_request_and_upload_sizes_are_limited(filled: tuple[str, dict[str, int]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -61,6 +62,23 @@ def check_csrf(request: Request, form: FormData | None) -> None:
     if not same_origin(request) or not web(request).csrf.valid(request, given):
         raise HTTPException(403, "The form has expired or did not come from this site (CSRF check failed): "
                                  "reload the page and try again.")
+
+
+async def form_or_json(request: Request, max_bytes: int, **form_limits: int) -> FormData:
+    """The request's fields: a JSON object's string members when it is sent as application/json (API clients),
+    else the form (with starlette's limits `form_limits`). A JSON body over `max_bytes` is refused with 413."""
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return await request.form(**form_limits)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > max_bytes:
+            raise HTTPException(413, f"The body is larger than {max_bytes:,} bytes.")
+    try:
+        found = json.loads(body)
+    except ValueError:
+        raise HTTPException(400, "The body is not valid JSON.") from None
+    return FormData([(k, v) for k, v in found.items() if isinstance(v, str)] if isinstance(found, dict) else [])
 
 
 def field(form: FormData, name: str) -> str:

@@ -14,7 +14,7 @@ from storytrace.diff import diff
 from storytrace.web.compare import SIDES, CompareError, Side, read_side
 from storytrace.web.diffview import VIEWS, diff_view
 from storytrace.web.render import html, is_htmx, json_response, page, wants_json
-from storytrace.web.routes._common import check_csrf, field, web
+from storytrace.web.routes._common import check_csrf, field, form_or_json, web
 
 router = APIRouter(tags=["compare"])
 SCHEMA = "storytrace.web.compare/1"
@@ -45,13 +45,14 @@ def compare_form(request: Request) -> Response:
 
 @router.post(
     "/compare.json",
-    summary="Diff two texts: a storytrace.diff/1 document (multipart or urlencoded form: a/b or file_a/file_b)",
+    summary="Diff two texts: a storytrace.diff/1 document (form: a/b or file_a/file_b; JSON: a, b, label_a, label_b)",
 )
 @router.post("/compare", summary="Diff two texts (nothing is stored)")
 async def compare(request: Request) -> Response:
     state = web(request)
     limit = state.options.max_text_bytes
-    form = await request.form(max_files=2, max_fields=16, max_part_size=limit + 1024)
+    # a form (multipart with files, or urlencoded), or a JSON object {"a": ..., "b": ..., "label_a": ...}
+    form = await form_or_json(request, 2 * limit + 65_536, max_files=2, max_fields=16, max_part_size=limit + 1024)
     check_csrf(request, form)
     view = field(form, "view") if field(form, "view") in VIEWS else "inline"
     changes = field(form, "changes") in ("1", "on", "true")

@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,7 +15,7 @@ from storytrace.store import add_story
 from storytrace.store.models import MAX_URL_LENGTH
 from storytrace.web.queries import StoryFilters, StoryRow, data_version, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
-from storytrace.web.routes._common import check_csrf, field, parse_since, quick, story_links, web
+from storytrace.web.routes._common import check_csrf, field, form_or_json, parse_since, quick, story_links, web
 from storytrace.web.security import TOKEN_FIELD, bearer, token_matches
 
 router = APIRouter(tags=["stories"])
@@ -113,14 +112,7 @@ def _checked_url(url: str) -> str:
 @router.post("/stories", summary="Track a story: form fields url, token, csrf", status_code=303)
 async def add_story_form(request: Request) -> Response:
     state = web(request)
-    if request.headers.get("content-type", "").startswith("application/json"):  # {"url": ...} from API clients
-        try:
-            body = await request.json()
-        except ValueError:
-            raise HTTPException(400, "The body is not valid JSON.") from None
-        form = FormData([(k, v) for k, v in body.items() if isinstance(v, str)] if isinstance(body, dict) else [])
-    else:
-        form = await request.form(max_files=0, max_fields=8, max_part_size=16_384)
+    form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
     check_csrf(request, form)
     if state.token is None:
         raise HTTPException(403, "Adding stories is turned off: start the server with STORYTRACE_TOKEN set.")
