@@ -317,12 +317,29 @@ _MERIDIEM: Final = re.compile(r"\b([ap])\.m\.?")
 _NUMBER_THEN_LETTERS: Final = re.compile(r"(\d)([a-z])")
 
 
+_SMALL_NUMBERS: Final = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty"
+).split()
+_ORDINALS: Final = (
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
+).split()
+# Numbers written as words, as digits: "twelve" is "12", "eleventh" is "11th" (and "Ten" is "10").
+_NUMBER_WORD_DIGITS: Final = {
+    **{word: str(n) for n, word in enumerate(_SMALL_NUMBERS)},
+    **{word: f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+       for n, word in enumerate(_ORDINALS)},
+}
+
+
 def _number_form(key: str) -> list[str]:
     """A comparison key's words with every number written one way."""
     key = _THOUSANDS.sub("", key)
     key = _CLOCK_COLON.sub(r"\1\2", key)
     key = key.replace("%", " percent")
     key = _MERIDIEM.sub(r"\1m", key)
+    key = " ".join(_NUMBER_WORD_DIGITS.get(word, word) for word in key.split())
     return _NUMBER_THEN_LETTERS.sub(r"\1 \2", key).split()
 
 
@@ -344,10 +361,15 @@ def _same_digits(reason: str) -> bool:
         return False
     told = reason[len("number "):]
     if told.startswith(("added: ", "removed: ")):
-        before, after = "", told.partition(": ")[2]
-    else:
-        before, _, after = told.partition(" → ")
-    return [c for c in before if c.isdigit()] == [c for c in after if c.isdigit()]
+        return True  # (rare; "11th" read against "eleventh", which is no number word: the texts decide)
+    before, _, after = told.partition(" → ")
+    return _digits_of(before) == _digits_of(after)
+
+
+def _digits_of(told: str) -> list[str]:
+    """The digits of a reason's side, numbers written as words ("twelve", "Ten", "eleventh") read as digits."""
+    words = [_NUMBER_WORD_DIGITS.get(word.strip(",").lower(), word) for word in told.split()]
+    return [c for c in "".join(words) if c.isdigit()]
 
 
 def _hyphenation_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
