@@ -150,6 +150,8 @@ def test_accents_composed_and_sharp_s_folded_in_one_sentence_keep_the_word_diff_
         ("The plan will work, said the mayor.", "The plan will work, said the governor.",
          ("attribution changed: mayor → governor",)),
         ("The suspect allegedly stole the car.", "The suspect stole the car.", ("hedge removed: allegedly",)),
+        ("The mayor said the road would reopen.", "The mayor denied the road would reopen.",
+         ("attribution changed: said → denied",)),
         ("The fine was £40,000 last year.", "The fine was $40,000 last year.", ("unit £ → $",)),
         ("The race covers 5 km of road.", "The race covers 5 miles of road.", ("unit km → miles",)),
     ],
@@ -170,6 +172,8 @@ def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, r
     [
         ("Police said the driver was drunk.", "Police also said the driver was drunk."),  # nobody else credited
         ("He said prices rose sharply.", "He said costs rose sharply."),  # what was said, not who said it
+        ("She urged the council to act.", "She told the council to act."),  # (was "attribution added")
+        ("The mayor said the road would reopen.", "The mayor stated the road would reopen."),
         ("The race covers 5 km of road.", "The race covers 5 km of track."),
     ],
 )

@@ -56,8 +56,11 @@ _NEGATIONS: Final = frozenset(
 _ATTRIBUTION: Final = frozenset(
     """said say says told tells according stated states claimed claims added adds announced announces
     reported reports wrote writes insisted insists denied denies confirmed confirms alleged alleges
-    argued argues warned warns tweeted posted explained explains acknowledged admitted""".split()
+    argued argues warned warns tweeted posted explained explains acknowledged admitted urged urges asked asks
+    replied responded""".split()
 )
+# Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
+_DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
@@ -231,6 +234,9 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
 def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, shift_b: int) -> str | None:
     """The fact a replacement changes, if it is the speaker of a statement or a quantity's unit."""
     old, new = gone.text, put.text
+    verb_a, verb_b = old.strip().lower(), new.strip().lower()
+    if verb_a in _ATTRIBUTION and verb_b in _ATTRIBUTION and (verb_a in _DENIALS) != (verb_b in _DENIALS):
+        return f"attribution changed: {old.strip()} → {new.strip()}"
     after_a = _next_word(text_a, gone.a_end - shift_a)
     if after_a in _ATTRIBUTION and after_a == _next_word(text_b, put.b_end - shift_b):
         return _attribution(old, new)
