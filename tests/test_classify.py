@@ -50,6 +50,10 @@ OPTIONS = DiffOptions()
         ("The talks with Mr Sarkozy ended.", "The talks with Sarkozy ended.", "minor", "wording Mr → (removed)"),
         ("The talks with Mr Sarkozy ended.", "The talks with Mr Hollande ended.", "substantive",
          "name Sarkozy → Hollande"),
+        # (an acronym with or without full stops names the same thing)
+        ("Trade with the UK fell.", "Trade with the U.K. fell.", "minor", "acronym written differently"),
+        ("Officials in the US said so.", "Officials in the U.S. said so.", "minor", "acronym written differently"),
+        ("Trade with the UK fell.", "Trade with the U.S. fell.", "substantive", "name UK → U.S"),
         # ("may" and "march" are months only with a capital)
         ("The council may approve the plan.", "The council might approve the plan.", "minor", "wording may → might"),
         ("Protesters will march to the hall.", "Protesters will walk to the hall.", "minor", "wording march → walk"),

@@ -235,6 +235,8 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     """The fact a replacement changes, if it is the speaker of a statement or a quantity's unit."""
     old, new = gone.text, put.text
     verb_a, verb_b = old.strip().lower(), new.strip().lower()
+    if verb_a.replace(".", "") == verb_b.replace(".", ""):
+        return None  # the same word written otherwise ("US" / "U.S.")
     if verb_a in _ATTRIBUTION and verb_b in _ATTRIBUTION and (verb_a in _DENIALS) != (verb_b in _DENIALS):
         return f"attribution changed: {old.strip()} → {new.strip()}"
     after_a = _next_word(text_a, gone.a_end - shift_a)
@@ -312,7 +314,26 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
     """A substantive verdict that only the way words or numbers are written earned is minor (below)."""
     if found.kind != "substantive":
         return found
-    return _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
+    found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
+    return _acronyms_kept_minor(found, text_a, text_b)
+
+
+_DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")
+
+
+def _acronyms_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """An acronym written with or without full stops ("UK" / "U.K.", "US" / "U.S.") names the same thing: the
+    token rules read it as a new name. Only when every reason is a name and the texts agree once the acronyms'
+    full stops are dropped."""
+    if found.kind != "substantive" or not all(r.startswith("name ") for r in found.reasons):
+        return found
+    if "." not in text_a and "." not in text_b:
+        return found
+    key_a = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), comparison_key(text_a)).rstrip(".")
+    key_b = _DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), comparison_key(text_b)).rstrip(".")
+    if key_a.split() != key_b.split():
+        return found
+    return Classification("minor", ("acronym written differently",), found.diff)
 
 
 # How one number is written differently without changing it: thousands separators ("1,200" / "1200"), a clock time's
