@@ -373,55 +373,46 @@ static int opens_sentence(const Tokens *t, Py_ssize_t i) {
                                            c == '\'' || c == '(' || c == 0x2014 || c == '-');
 }
 
-/* classify._AMBIGUOUS_DATES: month names that are also everyday words ("may", "march", "mar"); hashed once. */
-static const char *const AMBIGUOUS_DATE_NAMES[] = {"may", "march", "mar"};
-#define AMBIGUOUS_DATES_COUNT 3
-static uint64_t ambiguous_dates[AMBIGUOUS_DATES_COUNT];
-static int ambiguous_dates_known = 0;
+/* A short list of words written here, hashed at first use (classify.py keeps the same lists). */
+typedef struct {
+    const char *const *names;
+    int count;
+    uint64_t *hashes;
+    int known;
+} FixedWords;
 
-static int know_ambiguous_dates(void) {
-    if (ambiguous_dates_known) return 0;
-    for (int k = 0; k < AMBIGUOUS_DATES_COUNT; k++) {
-        PyObject *word = PyUnicode_FromString(AMBIGUOUS_DATE_NAMES[k]);
+static int know_fixed(FixedWords *w) {
+    for (int k = 0; k < w->count && !w->known; k++) {
+        PyObject *word = PyUnicode_FromString(w->names[k]);
         if (word == NULL) return -1;
-        ambiguous_dates[k] = hash_str(word);
+        w->hashes[k] = hash_str(word);
         Py_DECREF(word);
     }
-    ambiguous_dates_known = 1;
+    w->known = 1;
     return 0;
 }
 
-/* classify._is_date: a date word; one that is also an everyday word only when written with a capital. */
-static int is_date(const Tokens *t, Py_ssize_t i) {
-    if (!in_set(DATE_WORDS, t->norm[i])) return 0;
-    for (int k = 0; k < AMBIGUOUS_DATES_COUNT; k++)
-        if (t->norm[i] == ambiguous_dates[k]) return is_upper_cp(first_char(t, i));
-    return 1;
+static int has_fixed(const FixedWords *w, uint64_t h) {
+    for (int k = 0; k < w->count; k++)
+        if (h == w->hashes[k]) return 1;
+    return 0;
 }
+
+/* classify._AMBIGUOUS_DATES: month names that are also everyday words. */
+static const char *const AMBIGUOUS_DATE_NAMES[] = {"may", "march", "mar"};
+static uint64_t ambiguous_date_hashes[3];
+static FixedWords ambiguous_dates = {AMBIGUOUS_DATE_NAMES, 3, ambiguous_date_hashes, 0};
 
 /* classify._HONORIFICS: titles before a name; putting one in or taking one out names nobody new. */
 static const char *const HONORIFIC_NAMES[] = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
                                               "rev", "mx"};
-#define HONORIFICS_COUNT 12
-static uint64_t honorifics[HONORIFICS_COUNT];
-static int honorifics_known = 0;
+static uint64_t honorific_hashes[12];
+static FixedWords honorifics = {HONORIFIC_NAMES, 12, honorific_hashes, 0};
 
-static int know_honorifics(void) {
-    if (honorifics_known) return 0;
-    for (int k = 0; k < HONORIFICS_COUNT; k++) {
-        PyObject *word = PyUnicode_FromString(HONORIFIC_NAMES[k]);
-        if (word == NULL) return -1;
-        honorifics[k] = hash_str(word);
-        Py_DECREF(word);
-    }
-    honorifics_known = 1;
-    return 0;
-}
-
-static int is_honorific(const Tokens *t, Py_ssize_t i) {
-    for (int k = 0; k < HONORIFICS_COUNT; k++)
-        if (t->norm[i] == honorifics[k]) return 1;
-    return 0;
+/* classify._is_date: a date word; one that is also an everyday word only when written with a capital. */
+static int is_date(const Tokens *t, Py_ssize_t i) {
+    if (!in_set(DATE_WORDS, t->norm[i])) return 0;
+    return !has_fixed(&ambiguous_dates, t->norm[i]) || is_upper_cp(first_char(t, i));
 }
 
 /* classify._is_attribution: a verb of saying, written in lower case ("States" in "United States" is not one). */
@@ -433,7 +424,7 @@ static int is_attribution(const Tokens *t, Py_ssize_t i) {
 static int is_name(const Tokens *t, Py_ssize_t i) {
     return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
            !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i) &&
-           !is_honorific(t, i);
+           !has_fixed(&honorifics, t->norm[i]);
 }
 
 /* The hash of the stem of token i's comparison form (`scratch` has room for the token). */
@@ -961,7 +952,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     for (int k = 0; k < SET_COUNT; k++)
         if (know_set(&sets[k], args[4 + k]) < 0) return NULL;
-    if (know_ambiguous_dates() < 0 || know_honorifics() < 0) return NULL;
+    if (know_fixed(&ambiguous_dates) < 0 || know_fixed(&honorifics) < 0) return NULL;
     int removals_are_substantive = PyObject_IsTrue(args[9]);
     /* Numbers beyond a machine word are left to the Python, which takes any int. */
     int overflow[3];

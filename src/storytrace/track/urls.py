@@ -17,7 +17,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 IMPORTED_KEY_PREFIXES = ("archive:", "newsedits:", "diffengine:")
 # A stored version named on the command line: URL@3, URL@first, URL@latest (or an imported key instead of the URL).
 VERSION_REF = re.compile(
-    r"^(?P<url>(?:https?://|archive:|newsedits:|diffengine:)\S+)@(?P<which>\d+|first|latest)$", re.IGNORECASE
+    rf"^(?P<url>(?:https?://|{'|'.join(map(re.escape, IMPORTED_KEY_PREFIXES))})\S+)@(?P<which>\d+|first|latest)$",
+    re.IGNORECASE,
 )
 
 
