@@ -9,16 +9,17 @@
 The corpus has --stories articles of --versions versions. A first version is 4 consecutive RoFT passages (40 real
 NYT sentences, read at run time from ../shared/data/roft-nyt/prompts-nyt-dev.json and never copied into the
 repository); each later version revises the one before with bench/pairs.py's edits at --rate (0.15: one
-substitution, a split, a merge, a move, an insertion and a deletion per 40 sentences). It is written as a
-NewsEdits `entryversion` table with `<p>` HTML summaries. Each run goes into a fresh output directory; its time is
-`run_batch` end to end (input checked, read through the NewsEdits reader and split into shards, every partition
+substitution, a split, a merge, a move, an insertion and a deletion per 40 sentences). It is written as a NewsEdits
+`entryversion` table with `<p>` HTML summaries. Each run goes into a fresh output directory; its time is `run_batch`
+end to end (input checked, its rowids dealt to the partitions, every partition read through the NewsEdits reader,
 aligned and written, manifest); the cluster's start-up (worker processes, imports) is timed apart. The breakdown
-sums the workers' task times (read shard, segment, diff, records, write; task = their wall time, cpu = their
-process CPU time) and the client's split of the input (stage). On a shared machine the workers' CPU share (cpu over
-task) shows how much of a core each actually had. With --rounds N the worker counts take turns N times, so that
-the host's drift (tens of percent within minutes on this machine) weighs on each alike; the speedup is then that of
-the median times. With --dask-defaults each run is followed by the same run on a cluster with Dask's default
-housekeeping instead of storytrace's (`QUIET_LOCAL_CLUSTER`), and both sets get their medians and speedup.
+gives the wall time of the run's phases (check_wall, read_wall, align_wall) and sums the workers' task times (read,
+segment, diff, records, write; task = their wall time, cpu = their process CPU time). On a shared machine the
+workers' CPU share (cpu over task) shows how much of a core each actually had. With --rounds N the worker counts
+take turns N times, so that the host's drift (tens of percent within minutes on this machine) weighs on each alike;
+the speedup is then that of the median times. With --dask-defaults each run is followed by the same run on a cluster
+with Dask's default housekeeping instead of storytrace's (`QUIET_LOCAL_CLUSTER`), and both sets get their medians
+and speedup.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from storytrace.corpus.batch.manifest import output_path
 from storytrace.corpus.hashing import partition_of, stable_digest, stable_hash
 
 from .conftest import news_sentences
-from .ingest_archives import diffengine_db, jsonl_file, newsedits_db, stories
+from .ingest_archives import add_newsedits_rows, diffengine_db, jsonl_file, newsedits_db, stories
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -206,6 +207,32 @@ def test_sqlite_archives_are_read_with_the_import_readers(client: Any, tmp_path:
         assert (row["versions"], row["pairs"], row["sentences_first"], row["deleted"]) == (4, 3, 3, 0)
         assert row["added"] == row["sentences_last"] - 3 >= 3  # (a long sentence may read as two)
         assert row["substantive"] + row["minor"] == 1 and row["first_time"] is not None
+
+
+def test_an_archive_is_partitioned_by_article_and_read_by_the_partitions(client: Any, tmp_path: Path) -> None:
+    """Each article is in the partition its entry id hashes to, read there (nothing staged); two articles with one
+    URL stay two stories; rows that cannot be versions are refused and counted once."""
+    archive = stories(9, 3)
+    twin = replace(stories(1, 2, offset=40)[0], url=archive[0].url)  # another article under the first one's URL
+    corpus = newsedits_db(tmp_path / "nyt.db", [*archive, twin])
+    add_newsedits_rows(corpus, [(None, 0, "t", "2021-03-01 06:00:00", "https://x.example/o", "nyt", "<p>x</p>"),
+                                (77, 0, "t", "2021-03-01 06:00:00", "https://x.example/e", "nyt", "<p> </p>")])
+    out = tmp_path / "out"
+    report = run_batch(corpus, out, BatchOptions(partitions=4), client)
+    assert (report.stories, report.versions, report.pairs) == (10, 9 * 3 + 2, 9 * 2 + 1)
+    assert (report.rows_read, report.refused, len(report.refusals)) == (9 * 3 + 2 + 2, 2, 2)
+    assert not (out / "_staging").exists()
+    entry_of = {story.url: str(entry) for entry, story in enumerate(archive, start=1)}
+    for part in range(4):
+        for row in pq.read_table(output_path(out, "stories", part)).to_pylist():
+            if row["versions"] == 2:  # the twin: entry 10
+                assert partition_of("10", 4) == part
+            else:
+                assert partition_of(entry_of[row["story"]], 4) == part
+    keys = [row["story"] for row in rows_of(out, "stories")]
+    assert keys.count(archive[0].url) == 2 and len(set(keys)) == 9
+    manifest = json.loads((out / "_manifest.json").read_text())
+    assert manifest["settings"]["partition_by"] == "entry_id"
 
 
 def test_parquet_input_with_a_named_story_column(client: Any, tmp_path: Path) -> None:

@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 
 from storytrace.corpus.batch import BatchOptions, inputs
 from storytrace.corpus.batch.inputs import ReadSlice, open_source, read_rows, read_slices
+from storytrace.ingest.diffengine import read_diffengine
+from storytrace.ingest.newsedits import read_newsedits
 from storytrace.ingest.records import MAX_EXAMPLES, Tally
+from storytrace.ingest.sqlite_file import open_database
 
 from .conftest import news_sentences
-from .ingest_archives import diffengine_db, newsedits_db, stories
+from .ingest_archives import add_newsedits_rows, diffengine_db, newsedits_db, stories
 
 
 def rows(path: Path, part: ReadSlice | None = None, options: BatchOptions | None = None) -> tuple[list[Any], Tally]:
@@ -96,17 +99,33 @@ def test_parquet_files_are_sliced_in_order_with_row_numbers(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("build", [newsedits_db, diffengine_db])
-def test_sqlite_slices_hold_each_article_once(tmp_path: Path, build: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_archive_is_dealt_into_partitions_each_article_once(tmp_path: Path, build: Any) -> None:
     corpus = build(tmp_path / "archive.db", stories(12, 3))
+    if build is newsedits_db:  # an orphan row (no entry id) and an empty text: each refused once
+        add_newsedits_rows(corpus, [(None, 0, "t", "2021-03-01 06:00:00", "https://x.example/o", "nyt", "<p>x</p>"),
+                                    (77, 0, "t", "2021-03-01 06:00:00", "https://x.example/e", "nyt", "<p> </p>")])
     source = open_source(corpus, BatchOptions())
-    assert len(read_slices(source, 4)) == 1  # each slice scans the whole file: a small file is one slice
-    monkeypatch.setattr(inputs, "SQLITE_SLICE_BYTES", 1)
-    slices = read_slices(source, 4)
-    assert [(s.index, s.count) for s in slices] == [(0, 4), (1, 4), (2, 4), (3, 4)]
-    whole, _ = rows(corpus)
-    found = [row for part in slices for row in rows(corpus, part)[0]]
-    key = lambda row: (row[0], row[1], row[4])  # noqa: E731
-    assert sorted(map(key, found)) == sorted(map(key, whole))
-    parts = [{row[0] for row in rows(corpus, part)[0]} for part in slices]
-    assert sum(map(len, parts)) == len(set().union(*parts)) == 12  # every article in exactly one slice
-    assert sum(1 for p in parts if p) >= 2  # and the articles are spread over the slices
+    with pytest.raises(ValueError, match="by partition"):
+        read_slices(source, 4)
+    whole_tally = Tally()
+    connection, kind = open_database(corpus, None)
+    reader = read_newsedits if kind == "newsedits" else read_diffengine
+    whole = {story.url: story for story in reader(connection, corpus, whole_tally)}
+    connection.close()
+    plan = inputs.plan_archive(source, 4)
+    assert plan is not None and len(plan) == 4
+    seen: list[str] = []
+    tallies = Tally()
+    for part in range(4):
+        by_rowid, by_slice = Tally(), Tally()
+        found = list(inputs.archive_stories(source, by_rowid, part, 4, plan[part]))
+        scanned = list(inputs.archive_stories(source, by_slice, part, 4, None))  # the fallback: the same articles
+        assert found == scanned and (by_rowid.rows, by_rowid.refused) == (by_slice.rows, by_slice.refused)
+        assert all(story == whole[story.url] for story in found)
+        seen.extend(story.url for story in found)
+        tallies.rows += by_rowid.rows
+        tallies.refused.update(by_rowid.refused)
+    assert sorted(seen) == sorted(whole)  # every article in exactly one partition
+    assert sum(1 for part in plan if part) >= 2  # and the articles are spread over them
+    assert (tallies.rows, tallies.refused) == (whole_tally.rows, whole_tally.refused)
+    assert sum(whole_tally.refused.values()) == (2 if build is newsedits_db else 0)

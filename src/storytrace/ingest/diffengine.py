@@ -9,34 +9,26 @@ duplicates.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, rows_in_order, slice_filter
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, VersionQuery, columns
 
 
 def read_diffengine(
-    connection: sqlite3.Connection, path: Path, tally: Tally, part: Slice | None = None
+    connection: sqlite3.Connection,
+    path: Path,
+    tally: Tally,
+    part: Slice | None = None,
+    rowids: Sequence[int] | None = None,
 ) -> Iterator[ArchiveStory]:
-    """The archive's entries (only slice `part` of them when given), each with its versions in order."""
-    have = columns(connection, VERSIONS)
-    title = "v.title" if "title" in have else "NULL"
-    url = "v.url" if "url" in have else "NULL"
-    ident = "v.id" if "id" in have else "v.rowid"
-    where, parameters = slice_filter(connection, part, "v.entry_id")
-    found = rows_in_order(
-        connection,
-        f"CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url}",
-        f"{VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id",
-        where,
-        parameters,
-        "CAST(v.entry_id AS TEXT)",
-        "v.rowid",
-    )
+    """The archive's entries, each with its versions in order: only slice `part`'s entries when given, only the
+    rows `rowids` (from `diffengine_query(...).plan`) when given."""
+    found = diffengine_query(connection).rows(connection, part, rowids)
     for entry, rows in groupby(_rows(found), key=lambda row: row[0]):
         grouped = list(rows)
         if entry is None:
@@ -47,6 +39,21 @@ def read_diffengine(
         story = story_from_rows([row[2] for row in grouped], fallback, tally)
         if story is not None:
             yield story
+
+
+def diffengine_query(connection: sqlite3.Connection) -> VersionQuery:
+    """Versions grouped by entry, with the entry's own URL."""
+    have = columns(connection, VERSIONS)
+    title = "v.title" if "title" in have else "NULL"
+    url = "v.url" if "url" in have else "NULL"
+    ident = "v.id" if "id" in have else "v.rowid"
+    return VersionQuery(
+        select=f"CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url}",
+        source=f"{VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id",
+        entry="CAST(v.entry_id AS TEXT)",
+        order="CAST(v.entry_id AS TEXT)",
+        rowid="v.rowid",
+    )
 
 
 def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, object, DbRow]]:

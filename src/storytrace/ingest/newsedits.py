@@ -8,36 +8,26 @@ The story's URL is the `url` column of its latest version; an article without on
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows, version_number
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, columns, rows_in_order, slice_filter
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, VersionQuery, columns
 
 
 def read_newsedits(
-    connection: sqlite3.Connection, path: Path, tally: Tally, part: Slice | None = None
+    connection: sqlite3.Connection,
+    path: Path,
+    tally: Tally,
+    part: Slice | None = None,
+    rowids: Sequence[int] | None = None,
 ) -> Iterator[ArchiveStory]:
-    """The archive's articles (only slice `part` of them when given), each with its versions in order."""
-    have = columns(connection, VERSIONS)
-    source = "source" if "source" in have else "NULL"
-    title = "title" if "title" in have else "NULL"
-    url = "url" if "url" in have else "NULL"
-    ident = "id" if "id" in have else "rowid"
-    where, parameters = slice_filter(connection, part, "entry_id")
-    # Rows grouped by article; CAST: an id stored as 12 in one row and '12' in another is the same article.
-    found = rows_in_order(
-        connection,
-        f"CAST({source} AS TEXT), CAST(entry_id AS TEXT), {ident}, version, created, summary, {title}, {url}",
-        VERSIONS,
-        where,
-        parameters,
-        f"CAST({source} AS TEXT), CAST(entry_id AS TEXT)",
-        "rowid",
-    )
+    """The archive's articles, each with its versions in order: only slice `part`'s articles when given, only
+    the rows `rowids` (from `newsedits_query(...).plan`) when given."""
+    found = newsedits_query(connection).rows(connection, part, rowids)
     for (outlet, entry), rows in groupby(_rows(found), key=lambda row: (row[0], row[1])):
         if entry is None:
             refuse_orphans([row[2] for row in rows], tally)
@@ -46,6 +36,22 @@ def read_newsedits(
         story = story_from_rows([row[2] for row in rows], fallback, tally)
         if story is not None:
             yield story
+
+
+def newsedits_query(connection: sqlite3.Connection) -> VersionQuery:
+    """Versions grouped by article; CAST: an id stored as 12 in one row and '12' in another is the same article."""
+    have = columns(connection, VERSIONS)
+    source = "source" if "source" in have else "NULL"
+    title = "title" if "title" in have else "NULL"
+    url = "url" if "url" in have else "NULL"
+    ident = "id" if "id" in have else "rowid"
+    return VersionQuery(
+        select=f"CAST({source} AS TEXT), CAST(entry_id AS TEXT), {ident}, version, created, summary, {title}, {url}",
+        source=VERSIONS,
+        entry="CAST(entry_id AS TEXT)",
+        order=f"CAST({source} AS TEXT), CAST(entry_id AS TEXT)",
+        rowid="rowid",
+    )
 
 
 def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, str | None, DbRow]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,58 @@ DIFFENGINE_COLUMNS = ("entry_id", "summary", "created")
 # One slice of an archive's articles, (index, count): those whose entry id hashes to `index` of `count` buckets.
 # Several processes can read one archive at once, each its own slice, every article in exactly one of them.
 Slice = tuple[int, int]
+# Rows read by rowid at a time once sorted (SQLite's limit on a statement's parameters is far above this).
+ROWS_BY_ID = 500
 
 
-def slice_filter(connection: sqlite3.Connection, part: Slice | None, entry_column: str) -> tuple[str, tuple[int, ...]]:
+@dataclass(frozen=True)
+class VersionQuery:
+    """How a reader reads an archive's versions: `SELECT {select} FROM {source} ORDER BY {order}, {rowid}`, the
+    rows of one article (`entry`, as text) together."""
+
+    select: str
+    source: str
+    entry: str
+    order: str
+    rowid: str
+
+    def rows(
+        self, connection: sqlite3.Connection, part: Slice | None = None, rowids: Sequence[int] | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Every row in reading order; only slice `part`'s articles when given; only the rows `rowids` (an
+        earlier `plan`'s, in its order) when given."""
+        if rowids is not None:
+            return _rows_by_id(connection, self, rowids)
+        where, parameters = _slice_filter(connection, part, self.entry)
+        return _rows_in_order(connection, self, where, parameters)
+
+    def plan(self, connection: sqlite3.Connection, count: int) -> list[array[int]] | None:
+        """The rowids of each of `count` slices, in reading order, from one pass over the archive's small columns
+        (the texts are not read), so that each slice is then read by rowid alone instead of scanning the archive
+        for its articles. None when the versions have no rowids (a view): read by slice instead."""
+        from storytrace.corpus.hashing import partition_of
+
+        slices = [array("q") for _ in range(count)]
+        bucket_of: dict[str, int] = {}
+        try:
+            found = connection.execute(f"SELECT {self.rowid}, {self.entry} FROM {self.source} "
+                                       f"ORDER BY {self.order}, {self.rowid}")
+            for rowid, entry in found:
+                if entry is None:
+                    bucket = 0
+                elif (bucket := bucket_of.get(entry, -1)) < 0:
+                    bucket = bucket_of[entry] = partition_of(entry, count)
+                slices[bucket].append(rowid)
+        except sqlite3.OperationalError:  # no rowid to read by
+            return None
+        return slices
+
+
+def _slice_filter(connection: sqlite3.Connection, part: Slice | None, entry: str) -> tuple[str, tuple[int, ...]]:
     """A WHERE clause and its parameters keeping only the articles of slice `part` (none when `part` is None).
 
-    The entry id is hashed as text, as the readers group it (12 and '12' are one article); rows without one go to
-    slice 0, so each is refused once."""
+    The entry id is hashed as text, as the readers group it (12 and '12' are one article) and as `plan` deals
+    them; rows without one go to slice 0, so each is refused once."""
     if part is None:
         return "", ()
     from storytrace.corpus.hashing import partition_of
@@ -42,40 +88,38 @@ def slice_filter(connection: sqlite3.Connection, part: Slice | None, entry_colum
 
     connection.create_function("storytrace_slice", 2, bucket, deterministic=True)
     index, count = part
-    return f" WHERE storytrace_slice(CAST({entry_column} AS TEXT), ?) = ?", (count, index)
+    return f" WHERE storytrace_slice({entry}, ?) = ?", (count, index)
 
 
-# Rows read by rowid at a time once sorted (SQLite's limit on a statement's parameters is far above this).
-ROWS_BY_ID = 500
-
-
-def rows_in_order(
-    connection: sqlite3.Connection,
-    select: str,
-    source: str,
-    where: str,
-    parameters: Sequence[object],
-    order: str,
-    rowid: str,
+def _rows_in_order(
+    connection: sqlite3.Connection, query: VersionQuery, where: str, parameters: Sequence[object]
 ) -> Iterator[tuple[Any, ...]]:
     """The rows of `SELECT {select} FROM {source}{where} ORDER BY {order}`, ties in `rowid` order.
 
     Sorted with the text in them, SQLite's sorter copies every version's HTML (tens of kilobytes each; for a
     NewsEdits-sized archive, gigabytes of temporary storage); here the rowids alone are sorted, and the rows are
-    then read by rowid, ROWS_BY_ID at a time. A rowid that a join gives several rows keeps them all. A source
-    without rowids (a view) is read with the single query.
+    then read by rowid, ROWS_BY_ID at a time. A source without rowids (a view) is read with the single query.
     """
     try:
-        sorting = f"SELECT {rowid} FROM {source}{where} ORDER BY {order}, {rowid}"
+        sorting = f"SELECT {query.rowid} FROM {query.source}{where} ORDER BY {query.order}, {query.rowid}"
         order_ids = array("q", (row[0] for row in connection.execute(sorting, parameters)))  # (8 bytes a row)
     except sqlite3.OperationalError:  # no rowid to sort by
-        yield from connection.execute(f"SELECT {select} FROM {source}{where} ORDER BY {order}", parameters)
+        yield from connection.execute(
+            f"SELECT {query.select} FROM {query.source}{where} ORDER BY {query.order}", parameters)
         return
-    for start in range(0, len(order_ids), ROWS_BY_ID):
-        wanted = order_ids[start : start + ROWS_BY_ID].tolist()
+    yield from _rows_by_id(connection, query, order_ids)
+
+
+def _rows_by_id(
+    connection: sqlite3.Connection, query: VersionQuery, rowids: Sequence[int]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows with these rowids, in this order, ROWS_BY_ID at a time. A rowid that a join gives several rows
+    keeps them all."""
+    for start in range(0, len(rowids), ROWS_BY_ID):
+        wanted = list(rowids[start : start + ROWS_BY_ID])
         found: dict[object, list[tuple[Any, ...]]] = {}
         marks = ", ".join("?" * len(wanted))
-        by_id = f"SELECT {select}, {rowid} FROM {source} WHERE {rowid} IN ({marks})"
+        by_id = f"SELECT {query.select}, {query.rowid} FROM {query.source} WHERE {query.rowid} IN ({marks})"
         for *row, key in connection.execute(by_id, wanted):
             found.setdefault(key, []).append(tuple(row))
         for key in wanted:

@@ -1,19 +1,21 @@
-"""Reading a corpus as rows of versions: (story key, order, capture time, text), whatever the format.
+"""Reading a corpus as versions: (story key, order, capture time, text), whatever the format.
 
 NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so a story is what
-`storytrace import` would make of it; JSON Lines and Parquet are streamed, the story key taken from a field or
-column (`--story-key`, default the first of url, story, id). Rows are not grouped here: each partition sorts its own
+`storytrace import` would make of it (an archive's article), and are read by partition: one pass over the archive's
+small columns deals its rowids into partitions by the hash of each article's entry id (`plan_archive`), and each
+partition's task then reads its own rows by rowid (`archive_stories`), so every text is read once, by the task that
+aligns it. JSON Lines and Parquet are streamed in slices (`read_slices`), one task each on the workers (byte ranges
+of a JSONL file cut at line starts, groups of whole Parquet files), the story key taken from a field or column
+(`--story-key`, default the first of url, story, id); their rows are not grouped here: each partition sorts its own
 rows into stories, so a file is read once, front to back, whatever its order. Everything that makes an input
 unreadable is found in `open_source`, before anything is written.
-
-An input is read in slices (`read_slices`), one task each, on the workers: byte ranges of a JSONL file cut at line
-starts, groups of whole Parquet files, or the articles of an SQLite archive by the hash of their entry id.
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -28,14 +30,12 @@ from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
 from storytrace.errors import InputError
 from storytrace.ingest.jsonl import json_object
-from storytrace.ingest.records import Tally, text_problem
-from storytrace.ingest.sqlite_file import has_sqlite_magic, open_database
+from storytrace.ingest.records import ArchiveStory, Tally, text_problem
+from storytrace.ingest.sqlite_file import VersionQuery, has_sqlite_magic, open_database
 from storytrace.ingest.times import parse_db_time, parse_time
 
 PARQUET_MAGIC = b"PAR1"
-# Every slice of an SQLite archive scans the whole file for its articles: at most one slice per this many bytes.
-SQLITE_SLICE_BYTES = 16_000_000
-STORIES_PER_BATCH = 500
+ARCHIVES = ("newsedits", "diffengine")
 ROWS_PER_BATCH = 10_000
 
 
@@ -91,7 +91,7 @@ def open_source(path: str | Path, options: BatchOptions) -> Source:
     stats = [(str(p.relative_to(where)) if is_dir else p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files]
     identity = {"path": str(where.resolve()), "format": kind, "files": stats}
     size = sum(s[1] for s in stats)
-    if kind in ("newsedits", "diffengine", "sqlite"):
+    if kind in (*ARCHIVES, "sqlite"):
         connection, found = _open_sqlite(where, None if kind == "sqlite" else kind)
         connection.close()
         identity["format"] = found
@@ -116,9 +116,8 @@ class ReadSlice:
 def read_slices(source: Source, wanted: int) -> list[ReadSlice]:
     """At most `wanted` slices that together hold every row of the input once (fewer when it is small)."""
     wanted = max(1, wanted)
-    if source.format in ("newsedits", "diffengine"):
-        count = max(1, min(wanted, math.ceil(source.size / SQLITE_SLICE_BYTES)))
-        return [ReadSlice(index, count) for index in range(count)]
+    if source.format in ARCHIVES:
+        raise ValueError("an archive is read by partition (plan_archive), not in slices")
     if source.format == "parquet":
         return _parquet_slices(source, wanted)
     return _jsonl_slices(source.path, wanted)
@@ -128,8 +127,8 @@ def read_rows(source: Source, options: BatchOptions, tally: Tally, part: ReadSli
     """The versions of the source (or of one slice of it) in batches; rows that cannot be versions are refused
     into `tally`."""
     part = part or ReadSlice()
-    if source.format in ("newsedits", "diffengine"):
-        return _sqlite_rows(source, tally, part)
+    if source.format in ARCHIVES:
+        raise ValueError("an archive is read by partition (archive_stories), not as rows")
     if source.format == "parquet":
         return _parquet_rows(source, options, tally, part)
     return _jsonl_rows(source, options, tally, part)
@@ -180,32 +179,54 @@ def _open_sqlite(path: Path, wanted: str | None, check_pages: bool = True) -> tu
         raise BatchError(str(exc)) from None
 
 
-def _sqlite_rows(source: Source, tally: Tally, part: ReadSlice) -> Iterator[RowBatch]:
+def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
+    """Each partition's rowids in reading order (as the bytes of an array of 64-bit integers, small to send to a
+    worker), from one pass over the archive's small columns; None when its versions cannot be read by rowid."""
+    connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
+    try:
+        plan = _query(connection, kind).plan(connection, partitions)
+    except sqlite3.Error as exc:
+        raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
+    finally:
+        connection.close()
+    return None if plan is None else [rowids.tobytes() for rowids in plan]
+
+
+def archive_stories(
+    source: Source, tally: Tally, part: int, partitions: int, rowids: bytes | None
+) -> Iterator[ArchiveStory]:
+    """The articles of partition `part`: its rows by rowid (`plan_archive`), else those whose entry id hashes to
+    it (the archive scanned for them); rows that cannot be versions are refused into `tally`."""
     from storytrace.ingest.diffengine import read_diffengine
     from storytrace.ingest.newsedits import read_newsedits
 
-    connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
+    connection, kind = _open_sqlite(source.path, source.format, check_pages=False)
     reader = read_newsedits if kind == "newsedits" else read_diffengine
-    batch, stories, seq = RowBatch(), 0, 0
+    wanted = None
+    if rowids is not None:
+        wanted = array("q")
+        wanted.frombytes(rowids)
     try:
-        sliced = (part.index, part.count) if part.count > 1 else None
-        for story in reader(connection, source.path, tally, sliced):
-            for n, version in enumerate(story.versions):
-                batch.add(story.url, float(n), _micros(version.captured_at), seq, version.text)
-                seq += 1
-            stories += 1
-            if stories % STORIES_PER_BATCH == 0:
-                yield batch
-                batch = RowBatch()
+        yield from reader(connection, source.path, tally, (part, partitions), wanted)
     except sqlite3.Error as exc:
-        raise BatchError(f"{source.path}: reading failed ({str(exc).splitlines()[0] if str(exc) else exc})") from None
+        raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
     finally:
         connection.close()
-    if batch:
-        yield batch
 
 
-def _micros(moment: Any) -> int:
+def _query(connection: sqlite3.Connection, kind: str) -> VersionQuery:
+    from storytrace.ingest.diffengine import diffengine_query
+    from storytrace.ingest.newsedits import newsedits_query
+
+    return newsedits_query(connection) if kind == "newsedits" else diffengine_query(connection)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def micros(moment: Any) -> int:
+    """A datetime as UTC microseconds (one without a zone is taken as UTC)."""
     return int(moment.timestamp() * 1_000_000) if moment.tzinfo else int(moment.replace(tzinfo=UTC).timestamp() * 1e6)
 
 
@@ -324,7 +345,7 @@ def _version_row(
     moment: int | None = None
     if record.get(options.time_field) is not None:
         try:
-            moment = _micros(parse_time(record[options.time_field]))
+            moment = micros(parse_time(record[options.time_field]))
         except ValueError as exc:
             tally.refuse("bad date", where, f"bad {options.time_field}: {exc}")
             return None
@@ -471,7 +492,7 @@ def _parquet_times(column: pa.Array) -> list[int | str | None]:
             found.append(None)
             continue
         try:
-            found.append(_micros(parse_db_time(value)))
+            found.append(micros(parse_db_time(value)))
         except ValueError:
             found.append(str(value))
     return found

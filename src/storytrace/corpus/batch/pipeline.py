@@ -1,6 +1,7 @@
-"""The batch run: check the input and the output directory, read the input's slices into partition shards and
-align every partition on the Dask cluster (both as tasks on the workers), and record each finished partition so a
-rerun skips it.
+"""The batch run: check the input and the output directory, align every partition on the Dask cluster and record
+each finished partition so a rerun skips it. An archive's partitions read their own articles (dealt to them by
+rowid in one pass over the archive); JSON Lines and Parquet are first read in slices into partition shards, both
+as tasks on the workers.
 
     from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storytrace.corpus.batch.errors import BatchError
-from storytrace.corpus.batch.inputs import Source, open_source, read_slices
+from storytrace.corpus.batch.inputs import ARCHIVES, Source, open_source, plan_archive, read_slices
 from storytrace.corpus.batch.manifest import (
     MANIFEST,
     SCHEMA,
@@ -33,7 +34,7 @@ from storytrace.corpus.batch.manifest import (
 )
 from storytrace.corpus.batch.options import BatchOptions
 from storytrace.corpus.batch.staging import stage_slice
-from storytrace.corpus.batch.worker import process_partition
+from storytrace.corpus.batch.worker import process_archive_partition, process_partition
 from storytrace.ingest.records import MAX_EXAMPLES
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ def run_batch(
     found = read_manifest(root)
     partitions = auto_partitions(source, options, found)
     settings = {**options.fingerprinted(), "key_field": source.key_field}
+    if source.format in ARCHIVES:  # partitions hold articles by the hash of their entry id, not of their key
+        settings["partition_by"] = "entry_id"
     print_ = fingerprint(source.identity, settings, partitions)
     check_same_run(found, print_, root)
     manifest = {"schema": SCHEMA, "fingerprint": print_, "input": source.identity, "settings": settings,
@@ -126,11 +129,16 @@ def run_batch(
         shutil.rmtree(staging, ignore_errors=True)
         try:
             mark = time.perf_counter()
-            shards = _read(client, source, options, partitions, todo, staging, report, progress)
-            report.timings["read_wall"] = time.perf_counter() - mark
+            if source.format in ARCHIVES and (plan := plan_archive(source, partitions)) is not None:
+                report.timings["read_wall"] = time.perf_counter() - mark  # dealing the rowids; the texts are read
+                tasks = _archive_tasks(source, plan, partitions, todo, root, print_, options)  # by the tasks below
+            else:
+                shards = _read(client, source, options, partitions, todo, staging, report, progress)
+                report.timings["read_wall"] = time.perf_counter() - mark
+                tasks = _shard_tasks(shards, todo, root, print_, options)
             report.computed = len(todo)
             mark = time.perf_counter()
-            _compute(client, shards, todo, root, print_, options, report, progress)
+            _compute(client, tasks, report, progress)
             report.timings["align_wall"] = time.perf_counter() - mark
         finally:  # the shards are a copy of the input: never left behind, a rerun stages again
             shutil.rmtree(staging, ignore_errors=True)
@@ -190,49 +198,85 @@ def _read(
     report.timings["stage"] = 0.0
     for found in results:
         assert found is not None
-        report.rows_read += int(found["rows"])
-        report.refused += sum(int(v) for v in found["refused"].values())
-        report.refusals.extend(found["examples"][: MAX_EXAMPLES - len(report.refusals)])
+        _add_tally(report, found)
         report.timings["stage"] += float(found["seconds"])
         for part, path in found["shards"].items():
             shards[int(part)].append(path)
     return shards
 
 
-def _compute(
-    client: Client,
-    shards: dict[int, list[str]],
-    todo: list[int],
-    root: Path,
-    print_: str,
+# A partition's task: (size, for the order they start in; the function; its arguments).
+Task = tuple[int, Callable[..., dict[str, Any]], tuple[Any, ...]]
+
+
+def _shard_tasks(
+    shards: dict[int, list[str]], todo: list[int], root: Path, print_: str, options: BatchOptions
+) -> dict[int, Task]:
+    diff_settings = asdict(options.diff)
+    return {
+        part: (
+            sum(Path(path).stat().st_size for path in shards[part]),
+            process_partition,
+            (shards[part], str(root.resolve()), part, print_, diff_settings),
+        )
+        for part in todo
+    }
+
+
+def _archive_tasks(
+    source: Source, plan: list[bytes], partitions: int, todo: list[int], root: Path, print_: str,
     options: BatchOptions,
-    report: BatchReport,
-    progress: Progress | None,
-) -> None:
-    """One task per partition, the largest first (the slowest tasks start early); sums their timings. A failed
-    task's error is raised after the others have finished (each writes its partition whole or not at all)."""
+) -> dict[int, Task]:
+    diff_settings = asdict(options.diff)
+    # Workers may run in another directory: they get the input by its absolute path.
+    source = replace(source, path=source.path.resolve())
+    return {
+        part: (
+            len(plan[part]),
+            process_archive_partition,
+            (source, plan[part], partitions, str(root.resolve()), part, print_, diff_settings),
+        )
+        for part in todo
+    }
+
+
+def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progress: Progress | None) -> None:
+    """One task per partition, the largest first (the slowest tasks start early); sums their timings and, for an
+    archive's partitions, their tallies of rows read and refused (refusals in partition order). A failed task's
+    error is raised after the others have finished (each writes its partition whole or not at all)."""
     from distributed import as_completed
 
-    diff_settings = asdict(options.diff)
-    size = {part: sum(Path(path).stat().st_size for path in shards[part]) for part in todo}
-    order = sorted(todo, key=lambda part: -size[part])
-    futures = [
-        client.submit(process_partition, shards[part], str(root.resolve()), part, print_, diff_settings, pure=False)
-        for part in order
-    ]
+    order = sorted(tasks, key=lambda part: -tasks[part][0])
+    futures = [client.submit(tasks[part][1], *tasks[part][2], pure=False) for part in order]
+    part_of = {future.key: part for future, part in zip(futures, order, strict=True)}
     if progress is not None:
         progress("align", 0, len(futures))
-    failed: BaseException | None = None
+    failed: dict[int, BaseException] = {}
+    tallies: dict[int, dict[str, Any]] = {}
     for finished, future in enumerate(as_completed(futures, loop=client.loop), start=1):  # type: ignore[no-untyped-call]
+        part = part_of[future.key]
         try:
             result = future.result()
-        except Exception as exc:  # raised once every task has stopped reading the shards (then removed)
-            failed = failed or exc
+        except Exception as exc:  # raised once every task has stopped reading (the shards are then removed)
+            failed[part] = exc
             continue
+        if "error" in result:
+            failed[part] = BatchError(str(result["error"]))
+            continue
+        if "tally" in result:
+            tallies[part] = result["tally"]
         report.pairs_computed += int(result["pairs"])
         for stage_name, seconds in result["seconds"].items():
             report.timings[stage_name] = report.timings.get(stage_name, 0.0) + float(seconds)
         if progress is not None:
             progress("align", finished, len(futures))
-    if failed is not None:
-        raise failed
+    for part in sorted(tallies):
+        _add_tally(report, tallies[part])
+    if failed:
+        raise failed[min(failed)]
+
+
+def _add_tally(report: BatchReport, found: dict[str, Any]) -> None:
+    report.rows_read += int(found["rows"])
+    report.refused += sum(int(v) for v in found["refused"].values())
+    report.refusals.extend(found["examples"][: MAX_EXAMPLES - len(report.refusals)])
