@@ -125,6 +125,35 @@ def edit_columns(links: Sequence[Link], doc_a: Document, doc_b: Document) -> dic
     }
 
 
+def link_counts(links: Sequence[Link]) -> dict[str, int]:
+    """How many links of each kind, and how many moved, split (one sentence of A to several of B) and merged, in
+    one native pass (the batch's story summaries)."""
+    unchanged = minor = substantive = added = deleted = moved = split = merged = 0
+    for link in links:
+        kind = link.kind
+        if kind == "unchanged":
+            unchanged += 1
+        elif kind == "minor":
+            minor += 1
+        elif kind == "substantive":
+            substantive += 1
+        elif kind == "added":
+            added += 1
+        elif kind == "deleted":
+            deleted += 1
+        if link.moved:
+            moved += 1
+        a, b = len(link.a), len(link.b)
+        if a == 1 and b > 1:
+            split += 1
+        elif a > 1 and b == 1:
+            merged += 1
+    return {
+        "unchanged": unchanged, "minor": minor, "substantive": substantive, "added": added, "deleted": deleted,
+        "moved": moved, "split": split, "merged": merged,
+    }
+
+
 def _version(doc: Document) -> dict[str, Any]:
     return {
         "label": doc.label,

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from storytrace.diff import Prepared, diff, prepare
 from storytrace.options import DiffOptions
-from storytrace.result import Link, edit_columns
+from storytrace.result import Link, edit_columns, link_counts
 from storytrace.text.document import Document
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ STORY_SCHEMA = pa.schema(
         *[(name, pa.int32()) for name in COUNTED],
     ]
 )
+# Edit rows gathered as Python lists before they become an Arrow batch (a few dozen stories' worth).
+EDIT_BATCH_ROWS = 4096
 # The stages whose time a partition reports (seconds, summed over its stories).
 STAGES = ("segment", "diff", "records")
 
@@ -70,6 +72,7 @@ class PartitionRecords:
     def __init__(self, options: DiffOptions | None = None) -> None:
         self.options = options or DiffOptions()
         self.edits: dict[str, list[Any]] = {name: [] for name in EDIT_SCHEMA.names}
+        self.edit_batches: list[pa.RecordBatch] = []
         self.stories: dict[str, list[Any]] = {name: [] for name in STORY_SCHEMA.names}
         self.seconds = dict.fromkeys(STAGES, 0.0)
         self.pairs = 0
@@ -105,18 +108,12 @@ class PartitionRecords:
                 continue
             after = clock()
             self.seconds["diff"] += after - mark
-            kinds = self._links(key, k, times, links, doc_a, doc_b)
-            for kind in kinds:
-                counts[kind] += 1
-            for link in links:
-                if link.moved:
-                    counts["moved"] += 1
-                if len(link.a) == 1 and len(link.b) > 1:
-                    counts["split"] += 1
-                elif len(link.a) > 1 and len(link.b) == 1:
-                    counts["merged"] += 1
-            changed += any(kind != "unchanged" for kind in kinds)
-            substantive += "substantive" in kinds
+            self._links(key, k, times, links, doc_a, doc_b)
+            pair = link_counts(links)
+            for name, count in pair.items():
+                counts[name] += count
+            changed += pair["unchanged"] != len(links)
+            substantive += pair["substantive"] > 0
             self.seconds["records"] += clock() - after
         mark = clock()
         known = [t for t in times if t is not None]
@@ -138,7 +135,17 @@ class PartitionRecords:
             self.stories[name].append(value)
         self.pairs += len(texts) - 1
         self.versions += len(texts)
+        if len(self.edits["story"]) >= EDIT_BATCH_ROWS:
+            self._edit_batch()
         self.seconds["records"] += clock() - mark
+
+    def _edit_batch(self) -> None:
+        """The edit rows gathered so far as one Arrow batch, the lists emptied: converted while they are still in
+        the processor's caches, and a partition holds its rows as Arrow columns instead of Python objects."""
+        self.edit_batches.append(pa.record_batch(
+            [pa.array(self.edits[f.name], f.type) for f in EDIT_SCHEMA], schema=EDIT_SCHEMA))
+        for values in self.edits.values():
+            values.clear()
 
     def _identical(self, key: str, k: int, times: Sequence[int | None], n: int) -> None:
         """A pair of byte-identical texts: every sentence unchanged, in place."""
@@ -159,14 +166,11 @@ class PartitionRecords:
 
     def _links(
         self, key: str, k: int, times: Sequence[int | None], links: Sequence[Link], doc_a: Document, doc_b: Document
-    ) -> list[str]:
-        """The rows of a diffed pair; returns each link's kind. Texts are kept for changed links only."""
+    ) -> None:
+        """The rows of a diffed pair. Texts are kept for changed links only."""
         self._pair_columns(key, k, times, len(links))
-        columns = edit_columns(links, doc_a, doc_b)
-        for name, values in columns.items():
+        for name, values in edit_columns(links, doc_a, doc_b).items():
             self.edits[name].extend(values)
-        kinds: list[str] = columns["kind"]
-        return kinds
 
     def _pair_columns(self, key: str, k: int, times: Sequence[int | None], n: int) -> None:
         edits = self.edits
@@ -179,7 +183,9 @@ class PartitionRecords:
     def tables(self) -> tuple[pa.Table, pa.Table]:
         """(edit records, story summaries) as Arrow tables with the fixed schemas."""
         mark = time.perf_counter()
-        edits = pa.table([pa.array(self.edits[f.name], f.type) for f in EDIT_SCHEMA], schema=EDIT_SCHEMA)
+        if self.edits["story"] or not self.edit_batches:
+            self._edit_batch()
+        edits = pa.Table.from_batches(self.edit_batches, schema=EDIT_SCHEMA)
         stories = pa.table([pa.array(self.stories[f.name], f.type) for f in STORY_SCHEMA], schema=STORY_SCHEMA)
         self.seconds["records"] += time.perf_counter() - mark
         return edits, stories
