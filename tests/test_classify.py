@@ -158,11 +158,17 @@ def test_accents_composed_and_sharp_s_folded_in_one_sentence_keep_the_word_diff_
          ("attribution changed: said → denied",)),
         ("The fine was £40,000 last year.", "The fine was $40,000 last year.", ("unit £ → $",)),
         ("The race covers 5 km of road.", "The race covers 5 miles of road.", ("unit km → miles",)),
+        ("The jury acquitted the former mayor on Friday.", "The jury convicted the former mayor on Friday.",
+         ("opposite meaning: acquitted → convicted",)),
+        ("Shares rose sharply in early trading.", "Shares fell sharply in early trading.",
+         ("opposite meaning: rose → fell",)),
+        ("The senator will vote for the bill.", "The senator will vote against the bill.",
+         ("opposite meaning: for → against",)),
     ],
 )
 def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, reasons: tuple[str, ...]) -> None:
-    """Who is credited, how sure the text is and a quantity's unit are facts, though no name, number or negation
-    changed; each direction alike (diff(B, A) mirrors diff(A, B))."""
+    """Who is credited, how sure the text is, a word turned into its opposite and a quantity's unit are facts,
+    though no name, number or negation changed; each direction alike (diff(B, A) mirrors diff(A, B))."""
     from storytrace import diff as run_diff
 
     (link,) = run_diff(a, b).links
@@ -179,6 +185,8 @@ def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, r
         ("She urged the council to act.", "She told the council to act."),  # (was "attribution added")
         ("The mayor said the road would reopen.", "The mayor stated the road would reopen."),
         ("The race covers 5 km of road.", "The race covers 5 km of track."),
+        ("The storm moved up the coast overnight.", "The storm moved along the coast overnight."),
+        ("Shares rose sharply in early trading.", "Shares climbed sharply in early trading."),  # the same direction
     ],
 )
 def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:

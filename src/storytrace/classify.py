@@ -200,6 +200,25 @@ _UNIT_WORDS: Final = frozenset(
     kilogram kilograms gram grams g lb lbs tonnes tons ounces oz litres liters gallons mph kmh celsius fahrenheit
     c f hours minutes seconds days weeks months years acres hectares""".split()
 )
+# Words whose swap for the other turns a report around ("acquitted" / "convicted", "rose" / "fell"): each a pair of
+# opposites, in the inflections news writes them. Read both ways.
+_OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:innocent win:lose wins:loses won:lost
+    winning:losing winner:loser winners:losers victory:defeat rise:fall rises:falls rose:fell rising:falling
+    risen:fallen increase:decrease increases:decreases increased:decreased increasing:decreasing up:down
+    higher:lower more:fewer more:less most:least above:below before:after gain:loss gains:losses gained:lost
+    approve:reject approves:rejects approved:rejected approval:rejection accept:reject accepted:rejected
+    allow:ban allows:bans allowed:banned legal:illegal lawful:unlawful support:oppose supports:opposes
+    supported:opposed supporters:opponents for:against alive:dead survived:died survive:die open:closed
+    opened:closed admit:deny admits:denies admitted:denied true:false able:unable likely:unlikely
+    possible:impossible safe:unsafe success:failure succeeded:failed passed:failed include:exclude
+    included:excluded hired:fired arrested:released start:end started:ended began:ended maximum:minimum
+    majority:minority strengthened:weakened raised:cut raised:lowered raise:lower add:remove added:removed
+    highest:lowest largest:smallest biggest:smallest best:worst first:last earlier:later north:south
+    east:west northern:southern eastern:western inside:outside public:private positive:negative profit:loss
+    profits:losses surplus:deficit peace:war""".split()
+_OPPOSITES: Final = frozenset(
+    pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
+)
 _WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
 _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')
@@ -207,8 +226,9 @@ _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')
 
 def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: int, shift_b: int) -> Classification:
     """Facts the token rules miss in a change they call minor: who is credited with a statement ("Police said" /
-    "Witnesses said"), how sure the text is ("allegedly" taken out) and the unit of a quantity ("£40,000" /
-    "$40,000", "5 km" / "5 miles"). Each turns the verdict substantive, with its reason."""
+    "Witnesses said"), how sure the text is ("allegedly" taken out), a word swapped for its opposite ("acquitted" /
+    "convicted") and the unit of a quantity ("£40,000" / "$40,000", "5 km" / "5 miles"). Each turns the verdict
+    substantive, with its reason."""
     if found.kind != "minor" or not found.diff:
         return found
     reasons: list[str] = []
@@ -232,7 +252,8 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
 
 
 def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, shift_b: int) -> str | None:
-    """The fact a replacement changes, if it is the speaker of a statement or a quantity's unit."""
+    """The fact a replacement changes, if it is the speaker of a statement, a word swapped for its opposite or a
+    quantity's unit."""
     old, new = gone.text, put.text
     verb_a, verb_b = old.strip().lower(), new.strip().lower()
     if verb_a.replace(".", "") == verb_b.replace(".", ""):
@@ -246,6 +267,9 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     before_a = _speaker_verb_before(text_a, gone.a_start - shift_a)
     if before_a and before_a == _speaker_verb_before(text_b, put.b_start - shift_b):
         return _attribution(old, new)
+    swapped = _opposites(old, new)
+    if swapped:
+        return f"opposite meaning: {swapped}"
     if _touches_digit(text_a, gone.a_start - shift_a, gone.a_end - shift_a):
         old_units = _units_in(old)
         new_units = _units_in(new) if old_units else []
@@ -254,6 +278,15 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
         ):
             return f"unit {' '.join(old_units)} → {' '.join(new_units)}"
     return None
+
+
+def _opposites(old: str, new: str) -> str | None:
+    """"acquitted → convicted" when a replacement swaps a word for its opposite, word for word; else None."""
+    before, after = _plain_words(old), _plain_words(new)
+    if len(before) != len(after):
+        return None
+    swaps = [f"{a} → {b}" for a, b in zip(before, after, strict=True) if (a, b) in _OPPOSITES]
+    return ", ".join(swaps) or None
 
 
 def _plain_words(text: str) -> list[str]:
