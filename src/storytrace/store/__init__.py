@@ -45,6 +45,7 @@ from storytrace.store.repository import (
     reschedule,
     revive,
     stories,
+    story_to_feed,
 )
 from storytrace.store.search import search_stories
 from storytrace.store.versions import NewVersion, add_new_version, add_version
@@ -93,6 +94,7 @@ __all__ = [
     "reschedule",
     "resolve_url",
     "revive",
+    "story_to_feed",
     "schema_revision",
     "search_stories",
     "stories",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storytrace.store.db import Store
 from storytrace.store.errors import StoreError, UnknownSource, UnknownStory
-from storytrace.store.models import MAX_URL_LENGTH, Check, Outcome, Source, SourceKind, Story
+from storytrace.store.models import MAX_URL_LENGTH, Check, Outcome, Source, SourceKind, Story, Version
 from storytrace.store.types import utcnow
 
 DEFAULT_CHECK_INTERVAL_S = 3600
@@ -203,6 +203,28 @@ def reschedule(
         changes["active"] = active
         changes["stop_reason"] = None if active else stop_reason
     return _update_story(store, story, **changes)
+
+
+def story_to_feed(store: Store, story: StoryRef) -> Source:
+    """A story whose URL turned out to serve a feed (added where no fetch could tell, as the web app adds them),
+    made a feed source: its checks move to the source and the story goes. Only a story without versions: one
+    with versions is refused (StoreError), nothing of it is lost."""
+    wanted = story_id(story)
+
+    def run(session: Session) -> Source:
+        found = session.get(Story, wanted)
+        if found is None:
+            raise UnknownStory(f"no story with id {wanted}")
+        if found.version_count or session.execute(select(exists().where(Version.story_id == wanted))).scalar():
+            raise StoreError(f"{found.url} has stored versions: it stays a story")
+        values = {"url": found.url, "kind": SourceKind.FEED, "title": found.title, "added_at": found.added_at}
+        _insert_ignore(session, Source, values, "url")
+        source = session.execute(select(Source).where(Source.url == found.url)).scalar_one()
+        session.execute(update(Check).where(Check.story_id == wanted).values(story_id=None, source_id=source.id))
+        session.delete(found)
+        return source
+
+    return store.write(run)
 
 
 def revive(store: Store, story: StoryRef, *, now: datetime | None = None) -> Story:

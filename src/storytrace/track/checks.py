@@ -33,6 +33,7 @@ from storytrace.store import (
     record_check,
     reschedule,
     revive,
+    story_to_feed,
 )
 from storytrace.track.config import Config
 from storytrace.track.urls import canonical_url
@@ -41,6 +42,8 @@ log = logging.getLogger("storytrace.watch")
 T = TypeVar("T")
 
 # Fetch outcomes that are not a page, as check outcomes.
+# What `sniff` calls a feed's body.
+FEED_KINDS = ("rss", "atom", "rdf")
 _FETCH_FAILURE = {
     "http_error": Outcome.HTTP_ERROR,
     "network_error": Outcome.NETWORK_ERROR,
@@ -147,6 +150,11 @@ async def check_story(tracker: Tracker, story: Story) -> CheckReport:
     started = time.perf_counter()
     try:
         result = await tracker.fetcher.fetch(story.url, etag=story.etag, last_modified=story.last_modified)
+        if story.version_count == 0 and _is_feed(result):  # added without a fetch (the web app): a feed after all
+            source = await tracker.write(f"tracking {story.url} as a feed", story_to_feed, tracker.store, story)
+            report = await check_feed(tracker, source)
+            return replace(report, detail=f"a feed, tracked as one from now on: {report.detail}",
+                           elapsed_ms=_since(started))
         report, changed, failed = await _store_result(tracker, story, result)
         moment, options = now_utc(), tracker.config.schedule
         if changed and story.version_count == 0:  # the first version: the schedule starts now
@@ -278,6 +286,10 @@ def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
     return added
 
 
+def _is_feed(result: FetchResult) -> bool:
+    return result.ok and result.body is not None and sniff(result.body, result.content_type) in FEED_KINDS
+
+
 async def track_url(tracker: Tracker, url: str) -> CheckReport:
     """Start tracking a URL: a feed becomes a source whose articles are tracked, a page a story checked now.
 
@@ -285,7 +297,7 @@ async def track_url(tracker: Tracker, url: str) -> CheckReport:
     """
     url = canonical_url(url)
     probe = await tracker.fetcher.fetch(url)
-    if probe.ok and probe.body is not None and sniff(probe.body, probe.content_type) in ("rss", "atom", "rdf"):
+    if _is_feed(probe):
         source = await tracker.write(f"adding {url}", add_source, tracker.store, url, "feed")
         return await check_feed(tracker, source)
     story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
