@@ -270,7 +270,7 @@ def serve_command(
     ),
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the web app: stories, timelines, diffs, collations, compare, Atom feed (STORYTRACE_TOKEN allows writes)."""
+    """Serve the web app: stories, timelines, diffs, collations, compare, Atom feed (writes: STORYTRACE_TOKEN)."""
     from storytrace.web.serve import run
 
     run(db, host=host, port=port)

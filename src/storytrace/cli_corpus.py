@@ -192,8 +192,7 @@ def register(app: typer.Typer) -> None:
         option: Options = None,
         max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     ) -> None:
-        """Find where a text came from: its sources ranked, and for each sentence copied, edited, paraphrased
-        or unsupported."""
+        """Find where a text came from: its sources ranked; each sentence copied, edited, paraphrased or unsupported."""
         from rich.console import Console
 
         from storytrace.corpus.sources import Skipped
