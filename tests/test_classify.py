@@ -111,9 +111,9 @@ def test_a_name_of_several_words_is_one_name_in_the_reasons() -> None:
     assert swapped.reasons == ("name Ann Lee → Tom Ray",)
     removed = classify("The talks with Mayor Ann Lee ended.", "The talks ended.", OPTIONS)
     assert removed.reasons[0] == "name removed: Mayor Ann Lee"
-    # ("States" in "United States" is a name, not a verb of saying: no "attribution removed")
+    # ("States" in "United States" is a name, not a verb of saying: no "attribution removed"; and "US" its initials)
     states = classify("Trade with the United States fell.", "Trade with the US fell.", OPTIONS)
-    assert states.reasons == ("name United States → US",)
+    assert (states.kind, states.reasons) == ("minor", ("name abbreviated: United States ↔ US",))
 
 
 def test_reasons_read_as_plain_words() -> None:
@@ -194,3 +194,39 @@ def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:
 
     (link,) = run_diff(a, b).links
     assert link.kind == "minor", link.reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("The United States said it would send aid.", "The US said it would send aid.",
+         "name abbreviated: United States ↔ US"),
+        ("The Department of Justice opened an inquiry.", "The DOJ opened an inquiry.",
+         "name abbreviated: Department of Justice ↔ DOJ"),
+        ("Officials in New York City said the roads were closed.", "Officials in NYC said the roads were closed.",
+         "name abbreviated: New York City ↔ NYC"),
+    ],
+)
+def test_a_name_and_its_initials_are_the_same_name(a: str, b: str, reason: str) -> None:
+    """Initials for a name of several words change no fact (and "United States said" is no new speaker); in
+    either direction."""
+    from storytrace import diff as run_diff
+
+    for old, new in ((a, b), (b, a)):
+        (link,) = run_diff(old, new).links
+        assert (link.kind, link.reasons) == ("minor", (reason,))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The United Nations said it would send aid.", "The US said it would send aid."),  # other initials
+        ("The United States said it would send 12 planes.", "The US said it would send 15 planes."),  # a number too
+        ("The European Union will meet on Monday.", "The EU will not meet on Monday."),  # a negation too
+    ],
+)
+def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
+    from storytrace import diff as run_diff
+
+    (link,) = run_diff(a, b).links
+    assert link.kind == "substantive", link.reasons

@@ -258,6 +258,10 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     verb_a, verb_b = old.strip().lower(), new.strip().lower()
     if verb_a.replace(".", "") == verb_b.replace(".", ""):
         return None  # the same word written otherwise ("US" / "U.S.")
+    if _is_initials(new.strip(_WORD_EDGES + " "), old.strip(_WORD_EDGES + " ")) or _is_initials(
+        old.strip(_WORD_EDGES + " "), new.strip(_WORD_EDGES + " ")
+    ):
+        return None  # a name and its initials ("United States" / "US")
     if verb_a in _ATTRIBUTION and verb_b in _ATTRIBUTION and (verb_a in _DENIALS) != (verb_b in _DENIALS):
         return f"attribution changed: {old.strip()} → {new.strip()}"
     after_a = _next_word(text_a, gone.a_end - shift_a)
@@ -348,7 +352,7 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
     if found.kind != "substantive":
         return found
     found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
-    return _acronyms_kept_minor(found, text_a, text_b)
+    return _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
 
 
 _DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")
@@ -367,6 +371,79 @@ def _acronyms_kept_minor(found: Classification, text_a: str, text_b: str) -> Cla
     if key_a.split() != key_b.split():
         return found
     return Classification("minor", ("acronym written differently",), found.diff)
+
+
+# Small words a name's initials pass over ("Department of Justice" is "DOJ", "the United States" is "US").
+_NOT_INITIALS: Final = frozenset("of the and for on in de".split())
+
+
+def _initials_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A name and its initials ("United States" / "US", "Department of Justice" / "DOJ") name the same thing: the
+    token rules read the initials as a new name (and the name's words as removed). Only when every reason is such a
+    name or its words, and the texts agree once the names, their initials and the small words between are left
+    out."""
+    if found.kind != "substantive" or not found.reasons:
+        return found
+    pairs: list[tuple[str, str]] = []  # (name, initials)
+    others: list[str] = []
+    for reason in found.reasons:
+        if reason.startswith("name ") and " → " in reason:
+            before, after = reason[len("name ") :].split(" → ", 1)
+            old, new = _whole_name(before, text_a), _whole_name(after, text_b)
+            if _is_initials(new, old):
+                pairs.append((old, new))
+                continue
+            if _is_initials(old, new):
+                pairs.append((new, old))
+                continue
+            return found
+        others.append(reason)
+    def main_words(text: str) -> tuple[str, ...]:
+        return tuple(word for word in text.replace(",", "").lower().split() if word not in _NOT_INITIALS)
+
+    names = {main_words(name) for name, _ in pairs}
+    for reason in others:  # "words removed: New York City" says the name again
+        head, _, words = reason.partition(": ")
+        if head not in ("words removed", "new claim") or main_words(words) not in names:
+            return found
+    if not pairs:
+        return found
+    left_out = {word for name, short in pairs for word in (*name.lower().split(), short.replace(".", "").lower())}
+    left_out |= _NOT_INITIALS
+
+    def rest(text: str) -> list[str]:
+        return [word for word in comparison_key(text).replace(".", "").split() if word not in left_out]
+
+    if rest(text_a) != rest(text_b):
+        return found
+    shown = ", ".join(dict.fromkeys(f"{name} ↔ {short}" for name, short in pairs))
+    return Classification("minor", (f"name abbreviated: {shown}",), found.diff)
+
+
+def _whole_name(parts: str, text: str) -> str:
+    """A name as the text writes it, from the parts a reason lists ("Department, Justice": "Department of
+    Justice", the small words between put back)."""
+    pieces = parts.split(", ")
+    if len(pieces) == 1:
+        return parts
+    between = r"\s+(?:(?:" + "|".join(sorted(_NOT_INITIALS)) + r")\s+)?"
+    found = re.search(between.join(re.escape(piece) for piece in pieces), text)
+    return found.group() if found else " ".join(pieces)
+
+
+def _is_initials(short: str, name: str) -> bool:
+    """Is `short` ("US", "U.S.", "DOJ") the initials of the name of several words `name` ("United States",
+    "Department of Justice"), its small words counted or not?"""
+    letters = short.replace(".", "")
+    if len(letters) < 2 or not letters.isalpha() or not letters.isupper():
+        return False
+    every = name.split()
+    main = [word for word in every if word.lower() not in _NOT_INITIALS]
+    return any(
+        len(words) == len(letters)
+        and all(word[:1].upper() == letter for word, letter in zip(words, letters, strict=True))
+        for words in (main, every)
+    )
 
 
 # How one number is written differently without changing it: thousands separators ("1,200" / "1200"), a clock time's
