@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,8 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from storytrace.corpus.batch import EDIT_SCHEMA, STORY_SCHEMA, BatchError, BatchOptions, dask_client, run_batch
-from storytrace.corpus.batch.manifest import output_path
+from storytrace.corpus.batch import EDIT_SCHEMA, STORY_SCHEMA, BatchError, BatchOptions, dask_client, inputs, run_batch
+from storytrace.corpus.batch.manifest import marker_path, output_path
+from storytrace.corpus.batch.worker import process_archive_partition
 from storytrace.corpus.hashing import partition_of, stable_digest, stable_hash
 
 from .conftest import news_sentences
@@ -168,6 +170,7 @@ def test_a_rerun_recomputes_only_the_missing_partition(client: Any, tmp_path: Pa
     again = run_batch(corpus, out, BatchOptions(), client)  # the partition count is the earlier run's
     assert (again.computed, again.skipped, again.partitions) == (1, 3, 4)
     assert (again.stories, again.pairs, again.edit_rows) == (first.stories, first.pairs, first.edit_rows)
+    assert (again.rows_read, again.refused) == (first.rows_read, 0) == (12 * 4, 0)  # the markers keep the tallies
     for path, (mtime, table) in before.items():
         assert pq.read_table(path).equals(table)
         rewritten = path.name == "part-00002.parquet"
@@ -221,7 +224,7 @@ def test_an_archive_is_partitioned_by_article_and_read_by_the_partitions(client:
     report = run_batch(corpus, out, BatchOptions(partitions=4), client)
     assert (report.stories, report.versions, report.pairs) == (10, 9 * 3 + 2, 9 * 2 + 1)
     assert (report.rows_read, report.refused, len(report.refusals)) == (9 * 3 + 2 + 2, 2, 2)
-    assert not (out / "_staging").exists()
+    assert "stage" not in report.timings and not (out / "_staging").exists()  # nothing was staged
     entry_of = {story.url: str(entry) for entry, story in enumerate(archive, start=1)}
     for part in range(4):
         for row in pq.read_table(output_path(out, "stories", part)).to_pylist():
@@ -233,6 +236,45 @@ def test_an_archive_is_partitioned_by_article_and_read_by_the_partitions(client:
     assert keys.count(archive[0].url) == 2 and len(set(keys)) == 9
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["settings"]["partition_by"] == "entry_id"
+    marker_path(out, 3).unlink()  # a resumed run counts the rows of the partitions it skips too
+    again = run_batch(corpus, out, BatchOptions(), client)
+    assert again.computed == 1 and (again.rows_read, again.refused, again.refusals) == (
+        report.rows_read, report.refused, report.refusals)
+
+
+def test_an_archive_whose_versions_are_a_view_is_read_by_scanning(client: Any, tmp_path: Path) -> None:
+    """A view has no rowids to deal: each partition's task scans the archive for its articles instead, with the
+    same results as the table."""
+    archive = stories(6, 3)
+    table = newsedits_db(tmp_path / "table.db", archive)
+    viewed = newsedits_db(tmp_path / "view.db", archive)
+    with sqlite3.connect(viewed) as connection:
+        connection.executescript("ALTER TABLE entryversion RENAME TO real_versions; "
+                                 "CREATE VIEW entryversion AS SELECT * FROM real_versions;")
+    connection.close()
+    first = run_batch(table, tmp_path / "a", BatchOptions(partitions=3), client)
+    second = run_batch(viewed, tmp_path / "b", BatchOptions(partitions=3), client)
+    assert (second.stories, second.pairs, second.edit_rows) == (first.stories, first.pairs, first.edit_rows) == (
+        6, 12, first.edit_rows)
+    assert rows_of(tmp_path / "a", "edits") == rows_of(tmp_path / "b", "edits")
+
+
+def test_a_partition_that_cannot_be_read_is_one_line_and_the_others_finish(client: Any, tmp_path: Path) -> None:
+    corpus = newsedits_db(tmp_path / "nyt.db", stories(40, 4))
+    source = inputs.open_source(corpus, BatchOptions())
+    plan = inputs.plan_archive(source, 2)
+    assert plan is not None
+    size = corpus.stat().st_size
+    with corpus.open("r+b") as stream:  # a page in the middle overwritten after the run's check
+        stream.seek(4096 * (size // 4096 // 2))
+        stream.write(b"\xff" * 4096)
+    out = tmp_path / "out"
+    (out / "_done").mkdir(parents=True)
+    results = [process_archive_partition(source, plan[part], 2, str(out), part, "x", {}) for part in range(2)]
+    failed = [result for result in results if "error" in result]
+    assert len(failed) == 1 and "reading failed (" in failed[0]["error"] and "\n" not in failed[0]["error"]
+    (done,) = [result for result in results if "error" not in result]
+    assert marker_path(out, done["part"]).exists() and not marker_path(out, 1 - done["part"]).exists()
 
 
 def test_parquet_input_with_a_named_story_column(client: Any, tmp_path: Path) -> None:

@@ -129,3 +129,23 @@ def test_an_archive_is_dealt_into_partitions_each_article_once(tmp_path: Path, b
     assert sum(1 for part in plan if part) >= 2  # and the articles are spread over them
     assert (tallies.rows, tallies.refused) == (whole_tally.rows, whole_tally.refused)
     assert sum(whole_tally.refused.values()) == (2 if build is newsedits_db else 0)
+
+
+def test_edit_rows_gathered_in_several_arrow_batches_give_the_same_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storytrace.corpus.batch import records
+
+    archive = stories(12, 4)
+
+    def tables(batch_rows: int) -> tuple[pa.Table, pa.Table]:
+        monkeypatch.setattr(records, "EDIT_BATCH_ROWS", batch_rows)
+        built = records.PartitionRecords()
+        for story in archive:  # the last version repeated: an identical pair too
+            texts = [v.text for v in story.versions] + [story.versions[-1].text]
+            built.add_story(story.url, [None] * len(texts), texts)
+        return built.tables()
+
+    whole, one, seven = tables(10**9), tables(1), tables(7)
+    assert whole[0].num_rows > 100 and len(one[0].to_batches()) == len(archive)  # one after every story
+    assert whole[0].equals(one[0]) and whole[0].equals(seven[0]) and whole[1].equals(seven[1])
+    empty = records.PartitionRecords().tables()
+    assert (empty[0].num_rows, empty[1].num_rows) == (0, 0) and empty[0].schema.equals(records.EDIT_SCHEMA)

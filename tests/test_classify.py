@@ -187,6 +187,8 @@ def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, r
         ("The race covers 5 km of road.", "The race covers 5 km of track."),
         ("The storm moved up the coast overnight.", "The storm moved along the coast overnight."),
         ("Shares rose sharply in early trading.", "Shares climbed sharply in early trading."),  # the same direction
+        ("The economy grew more slowly than expected.", "The economy grew less quickly than expected."),  # turned twice
+        ("She was the first to arrive and the last to leave.", "She was the last to leave and the first to arrive."),
     ],
 )
 def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:

@@ -204,7 +204,7 @@ _UNIT_WORDS: Final = frozenset(
 # opposites, in the inflections news writes them. Read both ways.
 _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:innocent win:lose wins:loses won:lost
     winning:losing winner:loser winners:losers victory:defeat rise:fall rises:falls rose:fell rising:falling
-    risen:fallen increase:decrease increases:decreases increased:decreased increasing:decreasing up:down
+    risen:fallen increase:decrease increases:decreases increased:decreased increasing:decreasing
     higher:lower more:fewer more:less most:least above:below before:after gain:loss gains:losses gained:lost
     approve:reject approves:rejects approved:rejected approval:rejection accept:reject accepted:rejected
     allow:ban allows:bans allowed:banned legal:illegal lawful:unlawful support:oppose supports:opposes
@@ -271,7 +271,7 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     before_a = _speaker_verb_before(text_a, gone.a_start - shift_a)
     if before_a and before_a == _speaker_verb_before(text_b, put.b_start - shift_b):
         return _attribution(old, new)
-    swapped = _opposites(old, new)
+    swapped = _opposites(old, new, text_a, text_b)
     if swapped:
         return f"opposite meaning: {swapped}"
     if _touches_digit(text_a, gone.a_start - shift_a, gone.a_end - shift_a):
@@ -284,13 +284,24 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     return None
 
 
-def _opposites(old: str, new: str) -> str | None:
-    """"acquitted → convicted" when a replacement swaps a word for its opposite, word for word; else None."""
+def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
+    """"acquitted → convicted" when a replacement swaps words for their opposites and changes nothing else in its
+    words ("more slowly" / "less quickly" turns twice, and is left alone); a swap whose two words are both in
+    both texts is a reordering ("first ... last" / "last ... first"), not a swap. Else None."""
     before, after = _plain_words(old), _plain_words(new)
     if len(before) != len(after):
         return None
-    swaps = [f"{a} → {b}" for a, b in zip(before, after, strict=True) if (a, b) in _OPPOSITES]
-    return ", ".join(swaps) or None
+    swaps = []
+    for a, b in zip(before, after, strict=True):
+        if (a, b) in _OPPOSITES:
+            swaps.append((a, b))
+        elif a != b:
+            return None
+    if not swaps:
+        return None
+    words_a, words_b = set(_plain_words(text_a)), set(_plain_words(text_b))
+    kept = [f"{a} → {b}" for a, b in swaps if not (b in words_a and a in words_b)]
+    return ", ".join(kept) or None
 
 
 def _plain_words(text: str) -> list[str]:

@@ -53,24 +53,27 @@ class VersionQuery:
         return _rows_in_order(connection, self, where, parameters)
 
     def plan(self, connection: sqlite3.Connection, count: int) -> list[array[int]] | None:
-        """The rowids of each of `count` slices, in reading order, from one pass over the archive's small columns
-        (the texts are not read), so that each slice is then read by rowid alone instead of scanning the archive
-        for its articles. None when the versions have no rowids (a view): read by slice instead."""
+        """The rowids of each of `count` slices, in reading order, from one pass over the rowids and entry ids (the
+        pages that hold each row's start are read, not the overflow pages of long texts), so that each slice is
+        then read by rowid alone instead of scanning the archive for its articles. None when the versions have no
+        rowids (a view): read by slice instead."""
         from storytrace.corpus.hashing import partition_of
 
-        slices = [array("q") for _ in range(count)]
-        bucket_of: dict[str, int] = {}
-        try:
-            found = connection.execute(f"SELECT {self.rowid}, {self.entry} FROM {self.source} "
-                                       f"ORDER BY {self.order}, {self.rowid}")
-            for rowid, entry in found:
-                if entry is None:
-                    bucket = 0
-                elif (bucket := bucket_of.get(entry, -1)) < 0:
-                    bucket = bucket_of[entry] = partition_of(entry, count)
-                slices[bucket].append(rowid)
-        except sqlite3.OperationalError:  # no rowid to read by
+        if is_view(connection, VERSIONS):
             return None
+        slices = [array("q") for _ in range(count)]
+        last_entry, bucket, last_rowid = None, 0, None
+        found = connection.execute(f"SELECT {self.rowid}, {self.entry} FROM {self.source} "
+                                   f"ORDER BY {self.order}, {self.rowid}")
+        for rowid, entry in found:  # (an article's rows come together: its bucket is worked out once)
+            if rowid is None:
+                return None
+            if rowid == last_rowid:  # a join that gives a row twice: it is read (with both) once
+                continue
+            if entry != last_entry:
+                last_entry, bucket = entry, 0 if entry is None else partition_of(entry, count)
+            slices[bucket].append(rowid)
+            last_rowid = rowid
         return slices
 
 
@@ -100,13 +103,15 @@ def _rows_in_order(
     NewsEdits-sized archive, gigabytes of temporary storage); here the rowids alone are sorted, and the rows are
     then read by rowid, ROWS_BY_ID at a time. A source without rowids (a view) is read with the single query.
     """
-    try:
-        sorting = f"SELECT {query.rowid} FROM {query.source}{where} ORDER BY {query.order}, {query.rowid}"
-        order_ids = array("q", (row[0] for row in connection.execute(sorting, parameters)))  # (8 bytes a row)
-    except sqlite3.OperationalError:  # no rowid to sort by
+    if is_view(connection, VERSIONS):  # no rowid to sort by
         yield from connection.execute(
             f"SELECT {query.select} FROM {query.source}{where} ORDER BY {query.order}", parameters)
         return
+    sorting = f"SELECT {query.rowid} FROM {query.source}{where} ORDER BY {query.order}, {query.rowid}"
+    order_ids = array("q")  # (8 bytes a row)
+    for (rowid,) in connection.execute(sorting, parameters):
+        if not order_ids or order_ids[-1] != rowid:  # a join that gives a row twice: read (with both) once
+            order_ids.append(rowid)
     yield from _rows_by_id(connection, query, order_ids)
 
 
@@ -181,6 +186,12 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise ArchiveError(f"{path} is not a readable SQLite database: {_reason(exc)}") from None
     return connection
+
+
+def is_view(connection: sqlite3.Connection, name: str) -> bool:
+    """Is `name` a view (whose rows have no rowid to read them by)?"""
+    found = connection.execute("SELECT type FROM sqlite_master WHERE lower(name) = ?", (name.lower(),)).fetchone()
+    return found is not None and found[0] == "view"
 
 
 def tables(connection: sqlite3.Connection) -> set[str]:

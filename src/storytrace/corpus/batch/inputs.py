@@ -1,14 +1,15 @@
 """Reading a corpus as versions: (story key, order, capture time, text), whatever the format.
 
-NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so a story is what
-`storytrace import` would make of it (an archive's article), and are read by partition: one pass over the archive's
-small columns deals its rowids into partitions by the hash of each article's entry id (`plan_archive`), and each
-partition's task then reads its own rows by rowid (`archive_stories`), so every text is read once, by the task that
-aligns it. JSON Lines and Parquet are streamed in slices (`read_slices`), one task each on the workers (byte ranges
-of a JSONL file cut at line starts, groups of whole Parquet files), the story key taken from a field or column
-(`--story-key`, default the first of url, story, id); their rows are not grouped here: each partition sorts its own
-rows into stories, so a file is read once, front to back, whatever its order. Everything that makes an input
-unreadable is found in `open_source`, before anything is written.
+NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so their versions are those
+`storytrace import` reads; each article is a story (import merges two articles under one URL). They are read by
+partition: one pass over the archive's rowids and entry ids deals the rowids into partitions by the hash of each
+article's entry id (`plan_archive`), and each partition's task then reads its own rows by rowid (`archive_stories`),
+so every text is read once, by the task that aligns it. JSON Lines and Parquet are streamed in slices
+(`read_slices`), one task each on the workers (byte ranges of a JSONL file cut at line starts, groups of whole
+Parquet files), the story key taken from a field or column (`--story-key`, default the first of url, story, id);
+their rows are not grouped here: each partition sorts its own rows into stories, so a file is read once, front to
+back, whatever its order. Everything that makes an input unreadable is found in `open_source`, before anything is
+written.
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ def _open_sqlite(path: Path, wanted: str | None, check_pages: bool = True) -> tu
 
 def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
     """Each partition's rowids in reading order (as the bytes of an array of 64-bit integers, small to send to a
-    worker), from one pass over the archive's small columns; None when its versions cannot be read by rowid."""
+    worker), from one pass over the rowids and entry ids; None when its versions are a view (no rowids)."""
     connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
     try:
         plan = _query(connection, kind).plan(connection, partitions)

@@ -129,9 +129,10 @@ def run_batch(
         shutil.rmtree(staging, ignore_errors=True)
         try:
             mark = time.perf_counter()
-            if source.format in ARCHIVES and (plan := plan_archive(source, partitions)) is not None:
-                report.timings["read_wall"] = time.perf_counter() - mark  # dealing the rowids; the texts are read
-                tasks = _archive_tasks(source, plan, partitions, todo, root, print_, options)  # by the tasks below
+            if source.format in ARCHIVES:  # the rowids dealt to the partitions; the tasks read the texts
+                plan = plan_archive(source, partitions)  # (None: each partition's task scans for its articles)
+                report.timings["read_wall"] = time.perf_counter() - mark
+                tasks = _archive_tasks(source, plan, partitions, todo, root, print_, options)
             else:
                 shards = _read(client, source, options, partitions, todo, staging, report, progress)
                 report.timings["read_wall"] = time.perf_counter() - mark
@@ -146,6 +147,8 @@ def run_batch(
         done = read_marker(root, part)
         for name in ("stories", "versions", "pairs", "edit_rows"):
             setattr(report, name, getattr(report, name) + int(done[name]))
+        if isinstance(done.get("tally"), dict):  # an archive's partition: its rows read and refused
+            _add_tally(report, done["tally"])
     report.seconds = time.perf_counter() - started
     write_json(root / MANIFEST, {**manifest, "complete": True, "totals": {
         name: getattr(report, name) for name in ("stories", "versions", "pairs", "edit_rows")}})
@@ -224,7 +227,7 @@ def _shard_tasks(
 
 
 def _archive_tasks(
-    source: Source, plan: list[bytes], partitions: int, todo: list[int], root: Path, print_: str,
+    source: Source, plan: list[bytes] | None, partitions: int, todo: list[int], root: Path, print_: str,
     options: BatchOptions,
 ) -> dict[int, Task]:
     diff_settings = asdict(options.diff)
@@ -232,18 +235,19 @@ def _archive_tasks(
     source = replace(source, path=source.path.resolve())
     return {
         part: (
-            len(plan[part]),
+            0 if plan is None else len(plan[part]),
             process_archive_partition,
-            (source, plan[part], partitions, str(root.resolve()), part, print_, diff_settings),
+            (source, None if plan is None else plan[part], partitions, str(root.resolve()), part, print_,
+             diff_settings),
         )
         for part in todo
     }
 
 
 def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progress: Progress | None) -> None:
-    """One task per partition, the largest first (the slowest tasks start early); sums their timings and, for an
-    archive's partitions, their tallies of rows read and refused (refusals in partition order). A failed task's
-    error is raised after the others have finished (each writes its partition whole or not at all)."""
+    """One task per partition, the largest first (the slowest tasks start early); sums their timings (an archive's
+    partitions keep their tallies of rows read and refused in their markers, summed by `run_batch`). A failed
+    task's error is raised after the others have finished (each writes its partition whole or not at all)."""
     from distributed import as_completed
 
     order = sorted(tasks, key=lambda part: -tasks[part][0])
@@ -252,7 +256,6 @@ def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progre
     if progress is not None:
         progress("align", 0, len(futures))
     failed: dict[int, BaseException] = {}
-    tallies: dict[int, dict[str, Any]] = {}
     for finished, future in enumerate(as_completed(futures, loop=client.loop), start=1):  # type: ignore[no-untyped-call]
         part = part_of[future.key]
         try:
@@ -263,15 +266,11 @@ def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progre
         if "error" in result:
             failed[part] = BatchError(str(result["error"]))
             continue
-        if "tally" in result:
-            tallies[part] = result["tally"]
         report.pairs_computed += int(result["pairs"])
         for stage_name, seconds in result["seconds"].items():
             report.timings[stage_name] = report.timings.get(stage_name, 0.0) + float(seconds)
         if progress is not None:
             progress("align", finished, len(futures))
-    for part in sorted(tallies):
-        _add_tally(report, tallies[part])
     if failed:
         raise failed[min(failed)]
 

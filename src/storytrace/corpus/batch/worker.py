@@ -67,13 +67,14 @@ def process_archive_partition(
         return {"error": str(exc)}
     # Reading is interleaved with aligning: it is what the task spent outside the aligner's stages.
     read_seconds = time.perf_counter() - started - sum(records.seconds.values())
-    done = _write(records, stories, out, part, print_, started, cpu, read_seconds)
-    return {**done, "tally": {"rows": tally.rows, "refused": dict(tally.refused), "examples": list(tally.examples)}}
+    # The tally goes into the marker: a resumed run reads only the partitions it computes, and sums the others'.
+    tallied = {"tally": {"rows": tally.rows, "refused": dict(tally.refused), "examples": list(tally.examples)}}
+    return _write(records, stories, out, part, print_, started, cpu, read_seconds, tallied)
 
 
 def _write(
     records: PartitionRecords, stories: int, out: str, part: int, print_: str, started: float, cpu: float,
-    read_seconds: float,
+    read_seconds: float, extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     edits, summaries = records.tables()
     mark = time.perf_counter()
@@ -87,6 +88,7 @@ def _write(
         "versions": records.versions,
         "pairs": records.pairs,
         "edit_rows": edits.num_rows,
+        **(extra or {}),
     }
     write_json(marker_path(root, part), done)
     seconds = {"read": read_seconds, **{stage: records.seconds[stage] for stage in STAGES}}
