@@ -16,7 +16,7 @@ from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, VersionQuery, columns
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, StoryKey, VersionQuery, columns
 
 
 def read_diffengine(
@@ -50,10 +50,26 @@ def diffengine_query(connection: sqlite3.Connection) -> VersionQuery:
     return VersionQuery(
         select=f"CAST(v.entry_id AS TEXT), e.url, {ident}, v.created, v.summary, {title}, {url}",
         source=f"{VERSIONS} AS v LEFT JOIN entry AS e ON e.id = v.entry_id",
-        entry="CAST(v.entry_id AS TEXT)",
-        order="CAST(v.entry_id AS TEXT)",
+        articles=("CAST(v.entry_id AS TEXT)",),
         rowid="v.rowid",
+        key_columns=("e.url", "v.created", url),
     )
+
+
+def diffengine_story_key(path: Path) -> StoryKey:
+    """The URL `read_diffengine` gives an entry, from its rows: the latest version's canonical URL, else the
+    entry's own, else `diffengine:<file name>/<entry_id>` (rows it refuses can make it differ, rarely)."""
+
+    def story_key(article: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> str:
+        (entry,) = article
+        timed = sorted((str(created), n, url) for n, (_, created, url) in enumerate(rows))
+        urls = [url.strip() for _, _, url in timed if isinstance(url, str) and url.strip()]
+        if urls:
+            return urls[-1]
+        entry_urls = [own.strip() for own, _, _ in rows if isinstance(own, str) and own.strip()]
+        return entry_urls[0] if entry_urls else f"diffengine:{path.stem}/{entry}"
+
+    return story_key
 
 
 def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, object, DbRow]]:

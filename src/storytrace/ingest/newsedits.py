@@ -15,7 +15,7 @@ from typing import Any
 
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows, version_number
 from storytrace.ingest.records import ArchiveStory, Tally
-from storytrace.ingest.sqlite_file import VERSIONS, Slice, VersionQuery, columns
+from storytrace.ingest.sqlite_file import VERSIONS, Slice, StoryKey, VersionQuery, columns
 
 
 def read_newsedits(
@@ -48,10 +48,25 @@ def newsedits_query(connection: sqlite3.Connection) -> VersionQuery:
     return VersionQuery(
         select=f"CAST({source} AS TEXT), CAST(entry_id AS TEXT), {ident}, version, created, summary, {title}, {url}",
         source=VERSIONS,
-        entry="CAST(entry_id AS TEXT)",
-        order=f"CAST({source} AS TEXT), CAST(entry_id AS TEXT)",
+        articles=(f"CAST({source} AS TEXT)", "CAST(entry_id AS TEXT)"),
         rowid="rowid",
+        key_columns=("version", url),
     )
+
+
+def newsedits_story_key(path: Path) -> StoryKey:
+    """The URL `read_newsedits` gives an article, from its rows' versions and URLs: the latest version's URL, else
+    `newsedits:<source or file name>/<entry_id>` (rows it refuses can make it differ, rarely)."""
+
+    def story_key(article: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> str:
+        outlet, entry = article
+        numbered = sorted(
+            (number, n, url) for n, (version, url) in enumerate(rows) if (number := version_number(version)) is not None
+        )
+        urls = [url.strip() for _, _, url in numbered if isinstance(url, str) and url.strip()]
+        return urls[-1] if urls else f"newsedits:{outlet or path.stem}/{entry}"
+
+    return story_key
 
 
 def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, str | None, DbRow]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +33,23 @@ ROWS_BY_ID = 500
 
 @dataclass(frozen=True)
 class VersionQuery:
-    """How a reader reads an archive's versions: `SELECT {select} FROM {source} ORDER BY {order}, {rowid}`, the
-    rows of one article (`entry`, as text) together."""
+    """How a reader reads an archive's versions: `SELECT {select} FROM {source}` in the order of `articles` (the
+    columns that tell an article, the last its entry id as text), then `rowid`, so the rows of one article come
+    together. `key_columns` are what the story key of an article is worked out from (`plan`)."""
 
     select: str
     source: str
-    entry: str
-    order: str
+    articles: tuple[str, ...]
     rowid: str
+    key_columns: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> str:
+        return self.articles[-1]
+
+    @property
+    def order(self) -> str:
+        return ", ".join(self.articles)
 
     def rows(
         self, connection: sqlite3.Connection, part: Slice | None = None, rowids: Sequence[int] | None = None
@@ -52,29 +61,57 @@ class VersionQuery:
         where, parameters = _slice_filter(connection, part, self.entry)
         return _rows_in_order(connection, self, where, parameters)
 
-    def plan(self, connection: sqlite3.Connection, count: int) -> list[array[int]] | None:
-        """The rowids of each of `count` slices, in reading order, from one pass over the rowids and entry ids (the
-        pages that hold each row's start are read, not the overflow pages of long texts), so that each slice is
-        then read by rowid alone instead of scanning the archive for its articles. None when the versions have no
-        rowids (a view): read by slice instead."""
+    def plan(self, connection: sqlite3.Connection, count: int, story_key: StoryKey) -> list[array[int]] | None:
+        """The rowids of each of `count` slices, each article in the slice its story key hashes to (articles
+        without an entry id in slice 0), by story key within a slice (two articles of one story come together),
+        from one pass over the rowids and the small columns (the pages that hold each row's start are read, not
+        the overflow pages of long texts): each slice is then read by rowid alone. None when the versions have no
+        rowids (a view)."""
         from storytrace.corpus.hashing import partition_of
 
         if is_view(connection, VERSIONS):
             return None
-        slices = [array("q") for _ in range(count)]
-        last_entry, bucket, last_rowid = None, 0, None
-        found = connection.execute(f"SELECT {self.rowid}, {self.entry} FROM {self.source} "
-                                   f"ORDER BY {self.order}, {self.rowid}")
-        for rowid, entry in found:  # (an article's rows come together: its bucket is worked out once)
+        width = len(self.articles)
+        found = connection.execute(
+            f"SELECT {self.rowid}, {', '.join((*self.articles, *self.key_columns))} FROM {self.source} "
+            f"ORDER BY {self.order}, {self.rowid}"
+        )
+        rowids = array("q")  # every row once, in reading order; an article is a run of them
+        dealt: list[list[tuple[str, int, int]]] = [[] for _ in range(count)]  # (story key, first, end) a slice
+        article: tuple[Any, ...] | None = None
+        keyed: list[tuple[Any, ...]] = []
+        first = 0
+
+        def close() -> None:
+            if article is None:
+                return
+            key = story_key(article, keyed) if article[-1] is not None else None
+            dealt[0 if key is None else partition_of(key, count)].append((key or "", first, len(rowids)))
+
+        for rowid, *values in found:
             if rowid is None:
                 return None
-            if rowid == last_rowid:  # a join that gives a row twice: it is read (with both) once
+            if rowids and rowid == rowids[-1]:  # a join that gives a row twice: it is read (with both) once
                 continue
-            if entry != last_entry:
-                last_entry, bucket = entry, 0 if entry is None else partition_of(entry, count)
-            slices[bucket].append(rowid)
-            last_rowid = rowid
+            here = tuple(values[:width])
+            if here != article:
+                close()
+                article, keyed, first = here, [], len(rowids)
+            keyed.append(tuple(values[width:]))
+            rowids.append(rowid)
+        close()
+        slices = []
+        for runs in dealt:
+            runs.sort(key=lambda run: run[0])  # (stable: in reading order within a story)
+            gathered = array("q")
+            for _, start, end in runs:
+                gathered.extend(rowids[start:end])
+            slices.append(gathered)
         return slices
+
+
+# An article's story key from its article columns and the key columns of its rows, in reading order.
+StoryKey = Callable[[tuple[Any, ...], list[tuple[Any, ...]]], str]
 
 
 def _slice_filter(connection: sqlite3.Connection, part: Slice | None, entry: str) -> tuple[str, tuple[int, ...]]:

@@ -1,10 +1,10 @@
 """Reading a corpus as versions: (story key, order, capture time, text), whatever the format.
 
-NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so their versions are those
-`storytrace import` reads; each article is a story (import merges two articles under one URL). They are read by
-partition: one pass over the archive's rowids and entry ids deals the rowids into partitions by the hash of each
-article's entry id (`plan_archive`), and each partition's task then reads its own rows by rowid (`archive_stories`),
-so every text is read once, by the task that aligns it. JSON Lines and Parquet are streamed in slices
+NewsEdits and diffengine SQLite files go through the import readers (storytrace.ingest), so a story is what
+`storytrace import` would make of it (two articles under one URL merged). They are read by partition: one pass over
+the archive's rowids and small columns deals each article's rows to the partition of its story key (`plan_archive`),
+and each partition's task then reads its own rows by rowid (`archive_stories`), so every text is read once, by the
+task that aligns it. JSON Lines and Parquet are streamed in slices
 (`read_slices`), one task each on the workers (byte ranges of a JSONL file cut at line starts, groups of whole
 Parquet files), the story key taken from a field or column (`--story-key`, default the first of url, story, id);
 their rows are not grouped here: each partition sorts its own rows into stories, so a file is read once, front to
@@ -18,7 +18,7 @@ import math
 import sqlite3
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
 from storytrace.errors import InputError
 from storytrace.ingest.jsonl import json_object
 from storytrace.ingest.records import ArchiveStory, Tally, text_problem
-from storytrace.ingest.sqlite_file import VersionQuery, has_sqlite_magic, open_database
+from storytrace.ingest.sqlite_file import VERSIONS, StoryKey, VersionQuery, has_sqlite_magic, is_view, open_database
 from storytrace.ingest.times import parse_db_time, parse_time
 
 PARQUET_MAGIC = b"PAR1"
@@ -182,10 +182,12 @@ def _open_sqlite(path: Path, wanted: str | None, check_pages: bool = True) -> tu
 
 def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
     """Each partition's rowids in reading order (as the bytes of an array of 64-bit integers, small to send to a
-    worker), from one pass over the rowids and entry ids; None when its versions are a view (no rowids)."""
+    worker): an article in the partition of its story key, the articles of one story together. From one pass over
+    the rowids and small columns; None when the versions are a view (no rowids)."""
     connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
     try:
-        plan = _query(connection, kind).plan(connection, partitions)
+        query, story_key = _query(connection, kind, source.path)
+        plan = query.plan(connection, partitions, story_key)
     except sqlite3.Error as exc:
         raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
     finally:
@@ -193,11 +195,21 @@ def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
     return None if plan is None else [rowids.tobytes() for rowids in plan]
 
 
+def archive_is_view(source: Source) -> bool:
+    """Are the archive's versions a view (read by entry id, not by story: `plan_archive` gives None)?"""
+    connection, _ = _open_sqlite(source.path, source.format, check_pages=False)
+    try:
+        return is_view(connection, VERSIONS)
+    finally:
+        connection.close()
+
+
 def archive_stories(
     source: Source, tally: Tally, part: int, partitions: int, rowids: bytes | None
 ) -> Iterator[ArchiveStory]:
-    """The articles of partition `part`: its rows by rowid (`plan_archive`), else those whose entry id hashes to
-    it (the archive scanned for them); rows that cannot be versions are refused into `tally`."""
+    """The stories of partition `part`: its rows by rowid (`plan_archive`), else the articles whose entry id hashes
+    to it (the archive scanned for them); rows that cannot be versions are refused into `tally`. Two articles
+    under one URL (which the plan puts together) are one story, as `storytrace import` makes them."""
     from storytrace.ingest.diffengine import read_diffengine
     from storytrace.ingest.newsedits import read_newsedits
 
@@ -208,18 +220,40 @@ def archive_stories(
         wanted = array("q")
         wanted.frombytes(rowids)
     try:
-        yield from reader(connection, source.path, tally, (part, partitions), wanted)
+        yield from _one_story_per_url(reader(connection, source.path, tally, (part, partitions), wanted))
     except sqlite3.Error as exc:
         raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
     finally:
         connection.close()
 
 
-def _query(connection: sqlite3.Connection, kind: str) -> VersionQuery:
-    from storytrace.ingest.diffengine import diffengine_query
-    from storytrace.ingest.newsedits import newsedits_query
+def _one_story_per_url(stories: Iterator[ArchiveStory]) -> Iterator[ArchiveStory]:
+    """Consecutive articles with one URL merged, their versions in time order, a text seen before left out (as
+    `storytrace import` merges them)."""
+    held: ArchiveStory | None = None
+    for story in stories:
+        if held is not None and story.url == held.url:
+            kept, seen = [], set()
+            for version in sorted([*held.versions, *story.versions], key=lambda version: version.captured_at):
+                if version.text not in seen:
+                    seen.add(version.text)
+                    kept.append(version)
+            held = replace(held, versions=kept, title=story.title or held.title)
+            continue
+        if held is not None:
+            yield held
+        held = story
+    if held is not None:
+        yield held
 
-    return newsedits_query(connection) if kind == "newsedits" else diffengine_query(connection)
+
+def _query(connection: sqlite3.Connection, kind: str, path: Path) -> tuple[VersionQuery, StoryKey]:
+    from storytrace.ingest.diffengine import diffengine_query, diffengine_story_key
+    from storytrace.ingest.newsedits import newsedits_query, newsedits_story_key
+
+    if kind == "newsedits":
+        return newsedits_query(connection), newsedits_story_key(path)
+    return diffengine_query(connection), diffengine_story_key(path)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storytrace.corpus.batch.errors import BatchError
-from storytrace.corpus.batch.inputs import ARCHIVES, Source, open_source, plan_archive, read_slices
+from storytrace.corpus.batch.inputs import (
+    ARCHIVES,
+    Source,
+    archive_is_view,
+    open_source,
+    plan_archive,
+    read_slices,
+)
 from storytrace.corpus.batch.manifest import (
     MANIFEST,
     SCHEMA,
@@ -111,8 +118,8 @@ def run_batch(
     found = read_manifest(root)
     partitions = auto_partitions(source, options, found)
     settings = {**options.fingerprinted(), "key_field": source.key_field}
-    if source.format in ARCHIVES:  # partitions hold articles by the hash of their entry id, not of their key
-        settings["partition_by"] = "entry_id"
+    if source.format in ARCHIVES:  # an archive's partitions hold stories by key, or (a view) articles by entry id
+        settings["partition_by"] = "entry_id" if archive_is_view(source) else "story"
     print_ = fingerprint(source.identity, settings, partitions)
     check_same_run(found, print_, root)
     manifest = {"schema": SCHEMA, "fingerprint": print_, "input": source.identity, "settings": settings,
