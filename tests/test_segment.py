@@ -128,3 +128,14 @@ def test_dotted_acronym_found_as_the_rule_says(text: str) -> None:
 def test_comparison_key_collapses_white_space_as_split_and_join_would(text: str) -> None:
     # The key skips splitting and joining when the text is single-spaced already; that must change nothing.
     assert comparison_key(text) == " ".join(fold_text(text).split())
+
+
+def test_a_list_items_number_starts_its_sentence() -> None:
+    """sentencex cuts after "1." at the head of a numbered item; the number belongs to the item's sentence."""
+    text = ("Three things to know:\n\n1. The bridge is closed.\n\n2. Buses run every ten minutes.\n\n"
+            "(3) Work ends in May.")
+    found = [text[s.start : s.end] for s in sentences(text)]
+    assert found == ["Three things to know:", "1. The bridge is closed.", "2. Buses run every ten minutes.",
+                     "(3) Work ends in May."]
+    other = "He won 2. Then he lost."
+    assert [other[s.start : s.end] for s in sentences(other)] == ["He won 2.", "Then he lost."]

@@ -323,11 +323,30 @@ static Py_ssize_t longest_in(PyObject *set) {
     return longest;
 }
 
+/* `_LIST_MARKER.fullmatch(previous.strip())`: a piece that is only a list item's number ("1.", "12)", "(3)"). */
+static int is_list_marker(const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    while (start < end && Py_UNICODE_ISSPACE(at(t, start))) start++;
+    while (end > start && Py_UNICODE_ISSPACE(at(t, end - 1))) end--;
+    int opened = start < end && at(t, start) == '(';
+    if (opened) start++;
+    if (end - start < 2) return 0;
+    Py_UCS4 last = at(t, end - 1);
+    if (!(last == ')' || (last == '.' && !opened))) return 0;
+    Py_ssize_t digits = end - 1 - start;
+    if (digits < 1 || digits > 3) return 0;
+    for (Py_ssize_t i = start; i < end - 1; i++) {
+        Py_UCS4 c = at(t, i);
+        if (c < '0' || c > '9') return 0;
+    }
+    return 1;
+}
+
 /* `_continues(previous, current)` for two spans of the paragraph: 1, 0, or -1 on error. */
 static int continues(const Rules *r, Py_ssize_t p_start, Py_ssize_t p_end, Py_ssize_t c_start, Py_ssize_t c_end) {
     const Text *t = &r->text;
     Py_UCS4 first = at(t, c_start);
     if (Py_UNICODE_ISLOWER(first)) return 1;
+    if (is_list_marker(t, p_start, p_end)) return 1;
     /* The last word: previous.rsplit(None, 1)[-1] ("" when there is none). */
     Py_ssize_t word_end = p_end;
     while (word_end > p_start && Py_UNICODE_ISSPACE(at(t, word_end - 1))) word_end--;
