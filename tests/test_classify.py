@@ -232,3 +232,29 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
 
     (link,) = run_diff(a, b).links
     assert link.kind == "substantive", link.reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        # a quotation opened in the sentence before: the changed words are quoted
+        ('"We will not raise taxes. The budget is balanced," the mayor said.',
+         '"We will not raise taxes. The budget is nearly balanced," the mayor said.', "substantive"),
+        ('The mayor said: "We will not raise taxes. The budget is in good shape. Our reserves are full."',
+         'The mayor said: "We will not raise taxes. The budget is in decent shape. Our reserves are full."',
+         "substantive"),
+        # after its closing mark the sentence is narration again
+        ('"We will not raise taxes. The budget is balanced," the mayor said on Monday.',
+         '"We will not raise taxes. The budget is balanced," the mayor said late on Monday.', "minor"),
+        # a quotation closed before the sentence
+        ('"We will not raise taxes." The budget is in good shape.',
+         '"We will not raise taxes." The budget is in decent shape.', "minor"),
+    ],
+)
+def test_a_quotation_is_followed_across_sentences(a: str, b: str, kind: str) -> None:
+    from storytrace import diff as run_diff
+
+    for old, new in ((a, b), (b, a)):
+        (link,) = [link for link in run_diff(old, new).links if link.kind != "unchanged"]
+        assert link.kind == kind, link.reasons
+        assert ("words of a quotation changed" in link.reasons) == (kind == "substantive")

@@ -793,6 +793,52 @@ def _new_content(side: _Tokens, candidates: list[int], other: _Tokens, options: 
     return fresh if len(fresh) >= options.new_claim_words else []
 
 
+def opens_inside_quotation(text: str, paragraph: tuple[int, int], start: int) -> bool:
+    """Does the sentence at `start` begin inside a quotation opened earlier in its paragraph (text[slice(*paragraph)]):
+    an odd number of quotation marks before it, in a paragraph whose marks pair up (one with a stray mark says
+    nothing about where its quotations are)?"""
+    before = text[paragraph[0] : start]
+    if not any(mark in before for mark in _QUOTE_CHARS) or sum(before.count(m) for m in _QUOTE_CHARS) % 2 == 0:
+        return False
+    whole = text[paragraph[0] : paragraph[1]]
+    return sum(whole.count(mark) for mark in _QUOTE_CHARS) % 2 == 0
+
+
+def quoted_words_changed_from(
+    text: str, start: int, end: int, inside: bool, runs: tuple[Run, ...], side: str
+) -> bool:
+    """Does a changed word of one side of a link ("a": deleted words, "b": inserted words; run offsets into `text`)
+    lie inside quotation marks, reading text[start:end] from its first character `inside` a quotation or not? The
+    classifier reads a link's own text only, so a sentence that goes on with a quotation opened before it ('"We
+    will not raise taxes. The budget is balanced," the mayor said.') reads the wrong way round there."""
+    wanted = "delete" if side == "a" else "insert"
+    changed = [
+        (run.a_start, run.a_end) if side == "a" else (run.b_start, run.b_end)
+        for run in runs
+        if run.op == wanted and any(ch.isalnum() for ch in run.text)
+    ]
+    if not changed:
+        return False
+    marks = sorted(at for at in range(start, end) if text[at] in _QUOTE_CHARS)
+    regions, opened = [], start if inside else None
+    for at in marks:
+        if opened is None:
+            opened = at
+        else:
+            regions.append((opened, at))
+            opened = None
+    if opened is not None:
+        regions.append((opened, end))
+    return any(a < region_end and b > region_start for a, b in changed for region_start, region_end in regions)
+
+
+def wording_of(runs: tuple[Run, ...]) -> str:
+    """The minor reason for the words a link's runs change ("wording good → decent", "wording added: nearly")."""
+    gone = [word for run in runs if run.op == "delete" for word in _plain_words(run.text) if word[:1].isalnum()]
+    put = [word for run in runs if run.op == "insert" for word in _plain_words(run.text) if word[:1].isalnum()]
+    return _pairs("wording", gone, put) if gone or put else "punctuation"
+
+
 def _quote_words(words: list[str]) -> str:
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
 

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import classify, make_run
+from storytrace.classify import Run, classify, make_run, opens_inside_quotation, quoted_words_changed_from, wording_of
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link, linked_text
 from storytrace.text.document import Document
@@ -88,7 +88,56 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
             make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
         )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
+    if c.kind != "unchanged":
+        kind, reasons = _carried_quotation(c.kind, c.reasons, runs, p, doc_a, doc_b)
+        return Link(p.a, p.b, kind, p.moved, score, reasons, runs)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
+
+
+QUOTATION_CHANGED: Final = "words of a quotation changed"
+QUOTE_MARKS: Final = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb")  # (classify's _QUOTE_CHARS)
+
+
+def _carried_quotation(
+    kind: str, reasons: tuple[str, ...], runs: tuple[Run, ...], p: Pairing, doc_a: Document, doc_b: Document
+) -> tuple[str, tuple[str, ...]]:
+    """The classifier reads a link's own text, so a quotation opened in an earlier sentence of the paragraph is
+    read the wrong way round there: its words taken for the narration and the narration after its closing mark
+    for quoted words. Such a link's quoted words are read again here, from the paragraph."""
+    first_a, first_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
+    inside_a = _marks_before(doc_a.text, first_a.start) and opens_inside_quotation(
+        doc_a.text, _paragraph(doc_a, p.a[0]), first_a.start)
+    inside_b = _marks_before(doc_b.text, first_b.start) and opens_inside_quotation(
+        doc_b.text, _paragraph(doc_b, p.b[0]), first_b.start)
+    if not inside_a and not inside_b:
+        return kind, reasons
+    quoted = quoted_words_changed_from(
+        doc_a.text, first_a.start, doc_a.sentences[p.a[-1]].end, inside_a, runs, "a"
+    ) or quoted_words_changed_from(doc_b.text, first_b.start, doc_b.sentences[p.b[-1]].end, inside_b, runs, "b")
+    said = QUOTATION_CHANGED in reasons
+    if quoted and not said:
+        return "substantive", (QUOTATION_CHANGED, *reasons) if kind == "substantive" else (QUOTATION_CHANGED,)
+    if said and not quoted:
+        rest = tuple(reason for reason in reasons if reason != QUOTATION_CHANGED)
+        return ("substantive", rest) if rest else ("minor", (wording_of(runs),))
+    return kind, reasons
+
+
+def _marks_before(text: str, start: int) -> bool:
+    """Is there a quotation mark before `start` at all (most edited sentences of most texts have none)?"""
+    return any(text.find(mark, 0, start) >= 0 for mark in QUOTE_MARKS)
+
+
+def _paragraph(doc: Document, index: int) -> tuple[int, int]:
+    """Where the paragraph of sentence `index` starts and ends (its first sentence's start, its last's end)."""
+    found = doc.sentences
+    number = found[index].paragraph
+    first = last = index
+    while first > 0 and found[first - 1].paragraph == number:
+        first -= 1
+    while last + 1 < len(found) and found[last + 1].paragraph == number:
+        last += 1
+    return found[first].start, found[last].end
 
 
 def joined_text(doc: Document, indices: tuple[int, ...]) -> tuple[str, Callable[[int], int]]:
