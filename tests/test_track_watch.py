@@ -18,7 +18,7 @@ from storytrace.demo.site import NewsSite
 from storytrace.fetch import ScheduleOptions
 from storytrace.report.tracking import log_document, render_log
 from storytrace.store import (
-    Check,
+    FEED_STOP_REASON,
     Outcome,
     Store,
     StoreError,
@@ -91,24 +91,28 @@ def test_a_feed_read_is_conditional_and_a_304_is_a_successful_read(store: Store,
 
 def test_a_story_that_turns_out_to_be_a_feed_becomes_one(store: Store, site: NewsSite) -> None:
     """The web app adds a URL as a story without fetching it; when the watcher finds a feed there, the URL is
-    tracked as a feed (its articles become stories) and the empty story goes, its checks kept with the feed."""
+    tracked as a feed (its articles become stories) and the story, which has no versions, is no longer watched,
+    saying why (it stays: its id is not given to another story)."""
     url = site.url("/feeds/rss.xml")
     story = add_story(store, url)  # what POST /stories does
     record_check(store, Outcome.NETWORK_ERROR, story=story, detail="the host was down")  # an earlier try
     report = run(store, lambda t: check_story(t, get_story(store, story)))
     assert report.outcome == "feed_parsed" and not report.failed
     assert report.detail.startswith("a feed, tracked as one from now on: ")
-    assert find_story(store, url) is None
+    kept = get_story(store, story)
+    assert (kept.active, kept.stop_reason, kept.next_check_at) == (False, FEED_STOP_REASON, None)
+    assert [c.outcome for c in checks_of(store, kept)] == [Outcome.NETWORK_ERROR]
     source = find_source(store, url)
     assert source is not None and source.last_checked_at is not None
-    assert {s.url for s in stories(store)} == {site.url("/news/first"), site.url("/news/second")}
-    moved = store.read(lambda session: session.query(Check).filter(Check.source_id == source.id).all())
-    assert sorted(c.outcome for c in moved) == [Outcome.FEED_PARSED, Outcome.NETWORK_ERROR]
-    page = add_story(store, site.url("/news/first"))
-    assert run(store, lambda t: check_story(t, get_story(store, page))).outcome in ("new_version", "unchanged")
+    articles = {site.url("/news/first"), site.url("/news/second")}
+    assert {s.url for s in stories(store)} == {url, *articles}
+    assert all(s.id > kept.id for s in stories(store) if s.url in articles)  # new ids, none reused
+    assert run(store, lambda t: watch(t, once=True)).checks >= 0 and not get_story(store, kept).active
+    page = add_story(store, site.url("/news/first"))  # (the feed's article, fetched by the watcher just now)
+    assert get_story(store, page).version_count == 1
     with pytest.raises(StoreError, match="has stored versions"):  # a story with versions stays a story
         story_to_feed(store, page)
-    assert find_story(store, site.url("/news/first")) is not None
+    assert get_story(store, page).active
 
 
 def test_failures_in_a_row_stop_watching_across_runs_and_add_revives(store: Store, site: NewsSite) -> None:

@@ -503,3 +503,21 @@ def test_a_hostile_store_title_and_url_are_escaped_in_the_story_page(client: Tes
     page = client.get(f"/stories/{ids['hostile']}").text
     assert f'href="{HOSTILE_URL}" rel="noopener noreferrer nofollow"' in page
     assert HOSTILE_TITLE not in page
+
+
+def test_a_story_that_became_a_feed_says_so(tmp_path: Path) -> None:
+    """The watcher turns a story whose address serves a feed into a feed source (tests/test_track_watch.py); its
+    page and JSON then say why it is no longer watched."""
+    from storytrace.store import FEED_STOP_REASON, story_to_feed
+
+    url = f"sqlite:///{tmp_path / 'feed.db'}"
+    with TestClient(create_app(url, token=TOKEN)) as client:
+        csrf = _csrf(client)
+        made = client.post("/stories.json", json={"url": "https://gazette.example/feed.xml"},
+                           headers={"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf})
+        story_id = made.json()["story"]["id"]
+        with open_store(url) as store:
+            story_to_feed(store, story_id)
+        found = client.get(f"/stories/{story_id}.json").json()["story"]
+        assert (found["active"], found["stop_reason"]) == (False, FEED_STOP_REASON)
+        assert f"no longer watched: {FEED_STOP_REASON}" in client.get(f"/stories/{story_id}").text

@@ -31,6 +31,7 @@ from storytrace.store.integrity import problems
 from storytrace.store.models import Check, Outcome, Source, SourceKind, Story, Version
 from storytrace.store.repository import (
     DEFAULT_CHECK_INTERVAL_S,
+    FEED_STOP_REASON,
     Validators,
     add_source,
     add_story,
@@ -52,6 +53,7 @@ from storytrace.store.versions import NewVersion, add_new_version, add_version
 
 __all__ = [
     "DEFAULT_CHECK_INTERVAL_S",
+    "FEED_STOP_REASON",
     "DEFAULT_URL",
     "ENV_VAR",
     "BulkResult",

@@ -205,10 +205,15 @@ def reschedule(
     return _update_story(store, story, **changes)
 
 
+# Why a story whose URL turned out to serve a feed is no longer watched (`story_to_feed`).
+FEED_STOP_REASON = "the address is a feed: the articles it lists are tracked instead"
+
+
 def story_to_feed(store: Store, story: StoryRef) -> Source:
-    """A story whose URL turned out to serve a feed (added where no fetch could tell, as the web app adds them),
-    made a feed source: its checks move to the source and the story goes. Only a story without versions: one
-    with versions is refused (StoreError), nothing of it is lost."""
+    """A story whose URL turned out to serve a feed (added where no fetch could tell, as the web app adds them)
+    made a feed source: the story stays, not watched any more, with FEED_STOP_REASON (its id is not given to
+    another story, and its page and log say what became of it). Only a story without versions: one with versions
+    is refused (StoreError), nothing of it is changed."""
     wanted = story_id(story)
 
     def run(session: Session) -> Source:
@@ -217,12 +222,11 @@ def story_to_feed(store: Store, story: StoryRef) -> Source:
             raise UnknownStory(f"no story with id {wanted}")
         if found.version_count or session.execute(select(exists().where(Version.story_id == wanted))).scalar():
             raise StoreError(f"{found.url} has stored versions: it stays a story")
-        values = {"url": found.url, "kind": SourceKind.FEED, "title": found.title, "added_at": found.added_at}
+        values = {"url": found.url, "kind": SourceKind.FEED, "title": found.title, "added_at": utcnow()}
         _insert_ignore(session, Source, values, "url")
-        source = session.execute(select(Source).where(Source.url == found.url)).scalar_one()
-        session.execute(update(Check).where(Check.story_id == wanted).values(story_id=None, source_id=source.id))
-        session.delete(found)
-        return source
+        session.execute(update(Story).where(Story.id == wanted).values(
+            active=False, stop_reason=FEED_STOP_REASON, next_check_at=None))
+        return session.execute(select(Source).where(Source.url == found.url)).scalar_one()
 
     return store.write(run)
 

@@ -33,6 +33,7 @@ class StoryRow:
     first_seen_at: datetime
     last_change_at: datetime | None
     active: bool
+    stop_reason: str | None = None  # why it is no longer watched
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,13 @@ _STORY_COLUMNS = (
     Story.first_seen_at,
     Story.last_change_at,
     Story.active,
+    Story.stop_reason,
 )
 
 
 def _story_row(row: Sequence[Any]) -> StoryRow:
-    sid, url, title, count, first_seen, last_change, active = row
-    return StoryRow(sid, url, title, outlet_of(url), count, first_seen, last_change, bool(active))
+    sid, url, title, count, first_seen, last_change, active, stop_reason = row
+    return StoryRow(sid, url, title, outlet_of(url), count, first_seen, last_change, bool(active), stop_reason)
 
 
 def has_substantive_change() -> Any:

@@ -32,6 +32,7 @@ def story_json(row: StoryRow) -> dict[str, Any]:
         "first_seen_at": iso(row.first_seen_at),
         "last_change_at": iso(row.last_change_at),
         "active": row.active,
+        "stop_reason": row.stop_reason,
         "links": story_links(row.id),
     }
 
