@@ -258,3 +258,16 @@ def test_a_quotation_is_followed_across_sentences(a: str, b: str, kind: str) -> 
         (link,) = [link for link in run_diff(old, new).links if link.kind != "unchanged"]
         assert link.kind == kind, link.reasons
         assert ("words of a quotation changed" in link.reasons) == (kind == "substantive")
+
+
+def test_renumbering_a_list_is_minor() -> None:
+    from storytrace import diff as run_diff
+
+    before = "Officials listed the closures:\n\n1. The Main Street bridge is closed.\n\n2. Route 9 is down to one lane."
+    after = ("Officials listed the closures:\n\n1. The ferry terminal is shut.\n\n2. The Main Street bridge is "
+             "closed.\n\n3. Route 9 is down to one lane.")
+    found = [(link.kind, link.reasons, link.a, link.b) for link in run_diff(before, after).links]
+    assert found == [("unchanged", (), (0,), (0,)), ("added", (), (), (1,)),
+                     ("minor", ("list numbering",), (1,), (2,)), ("minor", ("list numbering",), (2,), (3,))]
+    (link,) = run_diff("1. The bridge is closed on Friday.", "2. The bridge is closed on Monday.").links
+    assert link.kind == "substantive" and "date Friday → Monday" in link.reasons  # another change still counts

@@ -363,7 +363,22 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
     if found.kind != "substantive":
         return found
     found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
-    return _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
+    found = _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
+    return _list_number_kept_minor(found, text_a, text_b)
+
+
+# A list item's number at the head of a sentence ("1. ", "12) ", "(3) "): renumbering a list changes no fact.
+_LIST_NUMBER: Final = re.compile(r"\(?[0-9]{1,3}[.)]\s+")
+
+
+def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """Items renumbered ("1. The bridge is closed." / "2. The bridge is closed.") or a number put before or
+    taken from an item: minor, when the sentences agree without their list numbers."""
+    if found.kind != "substantive" or not (_LIST_NUMBER.match(text_a) or _LIST_NUMBER.match(text_b)):
+        return found
+    if comparison_key(_LIST_NUMBER.sub("", text_a, count=1)) != comparison_key(_LIST_NUMBER.sub("", text_b, count=1)):
+        return found
+    return Classification("minor", ("list numbering",), found.diff)
 
 
 _DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")
