@@ -271,3 +271,23 @@ def test_renumbering_a_list_is_minor() -> None:
                      ("minor", ("list numbering",), (1,), (2,)), ("minor", ("list numbering",), (2,), (3,))]
     (link,) = run_diff("1. The bridge is closed on Friday.", "2. The bridge is closed on Monday.").links
     assert link.kind == "substantive" and "date Friday → Monday" in link.reasons  # another change still counts
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reasons"),
+    [
+        ("Analysts expect an increase in rates.", "Analysts expect a decrease in rates.",
+         ("opposite meaning: increase → decrease",)),
+        ("Prices rose in May, fell in June and rose again in July.",
+         "Prices fell in May, fell in June and rose again in July.", ("opposite meaning: rose → fell",)),
+        ("It is the second-largest bank in the country.", "It is the second-smallest bank in the country.",
+         ("opposite meaning: largest → smallest",)),
+        ("Shares rose 3 percent on Monday.", "Shares fell 4 percent on Monday.",
+         ("number 3 → 4", "opposite meaning: rose → fell")),
+    ],
+)
+def test_opposites_beside_articles_numbers_and_repeated_words(a: str, b: str, reasons: tuple[str, ...]) -> None:
+    from storytrace import diff as run_diff
+
+    (link,) = run_diff(a, b).links
+    assert (link.kind, link.reasons) == ("substantive", reasons)

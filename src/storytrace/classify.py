@@ -9,6 +9,7 @@ read, compared through their normalised form, so what is shown is the original t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, Final, NamedTuple
 
 from rapidfuzz.distance import Indel
@@ -215,7 +216,7 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     majority:minority strengthened:weakened raised:cut raised:lowered raise:lower add:remove added:removed
     highest:lowest largest:smallest biggest:smallest best:worst first:last earlier:later north:south
     east:west northern:southern eastern:western inside:outside public:private positive:negative profit:loss
-    profits:losses surplus:deficit peace:war""".split()
+    profits:losses surplus:deficit peace:war convict:acquit better:worse smallest:largest""".split()
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
@@ -229,6 +230,8 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
     "Witnesses said"), how sure the text is ("allegedly" taken out), a word swapped for its opposite ("acquitted" /
     "convicted") and the unit of a quantity ("£40,000" / "$40,000", "5 km" / "5 miles"). Each turns the verdict
     substantive, with its reason."""
+    if found.kind == "substantive" and found.diff:
+        return _opposites_in(found, text_a, text_b)
     if found.kind != "minor" or not found.diff:
         return found
     reasons: list[str] = []
@@ -286,22 +289,42 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
 
 def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     """"acquitted → convicted" when a replacement swaps words for their opposites and changes nothing else in its
-    words ("more slowly" / "less quickly" turns twice, and is left alone); a swap whose two words are both in
-    both texts is a reordering ("first ... last" / "last ... first"), not a swap. Else None."""
-    before, after = _plain_words(old), _plain_words(new)
+    words but "a"/"an" and numbers ("more slowly" / "less quickly" turns twice, and is left alone; the parts of a
+    hyphenated word count apart: "second-largest" / "second-smallest"); a swap whose two words each occur as often
+    in both texts is a reordering ("first ... last" / "last ... first"), not a swap. Else None."""
+    before, after = _swap_words(old), _swap_words(new)
     if len(before) != len(after):
         return None
     swaps = []
     for a, b in zip(before, after, strict=True):
         if (a, b) in _OPPOSITES:
             swaps.append((a, b))
-        elif a != b:
-            return None
+        elif a != b and {a, b} != {"a", "an"} and not (a[:1].isdigit() and b[:1].isdigit()):
+            return None  # (a number changed beside the swap is a reason of its own)
     if not swaps:
         return None
-    words_a, words_b = set(_plain_words(text_a)), set(_plain_words(text_b))
-    kept = [f"{a} → {b}" for a, b in swaps if not (b in words_a and a in words_b)]
-    return ", ".join(kept) or None
+    counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
+    kept = [f"{a} → {b}" for a, b in swaps if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b]]
+    return ", ".join(dict.fromkeys(kept)) or None
+
+
+def _swap_words(text: str) -> list[str]:
+    return [part for word in _plain_words(text) for part in word.split("-") if part]
+
+
+def _opposites_in(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A substantive verdict for other reasons ("number 3 → 4") also says that a word was swapped for its
+    opposite ("rose" / "fell")."""
+    runs = found.diff
+    swapped = [
+        f"opposite meaning: {swap}"
+        for n, run in enumerate(runs[:-1])
+        if run.op == "delete" and runs[n + 1].op == "insert"
+        and (swap := _opposites(run.text, runs[n + 1].text, text_a, text_b))
+    ]
+    if not swapped:
+        return found
+    return Classification(found.kind, tuple(dict.fromkeys((*found.reasons, *swapped))), found.diff)
 
 
 def _plain_words(text: str) -> list[str]:
