@@ -214,8 +214,8 @@ def test_sqlite_archives_are_read_with_the_import_readers(client: Any, tmp_path:
 
 def test_an_archive_is_partitioned_by_story_and_read_by_the_partitions(client: Any, tmp_path: Path) -> None:
     """Each story is in the partition its key hashes to, as for JSONL, read there (nothing staged); two articles
-    under one URL (one page tracked twice) are one story, as `storytrace import` makes them; rows that cannot be
-    versions are refused and counted once, also when the run is resumed."""
+    under one URL (one page tracked twice) are one story, as `storytrace import` makes them, with every version in
+    time order; rows that cannot be versions are refused and counted once, also when the run is resumed."""
     archive = stories(9, 3)
     twin = replace(archive[0], versions=archive[0].versions[:2])  # the first article tracked a second time
     corpus = newsedits_db(tmp_path / "nyt.db", [*archive, twin])
@@ -223,7 +223,7 @@ def test_an_archive_is_partitioned_by_story_and_read_by_the_partitions(client: A
                                 (77, 0, "t", "2021-03-01 06:00:00", "https://x.example/e", "nyt", "<p> </p>")])
     out = tmp_path / "out"
     report = run_batch(corpus, out, BatchOptions(partitions=4), client)
-    assert (report.stories, report.versions, report.pairs) == (9, 9 * 3, 9 * 2)
+    assert (report.stories, report.versions, report.pairs) == (9, 9 * 3 + 2, 9 * 2 + 2)
     assert (report.rows_read, report.refused, len(report.refusals)) == (9 * 3 + 2 + 2, 2, 2)
     assert "stage" not in report.timings and not (out / "_staging").exists()  # nothing was staged
     for part in range(4):
@@ -233,7 +233,7 @@ def test_an_archive_is_partitioned_by_story_and_read_by_the_partitions(client: A
     keys = [row["story"] for row in rows_of(out, "stories")]
     assert sorted(keys) == sorted(story.url for story in archive)
     (first,) = [row for row in rows_of(out, "stories") if row["story"] == archive[0].url]
-    assert (first["versions"], first["identical_pairs"]) == (3, 0)
+    assert (first["versions"], first["identical_pairs"]) == (5, 2)  # each text captured twice, in time order
     manifest = json.loads((out / "_manifest.json").read_text())
     assert manifest["settings"]["partition_by"] == "story"
     kept = [part for part in range(4) if not json.loads(marker_path(out, part).read_text())["tally"]["refused"]]
@@ -320,6 +320,9 @@ def test_unreadable_inputs_fail_with_one_line(client: Any, tmp_path: Path) -> No
     (tmp_path / "notes.txt").write_text("plain text")
     with pytest.raises(BatchError, match="cannot tell the format"):
         run_batch(tmp_path / "notes.txt", tmp_path / "out4", BatchOptions(), client)
+    archive = newsedits_db(tmp_path / "nyt.db", stories(2, 2))
+    with pytest.raises(BatchError, match="--story-key names a JSONL field"):  # not silently ignored
+        run_batch(archive, tmp_path / "out6", BatchOptions(story_key="id"), client)
     good = jsonl_file(tmp_path / "good.jsonl", story_records(1))
     with pytest.raises(BatchError, match="line 1: no field 'nope' for --story-key"):  # as Parquet refuses it
         run_batch(good, tmp_path / "out5", BatchOptions(story_key="nope"), client)

@@ -95,6 +95,9 @@ def open_source(path: str | Path, options: BatchOptions) -> Source:
     if kind in (*ARCHIVES, "sqlite"):
         connection, found = _open_sqlite(where, None if kind == "sqlite" else kind)
         connection.close()
+        if options.story_key is not None:
+            raise BatchError(f"--story-key names a JSONL field or Parquet column; the stories of a {found} archive "
+                             "are its articles, keyed by their URLs")
         identity["format"] = found
         return Source(where, found, size, identity)
     if kind == "parquet":
@@ -228,17 +231,14 @@ def archive_stories(
 
 
 def _one_story_per_url(stories: Iterator[ArchiveStory]) -> Iterator[ArchiveStory]:
-    """Consecutive articles with one URL merged, their versions in time order, a text seen before left out (as
-    `storytrace import` merges them)."""
+    """Consecutive articles with one URL merged into one story, their versions in time order (every version kept,
+    as for an article alone: a text captured twice makes an identical pair; `storytrace import` stores each text
+    once)."""
     held: ArchiveStory | None = None
     for story in stories:
         if held is not None and story.url == held.url:
-            kept, seen = [], set()
-            for version in sorted([*held.versions, *story.versions], key=lambda version: version.captured_at):
-                if version.text not in seen:
-                    seen.add(version.text)
-                    kept.append(version)
-            held = replace(held, versions=kept, title=story.title or held.title)
+            merged = sorted([*held.versions, *story.versions], key=lambda version: version.captured_at)
+            held = replace(held, versions=merged, title=story.title or held.title)
             continue
         if held is not None:
             yield held
