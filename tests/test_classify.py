@@ -207,6 +207,8 @@ def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:
          "name abbreviated: Department of Justice ↔ DOJ"),
         ("Officials in New York City said the roads were closed.", "Officials in NYC said the roads were closed.",
          "name abbreviated: New York City ↔ NYC"),
+        ("The United States and the United Kingdom signed the deal.", "The US and the UK signed the deal.",
+         "name abbreviated: United States ↔ US, United Kingdom ↔ UK"),
     ],
 )
 def test_a_name_and_its_initials_are_the_same_name(a: str, b: str, reason: str) -> None:

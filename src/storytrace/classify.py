@@ -438,19 +438,18 @@ def _initials_kept_minor(found: Classification, text_a: str, text_b: str) -> Cla
     for reason in found.reasons:
         if reason.startswith("name ") and " → " in reason:
             before, after = reason[len("name ") :].split(" → ", 1)
-            old, new = _whole_name(before, text_a), _whole_name(after, text_b)
-            if _is_initials(new, old):
-                pairs.append((old, new))
-                continue
-            if _is_initials(old, new):
-                pairs.append((new, old))
-                continue
-            return found
+            found_pairs = _name_initials(before, after, text_a, text_b)
+            if found_pairs is None:
+                return found
+            pairs.extend(found_pairs)
+            continue
         others.append(reason)
+
     def main_words(text: str) -> tuple[str, ...]:
         return tuple(word for word in text.replace(",", "").lower().split() if word not in _NOT_INITIALS)
 
     names = {main_words(name) for name, _ in pairs}
+    names.add(tuple(word for name, _ in pairs for word in main_words(name)))  # every name's words, in turn
     for reason in others:  # "words removed: New York City" says the name again
         head, _, words = reason.partition(": ")
         if head not in ("words removed", "new claim") or main_words(words) not in names:
@@ -467,6 +466,23 @@ def _initials_kept_minor(found: Classification, text_a: str, text_b: str) -> Cla
         return found
     shown = ", ".join(dict.fromkeys(f"{name} ↔ {short}" for name, short in pairs))
     return Classification("minor", (f"name abbreviated: {shown}",), found.diff)
+
+
+def _name_initials(before: str, after: str, text_a: str, text_b: str) -> list[tuple[str, str]] | None:
+    """The (name, initials) pairs a name reason's two sides make ("United States, United Kingdom" / "US, UK":
+    two; "Department, Justice" / "DOJ": one, the small word between put back), or None."""
+    olds, news = before.split(", "), after.split(", ")
+    if len(olds) == len(news) > 1:
+        matched = [(old, new) if _is_initials(new, old) else (new, old) for old, new in zip(olds, news, strict=True)
+                   if _is_initials(new, old) or _is_initials(old, new)]
+        if len(matched) == len(olds):
+            return matched
+    old, new = _whole_name(before, text_a), _whole_name(after, text_b)
+    if _is_initials(new, old):
+        return [(old, new)]
+    if _is_initials(old, new):
+        return [(new, old)]
+    return None
 
 
 def _whole_name(parts: str, text: str) -> str:
