@@ -260,7 +260,10 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                                 duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
         added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
-        detail = f"{len(parsed.feed.entries)} entries, {len(added)} new; {parsed.detail}"
+        listed = len(parsed.feed.entries)
+        detail = f"{listed} entr{'y' if listed == 1 else 'ies'}, {len(added)} new"
+        if "malformed" in parsed.detail:  # (the parse's own detail says only the count otherwise)
+            detail += f"; {parsed.detail}"
         # The validators are kept only now that the articles are added: a read cut short is repeated in full.
         await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_PARSED,
                             source=source, http_status=result.status, detail=detail,
