@@ -63,6 +63,8 @@ _ATTRIBUTION: Final = frozenset(
 # Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
 _DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
+_QUOTE_MARK: Final = re.compile('["\u201c\u201d\u00ab\u00bb]')  # (the same marks)
+_QUOTE_MARKS: Final = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb")
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
@@ -220,6 +222,7 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
+_OPPOSITE_WORDS: Final = frozenset(word for both in _OPPOSITE_PAIRS for word in both.split(":"))
 _WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
 _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')
@@ -292,6 +295,8 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     words but "a"/"an" and numbers ("more slowly" / "less quickly" turns twice, and is left alone; the parts of a
     hyphenated word count apart: "second-largest" / "second-smallest"); a swap whose two words each occur as often
     in both texts is a reordering ("first ... last" / "last ... first"), not a swap. Else None."""
+    if not _has_opposite_word(old):
+        return None
     before, after = _swap_words(old), _swap_words(new)
     if len(before) != len(after):
         return None
@@ -306,6 +311,14 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
     kept = [f"{a} → {b}" for a, b in swaps if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b]]
     return ", ".join(dict.fromkeys(kept)) or None
+
+
+def _has_opposite_word(text: str) -> bool:
+    """A quick look before `_opposites` reads a replacement word by word: most hold no word of the list."""
+    for word in text.lower().replace("-", " ").split():
+        if word.strip(_WORD_EDGES) in _OPPOSITE_WORDS:
+            return True
+    return False
 
 
 def _swap_words(text: str) -> list[str]:
@@ -392,12 +405,15 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
 
 # A list item's number at the head of a sentence ("1. ", "12) ", "(3) "): renumbering a list changes no fact.
 _LIST_NUMBER: Final = re.compile(r"\(?[0-9]{1,3}[.)]\s+")
+_LIST_STARTS: Final = frozenset("(0123456789")
 
 
 def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
     """Items renumbered ("1. The bridge is closed." / "2. The bridge is closed.") or a number put before or
     taken from an item: minor, when the sentences agree without their list numbers."""
-    if found.kind != "substantive" or not (_LIST_NUMBER.match(text_a) or _LIST_NUMBER.match(text_b)):
+    if found.kind != "substantive" or not (text_a[:1] in _LIST_STARTS or text_b[:1] in _LIST_STARTS):
+        return found
+    if not (_LIST_NUMBER.match(text_a) or _LIST_NUMBER.match(text_b)):
         return found
     if comparison_key(_LIST_NUMBER.sub("", text_a, count=1)) != comparison_key(_LIST_NUMBER.sub("", text_b, count=1)):
         return found
@@ -851,11 +867,15 @@ def opens_inside_quotation(text: str, paragraph: tuple[int, int], start: int) ->
     """Does the sentence at `start` begin inside a quotation opened earlier in its paragraph (text[slice(*paragraph)]):
     an odd number of quotation marks before it, in a paragraph whose marks pair up (one with a stray mark says
     nothing about where its quotations are)?"""
-    before = text[paragraph[0] : start]
-    if not any(mark in before for mark in _QUOTE_CHARS) or sum(before.count(m) for m in _QUOTE_CHARS) % 2 == 0:
+    before = 0
+    for mark in _QUOTE_MARKS:  # (str.count over the span: no slice, no regular expression set up per call)
+        before += text.count(mark, paragraph[0], start)
+    if before % 2 == 0:
         return False
-    whole = text[paragraph[0] : paragraph[1]]
-    return sum(whole.count(mark) for mark in _QUOTE_CHARS) % 2 == 0
+    after = 0
+    for mark in _QUOTE_MARKS:
+        after += text.count(mark, start, paragraph[1])
+    return (before + after) % 2 == 0
 
 
 def quoted_words_changed_from(
@@ -873,7 +893,7 @@ def quoted_words_changed_from(
     ]
     if not changed:
         return False
-    marks = sorted(at for at in range(start, end) if text[at] in _QUOTE_CHARS)
+    marks = [found.start() for found in _QUOTE_MARK.finditer(text, start, end)]
     regions, opened = [], start if inside else None
     for at in marks:
         if opened is None:

@@ -88,14 +88,15 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
             make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
         )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
-    if c.kind != "unchanged":
+    if (c.kind == "minor" and c.reasons[:1] not in _STYLE_ONLY) or QUOTATION_CHANGED in c.reasons:
         kind, reasons = _carried_quotation(c.kind, c.reasons, runs, p, doc_a, doc_b)
         return Link(p.a, p.b, kind, p.moved, score, reasons, runs)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 
 
 QUOTATION_CHANGED: Final = "words of a quotation changed"
-QUOTE_MARKS: Final = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb")  # (classify's _QUOTE_CHARS)
+# Minor verdicts that change no word: no quoted word can have changed.
+_STYLE_ONLY: Final = (("punctuation",), ("hyphenation or spacing",))
 
 
 def _carried_quotation(
@@ -104,13 +105,10 @@ def _carried_quotation(
     """The classifier reads a link's own text, so a quotation opened in an earlier sentence of the paragraph is
     read the wrong way round there: its words taken for the narration and the narration after its closing mark
     for quoted words. Such a link's quoted words are read again here, from the paragraph."""
-    first_a, first_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
-    inside_a = _marks_before(doc_a.text, first_a.start) and opens_inside_quotation(
-        doc_a.text, _paragraph(doc_a, p.a[0]), first_a.start)
-    inside_b = _marks_before(doc_b.text, first_b.start) and opens_inside_quotation(
-        doc_b.text, _paragraph(doc_b, p.b[0]), first_b.start)
+    inside_a, inside_b = _opens_inside_quotation(doc_a, p.a[0]), _opens_inside_quotation(doc_b, p.b[0])
     if not inside_a and not inside_b:
         return kind, reasons
+    first_a, first_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
     quoted = quoted_words_changed_from(
         doc_a.text, first_a.start, doc_a.sentences[p.a[-1]].end, inside_a, runs, "a"
     ) or quoted_words_changed_from(doc_b.text, first_b.start, doc_b.sentences[p.b[-1]].end, inside_b, runs, "b")
@@ -123,9 +121,13 @@ def _carried_quotation(
     return kind, reasons
 
 
-def _marks_before(text: str, start: int) -> bool:
-    """Is there a quotation mark before `start` at all (most edited sentences of most texts have none)?"""
-    return any(text.find(mark, 0, start) >= 0 for mark in QUOTE_MARKS)
+def _opens_inside_quotation(doc: Document, index: int) -> bool:
+    """Does sentence `index` begin inside a quotation opened earlier in its paragraph? (The paragraph is found
+    first: most sentences open a paragraph or have no quotation mark before them in it.)"""
+    found = doc.sentences
+    if index == 0 or found[index - 1].paragraph != found[index].paragraph:
+        return False
+    return opens_inside_quotation(doc.text, _paragraph(doc, index), found[index].start)
 
 
 def _paragraph(doc: Document, index: int) -> tuple[int, int]:
