@@ -108,6 +108,9 @@ def test_a_story_that_turns_out_to_be_a_feed_becomes_one(store: Store, site: New
     assert {s.url for s in stories(store)} == {url, *articles}
     assert all(s.id > kept.id for s in stories(store) if s.url in articles)  # new ids, none reused
     assert run(store, lambda t: watch(t, once=True)).checks >= 0 and not get_story(store, kept).active
+    shown = io.StringIO()
+    render_log(log(store, url), Console(file=shown, width=240))
+    assert f"no longer watched ({FEED_STOP_REASON}: storytrace log shows its articles" in shown.getvalue()
     page = add_story(store, site.url("/news/first"))  # (the feed's article, fetched by the watcher just now)
     assert get_story(store, page).version_count == 1
     with pytest.raises(StoreError, match="has stored versions"):  # a story with versions stays a story

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from storytrace.store import StoryLog
+from storytrace.store import FEED_STOP_REASON, StoryLog
 from storytrace.track.checks import CheckReport
 
 _STYLE = {
@@ -72,7 +72,9 @@ def render_log(story_log: StoryLog, console: Console) -> None:
                       Text(change_words(e.change_summary, e.number), style=style), Text(e.title or ""))
     console.print(table)
     state = "watching" if story.active else "no longer watched"
-    if not story.active and story.stop_reason:
+    if not story.active and story.stop_reason == FEED_STOP_REASON:
+        state += f" ({story.stop_reason}: storytrace log shows its articles, each by its own URL)"
+    elif not story.active and story.stop_reason:
         state += f" ({story.stop_reason}; storytrace add URL watches it again)"
     elif story.active and story.failures:
         state += f" ({story.failures} failed check{'s' if story.failures != 1 else ''} in a row)"
