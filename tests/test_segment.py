@@ -139,3 +139,6 @@ def test_a_list_items_number_starts_its_sentence() -> None:
                      "(3) Work ends in May."]
     other = "He won 2. Then he lost."
     assert [other[s.start : s.end] for s in sentences(other)] == ["He won 2.", "Then he lost."]
+    lettered = "Also:\n\na. The bridge is closed.\n\nb) Buses run late.\n\niv. Work ends in May."
+    assert [lettered[s.start : s.end] for s in sentences(lettered)] == [
+        "Also:", "a. The bridge is closed.", "b) Buses run late.", "iv. Work ends in May."]

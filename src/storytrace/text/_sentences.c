@@ -323,7 +323,8 @@ static Py_ssize_t longest_in(PyObject *set) {
     return longest;
 }
 
-/* `_LIST_MARKER.fullmatch(previous.strip())`: a piece that is only a list item's number ("1.", "12)", "(3)"). */
+/* `_LIST_MARKER.fullmatch(previous.strip())`: a piece that is only a list item's number or letter ("1.", "12)",
+ * "(3)", "b.", "iv)"). */
 static int is_list_marker(const Text *t, Py_ssize_t start, Py_ssize_t end) {
     while (start < end && Py_UNICODE_ISSPACE(at(t, start))) start++;
     while (end > start && Py_UNICODE_ISSPACE(at(t, end - 1))) end--;
@@ -332,13 +333,17 @@ static int is_list_marker(const Text *t, Py_ssize_t start, Py_ssize_t end) {
     if (end - start < 2) return 0;
     Py_UCS4 last = at(t, end - 1);
     if (!(last == ')' || (last == '.' && !opened))) return 0;
-    Py_ssize_t digits = end - 1 - start;
-    if (digits < 1 || digits > 3) return 0;
+    Py_ssize_t length = end - 1 - start;
+    if (length < 1 || length > 4) return 0;
+    int digits = 1, romans = 1;
     for (Py_ssize_t i = start; i < end - 1; i++) {
         Py_UCS4 c = at(t, i);
-        if (c < '0' || c > '9') return 0;
+        digits &= c >= '0' && c <= '9';
+        romans &= c == 'i' || c == 'v' || c == 'x';
     }
-    return 1;
+    if (digits) return length <= 3;
+    if (length == 1) return at(t, start) >= 'a' && at(t, start) <= 'z';
+    return romans;
 }
 
 /* `_continues(previous, current)` for two spans of the paragraph: 1, 0, or -1 on error. */

@@ -52,8 +52,9 @@ _STRIP: Final = " \t\n\r\f\v\u00a0\u200b\u202f\u205f\u3000\ufeff" + "".join(map(
 # The mark of a word apostrophe in the chunk sentencex is asked to cut, as the C helper's chunk has it: "_" keeps an
 # ASCII paragraph ASCII (sentencex does not cut quite alike around it and U+02BC, so both routes use it).
 ASKED_MARK: Final = "_"
-# A piece that is only a list item's number: "1.", "12)", "(3)" (sentencex cuts after it).
-_LIST_MARKER: Final = re.compile(r"[0-9]{1,3}[.)]|\([0-9]{1,3}\)")
+# A piece that is only a list item's number or letter: "1.", "12)", "(3)", "b.", "(c)", "iv)" (sentencex cuts after
+# it).
+_LIST_MARKER: Final = re.compile(r"(?:[0-9]{1,3}|[a-z]|[ivx]{2,4})[.)]|\((?:[0-9]{1,3}|[a-z]|[ivx]{2,4})\)")
 # What sentencex 1.0.32 panics on: a capital, white space ending in a non-ASCII space, and a full stop ("A\u00a0.").
 _SENTENCEX_PANICS: Final = re.compile(r"[A-Z]\s*[^\S\x00-\x7f]\.")
 # The work around sentencex in C (text/_sentences.c, built with the core); None: the Python below does it.
