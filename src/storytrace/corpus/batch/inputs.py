@@ -73,8 +73,9 @@ class Source:
     key_field: str | None = None  # JSONL and Parquet: the story key field actually used
 
 
-def open_source(path: str | Path, options: BatchOptions) -> Source:
-    """The input at `path`, its format detected (or `options.format` checked); BatchError when it cannot be read."""
+def open_source(path: str | Path, options: BatchOptions, *, check_pages: bool = True) -> Source:
+    """The input at `path`, its format detected (or `options.format` checked); BatchError when it cannot be read.
+    `check_pages` False leaves an archive's page check (`check_archive_pages`) to the caller."""
     where = Path(path)
     wanted = _checked_format(options.format)
     try:
@@ -93,7 +94,7 @@ def open_source(path: str | Path, options: BatchOptions) -> Source:
     identity = {"path": str(where.resolve()), "format": kind, "files": stats}
     size = sum(s[1] for s in stats)
     if kind in (*ARCHIVES, "sqlite"):
-        connection, found = _open_sqlite(where, None if kind == "sqlite" else kind)
+        connection, found = _open_sqlite(where, None if kind == "sqlite" else kind, check_pages)
         connection.close()
         if options.story_key is not None:
             raise BatchError(f"--story-key names a JSONL field or Parquet column; the stories of a {found} archive "
@@ -196,6 +197,13 @@ def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
     finally:
         connection.close()
     return None if plan is None else [rowids.tobytes() for rowids in plan]
+
+
+def check_archive_pages(source: Source) -> None:
+    """Every page of the archive readable (PRAGMA quick_check), else BatchError: a corrupt page found half-way
+    would stop the run there."""
+    connection, _ = _open_sqlite(source.path, source.format, check_pages=True)
+    connection.close()
 
 
 def archive_is_view(source: Source) -> bool:

@@ -16,6 +16,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from storytrace.corpus.batch.inputs import (
     ARCHIVES,
     Source,
     archive_is_view,
+    check_archive_pages,
     open_source,
     plan_archive,
     read_slices,
@@ -112,8 +114,7 @@ def run_batch(
 ) -> BatchReport:
     """Align every story of the corpus at `path` on `client`'s cluster and write the Parquet results to `out`."""
     started = time.perf_counter()
-    source = open_source(path, options)
-    checked = time.perf_counter()
+    source = open_source(path, options, check_pages=False)  # (an archive's pages are checked below)
     root = Path(out)
     found = read_manifest(root)
     partitions = auto_partitions(source, options, found)
@@ -122,23 +123,27 @@ def run_batch(
         settings["partition_by"] = "entry_id" if archive_is_view(source) else "story"
     print_ = fingerprint(source.identity, settings, partitions)
     check_same_run(found, print_, root)
+    todo = [part for part in range(partitions) if not is_done(root, part, print_)]
+    plan: list[bytes] | None = None
+    planned = 0.0
+    if source.format in ARCHIVES:  # every page checked before anything is written; the rowids dealt meanwhile
+        plan, planned = _check_and_plan(source, partitions, bool(todo))
+    checked = time.perf_counter()
     manifest = {"schema": SCHEMA, "fingerprint": print_, "input": source.identity, "settings": settings,
                 "partitions": partitions, "complete": False}
     write_json(root / MANIFEST, manifest)
     report = BatchReport(str(root), source.format, print_, partitions)
     # Wall time of the run's phases (the other timings sum the tasks' own): checking the input, reading it into
-    # shards, aligning the partitions.
-    report.timings["check_wall"] = checked - started
-    todo = [part for part in range(partitions) if not is_done(root, part, print_)]
+    # shards (an archive: dealing its rowids, beside the check of its pages), aligning the partitions.
+    report.timings["check_wall"] = checked - started - planned
     report.skipped = partitions - len(todo)
     staging = root / STAGING
     if todo:
         shutil.rmtree(staging, ignore_errors=True)
         try:
             mark = time.perf_counter()
-            if source.format in ARCHIVES:  # the rowids dealt to the partitions; the tasks read the texts
-                plan = plan_archive(source, partitions)  # (None: each partition's task scans for its articles)
-                report.timings["read_wall"] = time.perf_counter() - mark
+            if source.format in ARCHIVES:  # the tasks read the texts (a plan of None: each scans for its articles)
+                report.timings["read_wall"] = planned
                 tasks = _archive_tasks(source, plan, partitions, todo, root, print_, options)
             else:
                 shards = _read(client, source, options, partitions, todo, staging, report, progress)
@@ -160,6 +165,23 @@ def run_batch(
     write_json(root / MANIFEST, {**manifest, "complete": True, "totals": {
         name: getattr(report, name) for name in ("stories", "versions", "pairs", "edit_rows")}})
     return report
+
+
+def _check_and_plan(source: Source, partitions: int, wanted: bool) -> tuple[list[bytes] | None, float]:
+    """Check every page of the archive (PRAGMA quick_check, in SQLite's C, on a thread of its own) while its rowids
+    are dealt to the partitions (when `wanted`); returns the plan and the seconds dealing took. A corrupt archive is
+    the error reported, whatever the dealing came to."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking = pool.submit(check_archive_pages, source)
+        mark = time.perf_counter()
+        try:
+            plan = plan_archive(source, partitions) if wanted else None
+        except BatchError:
+            checking.result()
+            raise
+        planned = time.perf_counter() - mark
+        checking.result()
+    return plan, planned
 
 
 def _read(
