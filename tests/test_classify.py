@@ -245,9 +245,9 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
         ('The mayor said: "We will not raise taxes. The budget is in good shape. Our reserves are full."',
          'The mayor said: "We will not raise taxes. The budget is in decent shape. Our reserves are full."',
          "substantive"),
-        # after its closing mark the sentence is narration again
-        ('"We will not raise taxes. The budget is balanced," the mayor said on Monday.',
-         '"We will not raise taxes. The budget is balanced," the mayor said late on Monday.', "minor"),
+        # typographic marks nest: the inner quotation's words are quoted too
+        ("He said: \u00ab Nous partons. Il a dit \u201coui\u201d hier \u00bb, a-t-il dit.",
+         "He said: \u00ab Nous partons. Il a dit \u201cnon\u201d hier \u00bb, a-t-il dit.", "substantive"),
         # a quotation closed before the sentence
         ('"We will not raise taxes." The budget is in good shape.',
          '"We will not raise taxes." The budget is in decent shape.', "minor"),
@@ -293,3 +293,13 @@ def test_opposites_beside_articles_numbers_and_repeated_words(a: str, b: str, re
 
     (link,) = run_diff(a, b).links
     assert (link.kind, link.reasons) == ("substantive", reasons)
+
+
+def test_the_speaker_of_a_quotation_spanning_sentences_is_still_read() -> None:
+    """The sentence that closes a quotation opened before it keeps the classifier's other checks."""
+    from storytrace import diff as run_diff
+
+    (link,) = [link for link in run_diff('"We will win. We are ready," police said.',
+                                         '"We will win. We are ready," witnesses said.').links
+               if link.kind != "unchanged"]
+    assert link.kind == "substantive"

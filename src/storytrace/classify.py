@@ -863,28 +863,34 @@ def _new_content(side: _Tokens, candidates: list[int], other: _Tokens, options: 
     return fresh if len(fresh) >= options.new_claim_words else []
 
 
-def opens_inside_quotation(text: str, paragraph: tuple[int, int], start: int) -> bool:
-    """Does the sentence at `start` begin inside a quotation opened earlier in its paragraph (text[slice(*paragraph)]):
-    an odd number of quotation marks before it, in a paragraph whose marks pair up (one with a stray mark says
-    nothing about where its quotations are)?"""
-    before = 0
-    for mark in _QUOTE_MARKS:  # (str.count over the span: no slice, no regular expression set up per call)
-        before += text.count(mark, paragraph[0], start)
-    if before % 2 == 0:
-        return False
-    after = 0
-    for mark in _QUOTE_MARKS:
-        after += text.count(mark, start, paragraph[1])
-    return (before + after) % 2 == 0
+def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
+    """The mark that opened a quotation the sentence at `start` begins inside of ('"' or '“', which stands for « as
+    well), opened earlier in its paragraph (text[slice(*paragraph)]); "" when it begins outside, or when the
+    paragraph's marks do not pair up (a stray mark says nothing about where its quotations are)."""
+    paragraph_start, paragraph_end = paragraph
+    straight = text.count('"', paragraph_start, start)
+    curly = _curly_depth(text, paragraph_start, start)
+    if straight % 2 == 0 and curly <= 0:
+        return ""
+    if (straight + text.count('"', start, paragraph_end)) % 2 or curly + _curly_depth(text, start, paragraph_end):
+        return ""
+    return '"' if straight % 2 else "\u201c"
+
+
+def _curly_depth(text: str, start: int, end: int) -> int:
+    """Typographic quotation marks opened and not closed in text[start:end] (“ and « open, ” and » close)."""
+    opened = text.count("\u201c", start, end) + text.count("\u00ab", start, end)
+    return opened - text.count("\u201d", start, end) - text.count("\u00bb", start, end)
 
 
 def quoted_words_changed_from(
-    text: str, start: int, end: int, inside: bool, runs: tuple[Run, ...], side: str
+    text: str, start: int, end: int, carried: str, runs: tuple[Run, ...], side: str
 ) -> bool:
     """Does a changed word of one side of a link ("a": deleted words, "b": inserted words; run offsets into `text`)
-    lie inside quotation marks, reading text[start:end] from its first character `inside` a quotation or not? The
-    classifier reads a link's own text only, so a sentence that goes on with a quotation opened before it ('"We
-    will not raise taxes. The budget is balanced," the mayor said.') reads the wrong way round there."""
+    lie inside quotation marks, reading text[start:end] from inside a quotation opened before it by `carried`
+    (see `carried_quotation`)? The classifier reads a link's own text only, so the words of a sentence that goes on
+    with a quotation opened before it ('"We will not raise taxes. The budget is balanced," the mayor said.') read
+    to it as narration. Straight marks open and close in turn, typographic ones by their direction, nested."""
     wanted = "delete" if side == "a" else "insert"
     changed = [
         (run.a_start, run.a_end) if side == "a" else (run.b_start, run.b_end)
@@ -893,24 +899,25 @@ def quoted_words_changed_from(
     ]
     if not changed:
         return False
-    marks = [found.start() for found in _QUOTE_MARK.finditer(text, start, end)]
-    regions, opened = [], start if inside else None
-    for at in marks:
-        if opened is None:
+    regions: list[tuple[int, int]] = []
+    depth, straight_open, opened = (1, carried == '"', start) if carried else (0, False, start)
+    for found in _QUOTE_MARK.finditer(text, start, end):
+        at, mark = found.start(), found.group()
+        before = depth
+        if mark == '"':
+            depth += -1 if straight_open else 1
+            straight_open = not straight_open
+        elif mark in "\u201c\u00ab":
+            depth += 1
+        elif depth:
+            depth -= 1
+        if before == 0 and depth > 0:
             opened = at
-        else:
+        elif before > 0 and depth == 0:
             regions.append((opened, at))
-            opened = None
-    if opened is not None:
+    if depth > 0:
         regions.append((opened, end))
     return any(a < region_end and b > region_start for a, b in changed for region_start, region_end in regions)
-
-
-def wording_of(runs: tuple[Run, ...]) -> str:
-    """The minor reason for the words a link's runs change ("wording good → decent", "wording added: nearly")."""
-    gone = [word for run in runs if run.op == "delete" for word in _plain_words(run.text) if word[:1].isalnum()]
-    put = [word for run in runs if run.op == "insert" for word in _plain_words(run.text) if word[:1].isalnum()]
-    return _pairs("wording", gone, put) if gone or put else "punctuation"
 
 
 def _quote_words(words: list[str]) -> str:

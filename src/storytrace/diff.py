@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import Run, classify, make_run, opens_inside_quotation, quoted_words_changed_from, wording_of
+from storytrace.classify import Run, carried_quotation, classify, make_run, quoted_words_changed_from
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link, linked_text
 from storytrace.text.document import Document
@@ -88,7 +88,7 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
             make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
         )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
-    if (c.kind == "minor" and c.reasons[:1] not in _STYLE_ONLY) or QUOTATION_CHANGED in c.reasons:
+    if c.kind == "minor" and c.reasons[:1] not in _STYLE_ONLY:
         kind, reasons = _carried_quotation(c.kind, c.reasons, runs, p, doc_a, doc_b)
         return Link(p.a, p.b, kind, p.moved, score, reasons, runs)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
@@ -102,32 +102,28 @@ _STYLE_ONLY: Final = (("punctuation",), ("hyphenation or spacing",))
 def _carried_quotation(
     kind: str, reasons: tuple[str, ...], runs: tuple[Run, ...], p: Pairing, doc_a: Document, doc_b: Document
 ) -> tuple[str, tuple[str, ...]]:
-    """The classifier reads a link's own text, so a quotation opened in an earlier sentence of the paragraph is
-    read the wrong way round there: its words taken for the narration and the narration after its closing mark
-    for quoted words. Such a link's quoted words are read again here, from the paragraph."""
-    inside_a, inside_b = _opens_inside_quotation(doc_a, p.a[0]), _opens_inside_quotation(doc_b, p.b[0])
-    if not inside_a and not inside_b:
+    """The classifier reads a link's own text, so the words of a quotation opened in an earlier sentence of the
+    paragraph read to it as narration: a minor link whose changed words lie in such a quotation is substantive.
+    (The narration after the quotation's closing mark still reads to the classifier as quoted; a link that changes
+    it is substantive, for the words of a quotation, as before.)"""
+    carried_a, carried_b = _carried(doc_a, p.a[0]), _carried(doc_b, p.b[0])
+    if not carried_a and not carried_b:
         return kind, reasons
     first_a, first_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
-    quoted = quoted_words_changed_from(
-        doc_a.text, first_a.start, doc_a.sentences[p.a[-1]].end, inside_a, runs, "a"
-    ) or quoted_words_changed_from(doc_b.text, first_b.start, doc_b.sentences[p.b[-1]].end, inside_b, runs, "b")
-    said = QUOTATION_CHANGED in reasons
-    if quoted and not said:
-        return "substantive", (QUOTATION_CHANGED, *reasons) if kind == "substantive" else (QUOTATION_CHANGED,)
-    if said and not quoted:
-        rest = tuple(reason for reason in reasons if reason != QUOTATION_CHANGED)
-        return ("substantive", rest) if rest else ("minor", (wording_of(runs),))
+    if quoted_words_changed_from(
+        doc_a.text, first_a.start, doc_a.sentences[p.a[-1]].end, carried_a, runs, "a"
+    ) or quoted_words_changed_from(doc_b.text, first_b.start, doc_b.sentences[p.b[-1]].end, carried_b, runs, "b"):
+        return "substantive", (QUOTATION_CHANGED,)
     return kind, reasons
 
 
-def _opens_inside_quotation(doc: Document, index: int) -> bool:
-    """Does sentence `index` begin inside a quotation opened earlier in its paragraph? (The paragraph is found
-    first: most sentences open a paragraph or have no quotation mark before them in it.)"""
+def _carried(doc: Document, index: int) -> str:
+    """The mark of a quotation sentence `index` begins inside of, opened earlier in its paragraph, or "". (A
+    sentence that opens its paragraph is answered at once.)"""
     found = doc.sentences
     if index == 0 or found[index - 1].paragraph != found[index].paragraph:
-        return False
-    return opens_inside_quotation(doc.text, _paragraph(doc, index), found[index].start)
+        return ""
+    return carried_quotation(doc.text, _paragraph(doc, index), found[index].start)
 
 
 def _paragraph(doc: Document, index: int) -> tuple[int, int]:
