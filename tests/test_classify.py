@@ -273,6 +273,10 @@ def test_renumbering_a_list_is_minor() -> None:
                      ("minor", ("list numbering",), (1,), (2,)), ("minor", ("list numbering",), (2,), (3,))]
     (link,) = run_diff("1. The bridge is closed on Friday.", "2. The bridge is closed on Monday.").links
     assert link.kind == "substantive" and "date Friday → Monday" in link.reasons  # another change still counts
+    for a, b in (("12. Juni: Die Polizei nahm fünf Personen fest.", "13. Juni: Die Polizei nahm fünf Personen fest."),
+                 ("1. The rule applies.", "The rule (2) applies.")):  # a day of a month; a number elsewhere
+        (link,) = run_diff(a, b).links
+        assert link.kind == "substantive", link.reasons
 
 
 @pytest.mark.parametrize(
@@ -293,6 +297,13 @@ def test_opposites_beside_articles_numbers_and_repeated_words(a: str, b: str, re
 
     (link,) = run_diff(a, b).links
     assert (link.kind, link.reasons) == ("substantive", reasons)
+
+
+def test_a_direction_inside_a_name_is_no_opposite() -> None:
+    from storytrace import diff as run_diff
+
+    (link,) = run_diff("Voters in North Carolina backed the plan.", "Voters in South Carolina backed the plan.").links
+    assert link.kind == "substantive" and not any(r.startswith("opposite") for r in link.reasons), link.reasons
 
 
 def test_the_speaker_of_a_quotation_spanning_sentences_is_still_read() -> None:

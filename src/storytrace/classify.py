@@ -218,7 +218,7 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     majority:minority strengthened:weakened raised:cut raised:lowered raise:lower add:remove added:removed
     highest:lowest largest:smallest biggest:smallest best:worst first:last earlier:later north:south
     east:west northern:southern eastern:western inside:outside public:private positive:negative profit:loss
-    profits:losses surplus:deficit peace:war convict:acquit better:worse smallest:largest""".split()
+    profits:losses surplus:deficit peace:war convict:acquit better:worse""".split()
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
@@ -297,6 +297,8 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     in both texts is a reordering ("first ... last" / "last ... first"), not a swap. Else None."""
     if not _has_opposite_word(old):
         return None
+    if old.strip()[:1].isupper() and not text_a.lstrip().startswith(old.strip()):
+        return None  # a capitalised word inside a sentence begins a name ("North Carolina" / "South Carolina")
     before, after = _swap_words(old), _swap_words(new)
     if len(before) != len(after):
         return None
@@ -406,6 +408,12 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
 # A list item's number at the head of a sentence ("1. ", "12) ", "(3) "): renumbering a list changes no fact.
 _LIST_NUMBER: Final = re.compile(r"\(?[0-9]{1,3}[.)]\s+")
 _LIST_STARTS: Final = frozenset("(0123456789")
+# Month names in the languages news copies come in most, beyond the English ones among the date words.
+_MONTHS_ELSEWHERE: Final = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember janvier février mars avril "
+    "juin juillet août septembre octobre novembre décembre enero febrero marzo abril mayo junio julio agosto "
+    "septiembre octubre noviembre diciembre".split()
+)
 
 
 def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
@@ -413,11 +421,21 @@ def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> 
     taken from an item: minor, when the sentences agree without their list numbers."""
     if found.kind != "substantive" or not (text_a[:1] in _LIST_STARTS or text_b[:1] in _LIST_STARTS):
         return found
-    if not (_LIST_NUMBER.match(text_a) or _LIST_NUMBER.match(text_b)):
-        return found
-    if comparison_key(_LIST_NUMBER.sub("", text_a, count=1)) != comparison_key(_LIST_NUMBER.sub("", text_b, count=1)):
+    rest_a, rest_b = _without_list_number(text_a), _without_list_number(text_b)
+    if rest_a is None or rest_b is None or comparison_key(rest_a) != comparison_key(rest_b):
         return found
     return Classification("minor", ("list numbering",), found.diff)
+
+
+def _without_list_number(text: str) -> str | None:
+    """The text without the list number it starts with (itself if none); None when the number is a day of a month
+    ("12. Juni:", "1. January"), not a list's."""
+    found = _LIST_NUMBER.match(text)
+    if found is None:
+        return text
+    rest = text[found.end() :]
+    first = rest.split(None, 1)[0].strip(_WORD_EDGES).lower() if rest.split() else ""
+    return None if first in _DATE_WORDS or first in _MONTHS_ELSEWHERE else rest
 
 
 _DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")

@@ -17,6 +17,7 @@ from typing import Any
 from storytrace.ingest.db_rows import DbRow, refuse_orphans, story_from_rows
 from storytrace.ingest.records import ArchiveStory, Tally
 from storytrace.ingest.sqlite_file import VERSIONS, Slice, StoryKey, VersionQuery, columns
+from storytrace.ingest.times import parse_db_time
 
 
 def read_diffengine(
@@ -62,14 +63,29 @@ def diffengine_story_key(path: Path) -> StoryKey:
 
     def story_key(article: tuple[Any, ...], rows: list[tuple[Any, ...]]) -> str:
         (entry,) = article
-        timed = sorted((str(created), n, url) for n, (_, created, url) in enumerate(rows))
-        urls = [url.strip() for _, _, url in timed if isinstance(url, str) and url.strip()]
+        timed = sorted((_moment(created), n, _text(url)) for n, (_, created, url) in enumerate(rows))
+        urls = [url.strip() for _, _, url in timed if url.strip()]
         if urls:
             return urls[-1]
-        entry_urls = [own.strip() for own, _, _ in rows if isinstance(own, str) and own.strip()]
+        entry_urls = [_text(own).strip() for own, _, _ in rows if _text(own).strip()]
         return entry_urls[0] if entry_urls else f"diffengine:{path.stem}/{entry}"
 
     return story_key
+
+
+def _moment(created: object) -> float:
+    """A version's time as the reader orders them (rows whose date it refuses first: they are dropped)."""
+    try:
+        return parse_db_time(created).timestamp()
+    except ValueError:
+        return float("-inf")
+
+
+def _text(value: object) -> str:
+    """A URL column as the reader reads it (bytes decoded; anything else that is not text, empty)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value if isinstance(value, str) else ""
 
 
 def _rows(found: Iterator[tuple[Any, ...]]) -> Iterator[tuple[str | None, object, DbRow]]:

@@ -262,7 +262,7 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
         added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
         listed = len(parsed.feed.entries)
         detail = f"{listed} entr{'y' if listed == 1 else 'ies'}, {len(added)} new"
-        if "malformed" in parsed.detail:  # (the parse's own detail says only the count otherwise)
+        if parsed.outcome != "ok" or "malformed" in parsed.detail:  # (else the parse's detail is only the count)
             detail += f"; {parsed.detail}"
         # The validators are kept only now that the articles are added: a read cut short is repeated in full.
         await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_PARSED,

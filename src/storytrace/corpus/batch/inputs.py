@@ -220,7 +220,8 @@ def archive_stories(
 ) -> Iterator[ArchiveStory]:
     """The stories of partition `part`: its rows by rowid (`plan_archive`), else the articles whose entry id hashes
     to it (the archive scanned for them); rows that cannot be versions are refused into `tally`. Two articles
-    under one URL (which the plan puts together) are one story, as `storytrace import` makes them."""
+    under one URL (which the plan puts together) are one story, as `storytrace import` makes them (not when
+    scanned: a view's twins can be in different partitions)."""
     from storytrace.ingest.diffengine import read_diffengine
     from storytrace.ingest.newsedits import read_newsedits
 
@@ -231,7 +232,9 @@ def archive_stories(
         wanted = array("q")
         wanted.frombytes(rowids)
     try:
-        yield from _one_story_per_url(reader(connection, source.path, tally, (part, partitions), wanted))
+        found = reader(connection, source.path, tally, (part, partitions), wanted)
+        # (a view's partitions hold articles by entry id, twins anywhere: each article is a story of its own there)
+        yield from found if wanted is None else _one_story_per_url(found)
     except sqlite3.Error as exc:
         raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
     finally:
