@@ -274,7 +274,8 @@ def test_renumbering_a_list_is_minor() -> None:
     (link,) = run_diff("1. The bridge is closed on Friday.", "2. The bridge is closed on Monday.").links
     assert link.kind == "substantive" and "date Friday → Monday" in link.reasons  # another change still counts
     for a, b in (("12. Juni: Die Polizei nahm fünf Personen fest.", "13. Juni: Die Polizei nahm fünf Personen fest."),
-                 ("1. The rule applies.", "The rule (2) applies.")):  # a day of a month; a number elsewhere
+                 ("1. The rule applies.", "The rule (2) applies."),  # a day of a month; a number elsewhere
+                 ("13) misrepresents the threat.", "15) misrepresents the threat.")):  # the end of "(Jan. 13)"
         (link,) = run_diff(a, b).links
         assert link.kind == "substantive", link.reasons
 

@@ -428,14 +428,16 @@ def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> 
 
 
 def _without_list_number(text: str) -> str | None:
-    """The text without the list number it starts with (itself if none); None when the number is a day of a month
-    ("12. Juni:", "1. January"), not a list's."""
+    """The text without the list number it starts with (itself if none); None when the number is not a list's: a
+    day of a month ("12. Juni:", "1. January"), or followed by a word in lower case."""
     found = _LIST_NUMBER.match(text)
     if found is None:
         return text
     rest = text[found.end() :]
-    first = rest.split(None, 1)[0].strip(_WORD_EDGES).lower() if rest.split() else ""
-    return None if first in _DATE_WORDS or first in _MONTHS_ELSEWHERE else rest
+    word = rest.split(None, 1)[0].strip(_WORD_EDGES) if rest.split() else ""
+    if not word[:1].isupper() or word.lower() in _DATE_WORDS or word.lower() in _MONTHS_ELSEWHERE:
+        return None  # a list item starts with a capital; "13) misrepresents ..." is the end of "(Jan. 13)"
+    return rest
 
 
 _DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")
