@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +84,26 @@ def test_newsedits_archive_is_imported_in_version_order_and_twice_adds_nothing(s
     assert (again.stories_added, again.stories_updated, again.versions_added) == (0, 0, 0)
     assert again.duplicates_skipped == 20
     assert _counts(store) == before  # not even a check is recorded
+
+
+def test_two_articles_under_one_url_far_apart_are_merged_in_time_order(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same page tracked twice, the second entry at the end of the archive with the earlier captures: its
+    versions go before the first entry's, whatever the chunk each entry would have fallen in."""
+    monkeypatch.setattr(writer, "CHUNK_STORIES", 3)
+    archive = make_stories(8, 2)
+    first = archive[0]
+    earlier = tuple(replace(v, captured_at=v.captured_at - timedelta(days=2),
+                            paragraphs=(*v.paragraphs, "An earlier capture.")) for v in first.versions)
+    path = newsedits_db(tmp_path / "nyt.db", [*archive, replace(first, versions=earlier)], reverse=False)
+    report = import_archive(store, path)
+    assert (report.stories_added, report.versions_added) == (8, 8 * 2 + 2)
+    found = find_story(store, first.url)
+    assert found is not None
+    times = [info.captured_at for info in versions_of(store, found)]
+    assert times == sorted(times) and len(times) == 4
+    assert problems(store) == []
 
 
 def test_change_summaries_are_computed_against_the_version_before(store: Store, tmp_path: Path) -> None:

@@ -23,11 +23,11 @@ from pathlib import Path
 import trafilatura
 
 from storytrace.ingest.detect import FORMATS, check_format, detect_format
-from storytrace.ingest.diffengine import read_diffengine
+from storytrace.ingest.diffengine import diffengine_query, diffengine_story_key, read_diffengine
 from storytrace.ingest.directory import open_directory
 from storytrace.ingest.errors import ArchiveError
 from storytrace.ingest.jsonl import open_jsonl
-from storytrace.ingest.newsedits import read_newsedits
+from storytrace.ingest.newsedits import newsedits_query, newsedits_story_key, read_newsedits
 from storytrace.ingest.records import ArchiveStory, Tally
 from storytrace.ingest.report import ImportReport
 from storytrace.ingest.sqlite_file import open_database
@@ -60,8 +60,7 @@ def import_archive(
     connection: sqlite3.Connection | None = None
     if kind == "sqlite":
         connection, kind = open_database(archive, forced)
-        reader = read_newsedits if kind == "newsedits" else read_diffengine
-        stories: Iterator[ArchiveStory] = reader(connection, archive, tally)
+        stories: Iterator[ArchiveStory] = _archive_by_story(connection, archive, kind, tally)
     elif kind == "jsonl":
         stories = open_jsonl(archive, tally, HTML_EXTRACTOR)
     else:
@@ -81,3 +80,15 @@ def import_archive(
     report.take_tally(tally)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _archive_by_story(connection: sqlite3.Connection, path: Path, kind: str, tally: Tally) -> Iterator[ArchiveStory]:
+    """The archive's articles, those of one story (one URL) one after the other, so that the writer merges them in
+    time order (two articles under one URL far apart in the archive had the later one's versions put after the
+    earlier one's, whatever their times). A view, without rowids to order, is read as it comes."""
+    if kind == "newsedits":
+        query, story_key, reader = newsedits_query(connection), newsedits_story_key(path), read_newsedits
+    else:
+        query, story_key, reader = diffengine_query(connection), diffengine_story_key(path), read_diffengine
+    plan = query.plan(connection, 1, story_key, in_reading_order=True)
+    return reader(connection, path, tally, None, None if plan is None else plan[0])

@@ -61,12 +61,16 @@ class VersionQuery:
         where, parameters = _slice_filter(connection, part, self.entry)
         return _rows_in_order(connection, self, where, parameters)
 
-    def plan(self, connection: sqlite3.Connection, count: int, story_key: StoryKey) -> list[array[int]] | None:
+    def plan(
+        self, connection: sqlite3.Connection, count: int, story_key: StoryKey, *, in_reading_order: bool = False
+    ) -> list[array[int]] | None:
         """The rowids of each of `count` slices, each article in the slice its story key hashes to (articles
         without an entry id in slice 0), in the order of that hash within a slice (the articles of one story come
         together, in reading order), from one pass over the rowids and the small columns (the pages that hold each
         row's start are read, not the overflow pages of long texts): each slice is then read by rowid alone. Held
-        meanwhile: 8 bytes a version and 24 an article. None when the versions have no rowids (a view)."""
+        meanwhile: 8 bytes a version and 24 an article. `in_reading_order`: stories in the order their first
+        article is read instead (reads stay mostly sequential; a dictionary of the stories' hashes is held too).
+        None when the versions have no rowids (a view)."""
         from storytrace.corpus.hashing import stable_hash
 
         if is_view(connection, VERSIONS):
@@ -108,11 +112,26 @@ class VersionQuery:
         close()
         slices = []
         for slice_ in range(count):
+            order: Callable[[int], int] = hashes[slice_].__getitem__
+            if in_reading_order:
+                order = _first_read_order(hashes[slice_])
             gathered = array("q")
-            for k in sorted(range(len(hashes[slice_])), key=hashes[slice_].__getitem__):  # (stable)
+            for k in sorted(range(len(hashes[slice_])), key=order):  # (stable: a story's articles in reading order)
                 gathered.extend(rowids[starts[slice_][k] : ends[slice_][k]])
             slices.append(gathered)
         return slices
+
+
+def _first_read_order(hashes: array[int]) -> Callable[[int], int]:
+    """A sort key for articles (by position) that puts the stories in the order their first article is read."""
+    first_read: dict[int, int] = {}
+    for hashed in hashes:
+        first_read.setdefault(hashed, len(first_read))
+
+    def rank(position: int) -> int:
+        return first_read[hashes[position]]
+
+    return rank
 
 
 # An article's story key from its article columns and the key columns of its rows, in reading order.

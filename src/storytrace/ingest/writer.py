@@ -75,11 +75,15 @@ def load(
 
 
 def _chunks(stories: Iterable[ArchiveStory]) -> Iterator[dict[str, ArchiveStory]]:
-    """Stories by URL, up to CHUNK_VERSIONS versions or CHUNK_STORIES stories a chunk; two archive stories with
-    the same URL in a chunk become one (their versions merged in time order)."""
+    """Stories by URL, about CHUNK_VERSIONS versions or CHUNK_STORIES stories a chunk; two archive stories with
+    the same URL in a chunk become one (their versions merged in time order). A chunk is not closed between two
+    stories with one URL that come one after the other (an archive's reader gives them so)."""
     chunk: dict[str, ArchiveStory] = {}
     size = 0
     for story in stories:
+        if (size >= CHUNK_VERSIONS or len(chunk) >= CHUNK_STORIES) and story.url not in chunk:
+            yield chunk
+            chunk, size = {}, 0
         known = chunk.get(story.url)
         if known is None:
             chunk[story.url] = story
@@ -87,9 +91,6 @@ def _chunks(stories: Iterable[ArchiveStory]) -> Iterator[dict[str, ArchiveStory]
             merged = sorted(known.versions + story.versions, key=lambda c: c.captured_at)
             chunk[story.url] = replace(known, versions=merged, title=story.title or known.title)
         size += len(story.versions)
-        if size >= CHUNK_VERSIONS or len(chunk) >= CHUNK_STORIES:
-            yield chunk
-            chunk, size = {}, 0
     if chunk:
         yield chunk
 
