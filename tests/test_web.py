@@ -521,3 +521,6 @@ def test_a_story_that_became_a_feed_says_so(tmp_path: Path) -> None:
         found = client.get(f"/stories/{story_id}.json").json()["story"]
         assert (found["active"], found["stop_reason"]) == (False, FEED_STOP_REASON)
         assert f"no longer watched: {FEED_STOP_REASON}" in client.get(f"/stories/{story_id}").text
+        again = client.post("/stories.json", json={"url": "https://gazette.example/feed.xml"},
+                            headers={"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf})
+        assert again.status_code == 409 and "tracked as a feed" in again.json()["error"]["message"]

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from storytrace.store import add_story
+from storytrace.store import add_story, find_source
 from storytrace.store.models import MAX_URL_LENGTH
 from storytrace.web.queries import StoryFilters, StoryRow, data_version, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
@@ -122,6 +122,8 @@ async def add_story_form(request: Request) -> Response:
         raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
                             headers={"WWW-Authenticate": "Bearer"})
     url = _checked_url(field(form, "url"))
+    if await run_in_threadpool(find_source, state.store, url) is not None:
+        raise HTTPException(409, "That address is tracked as a feed: the articles it lists are tracked as stories.")
     story = await run_in_threadpool(add_story, state.store, url)
     state.outlets.forget()
     if wants_json(request):
