@@ -291,6 +291,8 @@ def test_renumbering_a_list_is_minor() -> None:
          ("opposite meaning: largest → smallest",)),
         ("Shares rose 3 percent on Monday.", "Shares fell 4 percent on Monday.",
          ("number 3 → 4", "opposite meaning: rose → fell")),
+        ("The winner's share was paid on Friday.", "The loser's share was paid on Friday.",
+         ("opposite meaning: winner → loser",)),
     ],
 )
 def test_opposites_beside_articles_numbers_and_repeated_words(a: str, b: str, reasons: tuple[str, ...]) -> None:

@@ -318,13 +318,18 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
 def _has_opposite_word(text: str) -> bool:
     """A quick look before `_opposites` reads a replacement word by word: most hold no word of the list."""
     for word in text.lower().replace("-", " ").split():
-        if word.strip(_WORD_EDGES) in _OPPOSITE_WORDS:
+        if _without_possessive(word.strip(_WORD_EDGES)) in _OPPOSITE_WORDS:
             return True
     return False
 
 
+def _without_possessive(word: str) -> str:
+    """"winner's" is "winner" here ("winner's" / "loser's" is a swap)."""
+    return word[:-2] if word.endswith(("'s", "\u2019s")) else word
+
+
 def _swap_words(text: str) -> list[str]:
-    return [part for word in _plain_words(text) for part in word.split("-") if part]
+    return [_without_possessive(part) for word in _plain_words(text) for part in word.split("-") if part]
 
 
 def _opposites_in(found: Classification, text_a: str, text_b: str) -> Classification:
