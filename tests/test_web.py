@@ -524,3 +524,24 @@ def test_a_story_that_became_a_feed_says_so(tmp_path: Path) -> None:
         again = client.post("/stories.json", json={"url": "https://gazette.example/feed.xml"},
                             headers={"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf})
         assert again.status_code == 409 and "tracked as a feed" in again.json()["error"]["message"]
+
+
+def test_the_feeds_page_lists_tracked_feeds_with_their_stories(tmp_path: Path) -> None:
+    from storytrace.store import add_source, add_story
+
+    url = f"sqlite:///{tmp_path / 'feeds.db'}"
+    with open_store(url) as store:
+        feed = add_source(store, "https://gazette.example/rss.xml", title=HOSTILE_TITLE)
+        add_source(store, "https://herald.example/atom.xml")
+        for n in range(2):
+            add_story(store, f"https://gazette.example/news/{n}", source=feed)
+    with TestClient(create_app(url, token=None)) as client:
+        found = client.get("/feeds.json").json()
+        assert found["schema"] == "storytrace.web.feeds/1"
+        rows = {f["url"]: f for f in found["feeds"]}
+        assert rows["https://gazette.example/rss.xml"]["stories"] == 2
+        assert rows["https://herald.example/atom.xml"]["stories"] == 0
+        assert rows["https://gazette.example/rss.xml"]["title"] == HOSTILE_TITLE
+        page = client.get("/feeds")
+        assert page.status_code == 200 and "2 stories" in page.text and "<script>" not in page.text
+        assert '<a href="/feeds">Feeds</a>' in client.get("/stories").text

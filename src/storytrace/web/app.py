@@ -80,7 +80,7 @@ def create_app(
     default: forms then last as long as the process). `allowed_hosts`: Host headers accepted (None: any); bound to
     a loopback address, only loopback names should be, which defeats DNS rebinding.
     """
-    from storytrace.web.routes import api, changes, collation, compare, diff, stories, story
+    from storytrace.web.routes import api, changes, collation, compare, diff, feeds, stories, story
 
     store = open_store(store_url)
     web = Web(store, token or None, Csrf(secret or secrets.token_bytes(32)), options or WebOptions())
@@ -107,7 +107,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.web = web
-    for module in (stories, story, diff, collation, compare, changes, api):
+    for module in (stories, story, diff, collation, compare, changes, feeds, api):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Text, cast, exists, func, select
 from sqlalchemy.orm import Session
 
-from storytrace.store import Store, Story, Version
+from storytrace.store import Source, SourceKind, Store, Story, Version
 from storytrace.store.search import matching
 from storytrace.track.urls import outlet_of
 from storytrace.web.outlets import outlet_condition
@@ -205,3 +205,40 @@ def data_version(store: Store) -> tuple[int, int]:
 def latest_version_id(store: Store) -> int:
     """The newest version's id (0 for none): a cheap key for caches of anything built from the versions."""
     return store.read(lambda session: session.scalar(select(func.max(Version.id))) or 0)
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """A feed whose articles are tracked, and how many stories came from it."""
+
+    id: int
+    url: str
+    title: str | None
+    outlet: str
+    added_at: datetime
+    last_checked_at: datetime | None
+    stories: int
+
+
+def list_feeds(store: Store, *, limit: int = 500) -> list[FeedRow]:
+    """The tracked feeds, the most recently added first, each with the number of stories it brought."""
+    counted = (
+        select(Story.source_id, func.count().label("stories")).where(Story.source_id.is_not(None))
+        .group_by(Story.source_id).subquery()
+    )
+    query = (
+        select(Source.id, Source.url, Source.title, Source.added_at, Source.last_checked_at,
+               func.coalesce(counted.c.stories, 0))
+        .outerjoin(counted, counted.c.source_id == Source.id)
+        .where(Source.kind == SourceKind.FEED)
+        .order_by(Source.added_at.desc(), Source.id.desc())
+        .limit(limit)
+    )
+
+    def run(session: Session) -> list[FeedRow]:
+        return [
+            FeedRow(fid, url, title, outlet_of(url), added, checked, int(count))
+            for fid, url, title, added, checked, count in session.execute(query).all()
+        ]
+
+    return store.read(run)
