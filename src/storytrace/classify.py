@@ -63,8 +63,7 @@ _ATTRIBUTION: Final = frozenset(
 # Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
 _DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
-_QUOTE_MARK: Final = re.compile('["\u201c\u201d\u00ab\u00bb]')  # (the same marks)
-_QUOTE_MARKS: Final = ('"', "\u201c", "\u201d", "\u00ab", "\u00bb")
+_QUOTE_MARK: Final = re.compile(f"[{''.join(sorted(_QUOTE_CHARS))}]")
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 

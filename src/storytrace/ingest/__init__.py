@@ -23,11 +23,10 @@ from pathlib import Path
 import trafilatura
 
 from storytrace.ingest.detect import FORMATS, check_format, detect_format
-from storytrace.ingest.diffengine import diffengine_query, diffengine_story_key, read_diffengine
 from storytrace.ingest.directory import open_directory
 from storytrace.ingest.errors import ArchiveError
+from storytrace.ingest.formats import ARCHIVE_FORMATS
 from storytrace.ingest.jsonl import open_jsonl
-from storytrace.ingest.newsedits import newsedits_query, newsedits_story_key, read_newsedits
 from storytrace.ingest.records import ArchiveStory, Tally
 from storytrace.ingest.report import ImportReport
 from storytrace.ingest.sqlite_file import open_database
@@ -86,9 +85,6 @@ def _archive_by_story(connection: sqlite3.Connection, path: Path, kind: str, tal
     """The archive's articles, those of one story (one URL) one after the other, so that the writer merges them in
     time order (two articles under one URL far apart in the archive had the later one's versions put after the
     earlier one's, whatever their times). A view, without rowids to order, is read as it comes."""
-    if kind == "newsedits":
-        query, story_key, reader = newsedits_query(connection), newsedits_story_key(path), read_newsedits
-    else:
-        query, story_key, reader = diffengine_query(connection), diffengine_story_key(path), read_diffengine
-    plan = query.plan(connection, 1, story_key, in_reading_order=True)
-    return reader(connection, path, tally, None, None if plan is None else plan[0])
+    archive = ARCHIVE_FORMATS[kind]
+    plan = archive.query(connection).plan(connection, 1, archive.story_key(path), in_reading_order=True)
+    return archive.read(connection, path, tally, None, None if plan is None else plan[0])

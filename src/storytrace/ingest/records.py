@@ -4,7 +4,7 @@ it refused (with why) instead of failing the import."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from storytrace.store.models import MAX_URL_LENGTH
@@ -36,6 +36,12 @@ class ArchiveStory:
     versions: list[Candidate]
     title: str | None = None
     outlet: str | None = None
+
+
+def merged(first: ArchiveStory, second: ArchiveStory) -> ArchiveStory:
+    """Two articles of one story (one URL) as one: their versions in time order, the later title."""
+    versions = sorted([*first.versions, *second.versions], key=lambda version: version.captured_at)
+    return replace(first, versions=versions, title=second.title or first.title)
 
 
 @dataclass

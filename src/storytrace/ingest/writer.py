@@ -13,13 +13,13 @@ makes them due for a check at once, as `add_story` does.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storytrace.ingest.records import ArchiveStory, Candidate
+from storytrace.ingest.records import ArchiveStory, Candidate, merged
 from storytrace.ingest.report import ImportReport
 from storytrace.ingest.summaries import Chain, Summariser, Summary
 from storytrace.store import DEFAULT_CHECK_INTERVAL_S, NewVersion, Store, add_versions_bulk, content_hash
@@ -85,11 +85,7 @@ def _chunks(stories: Iterable[ArchiveStory]) -> Iterator[dict[str, ArchiveStory]
             yield chunk
             chunk, size = {}, 0
         known = chunk.get(story.url)
-        if known is None:
-            chunk[story.url] = story
-        else:
-            merged = sorted(known.versions + story.versions, key=lambda c: c.captured_at)
-            chunk[story.url] = replace(known, versions=merged, title=story.title or known.title)
+        chunk[story.url] = story if known is None else merged(known, story)
         size += len(story.versions)
     if chunk:
         yield chunk

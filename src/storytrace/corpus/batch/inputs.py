@@ -18,7 +18,7 @@ import math
 import sqlite3
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,8 @@ from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.options import FORMATS, KEY_FIELDS, BatchOptions
 from storytrace.errors import InputError
 from storytrace.ingest.jsonl import json_object
-from storytrace.ingest.records import ArchiveStory, Tally, text_problem
-from storytrace.ingest.sqlite_file import VERSIONS, StoryKey, VersionQuery, has_sqlite_magic, is_view, open_database
+from storytrace.ingest.records import ArchiveStory, Tally, merged, text_problem
+from storytrace.ingest.sqlite_file import VERSIONS, has_sqlite_magic, is_view, open_database
 from storytrace.ingest.times import parse_db_time, parse_time
 
 PARQUET_MAGIC = b"PAR1"
@@ -188,10 +188,12 @@ def plan_archive(source: Source, partitions: int) -> list[bytes] | None:
     """Each partition's rowids in reading order (as the bytes of an array of 64-bit integers, small to send to a
     worker): an article in the partition of its story key, the articles of one story together. From one pass over
     the rowids and small columns; None when the versions are a view (no rowids)."""
+    from storytrace.ingest.formats import ARCHIVE_FORMATS
+
     connection, kind = _open_sqlite(source.path, source.format, check_pages=False)  # open_source checked it
     try:
-        query, story_key = _query(connection, kind, source.path)
-        plan = query.plan(connection, partitions, story_key)
+        archive = ARCHIVE_FORMATS[kind]
+        plan = archive.query(connection).plan(connection, partitions, archive.story_key(source.path))
     except sqlite3.Error as exc:
         raise BatchError(f"{source.path}: reading failed ({_first_line(exc)})") from None
     finally:
@@ -222,11 +224,10 @@ def archive_stories(
     to it (the archive scanned for them); rows that cannot be versions are refused into `tally`. Two articles
     under one URL (which the plan puts together) are one story, as `storytrace import` makes them (not when
     scanned: a view's twins can be in different partitions)."""
-    from storytrace.ingest.diffengine import read_diffengine
-    from storytrace.ingest.newsedits import read_newsedits
+    from storytrace.ingest.formats import ARCHIVE_FORMATS
 
     connection, kind = _open_sqlite(source.path, source.format, check_pages=False)
-    reader = read_newsedits if kind == "newsedits" else read_diffengine
+    reader = ARCHIVE_FORMATS[kind].read
     wanted = None
     if rowids is not None:
         wanted = array("q")
@@ -248,23 +249,13 @@ def _one_story_per_url(stories: Iterator[ArchiveStory]) -> Iterator[ArchiveStory
     held: ArchiveStory | None = None
     for story in stories:
         if held is not None and story.url == held.url:
-            merged = sorted([*held.versions, *story.versions], key=lambda version: version.captured_at)
-            held = replace(held, versions=merged, title=story.title or held.title)
+            held = merged(held, story)
             continue
         if held is not None:
             yield held
         held = story
     if held is not None:
         yield held
-
-
-def _query(connection: sqlite3.Connection, kind: str, path: Path) -> tuple[VersionQuery, StoryKey]:
-    from storytrace.ingest.diffengine import diffengine_query, diffengine_story_key
-    from storytrace.ingest.newsedits import newsedits_query, newsedits_story_key
-
-    if kind == "newsedits":
-        return newsedits_query(connection), newsedits_story_key(path)
-    return diffengine_query(connection), diffengine_story_key(path)
 
 
 def _first_line(exc: BaseException) -> str:
