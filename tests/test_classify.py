@@ -248,6 +248,11 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
         # typographic marks nest: the inner quotation's words are quoted too
         ("He said: \u00ab Nous partons. Il a dit \u201coui\u201d hier \u00bb, a-t-il dit.",
          "He said: \u00ab Nous partons. Il a dit \u201cnon\u201d hier \u00bb, a-t-il dit.", "substantive"),
+        # the narration after the mark that closes a quotation opened before the sentence is not quoted
+        ('"We will not raise taxes. The budget is balanced," the mayor said on Tuesday.',
+         '"We will not raise taxes. The budget is balanced," the mayor said Tuesday.', "minor"),
+        ("\u201cWe will not raise taxes. The budget is balanced,\u201d the mayor told reporters.",
+         "\u201cWe will not raise taxes. The budget is balanced,\u201d the mayor told journalists.", "minor"),
         # a quotation closed before the sentence
         ('"We will not raise taxes." The budget is in good shape.',
          '"We will not raise taxes." The budget is in decent shape.', "minor"),

@@ -128,35 +128,43 @@ def classified_pairs(draw: st.DrawFn) -> tuple[str, str]:
 OPTION_SETS = [DiffOptions(), DiffOptions(removals_are_substantive=False), DiffOptions(new_claim_words=1)]
 
 
+# The mark of a quotation a text begins inside of, opened before it (classify's open_quote_a/b), or "".
+OPEN_QUOTES = st.sampled_from(["", "", '"', "\u201c"])
+
+
 @settings(max_examples=1500, deadline=None)
-@given(classified_pairs(), st.sampled_from(OPTION_SETS), st.booleans())
-@example(("He met Smith there.", "He met ' Paris there."), DiffOptions(), False)  # a capital after a quote mark
-@example(('He said "we will go".', 'He said "we will not go".'), DiffOptions(), False)  # inside a quotation
-@example(("The well-known boat left.", "The well known boat left."), DiffOptions(), False)  # hyphenation
-@example(("Boats left the harbour early.", "Early the harbour left boats."), DiffOptions(), True)  # word order
-@example(("He met \x00 Smith there.", "He met \x00 Paris there."), DiffOptions(), False)  # NUL: not an opener
+@given(classified_pairs(), st.sampled_from(OPTION_SETS), st.booleans(), st.tuples(OPEN_QUOTES, OPEN_QUOTES))
+@example(("He met Smith there.", "He met ' Paris there."), DiffOptions(), False, ("", ""))  # a capital after a quote
+@example(('He said "we will go".', 'He said "we will not go".'), DiffOptions(), False, ("", ""))  # inside a quotation
+@example(("The well-known boat left.", "The well known boat left."), DiffOptions(), False, ("", ""))  # hyphenation
+@example(("Boats left the harbour early.", "Early the harbour left boats."), DiffOptions(), True, ("", ""))  # order
+@example(("He met \x00 Smith there.", "He met \x00 Paris there."), DiffOptions(), False, ("", ""))  # NUL: no opener
+@example(('We go," he said.', 'We go," she said.'), DiffOptions(), False, ('"', '"'))  # after the closing mark
+@example(("We will go now.", "We will go soon."), DiffOptions(), False, ('"', ""))  # inside, no mark at all
 def test_ascii_texts_are_classified_as_the_python_classifies_them(
-    pair: tuple[str, str], options: DiffOptions, backwards: bool
+    pair: tuple[str, str], options: DiffOptions, backwards: bool, open_quotes: tuple[str, str]
 ) -> None:
     assert CLASSIFY_IN_C is not None
     a, b = pair[::-1] if backwards else pair
     if comparison_key(a) == comparison_key(b):
         return  # (unchanged: decided before either classifier is asked)
-    made = c_classified(a, b, options)
+    made = c_classified(a, b, options, *open_quotes)
     assert made is not None
-    expected = python_classified(a, b, options)
+    expected = python_classified(a, b, options, *open_quotes)
     assert made == (expected.kind, expected.reasons, expected.diff)
     assert all(type(run) is Run for run in made[2])
 
 
-def c_classified(a: str, b: str, options: DiffOptions) -> tuple[str, tuple[str, ...], tuple[Run, ...]] | None:
+def c_classified(
+    a: str, b: str, options: DiffOptions, open_a: str = "", open_b: str = ""
+) -> tuple[str, tuple[str, ...], tuple[Run, ...]] | None:
     """The C classification, given each text's fold as classify.py gives it (None for ASCII text)."""
     assert CLASSIFY_IN_C is not None
     ascii = a.isascii() and b.isascii()
     made: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
         a, b, None if ascii else fold_keeping_offsets(a), None if ascii else fold_keeping_offsets(b),
         STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
-        options.removals_are_substantive, options.new_claim_words, Run, 0, 0,
+        options.removals_are_substantive, options.new_claim_words, Run, 0, 0, open_a, open_b,
     )
     return made
 
@@ -176,13 +184,15 @@ def typographic(text: str, plain: str, count: int = -1) -> str:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(classified_pairs(), st.sampled_from(OPTION_SETS), st.sets(st.sampled_from(sorted(TYPOGRAPHIC))), st.booleans())
-@example(('He said "we will go" then.', 'He said "we will not go" then.'), DiffOptions(), {'"'}, False)
-@example(('He said "we go" and left.', 'He said "we go" and soon left.'), DiffOptions(), {'"'}, False)  # after it
-@example(("He met O'Brien there.", "He met o'brien there."), DiffOptions(), {"'"}, False)  # a name recased
-@example(('He said "we go".', 'He said "we will go".'), DiffOptions(), {'"'}, False)  # curly quotation marks
+@given(classified_pairs(), st.sampled_from(OPTION_SETS), st.sets(st.sampled_from(sorted(TYPOGRAPHIC))), st.booleans(),
+       st.tuples(OPEN_QUOTES, OPEN_QUOTES))
+@example(('He said "we will go" then.', 'He said "we will not go" then.'), DiffOptions(), {'"'}, False, ("", ""))
+@example(('He said "we go" and left.', 'He said "we go" and soon left.'), DiffOptions(), {'"'}, False, ("", ""))
+@example(("He met O'Brien there.", "He met o'brien there."), DiffOptions(), {"'"}, False, ("", ""))  # recased
+@example(('He said "we go".', 'He said "we will go".'), DiffOptions(), {'"'}, False, ("", ""))  # curly marks
+@example(('We "go" now," he said.', 'We "go" now," she said.'), DiffOptions(), {'"'}, False, ("\u201c", "\u201c"))
 def test_typographic_texts_are_classified_as_the_python_classifies_them(
-    pair: tuple[str, str], options: DiffOptions, forms: set[str], backwards: bool
+    pair: tuple[str, str], options: DiffOptions, forms: set[str], backwards: bool, open_quotes: tuple[str, str]
 ) -> None:
     a, b = pair[::-1] if backwards else pair
     for plain in sorted(forms):
@@ -191,11 +201,11 @@ def test_typographic_texts_are_classified_as_the_python_classifies_them(
             a = typographic(a, plain, 1)
     if comparison_key(a) == comparison_key(b):
         return
-    made = c_classified(a, b, options)
+    made = c_classified(a, b, options, *open_quotes)
     if fold_keeping_offsets(a) is None or fold_keeping_offsets(b) is None:
         assert made is None  # (left to the Python)
         return
-    expected = python_classified(a, b, options)
+    expected = python_classified(a, b, options, *open_quotes)
     assert made == (expected.kind, expected.reasons, expected.diff)
 
 
@@ -231,7 +241,7 @@ def test_word_sets_must_be_frozen() -> None:
     with pytest.raises(TypeError, match="frozensets"):
         CLASSIFY_IN_C.classify(
             "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
-            True, 3, Run, 0, 0,
+            True, 3, Run, 0, 0, "", "",
         )
 
 
@@ -271,6 +281,8 @@ def test_running_out_of_memory_anywhere_in_the_c_classifier_raises_memory_error(
     a, b = "The fire killed 12 people on Monday.", "The fire killed 15 people, police said on Tuesday."
     far = 10**12  # (offsets this large are int objects of their own: their allocations fail too)
     sets = (STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION)
-    assert CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far) is not None
-    failures = failed_allocations(lambda: CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far), 250)
+    assert CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far, "", "") is not None
+    failures = failed_allocations(
+        lambda: CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far, "", ""), 250
+    )
     assert failures > 20  # (the allocations were reached)

@@ -283,6 +283,9 @@ typedef struct {
     Py_ssize_t length, n;
     Py_ssize_t *start, *end;
     uint64_t *norm;
+    /* the quotation opened before the text that it begins inside of (classify's open_quote_a/b): 0 none, else the
+     * mark that opened it */
+    Py_UCS4 open_quote;
 } Tokens;
 
 static inline Py_UCS4 char_at(const Tokens *t, Py_ssize_t k) {
@@ -638,7 +641,9 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     return 0;
 }
 
-/* classify._quoted_words_changed: does a changed word sit inside quotation marks? */
+/* classify._quoted_words_changed: does a changed word sit inside quotation marks? Straight marks open and close in
+ * turn, typographic ones by their direction, nested; a text that begins inside a quotation opened before it is read
+ * from inside that one. */
 static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned char *mark) {
     int any = 0;
     for (Py_ssize_t k = 0; k < changed->count; k++)
@@ -646,10 +651,22 @@ static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned
     /* (Every character that is neither a word character nor white space is a token: a quote mark is one.) */
     int found = 0;
     if (any) {
-        int inside = 0;
+        Py_ssize_t depth = t->open_quote ? 1 : 0;
+        int straight_open = t->open_quote == '"';
         for (Py_ssize_t i = 0; i < t->n && !found; i++) {
-            if (token_length(t, i) == 1 && is_quote_cp(first_char(t, i))) inside = !inside;
-            else if (inside && mark[i]) found = 1;
+            Py_UCS4 c = first_char(t, i);
+            if (token_length(t, i) == 1 && is_quote_cp(c)) {
+                if (c == '"') {
+                    depth += straight_open ? -1 : 1;
+                    straight_open = !straight_open;
+                } else if (c == 0x201c || c == 0xab) {
+                    depth++;
+                } else if (depth) {
+                    depth--;
+                }
+            } else if (depth && mark[i]) {
+                found = 1;
+            }
         }
     }
     for (Py_ssize_t k = 0; k < changed->count; k++) mark[changed->at[k]] = 0;
@@ -931,15 +948,16 @@ done:
 }
 
 /* classify(text_a, text_b, folded_a, folded_b, stopwords, number_words, date_words, negations, attribution,
- * removals_are_substantive, new_claim_words, run_type, shift_a, shift_b) -> (kind, reasons, runs) | None:
- * classify.classify for two texts whose comparison keys differ, each given with its fold that keeps offsets
- * (normalise.fold_keeping_offsets), or None for an ASCII text, with the runs' offsets moved by the shifts; None for a
- * text beyond ASCII without its fold, or two texts too long to align here. */
+ * removals_are_substantive, new_claim_words, run_type, shift_a, shift_b, open_quote_a, open_quote_b) -> (kind,
+ * reasons, runs) | None: classify.classify for two texts whose comparison keys differ, each given with its fold that keeps offsets
+ * (normalise.fold_keeping_offsets), or None for an ASCII text, with the runs' offsets moved by the shifts and the
+ * mark of a quotation each text begins inside of ("" for none); None for a text beyond ASCII without its
+ * fold, or two texts too long to align here. */
 static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 14 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[11]) ||
+    if (nargs != 16 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyType_Check(args[11]) ||
         !PyType_IsSubtype((PyTypeObject *)args[11], &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "classify(text_a, text_b, folded_a, folded_b, five word sets, removals, "
-                                         "claim words, Run, shift_a, shift_b)");
+                                         "claim words, Run, shift_a, shift_b, open_quote_a, open_quote_b)");
         return NULL;
     }
     PyObject *folded[2] = {args[2] == Py_None ? NULL : args[2], args[3] == Py_None ? NULL : args[3]};
@@ -960,6 +978,15 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     long shift_a = PyLong_AsLongAndOverflow(args[12], &overflow[1]);
     long shift_b = PyLong_AsLongAndOverflow(args[13], &overflow[2]);
     if (removals_are_substantive < 0 || PyErr_Occurred()) return NULL;
+    Py_UCS4 open_quote[2] = {0, 0};
+    for (int side = 0; side < 2; side++) {
+        PyObject *given = args[14 + side];
+        if (!PyUnicode_Check(given) || PyUnicode_GET_LENGTH(given) > 1) {
+            PyErr_SetString(PyExc_TypeError, "classify: an open quote is a str of at most one mark");
+            return NULL;
+        }
+        if (PyUnicode_GET_LENGTH(given)) open_quote[side] = PyUnicode_READ_CHAR(given, 0);
+    }
     if ((folded[0] == NULL && !PyUnicode_IS_ASCII(args[0])) || (folded[1] == NULL && !PyUnicode_IS_ASCII(args[1])))
         Py_RETURN_NONE;
     /* (Shifts are offsets into documents: a run's offset plus its shift stays a machine word.) */
@@ -975,6 +1002,8 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
     Runs runs = {NULL, 0};
     PyObject *result = NULL, *reasons = NULL, *removals = NULL, *runs_made = NULL;
     if (tokenise(&ta, args[0], folded[0]) < 0 || tokenise(&tb, args[1], folded[1]) < 0) goto done;
+    ta.open_quote = open_quote[0];
+    tb.open_quote = open_quote[1];
     Py_ssize_t room = ta.n + tb.n + 1;
     blocks = PyMem_Malloc((size_t)(2 * room) * sizeof *blocks);
     work = PyMem_Malloc((size_t)(12 * room) * sizeof *work);

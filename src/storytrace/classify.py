@@ -63,7 +63,7 @@ _ATTRIBUTION: Final = frozenset(
 # Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
 _DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
-_QUOTE_MARK: Final = re.compile(f"[{''.join(sorted(_QUOTE_CHARS))}]")
+_OPENING_QUOTES: Final = frozenset("\u201c\u00ab")
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
@@ -85,9 +85,9 @@ class _Tokens:
     """The words and punctuation marks of a classified text, as parallel lists indexed by token (a plain class:
     compiled, its lists are read natively; one object per text rather than one per token)."""
 
-    __slots__ = ("text", "words", "norms", "starts")
+    __slots__ = ("text", "words", "norms", "starts", "open_quote")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, open_quote: str = "") -> None:
         words: list[str]
         norms: list[str]
         starts: list[int]
@@ -104,6 +104,7 @@ class _Tokens:
         self.words = words  # the tokens as read
         self.norms = norms  # their comparison forms
         self.starts = starts  # their offsets in the text
+        self.open_quote = open_quote  # the mark of a quotation opened before the text that it begins inside of
 
     def end(self, i: int) -> int:
         """Offset just after token `i`."""
@@ -148,13 +149,23 @@ def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: 
 
 
 def classify(
-    text_a: str, text_b: str, options: DiffOptions, *, keys_differ: bool = False, shift_a: int = 0, shift_b: int = 0
+    text_a: str,
+    text_b: str,
+    options: DiffOptions,
+    *,
+    keys_differ: bool = False,
+    shift_a: int = 0,
+    shift_b: int = 0,
+    open_quote_a: str = "",
+    open_quote_b: str = "",
 ) -> Classification:
     """Classify the change from `text_a` to `text_b` (each the linked sentences, joined by a space).
 
     `keys_differ`: the caller knows that the two comparison keys differ (the diff, for single sentences it did not
     score as equal), so they are not worked out again. The word diff's offsets are into the texts, plus `shift_a`
-    and `shift_b` (where the texts start in their documents)."""
+    and `shift_b` (where the texts start in their documents). `open_quote_a`, `open_quote_b`: the mark of a
+    quotation the text begins inside of, opened before it (in an earlier sentence of its paragraph: see
+    `carried_quotation`), or "": its words are then quoted words up to the mark that closes that quotation."""
     if not keys_differ and comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
     if CLASSIFY_IN_C is not None:
@@ -175,11 +186,14 @@ def classify(
             Run,
             shift_a,
             shift_b,
+            open_quote_a,
+            open_quote_b,
         )
         if found is not None:  # (None: a text without a fold that keeps offsets, or two too long to align in C)
             verdict = _style_kept_minor(Classification(found[0], found[1], found[2]), text_a, text_b)
             return _facts_in_minor(verdict, text_a, text_b, shift_a, shift_b)
-    found_here = _style_kept_minor(python_classified(text_a, text_b, options), text_a, text_b)
+    found_here = python_classified(text_a, text_b, options, open_quote_a, open_quote_b)
+    found_here = _style_kept_minor(found_here, text_a, text_b)
     if shift_a or shift_b:
         shifted = tuple(
             make_run(r.op, r.text, r.a_start + shift_a, r.a_end + shift_a, r.b_start + shift_b, r.b_end + shift_b)
@@ -635,10 +649,12 @@ def _has_dash(text: str) -> bool:
     return not text.isascii() and any(c in text for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 
 
-def python_classified(text_a: str, text_b: str, options: DiffOptions) -> Classification:
+def python_classified(
+    text_a: str, text_b: str, options: DiffOptions, open_quote_a: str = "", open_quote_b: str = ""
+) -> Classification:
     """`classify` in Python for two texts whose keys differ: the reference the C helper is held to, and what runs
     where it is not built or leaves a text (one whose fold does not keep offsets)."""
-    ta, tb = _Tokens(text_a), _Tokens(text_b)
+    ta, tb = _Tokens(text_a, open_quote_a), _Tokens(text_b, open_quote_b)
     runs, deleted, inserted = _word_diff(ta, tb)
     reasons, removals = _fact_changes(ta, tb, deleted, inserted, options)
     if options.removals_are_substantive:
@@ -893,10 +909,13 @@ def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
     paragraph's marks do not pair up (a stray mark says nothing about where its quotations are)."""
     paragraph_start, paragraph_end = paragraph
     straight = text.count('"', paragraph_start, start)
-    curly = _curly_depth(text, paragraph_start, start)
+    typographic = not text.isascii()  # (an ASCII text has no typographic marks to count: str knows it at once)
+    curly = _curly_depth(text, paragraph_start, start) if typographic else 0
     if straight % 2 == 0 and curly <= 0:
         return ""
-    if (straight + text.count('"', start, paragraph_end)) % 2 or curly + _curly_depth(text, start, paragraph_end):
+    if (straight + text.count('"', start, paragraph_end)) % 2 or (
+        typographic and curly + _curly_depth(text, start, paragraph_end)
+    ):
         return ""
     return '"' if straight % 2 else "\u201c"
 
@@ -907,59 +926,32 @@ def _curly_depth(text: str, start: int, end: int) -> int:
     return opened - text.count("\u201d", start, end) - text.count("\u00bb", start, end)
 
 
-def quoted_words_changed_from(
-    text: str, start: int, end: int, carried: str, runs: tuple[Run, ...], side: str
-) -> bool:
-    """Does a changed word of one side of a link ("a": deleted words, "b": inserted words; run offsets into `text`)
-    lie inside quotation marks, reading text[start:end] from inside a quotation opened before it by `carried`
-    (see `carried_quotation`)? The classifier reads a link's own text only, so the words of a sentence that goes on
-    with a quotation opened before it ('"We will not raise taxes. The budget is balanced," the mayor said.') read
-    to it as narration. Straight marks open and close in turn, typographic ones by their direction, nested."""
-    wanted = "delete" if side == "a" else "insert"
-    changed = [
-        (run.a_start, run.a_end) if side == "a" else (run.b_start, run.b_end)
-        for run in runs
-        if run.op == wanted and any(ch.isalnum() for ch in run.text)
-    ]
-    if not changed:
-        return False
-    regions: list[tuple[int, int]] = []
-    depth, straight_open, opened = (1, carried == '"', start) if carried else (0, False, start)
-    for found in _QUOTE_MARK.finditer(text, start, end):
-        at, mark = found.start(), found.group()
-        before = depth
-        if mark == '"':
-            depth += -1 if straight_open else 1
-            straight_open = not straight_open
-        elif mark in "\u201c\u00ab":
-            depth += 1
-        elif depth:
-            depth -= 1
-        if before == 0 and depth > 0:
-            opened = at
-        elif before > 0 and depth == 0:
-            regions.append((opened, at))
-    if depth > 0:
-        regions.append((opened, end))
-    return any(a < region_end and b > region_start for a, b in changed for region_start, region_end in regions)
-
-
 def _quote_words(words: list[str]) -> str:
     return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
 
 
 def _quoted_words_changed(tokens: _Tokens, changed: list[int]) -> bool:
-    """Does a changed word (not punctuation) sit inside quotation marks?"""
+    """Does a changed word (not punctuation) sit inside quotation marks? Straight marks open and close in turn,
+    typographic ones by their direction, nested (a closing mark with nothing open is a stray); a text that begins
+    inside a quotation opened before it is read from inside that one."""
     changed_words = {i for i in changed if tokens.words[i][:1].isalnum()}
+    if not changed_words:
+        return False
+    depth, straight_open = (1, tokens.open_quote == '"') if tokens.open_quote else (0, False)
     # (Every character that is neither a word character nor white space is a token of its own: a quote mark is a
     # token exactly when the text holds one, which str's search finds without hashing every token.)
-    if not changed_words or not any(mark in tokens.text for mark in _QUOTE_CHARS):
-        return False
-    inside = False
+    if not any(mark in tokens.text for mark in _QUOTE_CHARS):
+        return depth > 0
     for i, word in enumerate(tokens.words):
         if word in _QUOTE_CHARS:
-            inside = not inside
-        elif inside and i in changed_words:
+            if word == '"':
+                depth += -1 if straight_open else 1
+                straight_open = not straight_open
+            elif word in _OPENING_QUOTES:
+                depth += 1
+            elif depth:
+                depth -= 1
+        elif depth and i in changed_words:
             return True
     return False
 

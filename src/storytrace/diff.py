@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import Run, carried_quotation, classify, make_run, quoted_words_changed_from
+from storytrace.classify import carried_quotation, classify, make_run
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link, linked_text
 from storytrace.text.document import Document
@@ -72,54 +72,40 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
     one_to_one = len(p.a) == 1 and len(p.b) == 1
     if p.score == 1.0 and one_to_one:
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
+    # The classifier reads a link's own text: it is told whether that text begins inside a quotation opened in an
+    # earlier sentence of the paragraph, whose words are then quoted words up to the mark that closes it.
+    open_a, open_b = _open_quote(doc_a, p.a[0]), _open_quote(doc_b, p.b[0])
     if one_to_one:
         # Two single sentences whose keys differ (a score of 1 is given to equal keys alone, see above): classified
         # without comparing the keys again, the runs' offsets put in the documents' by the classifier.
         sentence_a, sentence_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
         start_a, start_b = sentence_a.start, sentence_b.start
         text_a, text_b = doc_a.text[start_a : sentence_a.end], doc_b.text[start_b : sentence_b.end]
-        c = classify(text_a, text_b, opts, keys_differ=True, shift_a=start_a, shift_b=start_b)
+        c = classify(
+            text_a,
+            text_b,
+            opts,
+            keys_differ=True,
+            shift_a=start_a,
+            shift_b=start_b,
+            open_quote_a=open_a,
+            open_quote_b=open_b,
+        )
         runs = c.diff
     else:
         text_a, to_a = joined_text(doc_a, p.a)
         text_b, to_b = joined_text(doc_b, p.b)
-        c = classify(text_a, text_b, opts)
+        c = classify(text_a, text_b, opts, open_quote_a=open_a, open_quote_b=open_b)
         runs = tuple(
             make_run(r.op, r.text, to_a(r.a_start), to_a(r.a_end), to_b(r.b_start), to_b(r.b_end)) for r in c.diff
         )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
-    if c.kind == "minor" and c.reasons[:1] not in _STYLE_ONLY:
-        kind, reasons = _carried_quotation(c.kind, c.reasons, runs, p, doc_a, doc_b)
-        return Link(p.a, p.b, kind, p.moved, score, reasons, runs)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 
 
-QUOTATION_CHANGED: Final = "words of a quotation changed"
-# Minor verdicts that change no word: no quoted word can have changed.
-_STYLE_ONLY: Final = (("punctuation",), ("hyphenation or spacing",))
-
-
-def _carried_quotation(
-    kind: str, reasons: tuple[str, ...], runs: tuple[Run, ...], p: Pairing, doc_a: Document, doc_b: Document
-) -> tuple[str, tuple[str, ...]]:
-    """The classifier reads a link's own text, so the words of a quotation opened in an earlier sentence of the
-    paragraph read to it as narration: a minor link whose changed words lie in such a quotation is substantive.
-    (The narration after the quotation's closing mark still reads to the classifier as quoted; a link that changes
-    it is substantive, for the words of a quotation, as before.)"""
-    carried_a, carried_b = _carried(doc_a, p.a[0]), _carried(doc_b, p.b[0])
-    if not carried_a and not carried_b:
-        return kind, reasons
-    first_a, first_b = doc_a.sentences[p.a[0]], doc_b.sentences[p.b[0]]
-    if quoted_words_changed_from(
-        doc_a.text, first_a.start, doc_a.sentences[p.a[-1]].end, carried_a, runs, "a"
-    ) or quoted_words_changed_from(doc_b.text, first_b.start, doc_b.sentences[p.b[-1]].end, carried_b, runs, "b"):
-        return "substantive", (QUOTATION_CHANGED,)
-    return kind, reasons
-
-
-def _carried(doc: Document, index: int) -> str:
-    """The mark of a quotation sentence `index` begins inside of, opened earlier in its paragraph, or "". (A
-    sentence that opens its paragraph is answered at once.)"""
+def _open_quote(doc: Document, index: int) -> str:
+    """The mark of a quotation opened earlier in its paragraph that sentence `index` begins inside of, or "" (see
+    classify.carried_quotation). A sentence that opens its paragraph is answered at once."""
     found = doc.sentences
     if index == 0 or found[index - 1].paragraph != found[index].paragraph:
         return ""
