@@ -209,6 +209,14 @@ def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:
          "name abbreviated: New York City ↔ NYC"),
         ("The United States and the United Kingdom signed the deal.", "The US and the UK signed the deal.",
          "name abbreviated: United States ↔ US, United Kingdom ↔ UK"),
+        # a name that opens the sentence; names with small words; initials that are also a word
+        ("United States officials said the talks would resume.", "US officials said the talks would resume.",
+         "name abbreviated: United States ↔ US"),
+        ("The Department of Justice and the Federal Bureau of Investigation opened an inquiry.",
+         "The DOJ and the FBI opened an inquiry.",
+         "name abbreviated: Department of Justice ↔ DOJ, Federal Bureau of Investigation ↔ FBI"),
+        ("The World Health Organization said cases rose.", "The WHO said cases rose.",
+         "name abbreviated: World Health Organization ↔ WHO"),
     ],
 )
 def test_a_name_and_its_initials_are_the_same_name(a: str, b: str, reason: str) -> None:
@@ -227,6 +235,9 @@ def test_a_name_and_its_initials_are_the_same_name(a: str, b: str, reason: str) 
         ("The United Nations said it would send aid.", "The US said it would send aid."),  # other initials
         ("The United States said it would send 12 planes.", "The US said it would send 15 planes."),  # a number too
         ("The European Union will meet on Monday.", "The EU will not meet on Monday."),  # a negation too
+        ("United States officials said the talks would resume.", "UK officials said the talks would resume."),
+        ("The World Health Organization said cases rose.", "The WHO said cases fell."),  # an opposite too
+        ("The united states said it would send aid.", "The US said it would send aid."),  # not a name
     ],
 )
 def test_initials_do_not_hide_another_change(a: str, b: str) -> None:

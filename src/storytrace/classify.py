@@ -487,6 +487,9 @@ def _initials_kept_minor(found: Classification, text_a: str, text_b: str) -> Cla
     out."""
     if found.kind != "substantive" or not found.reasons:
         return found
+    in_runs = _initials_in_runs(found.diff)
+    if in_runs:
+        return _abbreviated(found, in_runs)
     pairs: list[tuple[str, str]] = []  # (name, initials)
     others: list[str] = []
     for reason in found.reasons:
@@ -518,8 +521,41 @@ def _initials_kept_minor(found: Classification, text_a: str, text_b: str) -> Cla
 
     if rest(text_a) != rest(text_b):
         return found
+    return _abbreviated(found, pairs)
+
+
+def _abbreviated(found: Classification, pairs: list[tuple[str, str]]) -> Classification:
     shown = ", ".join(dict.fromkeys(f"{name} ↔ {short}" for name, short in pairs))
     return Classification("minor", (f"name abbreviated: {shown}",), found.diff)
+
+
+def _initials_in_runs(runs: tuple[Run, ...]) -> list[tuple[str, str]]:
+    """The (name, initials) pairs, when every stretch of the word diff between unchanged words puts a name's
+    initials for the name or the name for its initials; else none. Read from the word diff, not from the reasons:
+    a name that opens the sentence ("United States officials" / "US officials") or initials that are also a word
+    ("WHO") are not reported as names there."""
+    pairs: list[tuple[str, str]] = []
+    gone: list[str] = []
+    new: list[str] = []
+    for run in (*runs, None):
+        if run is not None and run.op != "equal":
+            (gone if run.op == "delete" else new).append(run.text)
+            continue
+        if gone or new:
+            old_text, new_text = " ".join("".join(gone).split()), " ".join("".join(new).split())
+            if _is_initials(new_text, old_text) and _capitalised_name(old_text):
+                pairs.append((old_text, new_text))
+            elif _is_initials(old_text, new_text) and _capitalised_name(new_text):
+                pairs.append((new_text, old_text))
+            else:
+                return []
+            gone, new = [], []
+    return pairs
+
+
+def _capitalised_name(name: str) -> bool:
+    """Are the words of `name` that initials are made of capitalised ("Department of Justice")?"""
+    return all(word[:1].isupper() for word in name.split() if word.lower() not in _NOT_INITIALS)
 
 
 def _name_initials(before: str, after: str, text_a: str, text_b: str) -> list[tuple[str, str]] | None:
