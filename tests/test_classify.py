@@ -264,6 +264,17 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
          '"We will not raise taxes. The budget is balanced," the mayor said Tuesday.', "minor"),
         ("\u201cWe will not raise taxes. The budget is balanced,\u201d the mayor told reporters.",
          "\u201cWe will not raise taxes. The budget is balanced,\u201d the mayor told journalists.", "minor"),
+        # a quotation carried on into the next paragraph, news style: left open, opened again there
+        ('The mayor said: "We will not raise taxes. The budget is balanced.\n\n"Our reserves are full," she said.',
+         'The mayor said: "We will not raise taxes. The budget is nearly balanced.\n\n"Our reserves are full," she '
+         'said.', "substantive"),
+        ("He said: \u201cWe will not raise taxes. The budget is balanced.\n\n\u201cOur reserves are full.\u201d",
+         "He said: \u201cWe will not raise taxes. The budget is nearly balanced.\n\n\u201cOur reserves are full.\u201d",
+         "substantive"),
+        # a mark left open with no quotation after it is a stray: it says nothing
+        ('The mayor said: "We will not raise taxes. The budget is balanced.\n\nOur reserves are full, she said.',
+         'The mayor said: "We will not raise taxes. The budget is nearly balanced.\n\nOur reserves are full, she '
+         'said.', "minor"),
         # a quotation closed before the sentence
         ('"We will not raise taxes." The budget is in good shape.',
          '"We will not raise taxes." The budget is in decent shape.', "minor"),

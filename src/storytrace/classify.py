@@ -942,17 +942,23 @@ def _new_content(side: _Tokens, candidates: list[int], other: _Tokens, options: 
 def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
     """The mark that opened a quotation the sentence at `start` begins inside of ('"' or '“', which stands for « as
     well), opened earlier in its paragraph (text[slice(*paragraph)]); "" when it begins outside, or when the
-    paragraph's marks do not pair up (a stray mark says nothing about where its quotations are)."""
+    paragraph's marks do not pair up (a stray mark says nothing about where its quotations are). One mark left open
+    is no stray when the next paragraph opens with a quotation mark: news style carries a quotation on into the next
+    paragraph so, without closing it."""
     paragraph_start, paragraph_end = paragraph
     straight = text.count('"', paragraph_start, start)
     typographic = not text.isascii()  # (an ASCII text has no typographic marks to count: str knows it at once)
     curly = _curly_depth(text, paragraph_start, start) if typographic else 0
     if straight % 2 == 0 and curly <= 0:
         return ""
-    if (straight + text.count('"', start, paragraph_end)) % 2 or (
-        typographic and curly + _curly_depth(text, start, paragraph_end)
-    ):
-        return ""
+    straight_open = (straight + text.count('"', start, paragraph_end)) % 2
+    curly_open = curly + _curly_depth(text, start, paragraph_end) if typographic else 0
+    if straight_open or curly_open:
+        if (straight_open and curly_open) or curly_open not in (0, 1):
+            return ""
+        next_opens = text[paragraph_end : paragraph_end + 64].lstrip()[:1]
+        if next_opens not in (('"',) if straight_open else ("\u201c", "\u00ab")):
+            return ""
     return '"' if straight % 2 else "\u201c"
 
 
