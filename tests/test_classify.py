@@ -307,6 +307,17 @@ def test_renumbering_a_list_is_minor() -> None:
         assert link.kind == "substantive", link.reasons
 
 
+def test_list_items_that_change_places_change_a_fact() -> None:
+    """A ranking: two items swap places, each renumbered. Not renumbering, in either direction."""
+    from storytrace import diff as run_diff
+
+    before = "The final table:\n\n1. Manchester City, 89 points.\n\n2. Arsenal, 84 points.\n\n3. Liverpool, 82 points."
+    after = "The final table:\n\n1. Arsenal, 84 points.\n\n2. Manchester City, 89 points.\n\n3. Liverpool, 82 points."
+    for old, new, swapped in ((before, after, [("2", "1"), ("1", "2")]), (after, before, [("2", "1"), ("1", "2")])):
+        changed = [(link.kind, link.reasons) for link in run_diff(old, new).links if link.kind != "unchanged"]
+        assert changed == [("substantive", (f"place in the list {x} → {y}",)) for x, y in swapped]
+
+
 @pytest.mark.parametrize(
     ("a", "b", "reasons"),
     [

@@ -424,7 +424,7 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
 
 
 # A list item's number at the head of a sentence ("1. ", "12) ", "(3) "): renumbering a list changes no fact.
-_LIST_NUMBER: Final = re.compile(r"\(?[0-9]{1,3}[.)]\s+")
+_LIST_NUMBER: Final = re.compile(r"\(?([0-9]{1,3})[.)]\s+")
 _LIST_STARTS: Final = frozenset("(0123456789")
 # Month names in the languages news copies come in most, beyond the English ones among the date words.
 _MONTHS_ELSEWHERE: Final = frozenset(
@@ -442,7 +442,16 @@ def _list_number_kept_minor(found: Classification, text_a: str, text_b: str) -> 
     rest_a, rest_b = _without_list_number(text_a), _without_list_number(text_b)
     if rest_a is None or rest_b is None or comparison_key(rest_a) != comparison_key(rest_b):
         return found
-    return Classification("minor", ("list numbering",), found.diff)
+    return Classification("minor", (LIST_NUMBERING,), found.diff)
+
+
+LIST_NUMBERING: Final = "list numbering"
+
+
+def list_number(text: str) -> str:
+    """The list number `text` starts with ("12" of "12. The bridge is closed."), or ""."""
+    found = _LIST_NUMBER.match(text)
+    return found.group(1) if found else ""
 
 
 def _without_list_number(text: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import carried_quotation, classify, make_run
+from storytrace.classify import LIST_NUMBERING, carried_quotation, classify, list_number, make_run
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link, linked_text
 from storytrace.text.document import Document
@@ -60,7 +60,7 @@ def diff(
     ready_b = b if isinstance(b, Prepared) else prepare(b, label_b)
     doc_a, doc_b = ready_a.document, ready_b.document
     pairings = align(ready_a.table, ready_b.table, opts)
-    links = tuple(_classified(p, doc_a, doc_b, opts) for p in pairings)
+    links = _reordered_list_items(tuple(_classified(p, doc_a, doc_b, opts) for p in pairings), doc_a, doc_b)
     return DiffResult(doc_a, doc_b, _reading_order(links, len(doc_a.sentences)))
 
 
@@ -101,6 +101,26 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         )
     score = 1.0 if c.kind == "unchanged" else (p.score if p.score < 0.9999 else 0.9999)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
+
+
+def _reordered_list_items(links: tuple[Link, ...], doc_a: Document, doc_b: Document) -> tuple[Link, ...]:
+    """A list item renumbered only because items were put in or taken out before it changed no fact; one that
+    changed places with another item did ("1. Manchester City" / "2. Manchester City": a ranking). An item changed
+    places when another linked sentence is before it in one version and after it in the other."""
+    if not any(link.reasons == (LIST_NUMBERING,) for link in links):
+        return links
+    paired = [(link.a[0], link.b[0]) for link in links if link.a and link.b]
+    found: list[Link] = []
+    for link in links:
+        if link.reasons == (LIST_NUMBERING,):
+            a, b = link.a[0], link.b[0]
+            if any((x < a) != (y < b) for x, y in paired if x != a):
+                number_a = list_number(doc_a.text[doc_a.sentences[a].start : doc_a.sentences[a].end])
+                number_b = list_number(doc_b.text[doc_b.sentences[b].start : doc_b.sentences[b].end])
+                reason = f"place in the list {number_a or '(none)'} → {number_b or '(none)'}"
+                link = Link(link.a, link.b, "substantive", link.moved, link.score, (reason,), link.diff)
+        found.append(link)
+    return tuple(found)
 
 
 def _open_quote(doc: Document, index: int) -> str:
