@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -22,10 +23,30 @@ from storytrace.web.security import CSP, CSRF_COOKIE
 
 from .conftest import SCHEMA_DIR
 from .store_fixtures import BACKENDS, _admin, postgres_base_url, sqlite_url
-from .web_support import HOSTILE_TITLE, HOSTILE_URL, fill
+from .web_support import HOSTILE_TITLE, HOSTILE_URL, fill, fill_feeds
 
 TOKEN = "test-admin-token"
 STRICT_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=\"/static/)", re.IGNORECASE)
+
+
+@contextmanager
+def _store_on(backend: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """A URL to a new store on `backend`: a SQLite file, or a PostgreSQL schema of its own, dropped afterwards."""
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp(name))
+        return
+    base = postgres_base_url()
+    schema = f"{name}_{uuid.uuid4().hex[:12]}"
+    with _admin(base).begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with _admin(base).begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -33,26 +54,10 @@ def filled(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """A store with the web test stories (see web_support.fill), on each backend, shared by this module's tests."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path_factory.mktemp("web"))
+    with _store_on(request.param, tmp_path_factory, "web") as url:
         with open_store(url) as store:
             ids = fill(store)
         yield url, ids
-        return
-    base = postgres_base_url()
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    with _admin(base).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    try:
-        with open_store(url) as store:
-            ids = fill(store)
-        yield url, ids
-    finally:
-        with _admin(base).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module")
@@ -545,3 +550,101 @@ def test_the_feeds_page_lists_tracked_feeds_with_their_stories(tmp_path: Path) -
         page = client.get("/feeds")
         assert page.status_code == 200 and "2 stories" in page.text and "<script>" not in page.text
         assert '<a href="/feeds">Feeds</a>' in client.get("/stories").text
+
+
+# --- one feed's stories ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def feed_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, dict[str, int]]]:
+    """The web app on a store with feeds and the stories they brought (web_support.fill_feeds), on each backend;
+    pages of 2 stories, so the gazette's 3 stories take two pages."""
+    with _store_on(request.param, tmp_path_factory, "feeds") as url:
+        with open_store(url) as store:
+            ids = fill_feeds(store)
+        app = create_app(url, token=TOKEN, secret=b"s" * 32, options=WebOptions(page_size=2))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client, ids
+
+
+def test_a_feeds_stories_are_listed_and_no_others(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    gazette, courier = ids["feed-gazette"], ids["feed-courier"]
+    first = client.get(f"/stories.json?feed={gazette}").json()
+    assert first["schema"] == "storytrace.web.stories/1" and first["filters"]["feed"] == gazette
+    assert first["feed"]["id"] == gazette and first["feed"]["url"] == "https://gazette.example/rss.xml"
+    assert first["feed"]["stories"] == 3 and first["feed"]["links"]["html"] == f"/stories?feed={gazette}"
+    # Paging and the order of the list are kept: the most recently changed first, the feed carried to page 2.
+    assert [s["id"] for s in first["stories"]] == [ids["gazette-2"], ids["gazette-1"]]
+    assert first["next"] == f"/stories.json?feed={gazette}&page=2"
+    second = client.get(first["next"]).json()
+    assert [s["id"] for s in second["stories"]] == [ids["gazette-0"]] and second["next"] is None
+    others = client.get(f"/stories.json?feed={courier}").json()
+    assert {s["id"] for s in others["stories"]} == {ids["courier-0"], ids["courier-1"]}
+    everything = client.get("/stories.json?page=1").json()
+    assert everything["feed"] is None and everything["filters"]["feed"] is None
+    # Other filters work within the feed.
+    only = client.get(f"/stories.json?feed={gazette}&outlet=courier.example").json()
+    assert only["stories"] == []
+    # The page: the feed named in the heading, its stories only, a way back, paging and search keep the feed.
+    page = client.get(f"/stories?feed={gazette}")
+    assert page.status_code == 200
+    assert "gazette story 2" in page.text and "gazette story 1" in page.text
+    assert "courier story" not in page.text and "No feed brought this" not in page.text
+    assert '<a href="/stories">All stories</a>' in page.text
+    assert f'href="/stories?feed={gazette}&amp;page=2" rel="next"' in page.text
+    assert f'<input type="hidden" name="feed" value="{gazette}">' in page.text
+    assert f'href="/stories.json?feed={gazette}"' in page.text  # its JSON twin
+    negotiated = client.get(f"/stories?feed={gazette}", headers={"Accept": "application/json"}).json()
+    assert negotiated == first
+    empty = client.get(f"/stories?feed={ids['feed-odd']}")
+    assert empty.status_code == 200 and "No stories from this feed yet" in empty.text
+
+
+def test_an_unknown_or_malformed_feed_id_is_a_clear_error(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    unknown = max(ids.values()) + 1000
+    page = client.get(f"/stories?feed={unknown}")
+    assert page.status_code == 404 and "<h1>404</h1>" in page.text and f"No feed with id {unknown}." in page.text
+    twin = client.get(f"/stories.json?feed={unknown}")
+    assert twin.status_code == 404
+    assert twin.json() == {"error": {"status": 404, "message": f"No feed with id {unknown}."}}
+    for value in ("abc", "0", "-1", "1.5", "", "99999999999999999999", "<script>"):
+        bad = client.get("/stories.json", params={"feed": value})
+        assert bad.status_code == 422, value
+        details = bad.json()["error"]["details"]
+        assert details and all(d.startswith("feed:") for d in details), value
+        shown = client.get("/stories", params={"feed": value})
+        assert shown.status_code == 422 and "feed:" in shown.text and "Traceback" not in shown.text, value
+        assert "<script>" not in shown.text.replace('<script src="/static/', ""), value
+
+
+def test_the_feeds_page_links_each_feed_to_its_stories(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    gazette, courier = ids["feed-gazette"], ids["feed-courier"]
+    page = client.get("/feeds").text
+    assert f'<a href="/stories?feed={gazette}">3 stories</a>' in page
+    assert f'<a href="/stories?feed={courier}">2 stories</a>' in page
+    feeds = {f["id"]: f for f in client.get("/feeds.json").json()["feeds"]}
+    assert feeds[gazette]["links"] == {"html": f"/stories?feed={gazette}", "json": f"/stories.json?feed={gazette}"}
+    listed = client.get(feeds[courier]["links"]["json"]).json()
+    assert len(listed["stories"]) == feeds[courier]["stories"] == 2
+
+
+def test_a_hostile_feed_title_and_address_are_escaped(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    escaped = "&lt;script&gt;__pwned = &#34;title&#34;&lt;/script&gt;Markup &amp; &#34;quotes&#34;"
+    for path in ("/feeds", f"/stories?feed={ids['feed-gazette']}"):
+        page = client.get(path).text
+        assert not STRICT_SCRIPT.search(page), path
+        assert HOSTILE_TITLE not in page and escaped in page, path
+    title = re.search(r"<title>(.*)</title>", client.get(f"/stories?feed={ids['feed-gazette']}").text)
+    assert title is not None and title.group(1).startswith("Stories from &lt;script&gt;")
+    # A stored address that is not http(s) is shown, never made a link.
+    for path in ("/feeds", f"/stories?feed={ids['feed-odd']}"):
+        page = client.get(path).text
+        assert 'href="javascript:' not in page and '<span class="title">Odd feed</span>' in page, path
+    assert client.get(f"/stories.json?feed={ids['feed-gazette']}").json()["feed"]["title"] == HOSTILE_TITLE
+

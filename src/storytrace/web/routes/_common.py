@@ -17,6 +17,9 @@ from storytrace.web.app import Web
 from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, same_origin
 
 T = TypeVar("T")
+# The largest id a query string may name: ids are INTEGER columns (32 bits on PostgreSQL), and a larger number
+# would fail in the database instead of finding nothing.
+MAX_ID = 2**31 - 1
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -88,3 +91,8 @@ def field(form: FormData, name: str) -> str:
 
 def story_links(story_id: int) -> dict[str, Any]:
     return {"html": f"/stories/{story_id}", "json": f"/stories/{story_id}.json"}
+
+
+def feed_links(feed_id: int) -> dict[str, Any]:
+    """Where a feed is shown: the list of the stories it brought."""
+    return {"html": f"/stories?feed={feed_id}", "json": f"/stories.json?feed={feed_id}"}
