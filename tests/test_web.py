@@ -569,6 +569,11 @@ def feed_client(
             yield client, ids
 
 
+def _post_json(client: TestClient, path: str, body: dict[str, str], csrf: str) -> Any:
+    """A write as an API client sends it: a JSON body, the admin token as Bearer, the CSRF token as a header."""
+    return client.post(path, json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf})
+
+
 def test_a_feeds_stories_are_listed_and_no_others(feed_client: tuple[TestClient, dict[str, int]]) -> None:
     client, ids = feed_client
     gazette, courier = ids["feed-gazette"], ids["feed-courier"]
@@ -648,3 +653,12 @@ def test_a_hostile_feed_title_and_address_are_escaped(feed_client: tuple[TestCli
         assert 'href="javascript:' not in page and '<span class="title">Odd feed</span>' in page, path
     assert client.get(f"/stories.json?feed={ids['feed-gazette']}").json()["feed"]["title"] == HOSTILE_TITLE
 
+
+
+def test_an_unreadable_address_is_refused_not_a_server_error(store_url: str) -> None:
+    """An unclosed [IPv6 host made urlsplit raise in POST /stories (a 500); now it is refused as not a web
+    address."""
+    with TestClient(create_app(store_url, token=TOKEN), raise_server_exceptions=False) as client:
+        refused = _post_json(client, "/stories.json", {"url": "http://[::1/news"}, _csrf(client))
+        assert refused.status_code == 422 and "Not a web address" in refused.json()["error"]["message"]
+        assert client.get("/stories.json").json()["stories"] == []

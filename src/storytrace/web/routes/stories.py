@@ -4,7 +4,7 @@ a story to track."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
@@ -13,13 +13,21 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from storytrace.store import add_story, find_source
-from storytrace.store.models import MAX_URL_LENGTH
 from storytrace.web.app import Web
 from storytrace.web.queries import FeedRow, StoryFilters, StoryRow, data_version, feed_row, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
-from storytrace.web.routes._common import MAX_ID, check_csrf, field, form_or_json, parse_since, quick, story_links, web
+from storytrace.web.routes._common import (
+    MAX_ID,
+    check_admin,
+    checked_url,
+    field,
+    form_or_json,
+    parse_since,
+    quick,
+    story_links,
+    web,
+)
 from storytrace.web.routes.feeds import feed_json
-from storytrace.web.security import TOKEN_FIELD, bearer, token_matches
 
 router = APIRouter(tags=["stories"])
 SCHEMA = "storytrace.web.stories/1"
@@ -120,29 +128,14 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
     return html(request, "stories.html.j2", context)
 
 
-def _checked_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_LENGTH:
-        raise HTTPException(422, f"Not a web address to track: give an http:// or https:// URL of at most "
-                                 f"{MAX_URL_LENGTH} characters.")
-    return url
-
-
 @router.post("/stories.json", summary="Track a story: a form or {\"url\": ...} (admin token and CSRF token)",
              status_code=201)
 @router.post("/stories", summary="Track a story: form fields url, token, csrf", status_code=303)
 async def add_story_form(request: Request) -> Response:
     state = web(request)
     form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
-    check_csrf(request, form)
-    if state.token is None:
-        raise HTTPException(403, "Adding stories is turned off: start the server with STORYTRACE_TOKEN set.")
-    given = bearer(request) or field(form, TOKEN_FIELD)
-    if not token_matches(state.token, given):
-        raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    url = _checked_url(field(form, "url"))
+    check_admin(request, form)
+    url = checked_url(field(form, "url"))
     if await run_in_threadpool(find_source, state.store, url) is not None:
         raise HTTPException(409, "That address is tracked as a feed: the articles it lists are tracked as stories.")
     story = await run_in_threadpool(add_story, state.store, url)
