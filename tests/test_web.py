@@ -552,7 +552,7 @@ def test_the_feeds_page_lists_tracked_feeds_with_their_stories(tmp_path: Path) -
         assert '<a href="/feeds">Feeds</a>' in client.get("/stories").text
 
 
-# --- one feed's stories ------------------------------------------------------------------------------------------
+# --- one feed's stories, adding a feed ----------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -654,11 +654,121 @@ def test_a_hostile_feed_title_and_address_are_escaped(feed_client: tuple[TestCli
     assert client.get(f"/stories.json?feed={ids['feed-gazette']}").json()["feed"]["title"] == HOSTILE_TITLE
 
 
+def test_adding_a_feed_stores_it_as_the_cli_does(store_url: str) -> None:
+    """POST /feeds records the address as `storytrace add` records a feed (add_source, canonical URL), without
+    fetching it; the form answers with the feed's page, the JSON with storytrace.web.feed-added/1."""
+    from storytrace.store import SourceKind, find_source
+
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        form = client.get("/feeds").text
+        assert '<form method="post" action="/feeds" class="add-form">' in form
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf is not None
+        added = client.post("/feeds", data={"url": "https://Gazette.example:443/rss.xml?utm_source=x#top",
+                                            "token": TOKEN, "csrf": csrf.group(1)}, follow_redirects=False)
+        assert added.status_code == 303 and re.fullmatch(r"/stories\?feed=\d+", added.headers["location"])
+        shown = client.get(added.headers["location"])
+        assert shown.status_code == 200 and "https://gazette.example/rss.xml" in shown.text
+        made = _post_json(client, "/feeds.json", {"url": "https://herald.example/atom.xml"}, csrf.group(1))
+        assert made.status_code == 201
+        doc = made.json()
+        assert doc["schema"] == "storytrace.web.feed-added/1"
+        assert doc["feed"]["url"] == "https://herald.example/atom.xml" and doc["feed"]["last_checked_at"] is None
+        assert doc["feed"]["links"]["html"] == f"/stories?feed={doc['feed']['id']}"
+        listed = [f["url"] for f in client.get("/feeds.json").json()["feeds"]]
+        assert listed == ["https://herald.example/atom.xml", "https://gazette.example/rss.xml"]
+    with open_store(store_url) as store:
+        for url in ("https://gazette.example/rss.xml", "https://herald.example/atom.xml"):
+            source = find_source(store, url)
+            assert source is not None and source.kind == SourceKind.FEED and source.last_checked_at is None
+
+
+def test_adding_a_feed_needs_the_csrf_token_and_the_admin_token(store_url: str) -> None:
+    url = "https://gazette.example/rss.xml"
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        assert client.post("/feeds", data={"url": url, "token": TOKEN}).status_code == 403  # no CSRF token
+        csrf = _csrf(client)
+        forged = csrf.split(".")[0] + ".0123456789abcdef0123456789abcdef"
+        assert client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": forged}).status_code == 403
+        missing = client.post("/feeds", data={"url": url, "csrf": csrf})
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        assert client.post("/feeds", data={"url": url, "token": "wrong", "csrf": csrf}).status_code == 403
+        other_site = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf},
+                                 headers={"Origin": "https://evil.example"})
+        assert other_site.status_code == 403
+        no_csrf = client.post("/feeds.json", json={"url": url}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert no_csrf.status_code == 403 and no_csrf.json()["error"]["status"] == 403
+        assert client.get("/feeds.json").json()["feeds"] == []  # nothing was added
+    with TestClient(create_app(store_url, token=None)) as client:
+        assert "Track a feed" not in client.get("/feeds").text
+        refused = client.post("/feeds", data={"url": url, "token": "", "csrf": _csrf(client)})
+        assert refused.status_code == 403 and "STORYTRACE_TOKEN" in refused.text
+        assert client.get("/feeds.json").json()["feeds"] == []
+
+
+def test_adding_a_feed_refuses_other_addresses_and_tracked_ones(store_url: str) -> None:
+    from storytrace.store import add_source, add_story, story_to_feed
+
+    with open_store(store_url) as store:
+        add_source(store, "https://gazette.example/rss.xml")
+        add_story(store, "https://gazette.example/news/fire")
+        story_to_feed(store, add_story(store, "https://herald.example/feed"))  # a story the watcher found a feed at
+    not_web = ("javascript:alert(1)", "ftp://gazette.example/rss.xml", "file:///etc/passwd", "gazette.example/rss",
+               "http://[::1/rss", "http://gazette.example:99999/rss", "https://gazette.example/" + "a" * 2048, "")
+    tracked = {
+        "https://gazette.example/rss.xml": "already tracked as a feed",
+        "https://GAZETTE.example/rss.xml#latest": "already tracked as a feed",  # the same feed, spelt otherwise
+        "https://gazette.example/news/fire": "already tracked as a story",
+        "https://herald.example/feed": "already tracked as a feed",
+    }
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        csrf = _csrf(client)
+        for url in not_web:
+            page = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf})
+            assert page.status_code == 422, url
+            assert '<p class="error" role="alert">Not a web address to track as a feed' in page.text, url
+            doc = _post_json(client, "/feeds.json", {"url": url}, csrf)
+            assert doc.status_code == 422 and "Not a web address" in doc.json()["error"]["message"], url
+        for url, why in tracked.items():
+            page = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf})
+            assert page.status_code == 409 and f'<p class="error" role="alert">That address is {why}' in page.text
+            assert f'name="url" value="{url}"' in page.text  # the form keeps the address given
+            doc = _post_json(client, "/feeds.json", {"url": url}, csrf)
+            assert doc.status_code == 409 and why in doc.json()["error"]["message"], url
+        hostile = client.post("/feeds", data={"url": '"><script>__pwned=1</script>', "token": TOKEN, "csrf": csrf})
+        assert hostile.status_code == 422 and not STRICT_SCRIPT.search(hostile.text)
+        assert 'value="&#34;&gt;&lt;script&gt;__pwned=1&lt;/script&gt;"' in hostile.text
+        feeds = client.get("/feeds.json").json()["feeds"]
+        assert sorted(f["url"] for f in feeds) == ["https://gazette.example/rss.xml", "https://herald.example/feed"]
+
 
 def test_an_unreadable_address_is_refused_not_a_server_error(store_url: str) -> None:
     """An unclosed [IPv6 host made urlsplit raise in POST /stories (a 500); now it is refused as not a web
-    address."""
+    address, as in POST /feeds."""
     with TestClient(create_app(store_url, token=TOKEN), raise_server_exceptions=False) as client:
-        refused = _post_json(client, "/stories.json", {"url": "http://[::1/news"}, _csrf(client))
-        assert refused.status_code == 422 and "Not a web address" in refused.json()["error"]["message"]
-        assert client.get("/stories.json").json()["stories"] == []
+        csrf = _csrf(client)
+        for path in ("/stories.json", "/feeds.json"):
+            refused = _post_json(client, path, {"url": "http://[::1/news"}, csrf)
+            assert refused.status_code == 422 and "Not a web address" in refused.json()["error"]["message"], path
+
+
+def test_a_feed_added_on_the_web_is_read_by_the_watcher(store_url: str) -> None:
+    """End to end: the feed added over HTTP is read by `watch --once` from the loopback news site, and the page of
+    its stories lists the articles it brought."""
+    from storytrace.demo.site import NewsSite
+    from storytrace.track.watcher import watch
+
+    from .fetch_support import roft_article
+    from .test_track import run
+
+    with NewsSite([roft_article(0, "first"), roft_article(1, "second")]) as site:
+        with TestClient(create_app(store_url, token=TOKEN)) as client:
+            made = _post_json(client, "/feeds.json", {"url": site.url("/feeds/rss.xml")}, _csrf(client))
+            assert made.status_code == 201 and site.log.headers_of("/feeds/rss.xml") == {}  # nothing fetched yet
+            feed_id = made.json()["feed"]["id"]
+            with open_store(store_url) as store:
+                totals = run(store, lambda t: watch(t, once=True))
+            assert totals.by_outcome.get("feed_parsed") == 1
+            listed = client.get(f"/stories.json?feed={feed_id}").json()
+            assert {s["url"] for s in listed["stories"]} == {site.url("/news/first"), site.url("/news/second")}
+            assert listed["feed"]["last_checked_at"] is not None and listed["feed"]["stories"] == 2

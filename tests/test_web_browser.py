@@ -307,3 +307,30 @@ def test_adding_a_story_through_the_form(tab: Watched, server: Server) -> None:
     assert page.locator("h1").inner_text() == "403"
     assert [p for p in tab.problems if "403" not in p] == []
 
+
+def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, server: Server) -> None:
+    page = tab.page
+    page.goto(server.base + "/feeds")
+    page.get_by_text("Track a feed").click()
+    page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
+    page.locator("input[name=token]").fill(TOKEN)
+    page.get_by_role("button", name="Track feed").click()
+    page.wait_for_url("**/stories?feed=*")
+    assert page.locator("h1").inner_text() == "Stories from https://gazette.example/added-in-a-browser.xml"
+    assert "No stories from this feed yet" in page.locator("#results").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feed-added.png"))
+    # The same address again: refused on the Feeds page, the form open with the address kept.
+    page.goto(server.base + "/feeds")
+    page.get_by_text("Track a feed").click()
+    page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
+    page.locator("input[name=token]").fill(TOKEN)
+    page.get_by_role("button", name="Track feed").click()
+    assert page.locator("p.error").inner_text() == "That address is already tracked as a feed."
+    assert page.locator("input[name=url]").input_value() == "https://gazette.example/added-in-a-browser.xml"
+    # The story count of a feed leads to its stories, and back to all of them.
+    page.get_by_role("link", name="0 stories").first.click()
+    page.wait_for_url("**/stories?feed=*")
+    page.get_by_role("link", name="All stories").click()
+    page.wait_for_url("**/stories")
+    assert page.locator("h1").inner_text() == "Stories"
+    assert [p for p in tab.problems if "409" not in p] == []

@@ -1,12 +1,13 @@
 """What the pages read from the store: each function one or two indexed queries, plain rows, no texts unless the
-page shows them. The web app only reads through these (and writes through `storytrace.store.add_story`)."""
+page shows them. The web app only reads through these (and writes through `storytrace.store.add_story` and
+`add_source`)."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -261,3 +262,17 @@ def feed_row(store: Store, feed_id: int) -> FeedRow | None:
     found = _feed_rows(store, _feeds_query().where(Source.id == feed_id))
     return found[0] if found else None
 
+
+def tracked_as(store: Store, urls: Collection[str]) -> str | None:
+    """What one of these addresses is tracked as already: a source's kind (`feed`, `site`), `story`, or None.
+    A source is named first: a story that turned out to be a feed is both, and is tracked as the feed."""
+    wanted = sorted(set(urls))
+
+    def run(session: Session) -> str | None:
+        kind = session.execute(select(Source.kind).where(Source.url.in_(wanted)).limit(1)).scalar()
+        if kind is not None:
+            return str(SourceKind(kind))
+        story = session.execute(select(Story.id).where(Story.url.in_(wanted)).limit(1)).scalar()
+        return None if story is None else "story"
+
+    return store.read(run)

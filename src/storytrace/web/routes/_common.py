@@ -76,7 +76,7 @@ def check_admin(request: Request, form: FormData) -> None:
     check_csrf(request, form)
     expected = web(request).token
     if expected is None:
-        raise HTTPException(403, "Adding stories is turned off: start the server with STORYTRACE_TOKEN set.")
+        raise HTTPException(403, "Adding stories and feeds is turned off: start the server with STORYTRACE_TOKEN set.")
     given = bearer(request) or field(form, TOKEN_FIELD)
     if not token_matches(expected, given):
         raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
