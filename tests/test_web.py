@@ -7,6 +7,7 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -22,10 +23,30 @@ from storytrace.web.security import CSP, CSRF_COOKIE
 
 from .conftest import SCHEMA_DIR
 from .store_fixtures import BACKENDS, _admin, postgres_base_url, sqlite_url
-from .web_support import HOSTILE_TITLE, HOSTILE_URL, fill
+from .web_support import HOSTILE_TITLE, HOSTILE_URL, fill, fill_feeds
 
 TOKEN = "test-admin-token"
 STRICT_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=\"/static/)", re.IGNORECASE)
+
+
+@contextmanager
+def _store_on(backend: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
+    """A URL to a new store on `backend`: a SQLite file, or a PostgreSQL schema of its own, dropped afterwards."""
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp(name))
+        return
+    base = postgres_base_url()
+    schema = f"{name}_{uuid.uuid4().hex[:12]}"
+    with _admin(base).begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with _admin(base).begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -33,26 +54,10 @@ def filled(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, dict[str, int]]]:
     """A store with the web test stories (see web_support.fill), on each backend, shared by this module's tests."""
-    if request.param == "sqlite":
-        url = sqlite_url(tmp_path_factory.mktemp("web"))
+    with _store_on(request.param, tmp_path_factory, "web") as url:
         with open_store(url) as store:
             ids = fill(store)
         yield url, ids
-        return
-    base = postgres_base_url()
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    with _admin(base).begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    try:
-        with open_store(url) as store:
-            ids = fill(store)
-        yield url, ids
-    finally:
-        with _admin(base).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module")
@@ -545,3 +550,225 @@ def test_the_feeds_page_lists_tracked_feeds_with_their_stories(tmp_path: Path) -
         page = client.get("/feeds")
         assert page.status_code == 200 and "2 stories" in page.text and "<script>" not in page.text
         assert '<a href="/feeds">Feeds</a>' in client.get("/stories").text
+
+
+# --- one feed's stories, adding a feed ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def feed_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, dict[str, int]]]:
+    """The web app on a store with feeds and the stories they brought (web_support.fill_feeds), on each backend;
+    pages of 2 stories, so the gazette's 3 stories take two pages."""
+    with _store_on(request.param, tmp_path_factory, "feeds") as url:
+        with open_store(url) as store:
+            ids = fill_feeds(store)
+        app = create_app(url, token=TOKEN, secret=b"s" * 32, options=WebOptions(page_size=2))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client, ids
+
+
+def _post_json(client: TestClient, path: str, body: dict[str, str], csrf: str) -> Any:
+    """A write as an API client sends it: a JSON body, the admin token as Bearer, the CSRF token as a header."""
+    return client.post(path, json=body, headers={"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf})
+
+
+def test_a_feeds_stories_are_listed_and_no_others(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    gazette, courier = ids["feed-gazette"], ids["feed-courier"]
+    first = client.get(f"/stories.json?feed={gazette}").json()
+    assert first["schema"] == "storytrace.web.stories/1" and first["filters"]["feed"] == gazette
+    assert first["feed"]["id"] == gazette and first["feed"]["url"] == "https://gazette.example/rss.xml"
+    assert first["feed"]["stories"] == 3 and first["feed"]["links"]["html"] == f"/stories?feed={gazette}"
+    # Paging and the order of the list are kept: the most recently changed first, the feed carried to page 2.
+    assert [s["id"] for s in first["stories"]] == [ids["gazette-2"], ids["gazette-1"]]
+    assert first["next"] == f"/stories.json?feed={gazette}&page=2"
+    second = client.get(first["next"]).json()
+    assert [s["id"] for s in second["stories"]] == [ids["gazette-0"]] and second["next"] is None
+    others = client.get(f"/stories.json?feed={courier}").json()
+    assert {s["id"] for s in others["stories"]} == {ids["courier-0"], ids["courier-1"]}
+    everything = client.get("/stories.json?page=1").json()
+    assert everything["feed"] is None and everything["filters"]["feed"] is None
+    # Other filters work within the feed.
+    only = client.get(f"/stories.json?feed={gazette}&outlet=courier.example").json()
+    assert only["stories"] == []
+    # The page: the feed named in the heading, its stories only, a way back, paging and search keep the feed.
+    page = client.get(f"/stories?feed={gazette}")
+    assert page.status_code == 200
+    assert "gazette story 2" in page.text and "gazette story 1" in page.text
+    assert "courier story" not in page.text and "No feed brought this" not in page.text
+    assert '<a href="/stories">All stories</a>' in page.text
+    assert f'href="/stories?feed={gazette}&amp;page=2" rel="next"' in page.text
+    assert f'<input type="hidden" name="feed" value="{gazette}">' in page.text
+    assert f'href="/stories.json?feed={gazette}"' in page.text  # its JSON twin
+    negotiated = client.get(f"/stories?feed={gazette}", headers={"Accept": "application/json"}).json()
+    assert negotiated == first
+    empty = client.get(f"/stories?feed={ids['feed-odd']}")
+    assert empty.status_code == 200 and "No stories from this feed yet" in empty.text
+
+
+def test_an_unknown_or_malformed_feed_id_is_a_clear_error(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    unknown = max(ids.values()) + 1000
+    page = client.get(f"/stories?feed={unknown}")
+    assert page.status_code == 404 and "<h1>404</h1>" in page.text and f"No feed with id {unknown}." in page.text
+    twin = client.get(f"/stories.json?feed={unknown}")
+    assert twin.status_code == 404
+    assert twin.json() == {"error": {"status": 404, "message": f"No feed with id {unknown}."}}
+    for value in ("abc", "0", "-1", "1.5", "", "99999999999999999999", "<script>"):
+        bad = client.get("/stories.json", params={"feed": value})
+        assert bad.status_code == 422, value
+        details = bad.json()["error"]["details"]
+        assert details and all(d.startswith("feed:") for d in details), value
+        shown = client.get("/stories", params={"feed": value})
+        assert shown.status_code == 422 and "feed:" in shown.text and "Traceback" not in shown.text, value
+        assert "<script>" not in shown.text.replace('<script src="/static/', ""), value
+
+
+def test_the_feeds_page_links_each_feed_to_its_stories(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    gazette, courier = ids["feed-gazette"], ids["feed-courier"]
+    page = client.get("/feeds").text
+    assert f'<a href="/stories?feed={gazette}">3 stories</a>' in page
+    assert f'<a href="/stories?feed={courier}">2 stories</a>' in page
+    feeds = {f["id"]: f for f in client.get("/feeds.json").json()["feeds"]}
+    assert feeds[gazette]["links"] == {"html": f"/stories?feed={gazette}", "json": f"/stories.json?feed={gazette}"}
+    listed = client.get(feeds[courier]["links"]["json"]).json()
+    assert len(listed["stories"]) == feeds[courier]["stories"] == 2
+
+
+def test_a_hostile_feed_title_and_address_are_escaped(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    client, ids = feed_client
+    escaped = "&lt;script&gt;__pwned = &#34;title&#34;&lt;/script&gt;Markup &amp; &#34;quotes&#34;"
+    for path in ("/feeds", f"/stories?feed={ids['feed-gazette']}"):
+        page = client.get(path).text
+        assert not STRICT_SCRIPT.search(page), path
+        assert HOSTILE_TITLE not in page and escaped in page, path
+    title = re.search(r"<title>(.*)</title>", client.get(f"/stories?feed={ids['feed-gazette']}").text)
+    assert title is not None and title.group(1).startswith("Stories from &lt;script&gt;")
+    # A stored address that is not http(s) is shown, never made a link.
+    for path in ("/feeds", f"/stories?feed={ids['feed-odd']}"):
+        page = client.get(path).text
+        assert 'href="javascript:' not in page and '<span class="title">Odd feed</span>' in page, path
+    assert client.get(f"/stories.json?feed={ids['feed-gazette']}").json()["feed"]["title"] == HOSTILE_TITLE
+
+
+def test_adding_a_feed_stores_it_as_the_cli_does(store_url: str) -> None:
+    """POST /feeds records the address as `storytrace add` records a feed (add_source, canonical URL), without
+    fetching it; the form answers with the feed's page, the JSON with storytrace.web.feed-added/1."""
+    from storytrace.store import SourceKind, find_source
+
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        form = client.get("/feeds").text
+        assert '<form method="post" action="/feeds" class="add-form">' in form
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf is not None
+        added = client.post("/feeds", data={"url": "https://Gazette.example:443/rss.xml?utm_source=x#top",
+                                            "token": TOKEN, "csrf": csrf.group(1)}, follow_redirects=False)
+        assert added.status_code == 303 and re.fullmatch(r"/stories\?feed=\d+", added.headers["location"])
+        shown = client.get(added.headers["location"])
+        assert shown.status_code == 200 and "https://gazette.example/rss.xml" in shown.text
+        made = _post_json(client, "/feeds.json", {"url": "https://herald.example/atom.xml"}, csrf.group(1))
+        assert made.status_code == 201
+        doc = made.json()
+        assert doc["schema"] == "storytrace.web.feed-added/1"
+        assert doc["feed"]["url"] == "https://herald.example/atom.xml" and doc["feed"]["last_checked_at"] is None
+        assert doc["feed"]["links"]["html"] == f"/stories?feed={doc['feed']['id']}"
+        listed = [f["url"] for f in client.get("/feeds.json").json()["feeds"]]
+        assert listed == ["https://herald.example/atom.xml", "https://gazette.example/rss.xml"]
+    with open_store(store_url) as store:
+        for url in ("https://gazette.example/rss.xml", "https://herald.example/atom.xml"):
+            source = find_source(store, url)
+            assert source is not None and source.kind == SourceKind.FEED and source.last_checked_at is None
+
+
+def test_adding_a_feed_needs_the_csrf_token_and_the_admin_token(store_url: str) -> None:
+    url = "https://gazette.example/rss.xml"
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        assert client.post("/feeds", data={"url": url, "token": TOKEN}).status_code == 403  # no CSRF token
+        csrf = _csrf(client)
+        forged = csrf.split(".")[0] + ".0123456789abcdef0123456789abcdef"
+        assert client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": forged}).status_code == 403
+        missing = client.post("/feeds", data={"url": url, "csrf": csrf})
+        assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+        assert client.post("/feeds", data={"url": url, "token": "wrong", "csrf": csrf}).status_code == 403
+        other_site = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf},
+                                 headers={"Origin": "https://evil.example"})
+        assert other_site.status_code == 403
+        no_csrf = client.post("/feeds.json", json={"url": url}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert no_csrf.status_code == 403 and no_csrf.json()["error"]["status"] == 403
+        assert client.get("/feeds.json").json()["feeds"] == []  # nothing was added
+    with TestClient(create_app(store_url, token=None)) as client:
+        assert "Track a feed" not in client.get("/feeds").text
+        refused = client.post("/feeds", data={"url": url, "token": "", "csrf": _csrf(client)})
+        assert refused.status_code == 403 and "STORYTRACE_TOKEN" in refused.text
+        assert client.get("/feeds.json").json()["feeds"] == []
+
+
+def test_adding_a_feed_refuses_other_addresses_and_tracked_ones(store_url: str) -> None:
+    from storytrace.store import add_source, add_story, story_to_feed
+
+    with open_store(store_url) as store:
+        add_source(store, "https://gazette.example/rss.xml")
+        add_story(store, "https://gazette.example/news/fire")
+        story_to_feed(store, add_story(store, "https://herald.example/feed"))  # a story the watcher found a feed at
+    not_web = ("javascript:alert(1)", "ftp://gazette.example/rss.xml", "file:///etc/passwd", "gazette.example/rss",
+               "http://[::1/rss", "http://gazette.example:99999/rss", "https://gazette.example/" + "a" * 2048, "")
+    tracked = {
+        "https://gazette.example/rss.xml": "already tracked as a feed",
+        "https://GAZETTE.example/rss.xml#latest": "already tracked as a feed",  # the same feed, spelt otherwise
+        "https://gazette.example/news/fire": "already tracked as a story",
+        "https://herald.example/feed": "already tracked as a feed",
+    }
+    with TestClient(create_app(store_url, token=TOKEN)) as client:
+        csrf = _csrf(client)
+        for url in not_web:
+            page = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf})
+            assert page.status_code == 422, url
+            assert '<p class="error" role="alert">Not a web address to track as a feed' in page.text, url
+            doc = _post_json(client, "/feeds.json", {"url": url}, csrf)
+            assert doc.status_code == 422 and "Not a web address" in doc.json()["error"]["message"], url
+        for url, why in tracked.items():
+            page = client.post("/feeds", data={"url": url, "token": TOKEN, "csrf": csrf})
+            assert page.status_code == 409 and f'<p class="error" role="alert">That address is {why}' in page.text
+            assert f'name="url" value="{url}"' in page.text  # the form keeps the address given
+            doc = _post_json(client, "/feeds.json", {"url": url}, csrf)
+            assert doc.status_code == 409 and why in doc.json()["error"]["message"], url
+        hostile = client.post("/feeds", data={"url": '"><script>__pwned=1</script>', "token": TOKEN, "csrf": csrf})
+        assert hostile.status_code == 422 and not STRICT_SCRIPT.search(hostile.text)
+        assert 'value="&#34;&gt;&lt;script&gt;__pwned=1&lt;/script&gt;"' in hostile.text
+        feeds = client.get("/feeds.json").json()["feeds"]
+        assert sorted(f["url"] for f in feeds) == ["https://gazette.example/rss.xml", "https://herald.example/feed"]
+
+
+def test_an_unreadable_address_is_refused_not_a_server_error(store_url: str) -> None:
+    """An unclosed [IPv6 host made urlsplit raise in POST /stories (a 500); now it is refused as not a web
+    address, as in POST /feeds."""
+    with TestClient(create_app(store_url, token=TOKEN), raise_server_exceptions=False) as client:
+        csrf = _csrf(client)
+        for path in ("/stories.json", "/feeds.json"):
+            refused = _post_json(client, path, {"url": "http://[::1/news"}, csrf)
+            assert refused.status_code == 422 and "Not a web address" in refused.json()["error"]["message"], path
+
+
+def test_a_feed_added_on_the_web_is_read_by_the_watcher(store_url: str) -> None:
+    """End to end: the feed added over HTTP is read by `watch --once` from the loopback news site, and the page of
+    its stories lists the articles it brought."""
+    from storytrace.demo.site import NewsSite
+    from storytrace.track.watcher import watch
+
+    from .fetch_support import roft_article
+    from .test_track import run
+
+    with NewsSite([roft_article(0, "first"), roft_article(1, "second")]) as site:
+        with TestClient(create_app(store_url, token=TOKEN)) as client:
+            made = _post_json(client, "/feeds.json", {"url": site.url("/feeds/rss.xml")}, _csrf(client))
+            assert made.status_code == 201 and site.log.headers_of("/feeds/rss.xml") == {}  # nothing fetched yet
+            feed_id = made.json()["feed"]["id"]
+            with open_store(store_url) as store:
+                totals = run(store, lambda t: watch(t, once=True))
+            assert totals.by_outcome.get("feed_parsed") == 1
+            listed = client.get(f"/stories.json?feed={feed_id}").json()
+            assert {s["url"] for s in listed["stories"]} == {site.url("/news/first"), site.url("/news/second")}
+            assert listed["feed"]["last_checked_at"] is not None and listed["feed"]["stories"] == 2

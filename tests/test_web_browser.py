@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from storytrace.store import open_store
+from storytrace.store import add_source, open_store
 from storytrace.web import create_app
 from storytrace.web.serve import LOOPBACK_NAMES
 
@@ -62,6 +62,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.db'}"
     with open_store(url) as store:
         ids = fill(store)
+        # A feed with a hostile title and a long address (its page must fit a phone's screen too).
+        ids["feed"] = add_source(store, "https://gazette.example/feeds/" + "very-long-section-name/" * 4 + "rss.xml",
+                                 title=HOSTILE_TITLE).id
     app = create_app(url, token=TOKEN, allowed_hosts=LOOPBACK_NAMES)
     running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=running.run, daemon=True)
@@ -132,6 +135,8 @@ def _pages(ids: dict[str, int]) -> dict[str, str]:
         "collation": f"/stories/{s}/collation?with={ids['copy']}",
         "compare": "/compare",
         "changes": "/changes",
+        "feeds": "/feeds",
+        "feed-stories": f"/stories?feed={ids['feed']}",
         "api": "/api",
         "hostile-diff": f"/stories/{ids['hostile']}/diff/1/2",
     }
@@ -259,7 +264,8 @@ def test_a_script_inside_an_article_is_shown_as_text_and_never_runs(tab: Watched
     page = tab.page
     hostile = server.ids["hostile"]
     for path in ("/stories", f"/stories/{hostile}", f"/stories/{hostile}/diff/1/2",
-                 f"/stories/{hostile}/diff/1/2?view=side", f"/stories/{hostile}/collation", "/changes"):
+                 f"/stories/{hostile}/diff/1/2?view=side", f"/stories/{hostile}/collation", "/changes", "/feeds",
+                 f"/stories?feed={server.ids['feed']}"):
         page.goto(server.base + path)
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.__pwned") == "undefined", path
@@ -300,3 +306,31 @@ def test_adding_a_story_through_the_form(tab: Watched, server: Server) -> None:
     page.get_by_role("button", name="Track").click()
     assert page.locator("h1").inner_text() == "403"
     assert [p for p in tab.problems if "403" not in p] == []
+
+
+def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, server: Server) -> None:
+    page = tab.page
+    page.goto(server.base + "/feeds")
+    page.get_by_text("Track a feed").click()
+    page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
+    page.locator("input[name=token]").fill(TOKEN)
+    page.get_by_role("button", name="Track feed").click()
+    page.wait_for_url("**/stories?feed=*")
+    assert page.locator("h1").inner_text() == "Stories from https://gazette.example/added-in-a-browser.xml"
+    assert "No stories from this feed yet" in page.locator("#results").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feed-added.png"))
+    # The same address again: refused on the Feeds page, the form open with the address kept.
+    page.goto(server.base + "/feeds")
+    page.get_by_text("Track a feed").click()
+    page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
+    page.locator("input[name=token]").fill(TOKEN)
+    page.get_by_role("button", name="Track feed").click()
+    assert page.locator("p.error").inner_text() == "That address is already tracked as a feed."
+    assert page.locator("input[name=url]").input_value() == "https://gazette.example/added-in-a-browser.xml"
+    # The story count of a feed leads to its stories, and back to all of them.
+    page.get_by_role("link", name="0 stories").first.click()
+    page.wait_for_url("**/stories?feed=*")
+    page.get_by_role("link", name="All stories").click()
+    page.wait_for_url("**/stories")
+    assert page.locator("h1").inner_text() == "Stories"
+    assert [p for p in tab.problems if "409" not in p] == []

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from storytrace.store import Store, add_story, add_version
+from storytrace.store import Store, add_source, add_story, add_version
 
 from .conftest import ROFT_PROMPTS
 
@@ -80,4 +80,29 @@ def fill(store: Store, stories: int = 6) -> dict[str, int]:
     for k, text in enumerate(HOSTILE_TEXTS):
         add_version(store, hostile, text, title=HOSTILE_TITLE, captured_at=T0 + timedelta(days=1, hours=k))
     ids["hostile"] = hostile.id
+    return ids
+
+
+def fill_feeds(store: Store) -> dict[str, int]:
+    """Two feeds and the stories each brought (real passages, one version each, a different time each), a story
+    no feed brought, and a feed whose stored address is not a web address. The gazette's feed has the hostile
+    title. Returns the ids by name: `feed-gazette`, `gazette-0`..`gazette-2`, `feed-courier`, `courier-0`,
+    `courier-1`, `loose`, `feed-odd`."""
+    texts = passages()
+    ids: dict[str, int] = {}
+    brought = {"gazette": 3, "courier": 2}
+    for n, (name, count) in enumerate(brought.items()):
+        feed = add_source(store, f"https://{name}.example/rss.xml", title=HOSTILE_TITLE if name == "gazette" else None,
+                          now=T0 + timedelta(minutes=n))
+        ids[f"feed-{name}"] = feed.id
+        for k in range(count):
+            story = add_story(store, f"https://{name}.example/news/{name}-{k}", source=feed, now=T0)
+            add_version(store, story, _paragraphs(texts[10 * n + k][:6]), title=f"{name} story {k}",
+                        captured_at=T0 + timedelta(hours=k, minutes=n))
+            ids[f"{name}-{k}"] = story.id
+    loose = add_story(store, "https://gazette.example/news/no-feed", now=T0)
+    add_version(store, loose, _paragraphs(texts[30][:6]), title="No feed brought this", captured_at=T0)
+    ids["loose"] = loose.id
+    ids["feed-odd"] = add_source(store, "javascript:__pwned=1//odd.xml", title="Odd feed",
+                                 now=T0 + timedelta(minutes=5)).id
     return ids

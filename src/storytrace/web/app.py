@@ -97,9 +97,9 @@ def create_app(
         description=(
             "Every page is also JSON: append `.json` to its path, or send `Accept: application/json`. "
             "Diffs are `storytrace.diff/1` documents and collations `storytrace.collation/1` documents "
-            "(docs/json.md). Adding a story needs the admin token (`Authorization: Bearer ...`) and a CSRF token; "
-            "the compare form needs the CSRF token only. `GET /compare.json` returns one (`csrf`) and sets its "
-            "cookie: send both back, the token as the `csrf` form field or the `X-CSRF-Token` header."
+            "(docs/json.md). Adding a story or a feed needs the admin token (`Authorization: Bearer ...`) and a "
+            "CSRF token; the compare form needs the CSRF token only. `GET /compare.json` returns one (`csrf`) and "
+            "sets its cookie: send both back, the token as the `csrf` form field or the `X-CSRF-Token` header."
         ),
         docs_url=None,
         redoc_url=None,

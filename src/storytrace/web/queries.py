@@ -1,17 +1,18 @@
 """What the pages read from the store: each function one or two indexed queries, plain rows, no texts unless the
-page shows them. The web app only reads through these (and writes through `storytrace.store.add_story`)."""
+page shows them. The web app only reads through these (and writes through `storytrace.store.add_story` and
+`add_source`)."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, exists, func, select
+from sqlalchemy import Select, Text, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from storytrace.store import Source, SourceKind, Store, Story, Version
@@ -39,13 +40,14 @@ class StoryRow:
 @dataclass(frozen=True)
 class StoryFilters:
     """The stories page's query: words to search, an outlet, changed since, only stories with substantive
-    changes; `page` counts from 1."""
+    changes, only the stories one feed brought (its source id); `page` counts from 1."""
 
     q: str = ""
     outlet: str = ""
     since: datetime | None = None
     substantive: bool = False
     page: int = 1
+    feed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def list_stories(store: Store, filters: StoryFilters, *, page_size: int = PAGE_S
         query = query.where(Story.last_change_at >= filters.since)
     if filters.substantive:
         query = query.where(has_substantive_change())
+    if filters.feed is not None:
+        query = query.where(Story.source_id == filters.feed)
     query = (
         query.order_by(Story.last_change_at.desc().nulls_last(), Story.id.desc())
         .offset((max(filters.page, 1) - 1) * page_size)
@@ -220,25 +224,55 @@ class FeedRow:
     stories: int
 
 
-def list_feeds(store: Store, *, limit: int = 500) -> list[FeedRow]:
-    """The tracked feeds, the most recently added first, each with the number of stories it brought."""
+# id, url, title, added_at, last_checked_at and the count of stories: the columns of a FeedRow but its outlet.
+_FeedSelect = Select[int, str, str | None, datetime, datetime | None, Any]
+
+
+def _feeds_query() -> _FeedSelect:
+    """Feeds with the number of stories each brought (one grouped count joined on), for the list and for one."""
     counted = (
         select(Story.source_id, func.count().label("stories")).where(Story.source_id.is_not(None))
         .group_by(Story.source_id).subquery()
     )
-    query = (
+    return (
         select(Source.id, Source.url, Source.title, Source.added_at, Source.last_checked_at,
                func.coalesce(counted.c.stories, 0))
         .outerjoin(counted, counted.c.source_id == Source.id)
         .where(Source.kind == SourceKind.FEED)
-        .order_by(Source.added_at.desc(), Source.id.desc())
-        .limit(limit)
     )
 
+
+def _feed_rows(store: Store, query: _FeedSelect) -> list[FeedRow]:
     def run(session: Session) -> list[FeedRow]:
         return [
             FeedRow(fid, url, title, outlet_of(url), added, checked, int(count))
             for fid, url, title, added, checked, count in session.execute(query).all()
         ]
+
+    return store.read(run)
+
+
+def list_feeds(store: Store, *, limit: int = 500) -> list[FeedRow]:
+    """The tracked feeds, the most recently added first, each with the number of stories it brought."""
+    return _feed_rows(store, _feeds_query().order_by(Source.added_at.desc(), Source.id.desc()).limit(limit))
+
+
+def feed_row(store: Store, feed_id: int) -> FeedRow | None:
+    """One feed (None if no feed has this id: a site source is not a feed), for the page of its stories."""
+    found = _feed_rows(store, _feeds_query().where(Source.id == feed_id))
+    return found[0] if found else None
+
+
+def tracked_as(store: Store, urls: Collection[str]) -> str | None:
+    """What one of these addresses is tracked as already: a source's kind (`feed`, `site`), `story`, or None.
+    A source is named first: a story that turned out to be a feed is both, and is tracked as the feed."""
+    wanted = sorted(set(urls))
+
+    def run(session: Session) -> str | None:
+        kind = session.execute(select(Source.kind).where(Source.url.in_(wanted)).limit(1)).scalar()
+        if kind is not None:
+            return str(SourceKind(kind))
+        story = session.execute(select(Story.id).where(Story.url.in_(wanted)).limit(1)).scalar()
+        return None if story is None else "story"
 
     return store.read(run)

@@ -6,7 +6,7 @@
 - Forms that write or compute carry a CSRF token: a random value in a SameSite=Strict, HttpOnly cookie, and the
   same value signed with the app's secret in the form (a signed double-submit cookie). A request from another
   site can neither read the token nor forge its signature.
-- Writes (adding a story) also need the admin token, compared in constant time.
+- Writes (adding a story or a feed) also need the admin token, compared in constant time.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def run(db: str | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     if new_store:
         print(f"storytrace: {path} did not exist: a new, empty store was made there", flush=True)
     if not token:
-        print("storytrace: read-only: set STORYTRACE_TOKEN to allow adding stories", flush=True)
+        print("storytrace: read-only: set STORYTRACE_TOKEN to allow adding stories and feeds", flush=True)
     if not local:
         print(f"storytrace: warning: listening on {host}: anyone who can reach this machine can read the store",
               file=sys.stderr, flush=True)

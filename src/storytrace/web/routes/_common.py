@@ -1,4 +1,5 @@
-"""What the route modules share: the app's state, form checks, and reading times from query strings."""
+"""What the route modules share: the app's state, form and admin checks, web addresses, and reading times from
+query strings."""
 
 from __future__ import annotations
 
@@ -7,16 +8,21 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from storytrace.store.models import MAX_URL_LENGTH
 from storytrace.web.app import Web
-from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, same_origin
+from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, TOKEN_FIELD, bearer, same_origin, token_matches
 
 T = TypeVar("T")
+# The largest id a query string may name: ids are INTEGER columns (32 bits on PostgreSQL), and a larger number
+# would fail in the database instead of finding nothing.
+MAX_ID = 2**31 - 1
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -64,6 +70,34 @@ def check_csrf(request: Request, form: FormData | None) -> None:
                                  "reload the page and try again.")
 
 
+def check_admin(request: Request, form: FormData) -> None:
+    """Refuse a write unless it passes the CSRF check and carries the admin token (Bearer header or `token` field):
+    403 when writes are off (no token configured) or the token is wrong, 401 when none was given."""
+    check_csrf(request, form)
+    expected = web(request).token
+    if expected is None:
+        raise HTTPException(403, "Adding stories and feeds is turned off: start the server with STORYTRACE_TOKEN set.")
+    given = bearer(request) or field(form, TOKEN_FIELD)
+    if not token_matches(expected, given):
+        raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def checked_url(url: str, what: str = "track") -> str:
+    """The address given to track (stripped); 422 unless an http(s) URL with a host that the store can hold, so a
+    `javascript:` or `file:` address is never stored, and never becomes a link."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        web_address = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed [IPv6 host
+        web_address = False
+    if not web_address or len(url) > MAX_URL_LENGTH:
+        raise HTTPException(422, f"Not a web address to {what}: give an http:// or https:// URL of at most "
+                                 f"{MAX_URL_LENGTH} characters.")
+    return url
+
+
 async def form_or_json(request: Request, max_bytes: int, **form_limits: int) -> FormData:
     """The request's fields: a JSON object's string members when it is sent as application/json (API clients),
     else the form (with starlette's limits `form_limits`). A JSON body over `max_bytes` is refused with 413."""
@@ -88,3 +122,8 @@ def field(form: FormData, name: str) -> str:
 
 def story_links(story_id: int) -> dict[str, Any]:
     return {"html": f"/stories/{story_id}", "json": f"/stories/{story_id}.json"}
+
+
+def feed_links(feed_id: int) -> dict[str, Any]:
+    """Where a feed is shown: the list of the stories it brought."""
+    return {"html": f"/stories?feed={feed_id}", "json": f"/stories.json?feed={feed_id}"}

@@ -1,19 +1,39 @@
-"""The feeds whose articles are tracked (added with `storytrace add FEED`, or found by the watcher where a story was
-added): a page and its JSON."""
+"""The feeds whose articles are tracked (added with `storytrace add FEED`, from this page, or found by the watcher
+where a story was added): a page and its JSON, and adding a feed."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
 
-from storytrace.web.queries import list_feeds
-from storytrace.web.render import iso, page
-from storytrace.web.routes._common import quick, web
+from storytrace.errors import InputError
+from storytrace.store import SourceKind, Store, add_source
+from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.track.urls import canonical_url
+from storytrace.web.queries import FeedRow, feed_row, list_feeds, tracked_as
+from storytrace.web.render import iso, json_response, page, wants_json
+from storytrace.web.routes._common import check_admin, checked_url, feed_links, field, form_or_json, quick, web
 
 router = APIRouter(tags=["feeds"])
 SCHEMA = "storytrace.web.feeds/1"
+ADDED_SCHEMA = "storytrace.web.feed-added/1"
+# Why an address cannot be added as a feed, by what it is tracked as already.
+TAKEN = {
+    "feed": "That address is already tracked as a feed.",
+    "site": "That address is already tracked as a site.",
+    "story": "That address is already tracked as a story (if it serves a feed, the watcher tracks it as one at its "
+             "next check).",
+}
+
+
+def feed_json(f: FeedRow) -> dict[str, Any]:
+    """A feed in the JSON of the Feeds page and of its stories' page."""
+    return {"id": f.id, "url": f.url, "title": f.title, "outlet": f.outlet, "added_at": iso(f.added_at),
+            "last_checked_at": iso(f.last_checked_at), "stories": f.stories, "links": feed_links(f.id)}
 
 
 @router.get("/feeds.json", summary="Tracked feeds as JSON (storytrace.web.feeds/1)")
@@ -22,17 +42,69 @@ async def feeds_page(request: Request) -> Response:
     return await quick(web(request), lambda: _feeds_page(request))
 
 
-def _feeds_page(request: Request) -> Response:
-    found = list_feeds(web(request).store)
+def _feeds_page(request: Request, *, status: int = 200, refused: str = "", url: str = "") -> Response:
+    """The page; after a refused form, with the refusal (`refused`, one line) and the address given kept."""
+    state = web(request)
+    found = list_feeds(state.store)
 
-    def data() -> dict[str, Any]:
-        return {
-            "schema": SCHEMA,
-            "feeds": [
-                {"id": f.id, "url": f.url, "title": f.title, "outlet": f.outlet, "added_at": iso(f.added_at),
-                 "last_checked_at": iso(f.last_checked_at), "stories": f.stories}
-                for f in found
-            ],
-        }
+    def context() -> dict[str, Any]:
+        return {"feeds": found, "can_add": state.token is not None, "csrf": state.csrf.token(request),
+                "refused": refused, "url": url}
 
-    return page(request, "feeds.html.j2", {"feeds": found}, data)
+    return page(request, "feeds.html.j2", context, lambda: {"schema": SCHEMA, "feeds": [feed_json(f) for f in found]},
+                status=status)
+
+
+class Refused(Exception):
+    """An address the feed form does not take, with the status and the one-line message to answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _feed_address(given: str) -> str:
+    """The address as `storytrace add` stores a feed (its canonical form); Refused (422) unless an http(s) URL the
+    store can hold."""
+    try:
+        url = canonical_url(checked_url(given, "track as a feed"))
+    except HTTPException as exc:
+        raise Refused(exc.status_code, str(exc.detail)) from None
+    except InputError:  # e.g. a port out of range
+        raise Refused(422, "Not a web address to track as a feed: the URL cannot be read.") from None
+    if len(url) > MAX_URL_LENGTH:
+        raise Refused(422, f"Not a web address to track as a feed: at most {MAX_URL_LENGTH} characters.")
+    return url
+
+
+def _register(store: Store, given: str) -> int:
+    """Add the feed at `given` (as given and in canonical form, neither may be tracked already: 409) and return its
+    id. Nothing is fetched: the watcher reads a new feed at its next round, as it checks a story added here."""
+    url = _feed_address(given)
+    taken = tracked_as(store, {given.strip(), url})
+    if taken is not None:
+        raise Refused(409, TAKEN.get(taken, "That address is already tracked."))
+    return add_source(store, url, SourceKind.FEED).id
+
+
+@router.post("/feeds.json", summary="Track a feed: a form or {\"url\": ...} (admin token and CSRF token)",
+             status_code=201)
+@router.post("/feeds", summary="Track a feed: form fields url, token, csrf", status_code=303)
+async def add_feed_form(request: Request) -> Response:
+    state = web(request)
+    form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
+    check_admin(request, form)
+    given = field(form, "url")
+    try:
+        feed_id = await run_in_threadpool(_register, state.store, given)
+    except Refused as refused:
+        if wants_json(request):
+            raise HTTPException(refused.status, refused.message) from None
+        status, message = refused.status, refused.message
+        return await quick(state, lambda: _feeds_page(request, status=status, refused=message, url=given))
+    if wants_json(request):
+        added = await run_in_threadpool(feed_row, state.store, feed_id)
+        return json_response({"schema": ADDED_SCHEMA, "feed": None if added is None else feed_json(added)},
+                             status=201)
+    return RedirectResponse(feed_links(feed_id)["html"], status_code=303)

@@ -1,9 +1,10 @@
-"""The stories page: search and filters, the most recently changed first; adding a story to track."""
+"""The stories page: search and filters (one feed's stories among them), the most recently changed first; adding
+a story to track."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
@@ -12,11 +13,21 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from storytrace.store import add_story, find_source
-from storytrace.store.models import MAX_URL_LENGTH
-from storytrace.web.queries import StoryFilters, StoryRow, data_version, list_stories
+from storytrace.web.app import Web
+from storytrace.web.queries import FeedRow, StoryFilters, StoryRow, data_version, feed_row, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
-from storytrace.web.routes._common import check_csrf, field, form_or_json, parse_since, quick, story_links, web
-from storytrace.web.security import TOKEN_FIELD, bearer, token_matches
+from storytrace.web.routes._common import (
+    MAX_ID,
+    check_admin,
+    checked_url,
+    field,
+    form_or_json,
+    parse_since,
+    quick,
+    story_links,
+    web,
+)
+from storytrace.web.routes.feeds import feed_json
 
 router = APIRouter(tags=["stories"])
 SCHEMA = "storytrace.web.stories/1"
@@ -46,20 +57,35 @@ async def stories_page(
     since: Annotated[str, Query(max_length=40, description="changed since: 2025-03-01, an ISO time, 24h, 7d")] = "",
     substantive: Annotated[bool, Query(description="only stories with a substantive change")] = False,
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    feed: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only the stories this feed brought (its id)")]
+    = None,
 ) -> Response:
-    filters = StoryFilters(q.strip(), outlet.strip(), parse_since(since), substantive, page_number)
+    filters = StoryFilters(q.strip(), outlet.strip(), parse_since(since), substantive, page_number, feed)
     return await quick(web(request), lambda: _stories(request, filters, since.strip()))
+
+
+def _feed_of(state: Web, filters: StoryFilters) -> FeedRow | None:
+    """The feed whose stories are listed (None: all stories); an id no feed has is a 404, not an empty list,
+    so a mistyped or stale link says so."""
+    if filters.feed is None:
+        return None
+    found = feed_row(state.store, filters.feed)
+    if found is None:
+        raise HTTPException(404, f"No feed with id {filters.feed}.")
+    return found
 
 
 def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
     state = web(request)
+    feed = _feed_of(state, filters)
     substantive = filters.substantive
     # The list is the same for everyone until a story or a version is added: kept per query and data version.
     version = data_version(state.store)
     key = (filters, since, state.options.page_size)
     found = state.lists.get(("rows", key), version, lambda: list_stories(
         state.store, filters, page_size=state.options.page_size))
-    query = {k: v for k, v in (("q", filters.q), ("outlet", filters.outlet), ("since", since)) if v}
+    query = {k: v for k, v in (("feed", str(filters.feed or "")), ("q", filters.q), ("outlet", filters.outlet),
+                                ("since", since)) if v}
     if substantive:
         query["substantive"] = "1"
 
@@ -68,15 +94,17 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
         return f"/stories{suffix}" + (f"?{urlencode(shown)}" if shown else "")
 
     if wants_json(request):
-        return json_response(state.lists.get(("json", key), version, lambda: {
+        listed = state.lists.get(("json", key), version, lambda: {
             "schema": SCHEMA,
             "filters": {"q": filters.q, "outlet": filters.outlet, "since": iso(filters.since),
-                        "substantive": filters.substantive},
+                        "substantive": filters.substantive, "feed": filters.feed},
             "page": filters.page,
             "page_size": state.options.page_size,
             "stories": [story_json(row) for row in found.stories],
             "next": link(filters.page + 1, ".json") if found.more else None,
-        }))
+        })
+        # The feed is read on each request (its title and last read change without a new story): not cached.
+        return json_response({**listed, "feed": None if feed is None else feed_json(feed)})
     context = {
         "filters": filters,
         "since": since,
@@ -91,6 +119,7 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
     if is_htmx(request) and request.headers.get("hx-target") == "results":
         return HTMLResponse(results, headers={"vary": "Accept, HX-Request"})
     context |= {
+        "feed": feed,
         "results": results,
         "outlets": state.outlets.get(state.store),
         "can_add": state.token is not None,
@@ -99,29 +128,14 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
     return html(request, "stories.html.j2", context)
 
 
-def _checked_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > MAX_URL_LENGTH:
-        raise HTTPException(422, f"Not a web address to track: give an http:// or https:// URL of at most "
-                                 f"{MAX_URL_LENGTH} characters.")
-    return url
-
-
 @router.post("/stories.json", summary="Track a story: a form or {\"url\": ...} (admin token and CSRF token)",
              status_code=201)
 @router.post("/stories", summary="Track a story: form fields url, token, csrf", status_code=303)
 async def add_story_form(request: Request) -> Response:
     state = web(request)
     form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
-    check_csrf(request, form)
-    if state.token is None:
-        raise HTTPException(403, "Adding stories is turned off: start the server with STORYTRACE_TOKEN set.")
-    given = bearer(request) or field(form, TOKEN_FIELD)
-    if not token_matches(state.token, given):
-        raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",
-                            headers={"WWW-Authenticate": "Bearer"})
-    url = _checked_url(field(form, "url"))
+    check_admin(request, form)
+    url = checked_url(field(form, "url"))
     if await run_in_threadpool(find_source, state.store, url) is not None:
         raise HTTPException(409, "That address is tracked as a feed: the articles it lists are tracked as stories.")
     story = await run_in_threadpool(add_story, state.store, url)
