@@ -626,6 +626,19 @@ def test_an_unknown_or_malformed_feed_id_is_a_clear_error(feed_client: tuple[Tes
         assert "<script>" not in shown.text.replace('<script src="/static/', ""), value
 
 
+def test_a_story_id_beyond_any_the_store_holds_is_not_found(feed_client: tuple[TestClient, dict[str, int]]) -> None:
+    """An id past the database's integer range finds nothing (it used to fail in the database: a server error)."""
+    client, _ = feed_client
+    huge = "99999999999999999999"
+    for path in (f"/stories/{huge}", f"/stories/{huge}.json", f"/stories/{huge}/diff/1/2",
+                 f"/stories/{huge}/collation.json", f"/stories/{huge}/diff?a=1&b=2"):
+        found = client.get(path, follow_redirects=False)
+        assert found.status_code == 404 and f"No story with id {huge}." in found.text, path
+    for path in (f"/changes?story={huge}", f"/changes.json?story={huge}"):
+        refused = client.get(path)
+        assert refused.status_code == 422 and "story" in refused.text and "Traceback" not in refused.text, path
+
+
 def test_the_feeds_page_links_each_feed_to_its_stories(feed_client: tuple[TestClient, dict[str, int]]) -> None:
     client, ids = feed_client
     gazette, courier = ids["feed-gazette"], ids["feed-courier"]

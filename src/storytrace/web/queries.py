@@ -21,6 +21,9 @@ from storytrace.track.urls import outlet_of
 from storytrace.web.outlets import outlet_condition
 
 PAGE_SIZE = 50
+# The largest id a page or query string may name: ids are INTEGER columns (32 bits on PostgreSQL), and a larger
+# number would fail in the database instead of finding nothing.
+MAX_ID = 2**31 - 1
 CHANGE_KINDS = ("substantive", "minor", "added", "deleted")
 
 
@@ -108,6 +111,9 @@ def list_stories(store: Store, filters: StoryFilters, *, page_size: int = PAGE_S
 
 
 def story_row(store: Store, story_id: int) -> StoryRow | None:
+    """The story with this id, or None (as for an id beyond any the store can hold: see MAX_ID)."""
+    if not 0 < story_id <= MAX_ID:
+        return None
     query = select(*_STORY_COLUMNS).where(Story.id == story_id)
 
     def run(session: Session) -> StoryRow | None:

@@ -17,12 +17,10 @@ from starlette.requests import Request
 
 from storytrace.store.models import MAX_URL_LENGTH
 from storytrace.web.app import Web
+from storytrace.web.queries import MAX_ID as MAX_ID
 from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, TOKEN_FIELD, bearer, same_origin, token_matches
 
 T = TypeVar("T")
-# The largest id a query string may name: ids are INTEGER columns (32 bits on PostgreSQL), and a larger number
-# would fail in the database instead of finding nothing.
-MAX_ID = 2**31 - 1
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from storytrace.web.queries import latest_version_id, recent_changes
 from storytrace.web.render import iso, page
-from storytrace.web.routes._common import quick, story_links, web
+from storytrace.web.routes._common import MAX_ID, quick, story_links, web
 from storytrace.web.routes.story import diff_path
 from storytrace.web.timeline import change_counts
 
@@ -22,7 +22,7 @@ ATOM_TYPE = "application/atom+xml; charset=utf-8"
 @router.get("/changes", summary="The latest changes to tracked stories, newest first")
 async def changes_page(
     request: Request,
-    story: Annotated[int | None, Query(ge=1, description="only this story's changes")] = None,
+    story: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this story's changes")] = None,
 ) -> Response:
     return await quick(web(request), lambda: _changes_page(request, story))
 
