@@ -388,6 +388,21 @@ def test_adding_a_story_needs_the_csrf_token_and_the_admin_token(client: TestCli
     assert broken.status_code == 400
 
 
+def test_a_story_added_on_the_web_is_stored_as_the_cli_stores_it(client: TestClient) -> None:
+    """In canonical form, so another spelling of the same address (case, tracking parameters, fragment) is the same
+    story, not a second one."""
+    csrf = _csrf(client)
+    path = f"/news/spelt-{uuid.uuid4().hex[:8]}"
+    headers = {"Authorization": f"Bearer {TOKEN}", "X-CSRF-Token": csrf}
+    first = client.post("/stories.json", json={"url": f"HTTPS://Gazette.Example{path}?utm_source=rss#top"},
+                        headers=headers)
+    assert first.status_code == 201 and first.json()["story"]["url"] == f"https://gazette.example{path}"
+    again = client.post("/stories.json", json={"url": f"https://gazette.example:443{path}"}, headers=headers)
+    assert again.json()["story"]["id"] == first.json()["story"]["id"]
+    bad_port = client.post("/stories.json", json={"url": "https://gazette.example:99999/x"}, headers=headers)
+    assert bad_port.status_code == 422 and "Traceback" not in bad_port.text
+
+
 def test_without_a_token_the_server_is_read_only(filled: tuple[str, dict[str, int]]) -> None:
     url, _ = filled
     with TestClient(create_app(url, token=None)) as client:

@@ -15,7 +15,9 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from storytrace.errors import InputError
 from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.track.urls import canonical_url
 from storytrace.web.app import Web
 from storytrace.web.queries import MAX_ID as MAX_ID
 from storytrace.web.security import CSRF_FIELD, CSRF_HEADER, TOKEN_FIELD, bearer, same_origin, token_matches
@@ -82,13 +84,15 @@ def check_admin(request: Request, form: FormData) -> None:
 
 
 def checked_url(url: str, what: str = "track") -> str:
-    """The address given to track (stripped); 422 unless an http(s) URL with a host that the store can hold, so a
+    """The address given to track in the canonical form `storytrace add` stores (so one article is one story
+    however its address is spelt); 422 unless an http(s) URL with a host that the store can hold, so a
     `javascript:` or `file:` address is never stored, and never becomes a link."""
     url = url.strip()
     try:
         parts = urlsplit(url)
         web_address = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # e.g. an unclosed [IPv6 host
+        url = canonical_url(url) if web_address else url
+    except (ValueError, InputError):  # e.g. an unclosed [IPv6 host, a port out of range
         web_address = False
     if not web_address or len(url) > MAX_URL_LENGTH:
         raise HTTPException(422, f"Not a web address to {what}: give an http:// or https:// URL of at most "
