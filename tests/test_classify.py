@@ -189,6 +189,10 @@ def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, r
         ("Shares rose sharply in early trading.", "Shares climbed sharply in early trading."),  # the same direction
         ("The economy grew more slowly than expected.", "The economy grew less quickly than expected."),  # turned twice
         ("She was the first to arrive and the last to leave.", "She was the last to leave and the first to arrive."),
+        # opposites that move with their clauses
+        ("Sales rose in the north and fell in the south.", "Sales fell in the south and rose in the north."),
+        ("Exports rose while imports fell.", "Imports fell while exports rose."),
+        ("The first and last trains were cancelled.", "The last and first trains were cancelled."),
     ],
 )
 def test_wording_near_a_speaker_or_a_unit_stays_minor(a: str, b: str) -> None:
@@ -316,6 +320,18 @@ def test_list_items_that_change_places_change_a_fact() -> None:
     for old, new, swapped in ((before, after, [("2", "1"), ("1", "2")]), (after, before, [("2", "1"), ("1", "2")])):
         changed = [(link.kind, link.reasons) for link in run_diff(old, new).links if link.kind != "unchanged"]
         assert changed == [("substantive", (f"place in the list {x} → {y}",)) for x, y in swapped]
+
+
+def test_opposites_that_trade_places_between_clauses_are_a_changed_fact() -> None:
+    """Each word occurs as often in both versions, but each now stands in the other's clause."""
+    from storytrace import diff as run_diff
+
+    for a, b in (("Prices rose in March and fell in April.", "Prices fell in March and rose in April."),
+                 ("Exports rose while imports fell.", "Exports fell while imports rose.")):
+        for old, new in ((a, b), (b, a)):
+            (link,) = run_diff(old, new).links
+            assert link.kind == "substantive", link.reasons
+            assert set(link.reasons) == {"opposite meaning: rose → fell", "opposite meaning: fell → rose"}
 
 
 @pytest.mark.parametrize(

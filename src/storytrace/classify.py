@@ -324,8 +324,49 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     if not swaps:
         return None
     counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
-    kept = [f"{a} → {b}" for a, b in swaps if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b]]
+    kept = [
+        f"{a} → {b}"
+        for a, b in swaps
+        if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b] or _changed_clauses(a, b, text_a, text_b)
+    ]
     return ", ".join(dict.fromkeys(kept)) or None
+
+
+# What ends a clause, for `_changed_clauses`: punctuation between clauses and the conjunctions that join them.
+_CLAUSE_BREAKS: Final = frozenset(", ; : ( ) — – and but while whereas or then".split())
+
+
+def _changed_clauses(word: str, opposite: str, text_a: str, text_b: str) -> bool:
+    """Two opposites that each occur as often in both texts traded places between clauses ("rose in March and fell
+    in April" / "fell in March and rose in April": a changed fact) rather than moving with their clauses ("rose in
+    the north and fell in the south" / "fell in the south and rose in the north": word order). Traded: the content
+    words `word` shares a clause with in A are more like those its opposite shares a clause with in B than those
+    it does itself."""
+    with_a = _clause_mates(text_a).get(word, set())
+    if not with_a:
+        return False
+    mates_b = _clause_mates(text_b)
+    return _jaccard(with_a, mates_b.get(word, set())) < _jaccard(with_a, mates_b.get(opposite, set()))
+
+
+def _jaccard(x: set[str], y: set[str]) -> float:
+    return len(x & y) / len(x | y) if x or y else 0.0
+
+
+def _clause_mates(text: str) -> dict[str, set[str]]:
+    """Each word's clause-mates: the content words of the clauses it stands in (itself left out)."""
+    clauses: list[list[str]] = [[]]
+    for token in text.lower().replace(",", " , ").replace(";", " ; ").replace(":", " : ").split():
+        word = _without_possessive(token.strip(_WORD_EDGES))
+        if token in _CLAUSE_BREAKS or word in _CLAUSE_BREAKS:
+            clauses.append([])
+        elif word and word not in STOPWORDS:
+            clauses[-1].append(word)
+    mates: dict[str, set[str]] = {}
+    for clause in clauses:
+        for word in clause:
+            mates.setdefault(word, set()).update(other for other in clause if other != word)
+    return mates
 
 
 def _has_opposite_word(text: str) -> bool:
