@@ -103,16 +103,22 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
     return Link(p.a, p.b, c.kind, p.moved, score, c.reasons, runs)
 
 
+_RENUMBERED: Final = (LIST_NUMBERING,)
+
+
 def _reordered_list_items(links: tuple[Link, ...], doc_a: Document, doc_b: Document) -> tuple[Link, ...]:
     """A list item renumbered only because items were put in or taken out before it changed no fact; one that
     changed places with another item did ("1. Manchester City" / "2. Manchester City": a ranking). An item changed
     places when another linked sentence is before it in one version and after it in the other."""
-    if not any(link.reasons == (LIST_NUMBERING,) for link in links):
+    for link in links:  # (a plain loop over the kinds first: most diffs renumber nothing)
+        if link.kind == "minor" and link.reasons == _RENUMBERED:
+            break
+    else:
         return links
     paired = [(link.a[0], link.b[0]) for link in links if link.a and link.b]
     found: list[Link] = []
     for link in links:
-        if link.reasons == (LIST_NUMBERING,):
+        if link.kind == "minor" and link.reasons == _RENUMBERED:
             a, b = link.a[0], link.b[0]
             if any((x < a) != (y < b) for x, y in paired if x != a):
                 number_a = list_number(doc_a.text[doc_a.sentences[a].start : doc_a.sentences[a].end])
