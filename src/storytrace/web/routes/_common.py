@@ -70,6 +70,13 @@ def check_csrf(request: Request, form: FormData | None) -> None:
                                  "reload the page and try again.")
 
 
+async def admin_form(request: Request) -> FormData:
+    """The fields of a write (a form, or a JSON object {"url": ...}), once it has passed `check_admin`."""
+    form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)
+    check_admin(request, form)
+    return form
+
+
 def check_admin(request: Request, form: FormData) -> None:
     """Refuse a write unless it passes the CSRF check and carries the admin token (Bearer header or `token` field):
     403 when writes are off (no token configured) or the token is wrong, 401 when none was given."""

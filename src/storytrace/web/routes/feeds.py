@@ -10,13 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from storytrace.errors import InputError
 from storytrace.store import SourceKind, Store, add_source
-from storytrace.store.models import MAX_URL_LENGTH
-from storytrace.track.urls import canonical_url
 from storytrace.web.queries import FeedRow, feed_row, list_feeds, tracked_as
 from storytrace.web.render import iso, json_response, page, wants_json
-from storytrace.web.routes._common import check_admin, checked_url, feed_links, field, form_or_json, quick, web
+from storytrace.web.routes._common import admin_form, checked_url, feed_links, field, quick, web
 
 router = APIRouter(tags=["feeds"])
 SCHEMA = "storytrace.web.feeds/1"
@@ -68,14 +65,9 @@ def _feed_address(given: str) -> str:
     """The address as `storytrace add` stores a feed (its canonical form); Refused (422) unless an http(s) URL the
     store can hold."""
     try:
-        url = canonical_url(checked_url(given, "track as a feed"))
+        return checked_url(given, "track as a feed")
     except HTTPException as exc:
         raise Refused(exc.status_code, str(exc.detail)) from None
-    except InputError:  # e.g. a port out of range
-        raise Refused(422, "Not a web address to track as a feed: the URL cannot be read.") from None
-    if len(url) > MAX_URL_LENGTH:
-        raise Refused(422, f"Not a web address to track as a feed: at most {MAX_URL_LENGTH} characters.")
-    return url
 
 
 def _register(store: Store, given: str) -> int:
@@ -93,8 +85,7 @@ def _register(store: Store, given: str) -> int:
 @router.post("/feeds", summary="Track a feed: form fields url, token, csrf", status_code=303)
 async def add_feed_form(request: Request) -> Response:
     state = web(request)
-    form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
-    check_admin(request, form)
+    form = await admin_form(request)
     given = field(form, "url")
     try:
         feed_id = await run_in_threadpool(_register, state.store, given)

@@ -18,10 +18,9 @@ from storytrace.web.queries import FeedRow, StoryFilters, StoryRow, data_version
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
 from storytrace.web.routes._common import (
     MAX_ID,
-    check_admin,
+    admin_form,
     checked_url,
     field,
-    form_or_json,
     parse_since,
     quick,
     story_links,
@@ -133,8 +132,7 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
 @router.post("/stories", summary="Track a story: form fields url, token, csrf", status_code=303)
 async def add_story_form(request: Request) -> Response:
     state = web(request)
-    form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)  # {"url": ...} too
-    check_admin(request, form)
+    form = await admin_form(request)
     url = checked_url(field(form, "url"))
     if await run_in_threadpool(find_source, state.store, url) is not None:
         raise HTTPException(409, "That address is tracked as a feed: the articles it lists are tracked as stories.")
