@@ -257,6 +257,43 @@ def test_folding_in_c_is_the_definition(text: str) -> None:
     assert (folded_ascii is None) == (not text.translate(_FOLD).isascii())
 
 
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+def test_folding_in_c_follows_the_table_it_is_given() -> None:
+    """The helper keeps the table it made for the last two strings given: another table is made afresh (and the
+    first made again after it), never mistaken for the one kept; one that folds no ASCII character, or two, is
+    followed as well as normalise.py's, which folds the backtick."""
+    assert WORDS_IN_C is not None
+    text = "It\u2019s `OVER` for Quebec\u2019s TEAMS \u2014 Now-what"
+    tables = [(_FOLD_FROM, _FOLD_TO), ("\u2019\u2014", "x="), ("\u2019\u2014`-", "x='_"), (_FOLD_FROM, _FOLD_TO)]
+    for froms, tos in tables:
+        table = str.maketrans(froms, tos)
+        assert WORDS_IN_C.fold_ascii(text, froms, tos) == text.translate(table).lower()
+        assert WORDS_IN_C.fold_styles(text, froms, tos) == text.translate(table)
+    assert WORDS_IN_C.fold_ascii(text, "\u2019", "x") is None  # the dash stays beyond ASCII
+    with pytest.raises(ValueError):
+        WORDS_IN_C.fold_ascii(text, "ab", "c")
+
+
+# Longer typographic text, so that the fold reads ASCII eight characters at a time, with capitals, backticks and
+# characters the table does not fold to ASCII anywhere among them.
+LONG_TYPOGRAPHIC_TEXTS = st.lists(
+    st.sampled_from(["The ", "MAYOR", "said", " ", "`", "``", "''", "AZaz@[`{", "\u2019", "\u201c", "\u201d",
+                     "\u2014", "\u00a0", "\u00ad", "\u00e9", "\u0100", "\U0001f600", "x" * 9]),
+    max_size=60,
+).map("".join)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+@settings(max_examples=1000)
+@given(LONG_TYPOGRAPHIC_TEXTS)
+def test_folding_long_typographic_text_in_c_is_the_definition(text: str) -> None:
+    assert WORDS_IN_C is not None
+    definition = unicodedata.normalize("NFC", text).translate(_FOLD).casefold()
+    folded_ascii = WORDS_IN_C.fold_ascii(text, _FOLD_FROM, _FOLD_TO)
+    assert folded_ascii == (definition if text.translate(_FOLD).isascii() else None)
+    assert fold_text(text) == definition
+
+
 def test_the_characters_folding_takes_as_composed_are() -> None:
     """fold_styles skips NFC for text made only of these ranges: each is its own NFC, of combining class 0, and
     composes with nothing before it."""
