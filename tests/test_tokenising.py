@@ -189,6 +189,7 @@ TYPOGRAPHIC_TEXTS = st.lists(
 def test_the_keys_of_typographic_text_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
     """Text that is ASCII once its styles are folded takes the C helper's ASCII keys of the folded text."""
     assert comparison_keys(text, spans) == python_comparison_keys(text, spans)
+    assert comparison_key(text) == python_comparison_keys(text, [(0, len(text))])[0]
 
 
 # Words with white space of every kind between and around them: ASCII controls, no-break and em spaces, U+0085.

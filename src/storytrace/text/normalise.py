@@ -45,11 +45,17 @@ WORDS_IN_C: Final = c_module("text/_words", CORE)
 
 def comparison_key(text: str) -> str:
     """The text as compared: folded styles, case-folded, whitespace collapsed."""
-    if WORDS_IN_C is not None:
-        key: str | None = WORDS_IN_C.ascii_key(text)
-        if key is not None:  # ASCII text: folded in C (text/_words.c)
-            return key
-    return _finish(fold_text(text))
+    if WORDS_IN_C is None:
+        return _finish(fold_text(text))
+    key: str | None = WORDS_IN_C.ascii_key(text)
+    if key is not None:  # ASCII text: folded in C (text/_words.c)
+        return key
+    folded = fold_text(text)
+    if folded.isascii():
+        # Typographic quotes and dashes folded to ASCII (see comparison_keys): the C helper finishes the key.
+        finished: str = WORDS_IN_C.ascii_key(folded)
+        return finished
+    return _finish(folded)
 
 
 def comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
