@@ -295,6 +295,42 @@ def test_folding_long_typographic_text_in_c_is_the_definition(text: str) -> None
     assert fold_text(text) == definition
 
 
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+@settings(max_examples=1000)
+@given(LONG_TYPOGRAPHIC_TEXTS, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=6),
+       st.sampled_from([(_FOLD_FROM, _FOLD_TO), ("\u2019\u201c\u201d\u2014\u00a0\u00ad", "'<>- \x00")]))
+def test_keys_folded_as_read_are_the_keys_of_the_folded_text(
+    text: str, spans: list[tuple[int, int]], table: tuple[str, str]
+) -> None:
+    """folded_keys keys each span of a two-byte text as ascii_key keys the span folded by fold_ascii (eight
+    characters at a time where it can), and gives up (None) where a span holds a character that does not fold to
+    ASCII; comparison_keys, which takes it, keys every text as the reference does."""
+    assert WORDS_IN_C is not None
+    froms, tos = table
+    found = WORDS_IN_C.folded_keys(text, spans, froms, tos)
+    folds = [WORDS_IN_C.fold_ascii(text[start:end], froms, tos) for start, end in spans]
+    two_bytes = max(map(ord, text), default=0) in range(0x100, 0x10000)  # (other widths are left to the Python)
+    if two_bytes and text.translate(str.maketrans(froms, tos)).isascii():
+        assert found is not None
+    if found is not None:
+        assert two_bytes
+        assert found == [WORDS_IN_C.ascii_key(folded) for folded in folds]
+    elif two_bytes:
+        assert None in folds
+    assert comparison_keys(text, spans) == python_comparison_keys(text, spans)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+def test_keys_folded_as_read_refuse_what_they_cannot_key() -> None:
+    assert WORDS_IN_C is not None
+    text = "He said \u201cno\u201d \u2014 twice."
+    assert WORDS_IN_C.folded_keys(text, [(0, 13)], _FOLD_FROM, _FOLD_TO) == ['he said "no"']
+    assert WORDS_IN_C.folded_keys(text, [(0, 13)], "\u201c\u201d`-", "<>'_") is None  # two ASCII characters folded
+    assert WORDS_IN_C.folded_keys("caf\u00e9 au lait", [(0, 4)], _FOLD_FROM, _FOLD_TO) is None  # one byte a character
+    with pytest.raises(ValueError):
+        WORDS_IN_C.folded_keys(text, [(-1, 3)], _FOLD_FROM, _FOLD_TO)
+
+
 def test_the_characters_folding_takes_as_composed_are() -> None:
     """fold_styles skips NFC for text made only of these ranges: each is its own NFC, of combining class 0, and
     composes with nothing before it."""

@@ -330,24 +330,26 @@ static inline Py_ssize_t key_step(Py_UCS1 c, Py_UCS1 *out, Py_ssize_t n, Py_UCS1
     return n;
 }
 
+/* Eight ASCII characters (one a byte) of a key written at once, if they need nothing but lower case: no control
+ * character or white space other than single spaces, no quote mark. 1 if written, 0 if they must go one by one. */
+static inline int key_block(uint64_t x, Py_UCS1 *out, Py_ssize_t *n, Py_UCS1 *last) {
+    uint64_t spaces = bytes_equal(x, ' ');
+    uint64_t special = any_byte_below(x, 0x20) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
+                       (spaces & (spaces << 8)) | (*last == ' ' ? spaces & 0x80 : 0);
+    if (special) return 0;
+    x = lowered8(x);
+    memcpy(out + *n, &x, 8);
+    *n += 8;
+    *last = (Py_UCS1)(x >> 56);
+    return 1;
+}
+
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
-    /* Eight characters at a time while they need nothing but lower case: no control character or white space
-     * other than single spaces, no quote mark. */
-    for (; i + 8 <= end; i += 8) {
-        uint64_t x = load8(s + i), spaces = bytes_equal(x, ' ');
-        uint64_t special = any_byte_below(x, 0x20) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
-                           (spaces & (spaces << 8)) | (last == ' ' ? spaces & 0x80 : 0);
-        if (special) {
+    for (; i + 8 <= end; i += 8)
+        if (!key_block(load8(s + i), out, &n, &last))
             for (Py_ssize_t k = i; k < i + 8; k++) n = key_step(s[k], out, n, &last);
-            continue;
-        }
-        x = lowered8(x);
-        memcpy(out + n, &x, 8);
-        n += 8;
-        last = (Py_UCS1)(x >> 56);
-    }
     for (; i < end; i++) n = key_step(s[i], out, n, &last);
     if (n > 0 && out[n - 1] == ' ') n--;
     return n;
@@ -428,6 +430,30 @@ static inline Py_UCS1 folded_lower(const Fold *fold, Py_UCS4 c) {
     if (c < 128) return fold->ascii_lowered[c];
     Py_UCS4 folded = fold_char(fold, c);
     return folded < 128 ? lower[folded] : 0x80;
+}
+
+/* ascii_key_into of the two-byte text s[start:end] folded by the table (fold_ascii's fold, read as it goes, with no
+ * folded copy made), or -1 if a character there folds beyond ASCII. Eight ASCII characters go into the key at once
+ * as ascii_key_into's do: the table must fold no ASCII character but the backtick (which such eight never hold), so
+ * that their fold is their lower case. */
+static Py_ssize_t folded_key_into(const Fold *fold, const Py_UCS2 *s, Py_ssize_t start, Py_ssize_t end,
+                                  Py_UCS1 *out) {
+    Py_ssize_t n = 0, i = start;
+    Py_UCS1 last = ' ';
+    while (i < end) {
+        uint64_t x;
+        if (i + 8 <= end && ascii8(s + i, &x) && key_block(x, out, &n, &last)) {
+            i += 8;
+            continue;
+        }
+        for (Py_ssize_t stop = i + 8 < end ? i + 8 : end; i < stop; i++) {
+            Py_UCS1 c = folded_lower(fold, s[i]);
+            if (c & 0x80) return -1;
+            n = key_step(c, out, n, &last);
+        }
+    }
+    if (n > 0 && out[n - 1] == ' ') n--;
+    return n;
 }
 
 /* The text that fold_ascii and fold_styles read: its characters as stored. */
@@ -553,20 +579,13 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
     return out;
 }
 
-/* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
- * `spans`, if `text` is an ASCII str; None for any other str. */
-static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyUnicode_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "ascii_keys(text: str, spans)");
-        return NULL;
-    }
-    PyObject *text = args[0];
-    if (PyUnicode_READY(text) < 0) return NULL;
-    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
-    PyObject *spans = PySequence_Fast(args[1], "spans must be a sequence");
+/* The keys of text[start:end] for each (start, end, ...) tuple of `spans`: of an ASCII str (`fold` NULL), or of a
+ * two-byte str folded by `fold` (see folded_key_into). None if a span holds a character that folds beyond ASCII. */
+static PyObject *keys_of_spans(PyObject *text, PyObject *spans_given, const Fold *fold) {
+    PyObject *spans = PySequence_Fast(spans_given, "spans must be a sequence");
     if (spans == NULL) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(spans), length = PyUnicode_GET_LENGTH(text);
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    const void *s = PyUnicode_DATA(text);
     PyObject *keys = PyList_New(count);
     Py_UCS1 *buffer = PyMem_Malloc((size_t)length + 1);
     if (keys == NULL || buffer == NULL) {
@@ -587,7 +606,14 @@ static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t na
             goto fail;
         }
         if (end > length) end = length; /* as the slice text[start:end] takes it */
-        Py_ssize_t n = start < end ? ascii_key_into(s, start, end, buffer) : 0;
+        Py_ssize_t n = start >= end ? 0 : fold == NULL ? ascii_key_into(s, start, end, buffer)
+                                                        : folded_key_into(fold, s, start, end, buffer);
+        if (n < 0) { /* a character folds beyond ASCII */
+            PyMem_Free(buffer);
+            Py_DECREF(keys);
+            Py_DECREF(spans);
+            Py_RETURN_NONE;
+        }
         PyObject *key = ascii_str(buffer, n);
         if (key == NULL) goto fail;
         PyList_SET_ITEM(keys, k, key);
@@ -600,6 +626,36 @@ fail:
     Py_XDECREF(keys);
     Py_DECREF(spans);
     return NULL;
+}
+
+/* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
+ * `spans`, if `text` is an ASCII str; None for any other str. */
+static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "ascii_keys(text: str, spans)");
+        return NULL;
+    }
+    if (PyUnicode_READY(args[0]) < 0) return NULL;
+    if (!PyUnicode_IS_ASCII(args[0])) Py_RETURN_NONE;
+    return keys_of_spans(args[0], args[1], NULL);
+}
+
+/* folded_keys(text, spans, froms, tos) -> list | None: for a two-byte str, the keys ascii_keys gives for each span
+ * of the text folded by the table (fold_ascii's fold: typographic quotes, dashes and spaces in ASCII text), worked
+ * out as the characters are read; None if a span holds a character that folds beyond ASCII, for a text of another
+ * width, and for a table that folds an ASCII character other than the backtick. */
+static PyObject *folded_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "folded_keys(text, spans, froms, tos)");
+        return NULL;
+    }
+    PyObject *const folding[3] = {args[0], args[2], args[3]};
+    Folded in;
+    const Fold *fold = fold_arguments(folding, 3, &in);
+    if (fold == NULL) return NULL;
+    if (in.kind != PyUnicode_2BYTE_KIND || (fold->ascii_special != 0x80 && fold->ascii_special != '`'))
+        Py_RETURN_NONE;
+    return keys_of_spans(args[0], args[1], fold);
 }
 
 /* ascii_key(text) -> str | None: the comparison key of an ASCII str; None for any other string. */
@@ -876,6 +932,8 @@ static PyMethodDef methods[] = {
     {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},
     {"ascii_keys", (PyCFunction)(void (*)(void))ascii_keys, METH_FASTCALL,
      "Comparison keys of spans of an ASCII str; None for any other string."},
+    {"folded_keys", (PyCFunction)(void (*)(void))folded_keys, METH_FASTCALL,
+     "Comparison keys of spans of a two-byte str that the style table folds to ASCII there; else None."},
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"key_profile", (PyCFunction)(void (*)(void))key_profile, METH_FASTCALL,
