@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.text.document import Sentence
+from storytrace.text.own_cut import needs_sentencex
 from storytrace.text.segment import (
     _AFTER_CLOCK,
     _BEFORE_NUMBER,
@@ -61,6 +62,43 @@ def test_the_c_helper_cuts_as_the_python(paragraph: str) -> None:
     )
     assert SENTENCES_IN_C.chunk(paragraph) == marked
     assert native(paragraph) == python_paragraph_sentences(paragraph)
+
+
+# Characters of a two- or four-byte text that hold, as stored, a byte equal to an ASCII character the helper looks
+# for with memchr (".", "!", "?", ")", "`", line breaks and "'"): in their low byte (U+012E "Į" for "."),
+# their high byte (U+2E2E for "."), or inside a four-byte character (U+1012E, U+12E00). The helper must pass them
+# over; the Latin ones are plain characters, so they reach its rules rather than send the chunk to sentencex.
+ALIASES = st.sampled_from(
+    ["\u012e", "\u0121", "\u013f", "\u0129", "\u0160", "\u010a", "\u010d", "\u0127", "\u2e2e", "\u2121",
+     "\u3f3f", "\u2960", "\u0a0a", "\u2727", "\U0001012e", "\U00012e00", "\U00010121", "\U0002003f"]
+)
+WIDE_PARAGRAPHS = st.lists(PIECES | ALIASES, min_size=1, max_size=40).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(WIDE_PARAGRAPHS)
+def test_the_c_helper_finds_only_whole_characters_in_wide_text(paragraph: str) -> None:
+    """Paragraphs with typographic quotes and characters whose bytes look like the marks the helper looks for: its
+    chunk, its test for sentencex and its sentences are the Python's."""
+    assert SENTENCES_IN_C is not None
+    marked = "".join(
+        "_" if was == "'" and now == "\u02bc" else now
+        for was, now in zip(paragraph, _prepared_chunk(paragraph), strict=True)
+    )
+    chunk = SENTENCES_IN_C.chunk(paragraph)
+    assert chunk == marked
+    assert SENTENCES_IN_C.needs_sentencex(chunk) == needs_sentencex(chunk)
+    assert native(paragraph) == python_paragraph_sentences(paragraph)
+
+
+def test_the_c_helper_passes_over_characters_that_hold_a_marks_byte() -> None:
+    """The byte of "." in U+012E and U+2E2E is no full stop; nor is that of a line break in U+010A, nor that of an
+    apostrophe in U+2727: the wide text is cut at its real marks only."""
+    assert SENTENCES_IN_C is not None
+    text = "\u201cThe \u012eoint\u2e2e was \u010a gone\u2727s,\u201d he said. \u201cThen it rained.\u201d"
+    assert SENTENCES_IN_C.chunk(text) is text  # nothing to change: no line break, no apostrophe
+    assert native(text) == python_paragraph_sentences(text)
+    assert [text[s:e] for s, e in native(text)] == [text[: text.index(" \u201cThen")], "\u201cThen it rained.\u201d"]
 
 
 def test_the_c_helper_cuts_real_news_as_the_python() -> None:

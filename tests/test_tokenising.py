@@ -189,6 +189,7 @@ TYPOGRAPHIC_TEXTS = st.lists(
 def test_the_keys_of_typographic_text_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
     """Text that is ASCII once its styles are folded takes the C helper's ASCII keys of the folded text."""
     assert comparison_keys(text, spans) == python_comparison_keys(text, spans)
+    assert comparison_key(text) == python_comparison_keys(text, [(0, len(text))])[0]
 
 
 # Words with white space of every kind between and around them: ASCII controls, no-break and em spaces, U+0085.
@@ -255,6 +256,79 @@ def test_folding_in_c_is_the_definition(text: str) -> None:
     if folded_ascii is not None:  # only for text the table folds to ASCII, and for all of it
         assert folded_ascii == definition
     assert (folded_ascii is None) == (not text.translate(_FOLD).isascii())
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+def test_folding_in_c_follows_the_table_it_is_given() -> None:
+    """The helper keeps the table it made for the last two strings given: another table is made afresh (and the
+    first made again after it), never mistaken for the one kept; one that folds no ASCII character, or two, is
+    followed as well as normalise.py's, which folds the backtick."""
+    assert WORDS_IN_C is not None
+    text = "It\u2019s `OVER` for Quebec\u2019s TEAMS \u2014 Now-what"
+    tables = [(_FOLD_FROM, _FOLD_TO), ("\u2019\u2014", "x="), ("\u2019\u2014`-", "x='_"), (_FOLD_FROM, _FOLD_TO)]
+    for froms, tos in tables:
+        table = str.maketrans(froms, tos)
+        assert WORDS_IN_C.fold_ascii(text, froms, tos) == text.translate(table).lower()
+        assert WORDS_IN_C.fold_styles(text, froms, tos) == text.translate(table)
+    assert WORDS_IN_C.fold_ascii(text, "\u2019", "x") is None  # the dash stays beyond ASCII
+    with pytest.raises(ValueError):
+        WORDS_IN_C.fold_ascii(text, "ab", "c")
+
+
+# Longer typographic text, so that the fold reads ASCII eight characters at a time, with capitals, backticks and
+# characters the table does not fold to ASCII anywhere among them.
+LONG_TYPOGRAPHIC_TEXTS = st.lists(
+    st.sampled_from(["The ", "MAYOR", "said", " ", "`", "``", "''", "AZaz@[`{", "\u2019", "\u201c", "\u201d",
+                     "\u2014", "\u00a0", "\u00ad", "\u00e9", "\u0100", "\U0001f600", "x" * 9]),
+    max_size=60,
+).map("".join)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+@settings(max_examples=1000)
+@given(LONG_TYPOGRAPHIC_TEXTS)
+def test_folding_long_typographic_text_in_c_is_the_definition(text: str) -> None:
+    assert WORDS_IN_C is not None
+    definition = unicodedata.normalize("NFC", text).translate(_FOLD).casefold()
+    folded_ascii = WORDS_IN_C.fold_ascii(text, _FOLD_FROM, _FOLD_TO)
+    assert folded_ascii == (definition if text.translate(_FOLD).isascii() else None)
+    assert fold_text(text) == definition
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+@settings(max_examples=1000)
+@given(LONG_TYPOGRAPHIC_TEXTS, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400)), max_size=6),
+       st.sampled_from([(_FOLD_FROM, _FOLD_TO), ("\u2019\u201c\u201d\u2014\u00a0\u00ad", "'<>- \x00")]))
+def test_keys_folded_as_read_are_the_keys_of_the_folded_text(
+    text: str, spans: list[tuple[int, int]], table: tuple[str, str]
+) -> None:
+    """folded_keys keys each span of a two-byte text as ascii_key keys the span folded by fold_ascii (eight
+    characters at a time where it can), and gives up (None) where a span holds a character that does not fold to
+    ASCII; comparison_keys, which takes it, keys every text as the reference does."""
+    assert WORDS_IN_C is not None
+    froms, tos = table
+    found = WORDS_IN_C.folded_keys(text, spans, froms, tos)
+    folds = [WORDS_IN_C.fold_ascii(text[start:end], froms, tos) for start, end in spans]
+    two_bytes = max(map(ord, text), default=0) in range(0x100, 0x10000)  # (other widths are left to the Python)
+    if two_bytes and text.translate(str.maketrans(froms, tos)).isascii():
+        assert found is not None
+    if found is not None:
+        assert two_bytes
+        assert found == [WORDS_IN_C.ascii_key(folded) for folded in folds]
+    elif two_bytes:
+        assert None in folds
+    assert comparison_keys(text, spans) == python_comparison_keys(text, spans)
+
+
+@pytest.mark.skipif(WORDS_IN_C is None, reason="the C helpers are built with the compiled core")
+def test_keys_folded_as_read_refuse_what_they_cannot_key() -> None:
+    assert WORDS_IN_C is not None
+    text = "He said \u201cno\u201d \u2014 twice."
+    assert WORDS_IN_C.folded_keys(text, [(0, 13)], _FOLD_FROM, _FOLD_TO) == ['he said "no"']
+    assert WORDS_IN_C.folded_keys(text, [(0, 13)], "\u201c\u201d`-", "<>'_") is None  # two ASCII characters folded
+    assert WORDS_IN_C.folded_keys("caf\u00e9 au lait", [(0, 4)], _FOLD_FROM, _FOLD_TO) is None  # one byte a character
+    with pytest.raises(ValueError):
+        WORDS_IN_C.folded_keys(text, [(-1, 3)], _FOLD_FROM, _FOLD_TO)
 
 
 def test_the_characters_folding_takes_as_composed_are() -> None:

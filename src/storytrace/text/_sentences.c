@@ -48,6 +48,31 @@ static inline Py_UCS4 at(const Text *text, Py_ssize_t i) {
     return c;
 }
 
+/* `find_ascii` in a two- or four-byte text: its bytes scanned with memchr (its characters read one by one cost
+ * several times as much, and typographic quotes make news text two-byte), passing over a byte equal to `c` that is
+ * not the whole of a character (U+202E or U+2E00 for "."). */
+static Py_ssize_t find_ascii_wide(const Text *t, Py_UCS1 c, Py_ssize_t from, Py_ssize_t to) {
+    const char *bytes = t->data;
+    int shift = t->kind == PyUnicode_4BYTE_KIND ? 2 : 1; /* bytes per character, as a power of two */
+    while (from < to) {
+        const char *hit = memchr(bytes + (from << shift), c, (size_t)(to - from) << shift);
+        if (hit == NULL) break;
+        Py_ssize_t offset = hit - bytes, i = offset >> shift;
+        if ((offset & ((1 << shift) - 1)) == 0 && PyUnicode_READ(t->kind, t->data, i) == c) return i;
+        from = i + 1;
+    }
+    return to;
+}
+
+/* The first i in [from, to) (from <= to) where the text holds the ASCII character `c`, or `to` if it holds none
+ * there, found with memchr in a text of any width. Characters are read as stored: `c` is never the "_" that `at`
+ * reads otherwise. */
+static inline Py_ssize_t find_ascii(const Text *t, Py_UCS1 c, Py_ssize_t from, Py_ssize_t to) {
+    if (t->kind != PyUnicode_1BYTE_KIND) return find_ascii_wide(t, c, from, to);
+    const Py_UCS1 *s = t->data, *hit = memchr(s + from, c, (size_t)(to - from));
+    return hit != NULL ? hit - s : to;
+}
+
 /* segment.py's _STRIP: white space, including the Unicode spaces and the byte-order mark that str.strip() keeps. */
 static inline int is_strip(Py_UCS4 c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x00a0 ||
@@ -79,61 +104,33 @@ static int is_word_apostrophe(const Text *t, Py_ssize_t i) {
     return after_word && (i + 1 == t->length || at(t, i + 1) != '\'');
 }
 
-/* The one-byte case of `chunk`: the three characters it changes found with memchr (the text is scanned a few
- * bytes at a time), the text copied whole, then those characters patched. */
-static PyObject *narrow_chunk(PyObject *paragraph, const Text *t) {
-    const Py_UCS1 *s = (const Py_UCS1 *)t->data;
-    size_t n = (size_t)t->length;
-    int changes = memchr(s, '\n', n) != NULL || memchr(s, '\r', n) != NULL;
-    for (const Py_UCS1 *p = s; !changes && (p = memchr(p, '\'', n - (size_t)(p - s))) != NULL; p++)
-        changes = is_word_apostrophe(t, p - s);
-    if (!changes) return Py_NewRef(paragraph);
-    PyObject *out = PyUnicode_New(t->length, PyUnicode_MAX_CHAR_VALUE(paragraph));
-    if (out == NULL) return NULL;
-    Py_UCS1 *data = PyUnicode_1BYTE_DATA(out);
-    memcpy(data, s, n);
-    static const Py_UCS1 marks[] = {'\n', '\r', '\''};
-    for (size_t k = 0; k < sizeof marks; k++) {
-        for (const Py_UCS1 *p = s; (p = memchr(p, marks[k], n - (size_t)(p - s))) != NULL; p++) {
-            Py_ssize_t i = p - s;
-            if (marks[k] != '\'') data[i] = ' ';
-            else if (is_word_apostrophe(t, i)) data[i] = '_';
-        }
-    }
-    return out;
-}
-
 /* chunk(paragraph) -> str: line breaks made spaces and word apostrophes marked; the length is kept.
  *
  * The mark is "_" (segment.ASKED_MARK), which keeps an ASCII paragraph's chunk ASCII: sentencex then reads it
  * without an encoding to UTF-8, and gives segments back without a decoding of wide characters. Our rules read a
  * "_" over an apostrophe of the paragraph as U+02BC (see `at`), the mark segment.py's rules read; its Python
- * reference asks sentencex with the same "_" chunk, since sentencex does not cut quite alike around the two. */
+ * reference asks sentencex with the same "_" chunk, since sentencex does not cut quite alike around the two.
+ *
+ * The three characters it changes are found with `find_ascii`; the paragraph itself is returned when none of them
+ * changes, else a copy (of the same width: only ASCII characters change) with them patched. */
 static PyObject *chunk(PyObject *self, PyObject *paragraph) {
     Text t;
     if (text_of(paragraph, &t) < 0) return NULL;
-    if (t.kind == PyUnicode_1BYTE_KIND) return narrow_chunk(paragraph, &t);
-    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(paragraph);
-    int changes = 0;
-    for (Py_ssize_t i = 0; i < t.length; i++) {
-        Py_UCS4 c = at(&t, i);
-        if (c > '\'') continue; /* most characters: all three marks looked for are below it */
-        if (c == '\n' || c == '\r') {
-            changes = 1;
-        } else if (c == '\'' && is_word_apostrophe(&t, i)) {
-            changes = 1;
-        }
-    }
+    Py_ssize_t n = t.length;
+    int changes = find_ascii(&t, '\n', 0, n) < n || find_ascii(&t, '\r', 0, n) < n;
+    for (Py_ssize_t i = find_ascii(&t, '\'', 0, n); !changes && i < n; i = find_ascii(&t, '\'', i + 1, n))
+        changes = is_word_apostrophe(&t, i);
     if (!changes) return Py_NewRef(paragraph);
-    PyObject *out = PyUnicode_New(t.length, widest);
+    PyObject *out = PyUnicode_New(n, PyUnicode_MAX_CHAR_VALUE(paragraph));
     if (out == NULL) return NULL;
-    int kind = PyUnicode_KIND(out);
     void *data = PyUnicode_DATA(out);
-    for (Py_ssize_t i = 0; i < t.length; i++) {
-        Py_UCS4 c = at(&t, i);
-        if (c == '\n' || c == '\r') c = ' ';
-        else if (c == '\'' && is_word_apostrophe(&t, i)) c = '_';
-        PyUnicode_WRITE(kind, data, i, c);
+    memcpy(data, t.data, (size_t)n * (size_t)t.kind);
+    static const Py_UCS1 marks[] = {'\n', '\r', '\''};
+    for (size_t k = 0; k < sizeof marks; k++) {
+        for (Py_ssize_t i = find_ascii(&t, marks[k], 0, n); i < n; i = find_ascii(&t, marks[k], i + 1, n)) {
+            if (marks[k] != '\'') PyUnicode_WRITE(t.kind, data, i, ' ');
+            else if (is_word_apostrophe(&t, i)) PyUnicode_WRITE(t.kind, data, i, '_');
+        }
     }
     return out;
 }
@@ -215,29 +212,23 @@ static int add_piece(Spans *spans, const Text *s, Py_ssize_t start, Py_ssize_t e
     return push(spans, offset + start, offset + end);
 }
 
-/* The first ".", "!" or "?" of s[from:n] (n if none): the full stop by memchr, the rarer two only before it. ("_"
- * over an apostrophe is no sentence mark either, so the bytes are read as they are.) */
-static Py_ssize_t next_mark(const Py_UCS1 *s, Py_ssize_t from, Py_ssize_t n) {
-    const Py_UCS1 *dot = memchr(s + from, '.', (size_t)(n - from));
-    Py_ssize_t end = dot != NULL ? dot - s : n;
-    const Py_UCS1 *bang = memchr(s + from, '!', (size_t)(end - from));
-    if (bang != NULL) end = bang - s;
-    const Py_UCS1 *question = memchr(s + from, '?', (size_t)(end - from));
-    return question != NULL ? question - s : end;
+/* The first ".", "!" or "?" of s[from:] (its length if none): the full stop by `find_ascii`, the rarer two only
+ * before it. ("_" over an apostrophe is no sentence mark either, so the characters are read as they are.) */
+static Py_ssize_t next_mark(const Text *s, Py_ssize_t from) {
+    Py_ssize_t end = find_ascii(s, '.', from, s->length);
+    end = find_ascii(s, '!', from, end);
+    return find_ascii(s, '?', from, end);
 }
 
 /* `_split_inner` and the trimming loop of `_segment_spans` over one sentencex segment. */
 static int add_segment(Spans *spans, const Text *s, Py_ssize_t offset) {
     Py_ssize_t start = 0;
     Py_ssize_t i = 0;
-    const Py_UCS1 *narrow = s->kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)s->data : NULL;
     while (i < s->length) {
         Py_ssize_t cut, resume;
-        if (narrow != NULL) { /* a one-byte segment: on to its next sentence mark, found with memchr */
-            i = next_mark(narrow, i, s->length);
-            if (i == s->length) break;
-        }
-        if (is_sentence_mark(at(s, i)) && inner_boundary_at(s, i, &cut, &resume)) {
+        i = next_mark(s, i); /* on to the next sentence mark */
+        if (i == s->length) break;
+        if (inner_boundary_at(s, i, &cut, &resume)) {
             if (!ends_with_dotted_acronym(s, start, i + 1)) {
                 if (add_piece(spans, s, start, cut, offset) < 0) return -1;
                 start = cut;
@@ -578,46 +569,62 @@ static int may_close_list_marker(const Text *t, Py_ssize_t i) {
     return digits || length == 1 || roman;
 }
 
-/* Does the character at `i` (one `needs_sentencex` looks at) send the chunk to sentencex? */
+/* Does the ASCII character at `i` (one `needs_sentencex` looks at) send the chunk to sentencex? */
 static int needs_at(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     Py_UCS4 c = raw(t, i);
     if (is_sentence_mark(c)) return (i == 0 || !is_sentence_mark(raw(t, i - 1))) && !mark_cut_alike(t, i, q);
     if (c == '`') return 1;
-    if (c >= 0x80) return !is_plain_character(c);
     if (c == ')') return may_close_list_marker(t, i);
     return 0;
 }
 
+/* Does the text hold a character own_cut._NOT_PLAIN matches (none is below U+0250, so a one-byte text holds none)?
+ * A two-byte text is read four characters at a time, and four below U+0100 (most of typographic text) are passed
+ * over at once. */
+static int holds_unplain(const Text *t) {
+    Py_ssize_t i = 0, n = t->length;
+    if (t->kind == PyUnicode_1BYTE_KIND) return 0;
+    if (t->kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *s = t->data;
+        for (; i + 4 <= n; i += 4) {
+            if ((load8((const unsigned char *)(s + i)) & 0xff00ff00ff00ff00ULL) == 0) continue;
+            for (Py_ssize_t k = i; k < i + 4; k++)
+                if (!is_plain_character(s[k])) return 1;
+        }
+    }
+    for (; i < n; i++)
+        if (!is_plain_character(raw(t, i))) return 1;
+    return 0;
+}
+
 /* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? Each character
- * is judged on its own, so a one-byte chunk is searched with memchr for each character looked at in turn (every
- * one-byte character beyond ASCII is below U+0250, so plain). */
+ * is judged on its own (and the memo answers alike in any order), so the characters beyond ASCII are judged first,
+ * then each ASCII character looked at is found in turn with `find_ascii`. */
 static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
-    int needs = 0;
     ChunkMemo memo = {0};
-    if (t.kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *s = (const Py_UCS1 *)t.data;
-        size_t n = (size_t)t.length;
-        static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
-        for (size_t k = 0; k < sizeof looked_at && !needs; k++)
-            for (const Py_UCS1 *p = s; !needs && (p = memchr(p, looked_at[k], n - (size_t)(p - s))) != NULL; p++)
-                needs = needs_at(&t, p - s, &memo);
-    } else if (t.kind == PyUnicode_2BYTE_KIND) {
-        /* (typographic text: read directly, and a character beyond ASCII judged here, as needs_at would) */
-        const Py_UCS2 *s = (const Py_UCS2 *)t.data;
-        for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
-            Py_UCS2 c = s[i];
-            if (c >= 0x80) needs = !is_plain_character(c);
-            else if (is_sentence_mark(c) || c == '`' || c == ')') needs = needs_at(&t, i, &memo);
-        }
-    } else {
-        for (Py_ssize_t i = 0; i < t.length && !needs; i++) {
-            Py_UCS4 c = raw(&t, i);
-            if (is_sentence_mark(c) || c == '`' || c == ')' || c >= 0x80) needs = needs_at(&t, i, &memo);
-        }
-    }
+    int needs = holds_unplain(&t);
+    static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
+    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
+        for (Py_ssize_t i = find_ascii(&t, looked_at[k], 0, t.length); !needs && i < t.length;
+             i = find_ascii(&t, looked_at[k], i + 1, t.length))
+            needs = needs_at(&t, i, &memo);
     return PyBool_FromLong(needs);
+}
+
+/* spaced_full_stop(chunk) -> bool: is a full stop just after a white space character beyond ASCII ("A\u00a0.")?
+ * The rare part of what sentencex panics on, which segment.sentencex_would_panic looks for before its regular
+ * expression: in Python, from full stop to full stop, it cost ~1% of a typographic diff. */
+static PyObject *spaced_full_stop(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    Py_ssize_t n = t.length;
+    for (Py_ssize_t i = find_ascii(&t, '.', n > 0, n); i < n; i = find_ascii(&t, '.', i + 1, n)) {
+        Py_UCS4 before = raw(&t, i - 1);
+        if (before > 0x7f && Py_UNICODE_ISSPACE(before)) Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
 }
 
 /* ---- the whole text: paragraphs, then each paragraph's sentences ------------------------------------------- */
@@ -824,6 +831,8 @@ static PyMethodDef methods[] = {
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
     {"needs_sentencex", needs_sentencex, METH_O,
      "Could sentencex cut this chunk where our own rules would not? (text/own_cut.py)"},
+    {"spaced_full_stop", spaced_full_stop, METH_O,
+     "Is a full stop just after a white space character beyond ASCII? (segment.sentencex_would_panic)"},
     {"sentences", (PyCFunction)(void (*)(void))sentences, METH_FASTCALL,
      "The sentences of a text: its paragraphs, each cut by cut(), as (start, end, paragraph) tuples."},
     {NULL, NULL, 0, NULL},

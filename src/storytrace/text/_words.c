@@ -43,6 +43,24 @@ static void fill_classes(void) {
     }
 }
 
+/* Eight ASCII characters (one a byte, none beyond ASCII) in lower case: each capital's bit 0x20 set. */
+static inline uint64_t lowered8(uint64_t x) {
+    uint64_t capitals = ((x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x80 - 'Z' - 1))) & HIGHS;
+    return x | capitals >> 2;
+}
+
+/* Eight two-byte characters as eight bytes (the first in the low byte) if they are all ASCII: 1, else 0. */
+static inline int ascii8(const Py_UCS2 *s, uint64_t *bytes) {
+    uint64_t low, high;
+    memcpy(&low, s, 8);
+    memcpy(&high, s + 4, 8);
+    if ((low | high) & 0xff80ff80ff80ff80ULL) return 0;
+    low = (low | low >> 8) & 0x0000ffff0000ffffULL;
+    high = (high | high >> 8) & 0x0000ffff0000ffffULL;
+    *bytes = ((low | low >> 16) & 0xffffffffULL) | ((high | high >> 16) << 32);
+    return 1;
+}
+
 static inline int is_space(Py_UCS1 c) { return classes[c] & SPACE; }
 static inline int is_alnum(Py_UCS1 c) { return classes[c] & ALNUM; }
 static inline int is_word(Py_UCS1 c) { return classes[c] & WORD; }
@@ -312,25 +330,26 @@ static inline Py_ssize_t key_step(Py_UCS1 c, Py_UCS1 *out, Py_ssize_t n, Py_UCS1
     return n;
 }
 
+/* Eight ASCII characters (one a byte) of a key written at once, if they need nothing but lower case: no control
+ * character or white space other than single spaces, no quote mark. 1 if written, 0 if they must go one by one. */
+static inline int key_block(uint64_t x, Py_UCS1 *out, Py_ssize_t *n, Py_UCS1 *last) {
+    uint64_t spaces = bytes_equal(x, ' ');
+    uint64_t special = any_byte_below(x, 0x20) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
+                       (spaces & (spaces << 8)) | (*last == ' ' ? spaces & 0x80 : 0);
+    if (special) return 0;
+    x = lowered8(x);
+    memcpy(out + *n, &x, 8);
+    *n += 8;
+    *last = (Py_UCS1)(x >> 56);
+    return 1;
+}
+
 static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Py_UCS1 *out) {
     Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
-    /* Eight characters at a time while they need nothing but lower case: no control character or white space
-     * other than single spaces, no quote mark. */
-    for (; i + 8 <= end; i += 8) {
-        uint64_t x = load8(s + i), spaces = bytes_equal(x, ' ');
-        uint64_t special = any_byte_below(x, 0x20) | bytes_equal(x, '\'') | bytes_equal(x, '`') |
-                           (spaces & (spaces << 8)) | (last == ' ' ? spaces & 0x80 : 0);
-        if (special) {
+    for (; i + 8 <= end; i += 8)
+        if (!key_block(load8(s + i), out, &n, &last))
             for (Py_ssize_t k = i; k < i + 8; k++) n = key_step(s[k], out, n, &last);
-            continue;
-        }
-        uint64_t upper = ((x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x80 - 'Z' - 1))) & HIGHS;
-        x |= upper >> 2;
-        memcpy(out + n, &x, 8);
-        n += 8;
-        last = (Py_UCS1)(x >> 56);
-    }
     for (; i < end; i++) n = key_step(s[i], out, n, &last);
     if (n > 0 && out[n - 1] == ' ') n--;
     return n;
@@ -344,12 +363,17 @@ static inline int nfc_stable(Py_UCS4 c) {
            c == 0x3000 || c == 0xfeff;
 }
 
-/* The style table of `fold_styles`: ASCII characters in a table, the others (a few dozen) in a list. */
+/* The style table of `fold_styles`: ASCII characters in a table, the others (a few dozen) in a list; and for
+ * `fold_ascii`, each ASCII character folded and in lower case (0x80 where its fold is beyond ASCII). */
 typedef struct {
     unsigned char ascii_mapped[128];
     Py_UCS4 ascii_to[128];
     Py_UCS4 from[64], to[64];
     Py_ssize_t wide;
+    Py_UCS1 ascii_lowered[128];
+    /* The one ASCII character the table folds to another than its lower case (the backtick), 0x80 if none, or -1
+     * if there are more: the others are lowered eight at a time. */
+    int ascii_special;
 } Fold;
 
 /* `c` as the table folds it (itself if the table does not hold it). */
@@ -378,7 +402,58 @@ static int make_fold(PyObject *froms, PyObject *tos, Fold *fold) {
             fold->to[fold->wide++] = replacement;
         }
     }
+    fold->ascii_special = 0x80;
+    for (Py_UCS4 c = 0; c < 128; c++) {
+        Py_UCS4 folded = fold_char(fold, c);
+        fold->ascii_lowered[c] = folded < 128 ? lower[folded] : 0x80;
+        if (fold->ascii_lowered[c] != lower[c]) fold->ascii_special = fold->ascii_special == 0x80 ? (int)c : -1;
+    }
     return 0;
+}
+
+/* The table of `froms` -> `tos`, made once for the two str last given (normalise.py always gives the same two,
+ * held here so that they stay those): made afresh for each call, it cost about as much as folding a sentence. */
+static const Fold *fold_table(PyObject *froms, PyObject *tos) {
+    static PyObject *made_from[2] = {NULL, NULL};
+    static Fold table;
+    if (froms == made_from[0] && tos == made_from[1]) return &table;
+    Fold fold = {.wide = 0};
+    if (make_fold(froms, tos, &fold) < 0) return NULL;
+    table = fold;
+    Py_XSETREF(made_from[0], Py_NewRef(froms));
+    Py_XSETREF(made_from[1], Py_NewRef(tos));
+    return &table;
+}
+
+/* `c` folded by the table and in lower case if that is ASCII; 0x80 (no ASCII character) if it is not. */
+static inline Py_UCS1 folded_lower(const Fold *fold, Py_UCS4 c) {
+    if (c < 128) return fold->ascii_lowered[c];
+    Py_UCS4 folded = fold_char(fold, c);
+    return folded < 128 ? lower[folded] : 0x80;
+}
+
+/* ascii_key_into of the two-byte text s[start:end] folded by the table (fold_ascii's fold, read as it goes, with no
+ * folded copy made), or -1 if a character there folds beyond ASCII. Eight ASCII characters go into the key at once
+ * as ascii_key_into's do: the table must fold no ASCII character but the backtick (which such eight never hold), so
+ * that their fold is their lower case. */
+static Py_ssize_t folded_key_into(const Fold *fold, const Py_UCS2 *s, Py_ssize_t start, Py_ssize_t end,
+                                  Py_UCS1 *out) {
+    Py_ssize_t n = 0, i = start;
+    Py_UCS1 last = ' ';
+    while (i < end) {
+        uint64_t x;
+        if (i + 8 <= end && ascii8(s + i, &x) && key_block(x, out, &n, &last)) {
+            i += 8;
+            continue;
+        }
+        for (Py_ssize_t stop = i + 8 < end ? i + 8 : end; i < stop; i++) {
+            Py_UCS1 c = folded_lower(fold, s[i]);
+            if (c & 0x80) return -1;
+            n = key_step(c, out, n, &last);
+        }
+    }
+    if (n > 0 && out[n - 1] == ' ') n--;
+    return n;
 }
 
 /* The text that fold_ascii and fold_styles read: its characters as stored. */
@@ -389,15 +464,38 @@ typedef struct {
     const void *data;
 } Folded;
 
-/* The arguments (text, froms, tos) of fold_ascii and fold_styles: three str, the last two made the table. */
-static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold, Folded *in) {
+/* The arguments (text, froms, tos) of fold_ascii and fold_styles: three str, the last two made the table (NULL
+ * after an error). */
+static const Fold *fold_arguments(PyObject *const *args, Py_ssize_t nargs, Folded *in) {
     if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyUnicode_Check(args[2])) {
         PyErr_SetString(PyExc_TypeError, "fold_ascii/fold_styles(text, froms, tos): three str");
-        return -1;
+        return NULL;
     }
-    *fold = (Fold){.wide = 0};
     *in = (Folded){args[0], PyUnicode_GET_LENGTH(args[0]), PyUnicode_KIND(args[0]), PyUnicode_DATA(args[0])};
-    return make_fold(args[1], args[2], fold);
+    return fold_table(args[1], args[2]);
+}
+
+/* fold_ascii's loop over a two-byte text (typographic quotes in ASCII text): eight characters at a time while they
+ * are ASCII and need lower case alone, the others one by one. Returns how many were written: `n`, unless a character
+ * stays beyond ASCII. */
+static Py_ssize_t fold_ascii_ucs2(const Fold *fold, const Py_UCS2 *s, Py_ssize_t n, Py_UCS1 *out) {
+    Py_ssize_t i = 0;
+    int special = fold->ascii_special;
+    while (i < n) {
+        uint64_t x;
+        if (special >= 0 && i + 8 <= n && ascii8(s + i, &x) && !bytes_equal(x, (unsigned char)special)) {
+            x = lowered8(x);
+            memcpy(out + i, &x, 8);
+            i += 8;
+            continue;
+        }
+        for (Py_ssize_t stop = i + 8 < n ? i + 8 : n; i < stop; i++) {
+            Py_UCS1 c = folded_lower(fold, s[i]);
+            if (c & 0x80) return i;
+            out[i] = c;
+        }
+    }
+    return n;
 }
 
 /* fold_ascii(text, froms, tos) -> str | None: normalise.fold_text of a text that the table folds to ASCII
@@ -405,19 +503,25 @@ static int fold_arguments(PyObject *const *args, Py_ssize_t nargs, Fold *fold, F
  * by the table, then in lower case (what casefold does to ASCII). None as soon as a character stays beyond ASCII.
  * (Every character the table maps is its own NFC, so such a text is NFC already.) */
 static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    Fold fold;
     Folded in;
-    if (fold_arguments(args, nargs, &fold, &in) < 0) return NULL;
+    const Fold *fold = fold_arguments(args, nargs, &in);
+    if (fold == NULL) return NULL;
     PyObject *out = PyUnicode_New(in.n, 127);
     if (out == NULL) return NULL;
     Py_UCS1 *written = PyUnicode_1BYTE_DATA(out);
-    for (Py_ssize_t i = 0; i < in.n; i++) {
-        Py_UCS4 c = fold_char(&fold, PyUnicode_READ(in.kind, in.data, i));
-        if (c >= 128) {
-            Py_DECREF(out);
-            Py_RETURN_NONE;
+    Py_ssize_t i = 0;
+    if (in.kind == PyUnicode_2BYTE_KIND) {
+        i = fold_ascii_ucs2(fold, in.data, in.n, written);
+    } else { /* (Latin-1 or four-byte text: rarely folds to ASCII) */
+        for (; i < in.n; i++) {
+            Py_UCS1 c = folded_lower(fold, PyUnicode_READ(in.kind, in.data, i));
+            if (c & 0x80) break;
+            written[i] = c;
         }
-        written[i] = lower[c];
+    }
+    if (i < in.n) { /* a character stays beyond ASCII */
+        Py_DECREF(out);
+        Py_RETURN_NONE;
     }
     return out;
 }
@@ -427,9 +531,9 @@ static PyObject *fold_ascii(PyObject *self, PyObject *const *args, Py_ssize_t na
  * of `text` is NFC-stable (see above); None otherwise (the caller normalises first). The text itself when nothing
  * changes. */
 static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    Fold fold;
     Folded in;
-    if (fold_arguments(args, nargs, &fold, &in) < 0) return NULL;
+    const Fold *fold = fold_arguments(args, nargs, &in);
+    if (fold == NULL) return NULL;
     PyObject *text = in.text;
     Py_ssize_t n = in.n;
     int kind = in.kind;
@@ -445,7 +549,7 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
             stable = 0;                                                                                           \
             break;                                                                                                \
         }                                                                                                         \
-        Py_UCS4 folded = fold_char(&fold, c);                                                                     \
+        Py_UCS4 folded = fold_char(fold, c);                                                                     \
         changes |= folded != c;                                                                                   \
         if (folded > widest) widest = folded;                                                                     \
     }
@@ -467,28 +571,21 @@ static PyObject *fold_styles(PyObject *self, PyObject *const *args, Py_ssize_t n
         /* typographic quotes and dashes folded to ASCII: the common case, written byte by byte */
         const Py_UCS2 *wide_in = data;
         Py_UCS1 *narrow_out = out_data;
-        for (Py_ssize_t i = 0; i < n; i++) narrow_out[i] = (Py_UCS1)fold_char(&fold, wide_in[i]);
+        for (Py_ssize_t i = 0; i < n; i++) narrow_out[i] = (Py_UCS1)fold_char(fold, wide_in[i]);
     } else {
         for (Py_ssize_t i = 0; i < n; i++)
-            PyUnicode_WRITE(out_kind, out_data, i, fold_char(&fold, PyUnicode_READ(kind, data, i)));
+            PyUnicode_WRITE(out_kind, out_data, i, fold_char(fold, PyUnicode_READ(kind, data, i)));
     }
     return out;
 }
 
-/* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
- * `spans`, if `text` is an ASCII str; None for any other str. */
-static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
-    if (nargs != 2 || !PyUnicode_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "ascii_keys(text: str, spans)");
-        return NULL;
-    }
-    PyObject *text = args[0];
-    if (PyUnicode_READY(text) < 0) return NULL;
-    if (!PyUnicode_IS_ASCII(text)) Py_RETURN_NONE;
-    PyObject *spans = PySequence_Fast(args[1], "spans must be a sequence");
+/* The keys of text[start:end] for each (start, end, ...) tuple of `spans`: of an ASCII str (`fold` NULL), or of a
+ * two-byte str folded by `fold` (see folded_key_into). None if a span holds a character that folds beyond ASCII. */
+static PyObject *keys_of_spans(PyObject *text, PyObject *spans_given, const Fold *fold) {
+    PyObject *spans = PySequence_Fast(spans_given, "spans must be a sequence");
     if (spans == NULL) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(spans), length = PyUnicode_GET_LENGTH(text);
-    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    const void *s = PyUnicode_DATA(text);
     PyObject *keys = PyList_New(count);
     Py_UCS1 *buffer = PyMem_Malloc((size_t)length + 1);
     if (keys == NULL || buffer == NULL) {
@@ -509,7 +606,14 @@ static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t na
             goto fail;
         }
         if (end > length) end = length; /* as the slice text[start:end] takes it */
-        Py_ssize_t n = start < end ? ascii_key_into(s, start, end, buffer) : 0;
+        Py_ssize_t n = start >= end ? 0 : fold == NULL ? ascii_key_into(s, start, end, buffer)
+                                                        : folded_key_into(fold, s, start, end, buffer);
+        if (n < 0) { /* a character folds beyond ASCII */
+            PyMem_Free(buffer);
+            Py_DECREF(keys);
+            Py_DECREF(spans);
+            Py_RETURN_NONE;
+        }
         PyObject *key = ascii_str(buffer, n);
         if (key == NULL) goto fail;
         PyList_SET_ITEM(keys, k, key);
@@ -522,6 +626,36 @@ fail:
     Py_XDECREF(keys);
     Py_DECREF(spans);
     return NULL;
+}
+
+/* ascii_keys(text, spans) -> list | None: the comparison keys of text[start:end] for each (start, end, ...) tuple of
+ * `spans`, if `text` is an ASCII str; None for any other str. */
+static PyObject *ascii_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "ascii_keys(text: str, spans)");
+        return NULL;
+    }
+    if (PyUnicode_READY(args[0]) < 0) return NULL;
+    if (!PyUnicode_IS_ASCII(args[0])) Py_RETURN_NONE;
+    return keys_of_spans(args[0], args[1], NULL);
+}
+
+/* folded_keys(text, spans, froms, tos) -> list | None: for a two-byte str, the keys ascii_keys gives for each span
+ * of the text folded by the table (fold_ascii's fold: typographic quotes, dashes and spaces in ASCII text), worked
+ * out as the characters are read; None if a span holds a character that folds beyond ASCII, for a text of another
+ * width, and for a table that folds an ASCII character other than the backtick. */
+static PyObject *folded_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "folded_keys(text, spans, froms, tos)");
+        return NULL;
+    }
+    PyObject *const folding[3] = {args[0], args[2], args[3]};
+    Folded in;
+    const Fold *fold = fold_arguments(folding, 3, &in);
+    if (fold == NULL) return NULL;
+    if (in.kind != PyUnicode_2BYTE_KIND || (fold->ascii_special != 0x80 && fold->ascii_special != '`'))
+        Py_RETURN_NONE;
+    return keys_of_spans(args[0], args[1], fold);
 }
 
 /* ascii_key(text) -> str | None: the comparison key of an ASCII str; None for any other string. */
@@ -798,6 +932,8 @@ static PyMethodDef methods[] = {
     {"ascii_key", ascii_key, METH_O, "The comparison key of an ASCII str; None for any other string."},
     {"ascii_keys", (PyCFunction)(void (*)(void))ascii_keys, METH_FASTCALL,
      "Comparison keys of spans of an ASCII str; None for any other string."},
+    {"folded_keys", (PyCFunction)(void (*)(void))folded_keys, METH_FASTCALL,
+     "Comparison keys of spans of a two-byte str that the style table folds to ASCII there; else None."},
     {"key_features", (PyCFunction)(void (*)(void))key_features, METH_FASTCALL,
      "The aligner's words and content-word stems of an ASCII comparison key; None for any other string."},
     {"key_profile", (PyCFunction)(void (*)(void))key_profile, METH_FASTCALL,

@@ -45,11 +45,17 @@ WORDS_IN_C: Final = c_module("text/_words", CORE)
 
 def comparison_key(text: str) -> str:
     """The text as compared: folded styles, case-folded, whitespace collapsed."""
-    if WORDS_IN_C is not None:
-        key: str | None = WORDS_IN_C.ascii_key(text)
-        if key is not None:  # ASCII text: folded in C (text/_words.c)
-            return key
-    return _finish(fold_text(text))
+    if WORDS_IN_C is None:
+        return _finish(fold_text(text))
+    key: str | None = WORDS_IN_C.ascii_key(text)
+    if key is not None:  # ASCII text: folded in C (text/_words.c)
+        return key
+    folded = fold_text(text)
+    if folded.isascii():
+        # Typographic quotes and dashes folded to ASCII (see comparison_keys): the C helper finishes the key.
+        finished: str = WORDS_IN_C.ascii_key(folded)
+        return finished
+    return _finish(folded)
 
 
 def comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
@@ -60,11 +66,16 @@ def comparison_keys(text: str, spans: Sequence[tuple[int, ...]]) -> list[str]:
     keys: list[str] | None = WORDS_IN_C.ascii_keys(text, spans)
     if keys is not None:  # ASCII text: folded in C (text/_words.c)
         return keys
+    keys = WORDS_IN_C.folded_keys(text, spans, _FOLD_FROM, _FOLD_TO)
+    if keys is not None:
+        # Typographic quotes, dashes and spaces in ASCII text, two bytes a character (most news on the web): each
+        # span's characters fold one for one to ASCII, and the C helper keys them as it folds them, as below.
+        return keys
     folded = fold_keeping_offsets(text)
     if folded is not None and folded.isascii():
-        # Typographic quotes, dashes and spaces folded, nothing else beyond ASCII (most news on the web): the key of
-        # a span of folded ASCII text is its `_finish`, which the C helper does (lower case and backticks are folded
-        # already).
+        # Quotes, dashes and spaces folded, nothing else beyond ASCII, in a text of one or four bytes a character
+        # (no-break spaces or guillemets alone; an emoji besides): the key of a span of folded ASCII text is its
+        # `_finish`, which the C helper does (lower case and backticks are folded already).
         folded_keys: list[str] = WORDS_IN_C.ascii_keys(folded, spans)
         return folded_keys
     return _finished_keys(text, folded, spans)

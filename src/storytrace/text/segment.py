@@ -139,8 +139,16 @@ def sentencex_segments(chunk: str) -> list[str] | tuple[str, ...]:
 
 def sentencex_would_panic(chunk: str) -> bool:
     """Does `chunk` hold what sentencex panics on (_SENTENCEX_PANICS)? Its rare part, a space beyond ASCII just before
-    a full stop, is looked for first, from full stop to full stop: the expression, tried at every capital of a long
-    paragraph, cost ~5% of a typographic diff."""
+    a full stop, is looked for first (by the C helper when built), from full stop to full stop: the expression, tried
+    at every capital of a long paragraph, cost ~5% of a typographic diff."""
+    if SENTENCES_IN_C is not None:
+        spaced: bool = SENTENCES_IN_C.spaced_full_stop(chunk)
+        return spaced and _SENTENCEX_PANICS.search(chunk) is not None
+    return python_sentencex_would_panic(chunk)
+
+
+def python_sentencex_would_panic(chunk: str) -> bool:
+    """`sentencex_would_panic` in Python: the reference the C helper's test is held to, and what runs without it."""
     at = chunk.find(".", 1)
     while at > 0:
         before = chunk[at - 1]
