@@ -275,6 +275,10 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
         ("He said: \u201cWe will not raise taxes. The budget is balanced.\n\n\u201cOur reserves are full.\u201d",
          "He said: \u201cWe will not raise taxes. The budget is nearly balanced.\n\n\u201cOur reserves are full.\u201d",
          "substantive"),
+        # a mark left open that is no opening one is a stray, whatever follows
+        ('The 6" pipe burst on Monday. Officials said repairs would start soon.\n\n"We will fix it," the mayor said.',
+         'The 6" pipe burst on Monday. Officials said repairs would begin soon.\n\n"We will fix it," the mayor said.',
+         "minor"),
         # a mark left open with no quotation after it is a stray: it says nothing
         ('The mayor said: "We will not raise taxes. The budget is balanced.\n\nOur reserves are full, she said.',
          'The mayor said: "We will not raise taxes. The budget is nearly balanced.\n\nOur reserves are full, she '
@@ -311,6 +315,18 @@ def test_renumbering_a_list_is_minor() -> None:
         assert link.kind == "substantive", link.reasons
 
 
+def test_renumbering_beside_a_moved_sentence_is_still_renumbering() -> None:
+    """Only list items trading places make a ranking: a sentence moved elsewhere in the story does not."""
+    from storytrace import diff as run_diff
+
+    before = "The final table is below.\n\n1. Manchester City\n\n2. Arsenal\n\nThe season ended on Sunday."
+    after = ("The season ended on Sunday.\n\nThe final table is below.\n\n1. Liverpool\n\n2. Manchester City\n\n"
+             "3. Arsenal")
+    for old, new in ((before, after), (after, before)):
+        renumbered = [link.reasons for link in run_diff(old, new).links if link.kind in ("minor", "substantive")]
+        assert renumbered == [("list numbering",), ("list numbering",)]
+
+
 def test_list_items_that_change_places_change_a_fact() -> None:
     """A ranking: two items swap places, each renumbered. Not renumbering, in either direction."""
     from storytrace import diff as run_diff
@@ -332,6 +348,18 @@ def test_opposites_that_trade_places_between_clauses_are_a_changed_fact() -> Non
             (link,) = run_diff(old, new).links
             assert link.kind == "substantive", link.reasons
             assert set(link.reasons) == {"opposite meaning: rose → fell", "opposite meaning: fell → rose"}
+
+
+def test_opposites_trading_clauses_read_alike_both_ways() -> None:
+    """The test of traded clauses is symmetric: diff(B, A) gives the kind diff(A, B) gives."""
+    from storytrace import diff as run_diff
+
+    for a, b in (("Gas prices rose; gas fell.", "Gas fell; gas rose."),
+                 ("Prices rose in March and fell in April.", "Prices fell in March and rose in April."),
+                 ("Sales rose in the north and fell in the south.", "Sales fell in the south and rose in the north.")):
+        forth = [link.kind for link in run_diff(a, b).links]
+        back = [link.kind for link in run_diff(b, a).links]
+        assert forth == back, (a, b)
 
 
 @pytest.mark.parametrize(

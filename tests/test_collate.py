@@ -118,6 +118,20 @@ def test_a_changed_fact_is_flagged_with_its_reason() -> None:
     assert timeline[0]["added"] == len(s) + 1 and timeline[1]["added"] == 0
 
 
+def test_a_change_reads_as_the_diff_reads_it_inside_a_quotation() -> None:
+    """collate is told, as diff is, where a quotation opened in an earlier sentence closes: the narration after it
+    is narration, the words before it quoted words."""
+    lead = " ".join(news_sentences()[:4])
+    quoted = '"We will not raise taxes. The budget is balanced," the mayor said on Tuesday.'
+    for after in ('"We will not raise taxes. The budget is balanced," the mayor said Tuesday.',
+                  '"We will not raise taxes. The budget is nearly balanced," the mayor said on Tuesday.'):
+        a, b = f"{lead}\n\n{quoted}", f"{lead}\n\n{after}"
+        (link,) = [link for link in diff(a, b).links if link.kind != "unchanged"]
+        (change,) = [c for u in collate([a, b]).units for c in u.changes if c.kind != "unchanged"]
+        assert (change.kind, change.reasons) == (link.kind, link.reasons)
+        assert link.kind == ("minor" if "Tuesday." in after and "on Tuesday" not in after else "substantive")
+
+
 def test_dropped_and_timeline_counts() -> None:
     s = list(news_sentences()[10:16])
     result = collate([" ".join(s), " ".join(s[:4]), " ".join(s[:4] + [news_sentences()[30]])])

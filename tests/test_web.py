@@ -649,6 +649,11 @@ def test_a_story_id_beyond_any_the_store_holds_is_not_found(feed_client: tuple[T
                  f"/stories/{huge}/collation.json", f"/stories/{huge}/diff?a=1&b=2"):
         found = client.get(path, follow_redirects=False)
         assert found.status_code == 404 and f"No story with id {huge}." in found.text, path
+    story = client.get("/stories.json").json()["stories"][0]["id"]
+    for path in (f"/stories/{story}/diff/1/{huge}", f"/stories/{story}/diff/{huge}/1.json"):
+        found = client.get(path)
+        assert found.status_code == 404 and f"has no version {huge}" in found.text, path
+    assert client.get(f"/stories/{story}/diff?a=1&b={huge}", follow_redirects=False).status_code == 422
     for path in (f"/changes?story={huge}", f"/changes.json?story={huge}"):
         refused = client.get(path)
         assert refused.status_code == 422 and "story" in refused.text and "Traceback" not in refused.text, path

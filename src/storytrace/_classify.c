@@ -664,6 +664,7 @@ static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned
                 } else if (depth) {
                     depth--;
                 }
+                if (!depth) straight_open = 0; /* (a typographic mark closed every quotation, a straight one too) */
             } else if (depth && mark[i]) {
                 found = 1;
             }

@@ -339,14 +339,14 @@ _CLAUSE_BREAKS: Final = frozenset(", ; : ( ) — – and but while whereas or th
 def _changed_clauses(word: str, opposite: str, text_a: str, text_b: str) -> bool:
     """Two opposites that each occur as often in both texts traded places between clauses ("rose in March and fell
     in April" / "fell in March and rose in April": a changed fact) rather than moving with their clauses ("rose in
-    the north and fell in the south" / "fell in the south and rose in the north": word order). Traded: the content
-    words `word` shares a clause with in A are more like those its opposite shares a clause with in B than those
-    it does itself."""
-    with_a = _clause_mates(text_a).get(word, set())
-    if not with_a:
-        return False
-    mates_b = _clause_mates(text_b)
-    return _jaccard(with_a, mates_b.get(word, set())) < _jaccard(with_a, mates_b.get(opposite, set()))
+    the north and fell in the south" / "fell in the south and rose in the north": word order). Traded: each word's
+    clause-mates (the content words of its clauses) in one text are more like its opposite's in the other than its
+    own. (Symmetric in the two texts and the two words, so diff(B, A) mirrors diff(A, B).)"""
+    mates_a, mates_b = _clause_mates(text_a), _clause_mates(text_b)
+    word_a, opposite_a = mates_a.get(word, set()), mates_a.get(opposite, set())
+    word_b, opposite_b = mates_b.get(word, set()), mates_b.get(opposite, set())
+    traded = _jaccard(word_a, opposite_b) + _jaccard(opposite_a, word_b)
+    return traded > _jaccard(word_a, word_b) + _jaccard(opposite_a, opposite_b)
 
 
 def _jaccard(x: set[str], y: set[str]) -> float:
@@ -1009,7 +1009,18 @@ def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
         next_opens = text[paragraph_end : paragraph_end + 64].lstrip()[:1]
         if next_opens not in (('"',) if straight_open else ("\u201c", "\u00ab")):
             return ""
+        if straight_open and not _opens_quotation(text, text.rfind('"', paragraph_start, paragraph_end)):
+            return ""  # the mark left open is no opening one: 'a 6" pipe'
+
     return '"' if straight % 2 else "\u201c"
+
+
+def _opens_quotation(text: str, at: int) -> bool:
+    """Is the straight mark at `at` in an opening one's place: after a space, a bracket, a colon or dash (or at the
+    start), before a word?"""
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 1 : at + 2]
+    return (before.isspace() or before in "([:\u2014\u2013") and after.isalnum()
 
 
 def _curly_depth(text: str, start: int, end: int) -> int:
@@ -1043,6 +1054,8 @@ def _quoted_words_changed(tokens: _Tokens, changed: list[int]) -> bool:
                 depth += 1
             elif depth:
                 depth -= 1
+            if not depth:
+                straight_open = False  # (a typographic mark closed every quotation, a straight one too)
         elif depth and i in changed_words:
             return True
     return False

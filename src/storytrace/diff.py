@@ -74,7 +74,7 @@ def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions)
         return Link(p.a, p.b, "unchanged", p.moved, 1.0)
     # The classifier reads a link's own text: it is told whether that text begins inside a quotation opened in an
     # earlier sentence of the paragraph, whose words are then quoted words up to the mark that closes it.
-    open_a, open_b = _open_quote(doc_a, p.a[0]), _open_quote(doc_b, p.b[0])
+    open_a, open_b = open_quote(doc_a, p.a[0]), open_quote(doc_b, p.b[0])
     if one_to_one:
         # Two single sentences whose keys differ (a score of 1 is given to equal keys alone, see above): classified
         # without comparing the keys again, the runs' offsets put in the documents' by the classifier.
@@ -109,44 +109,58 @@ _RENUMBERED: Final = (LIST_NUMBERING,)
 def _reordered_list_items(links: tuple[Link, ...], doc_a: Document, doc_b: Document) -> tuple[Link, ...]:
     """A list item renumbered only because items were put in or taken out before it changed no fact; one that
     changed places with another item did ("1. Manchester City" / "2. Manchester City": a ranking). An item changed
-    places when another linked sentence is before it in one version and after it in the other."""
+    places when another linked list item is before it in one version and after it in the other."""
     for link in links:  # (a plain loop over the kinds first: most diffs renumber nothing)
         if link.kind == "minor" and link.reasons == _RENUMBERED:
             break
     else:
         return links
-    paired = [(link.a[0], link.b[0]) for link in links if link.a and link.b]
+    def number(doc: Document, index: int) -> str:
+        sentence = doc.sentences[index]
+        return list_number(doc.text[sentence.start : sentence.end])
+
+    items = [(link.a[0], link.b[0]) for link in links if link.a and link.b]
+    items = [(x, y) for x, y in items if number(doc_a, x) and number(doc_b, y)]  # list items on both sides
     found: list[Link] = []
     for link in links:
         if link.kind == "minor" and link.reasons == _RENUMBERED:
             a, b = link.a[0], link.b[0]
-            if any((x < a) != (y < b) for x, y in paired if x != a):
-                number_a = list_number(doc_a.text[doc_a.sentences[a].start : doc_a.sentences[a].end])
-                number_b = list_number(doc_b.text[doc_b.sentences[b].start : doc_b.sentences[b].end])
-                reason = f"place in the list {number_a or '(none)'} → {number_b or '(none)'}"
+            if any((x < a) != (y < b) for x, y in items if x != a):
+                reason = f"place in the list {number(doc_a, a) or '(none)'} → {number(doc_b, b) or '(none)'}"
                 link = Link(link.a, link.b, "substantive", link.moved, link.score, (reason,), link.diff)
         found.append(link)
     return tuple(found)
 
 
-def _open_quote(doc: Document, index: int) -> str:
+def open_quote(doc: Document, index: int) -> str:
     """The mark of a quotation opened earlier in its paragraph that sentence `index` begins inside of, or "" (see
-    classify.carried_quotation). A sentence that opens its paragraph is answered at once."""
+    classify.carried_quotation): what the classifier is told of a linked text that starts there. A sentence that
+    opens its paragraph is answered at once; in a paragraph of more than `_LONGEST_PARAGRAPH` sentences (a text
+    without paragraph breaks) none is looked for, so a long text's links do not each read its whole length."""
     found = doc.sentences
     if index == 0 or found[index - 1].paragraph != found[index].paragraph:
         return ""
-    return carried_quotation(doc.text, _paragraph(doc, index), found[index].start)
+    paragraph = _paragraph(doc, index)
+    return carried_quotation(doc.text, paragraph, found[index].start) if paragraph is not None else ""
 
 
-def _paragraph(doc: Document, index: int) -> tuple[int, int]:
-    """Where the paragraph of sentence `index` starts and ends (its first sentence's start, its last's end)."""
+_LONGEST_PARAGRAPH: Final = 100
+
+
+def _paragraph(doc: Document, index: int) -> tuple[int, int] | None:
+    """Where the paragraph of sentence `index` starts and ends (its first sentence's start, its last's end), or None
+    for a paragraph of more than `_LONGEST_PARAGRAPH` sentences."""
     found = doc.sentences
     number = found[index].paragraph
     first = last = index
     while first > 0 and found[first - 1].paragraph == number:
         first -= 1
+        if index - first > _LONGEST_PARAGRAPH:
+            return None
     while last + 1 < len(found) and found[last + 1].paragraph == number:
         last += 1
+        if last - first > _LONGEST_PARAGRAPH:
+            return None
     return found[first].start, found[last].end
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from storytrace.classify import Run, classify, make_run
 from storytrace.collation.units import UnitSentences
 from storytrace.collation.versions import Version, lineage_of, source_of
-from storytrace.diff import joined_text
+from storytrace.diff import joined_text, open_quote
 from storytrace.options import DiffOptions
 from storytrace.text.document import Document
 
@@ -87,7 +87,8 @@ def _change(
         return Change(p, q, "unchanged")
     text_p, to_p = joined_text(documents[p], sentences[p])
     text_q, to_q = joined_text(documents[q], sentences[q])
-    c = classify(text_p, text_q, options)
+    opened_p, opened_q = open_quote(documents[p], sentences[p][0]), open_quote(documents[q], sentences[q][0])
+    c = classify(text_p, text_q, options, open_quote_a=opened_p, open_quote_b=opened_q)
     runs = tuple(make_run(r.op, r.text, to_p(r.a_start), to_p(r.a_end), to_q(r.b_start), to_q(r.b_end)) for r in c.diff)
     return Change(p, q, c.kind, c.reasons, runs if c.kind != "unchanged" else ())
 

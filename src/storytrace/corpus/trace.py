@@ -25,7 +25,7 @@ from storytrace.corpus.index import CorpusIndex, Entry
 from storytrace.corpus.options import CorpusOptions
 from storytrace.corpus.shingles import as_values, containment, estimated_jaccard, minhash, shingles
 from storytrace.corpus.sources import CorpusDocument
-from storytrace.diff import diff, document
+from storytrace.diff import diff, document, open_quote
 from storytrace.options import DiffOptions
 from storytrace.result import Link
 from storytrace.text.document import Document
@@ -370,7 +370,7 @@ def _rescue(
         score, rank, k = top
         source = sources[rank][1]
         a_text, b_text = source.sentence_text(k), doc.sentence_text(i)
-        c = classify(a_text, b_text, dopts)
+        c = classify(a_text, b_text, dopts, open_quote_a=open_quote(source, k), open_quote_b=open_quote(doc, i))
         if c.kind == "unchanged" or _verbatim_part(b, tables[rank].features(k)):
             verdict, wording = "copied", 1.0
         else:

@@ -13,7 +13,7 @@ from storytrace.store import VersionText, version_texts
 from storytrace.web.diffview import diff_view
 from storytrace.web.queries import StoryRow, story_row
 from storytrace.web.render import page
-from storytrace.web.routes._common import web
+from storytrace.web.routes._common import MAX_ID, web
 from storytrace.web.routes.story import diff_path
 
 router = APIRouter(tags=["diff"])
@@ -34,8 +34,8 @@ def _story(request: Request, story_id: int) -> StoryRow:
 def pick_diff(
     request: Request,
     story_id: int,
-    a: Annotated[int | None, Query(ge=1)] = None,
-    b: Annotated[int | None, Query(ge=1)] = None,
+    a: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    b: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     story = _story(request, story_id)
     if story.version_count < 1:
@@ -60,7 +60,8 @@ def diff_page(
 ) -> Response:
     state = web(request)
     story = _story(request, story_id)
-    found = {v.number: v for v in version_texts(state.store, story_id, [a, b])}
+    asked = [n for n in (a, b) if 0 < n <= MAX_ID]  # (a larger number would fail in the database: none has it)
+    found = {v.number: v for v in version_texts(state.store, story_id, asked)} if asked else {}
     missing = [n for n in (a, b) if n not in found]
     if missing:
         raise HTTPException(404, f"Story {story_id} has no version {missing[0]} (it has {story.version_count}).")
