@@ -286,3 +286,14 @@ def test_running_out_of_memory_anywhere_in_the_c_classifier_raises_memory_error(
         lambda: CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far, "", ""), 250
     )
     assert failures > 20  # (the allocations were reached)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('ab "\u201c\u201d\u00ab\u00bb\u2014\U0001f600.'), max_size=40),
+       st.integers(-50, 50), st.integers(-50, 50))
+def test_quote_balance_counts_as_str_count_does(text: str, start: int, end: int) -> None:
+    """The C count of quotation marks (classify.carried_quotation's) reads a span as a slice would."""
+    assert CLASSIFY_IN_C is not None
+    opened = text.count("\u201c", start, end) + text.count("\u00ab", start, end)
+    closed = text.count("\u201d", start, end) + text.count("\u00bb", start, end)
+    assert CLASSIFY_IN_C.quote_balance(text, start, end) == (text.count('"', start, end), opened - closed)

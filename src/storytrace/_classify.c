@@ -1056,7 +1056,51 @@ done:
     return result;
 }
 
+/* quote_balance(text, start, end) -> (straight, curly): in text[start:end] (bounds as a slice's), how many straight
+ * double quotation marks there are, and how many typographic ones are opened and not closed (“ and « open, ” and »
+ * close): classify.carried_quotation's counts in one pass instead of one str.count per mark. */
+static PyObject *quote_balance(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyLong_Check(args[1]) || !PyLong_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "quote_balance(text: str, start: int, end: int)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || end == -1) && PyErr_Occurred()) return NULL;
+    if (start < 0) start = start + length < 0 ? 0 : start + length;
+    if (end < 0) end = end + length < 0 ? 0 : end + length;
+    if (end > length) end = length;
+    if (start > end) start = end;
+    Py_ssize_t straight = 0, curly = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (PyUnicode_IS_ASCII(text)) { /* no typographic marks: the straight ones found with memchr */
+        const char *at = (const char *)data + start, *stop = (const char *)data + end;
+        while ((at = memchr(at, '"', (size_t)(stop - at))) != NULL) {
+            straight++;
+            at++;
+        }
+    } else if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *bytes = data;
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS1 c = bytes[i];
+            straight += c == '"';
+            curly += (c == 0xab) - (c == 0xbb);
+        }
+    } else {
+        for (Py_ssize_t i = start; i < end; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            straight += c == '"';
+            curly += (c == 0x201c || c == 0xab) - (c == 0x201d || c == 0xbb);
+        }
+    }
+    return Py_BuildValue("(nn)", straight, curly);
+}
+
 static PyMethodDef methods[] = {
+    {"quote_balance", (PyCFunction)(void (*)(void))quote_balance, METH_FASTCALL,
+     "(straight marks, typographic marks opened and not closed) in text[start:end]."},
     {"opcodes", (PyCFunction)(void (*)(void))opcodes, METH_FASTCALL,
      "Indel.opcodes(a, b).as_list() for two lists of str; None if both are too long to align here."},
     {"classify", (PyCFunction)(void (*)(void))classify, METH_FASTCALL,

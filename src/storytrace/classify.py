@@ -996,13 +996,11 @@ def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
     is no stray when the next paragraph opens with a quotation mark: news style carries a quotation on into the next
     paragraph so, without closing it."""
     paragraph_start, paragraph_end = paragraph
-    straight = text.count('"', paragraph_start, start)
-    typographic = not text.isascii()  # (an ASCII text has no typographic marks to count: str knows it at once)
-    curly = _curly_depth(text, paragraph_start, start) if typographic else 0
+    straight, curly = quote_balance(text, paragraph_start, start)
     if straight % 2 == 0 and curly <= 0:
         return ""
-    straight_open = (straight + text.count('"', start, paragraph_end)) % 2
-    curly_open = curly + _curly_depth(text, start, paragraph_end) if typographic else 0
+    straight_after, curly_after = quote_balance(text, start, paragraph_end)
+    straight_open, curly_open = (straight + straight_after) % 2, curly + curly_after
     if straight_open or curly_open:
         if (straight_open and curly_open) or curly_open not in (0, 1):
             return ""
@@ -1023,10 +1021,18 @@ def _opens_quotation(text: str, at: int) -> bool:
     return (before.isspace() or before in "([:\u2014\u2013") and after.isalnum()
 
 
-def _curly_depth(text: str, start: int, end: int) -> int:
-    """Typographic quotation marks opened and not closed in text[start:end] (“ and « open, ” and » close)."""
+def quote_balance(text: str, start: int, end: int) -> tuple[int, int]:
+    """How many straight double quotation marks text[start:end] holds, and how many typographic ones it opens and
+    does not close (“ and « open, ” and » close). (The C helper reads a text beyond ASCII once, where str would
+    count each mark in turn.)"""
+    if text.isascii():  # (no typographic marks to count: str knows it at once)
+        return text.count('"', start, end), 0
+    if CLASSIFY_IN_C is not None:
+        found: tuple[int, int] = CLASSIFY_IN_C.quote_balance(text, start, end)
+        return found
+    straight = text.count('"', start, end)
     opened = text.count("\u201c", start, end) + text.count("\u00ab", start, end)
-    return opened - text.count("\u201d", start, end) - text.count("\u00bb", start, end)
+    return straight, opened - text.count("\u201d", start, end) - text.count("\u00bb", start, end)
 
 
 def _quote_words(words: list[str]) -> str:
