@@ -10,13 +10,14 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 
 from storytrace.demo.site import NewsSite
-from storytrace.store import find_story, open_store, problems, versions_of
+from storytrace.store import due_sources, find_source, find_story, open_store, problems, versions_of
 
 from .fetch_support import roft_article
 from .test_cli import COMMAND, run
@@ -94,6 +95,38 @@ def test_feed_then_watch_tracks_every_article(workdir: Path, site: NewsSite) -> 
     watched = st(workdir, "watch", "--once", "--json")
     outcomes = [json.loads(line)["outcome"] for line in watched.stdout.splitlines()]
     assert outcomes.count("new_version") == 12
+
+
+def test_stop_keeps_everything_and_add_resumes(workdir: Path, site: NewsSite) -> None:
+    """A stopped story is not checked, a stopped feed not read; both keep what was stored, and add resumes them."""
+    feed, story = site.url("/feeds/atom.xml"), site.url("/news/story-0")
+    assert st(workdir, "add", feed).returncode == 0
+    assert st(workdir, "watch", "--once").returncode == 0
+    stopped = st(workdir, "stop", story, feed + "#top", "--json")  # (another spelling of the feed's address)
+    assert stopped.returncode == 0, stopped.stderr
+    assert [json.loads(line) for line in stopped.stdout.splitlines()] == [
+        {"url": story, "stopped": "story"}, {"url": feed, "stopped": "feed"}]
+    site.advance("story-0")
+    time.sleep(1.1)
+    watched = st(workdir, "watch", "--once", "--json")
+    checked = [json.loads(line)["url"] for line in watched.stdout.splitlines()]
+    assert story not in checked and feed not in checked and checked  # the other stories are still watched
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        kept = find_story(store, story)
+        assert kept is not None and not kept.active and kept.stop_reason == "stopped with storytrace stop"
+        assert len(versions_of(store, kept.id)) == 1
+        later = datetime.now(UTC) + timedelta(days=1)  # (every feed would be due by then, but a stopped one)
+        assert feed not in [source.url for source in due_sources(store, older_than=later)]
+    assert "stopped with storytrace stop" in st(workdir, "log", story).stdout
+    resumed = st(workdir, "add", story, "--json")
+    assert resumed.returncode == 0 and json.loads(resumed.stdout)["outcome"] == "new_version"
+    assert json.loads(st(workdir, "add", feed, "--json").stdout)["outcome"] == "feed_parsed"
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        assert find_story(store, story).active  # type: ignore[union-attr]
+        assert find_source(store, feed).active  # type: ignore[union-attr]
+        assert feed in [source.url for source in due_sources(store, older_than=datetime.now(UTC) + timedelta(days=1))]
+    unknown = st(workdir, "stop", site.url("/news/never-added"))
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "not tracked: " in unknown.stderr
 
 
 def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, bindparam, event, func, select, text
 from sqlalchemy.engine import Connection
 
 from storytrace.store import (
+    STOPPED_BY_HAND,
     NewVersion,
     Outcome,
     SourceKind,
@@ -25,6 +26,7 @@ from storytrace.store import (
     change_summary,
     checks_of,
     content_hash,
+    due_sources,
     due_stories,
     find_source,
     find_story,
@@ -34,7 +36,9 @@ from storytrace.store import (
     problems,
     record_check,
     reschedule,
+    resume_source,
     schema_revision,
+    stop_tracking,
     stories,
     version,
     versions_of,
@@ -130,6 +134,22 @@ def test_due_stories_and_rescheduling(store: Store) -> None:
     reschedule(store, later, next_check_at=T0, active=False)
     assert [s.id for s in due_stories(store, now=T0 + timedelta(hours=3))] == [late.id]
     assert [s.id for s in stories(store, active=False)] == [later.id]
+
+
+def test_stopping_a_story_or_a_feed_keeps_them_and_leaves_them_out_of_the_due_lists(store: Store) -> None:
+    story = add_story(store, "https://news.example/a", now=T0)
+    feed = add_source(store, "https://news.example/feed.xml", now=T0)
+    assert feed.active
+    assert stop_tracking(store, story.url) == "story" and stop_tracking(store, feed.url) == "feed"
+    assert due_stories(store, now=T0 + timedelta(days=1)) == []
+    assert due_sources(store, older_than=T0 + timedelta(days=1)) == []
+    kept = find_story(store, story.url)
+    assert kept is not None and not kept.active and kept.stop_reason == STOPPED_BY_HAND
+    assert add_source(store, feed.url).active is False  # (adding again returns it as it is: the CLI resumes it)
+    assert resume_source(store, feed).active
+    assert [s.id for s in due_sources(store, older_than=T0 + timedelta(days=1))] == [feed.id]
+    with pytest.raises(UnknownStory, match="not tracked: https://news.example/none"):
+        stop_tracking(store, "https://news.example/none")
 
 
 def test_times_are_timezone_aware_utc_and_naive_times_are_refused(store: Store) -> None:

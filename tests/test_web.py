@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from storytrace.store import add_version, find_story, open_store
+from storytrace.store import add_version, find_story, open_store, stop_tracking
 from storytrace.web import WebOptions, create_app
 from storytrace.web.security import CSP, CSRF_COOKIE
 
@@ -657,6 +657,18 @@ def test_a_story_id_beyond_any_the_store_holds_is_not_found(feed_client: tuple[T
     for path in (f"/changes?story={huge}", f"/changes.json?story={huge}"):
         refused = client.get(path)
         assert refused.status_code == 422 and "story" in refused.text and "Traceback" not in refused.text, path
+
+
+def test_a_stopped_feed_says_so(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path)
+    with open_store(url) as store:
+        ids = fill_feeds(store)
+        stop_tracking(store, "https://gazette.example/rss.xml")
+    with TestClient(create_app(url, token=TOKEN, secret=b"s" * 32)) as client:
+        feeds = {f["id"]: f for f in client.get("/feeds.json").json()["feeds"]}
+        assert feeds[ids["feed-gazette"]]["active"] is False and feeds[ids["feed-courier"]]["active"] is True
+        page = client.get("/feeds").text
+        assert page.count("stopped (storytrace add resumes it)") == 1
 
 
 def test_the_feeds_page_links_each_feed_to_its_stories(feed_client: tuple[TestClient, dict[str, int]]) -> None:

@@ -208,6 +208,37 @@ def register(app: typer.Typer) -> None:
         else:
             render_log(story_log, Console())
 
+    @app.command("stop")
+    def stop_command(
+        urls: Annotated[list[str], typer.Argument(help="Tracked article or feed URLs.")],
+        db: Db = None,
+        config: ConfigFile = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object per URL.")] = False,
+    ) -> None:
+        """Stop watching articles or reading feeds; everything stored is kept (storytrace add resumes)."""
+        from storytrace.store import UnknownStory, open_store, stop_tracking
+        from storytrace.track.session import store_url
+        from storytrace.track.urls import canonical_url
+
+        settings = _config(config)
+        canonical = [canonical_url(u) for u in urls]  # every address checked before the store is opened
+        missing: list[str] = []
+        console = Console()
+        with open_store(store_url(db, settings), create=False) as store:
+            for url in canonical:
+                try:
+                    what = stop_tracking(store, url)
+                except UnknownStory:
+                    missing.append(url)
+                    continue
+                if as_json:
+                    sys.stdout.write(json.dumps({"url": url, "stopped": what}, ensure_ascii=False) + "\n")
+                else:
+                    console.print(f"stopped {what} {url}", markup=False, highlight=False)
+        if missing:
+            raise TrackingError(f"not tracked: {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1
+                                                                 else ""))
+
     @app.command("feed")
     def feed_command(
         db: Db = None,

@@ -32,6 +32,7 @@ from storytrace.store.models import Check, Outcome, Source, SourceKind, Story, V
 from storytrace.store.repository import (
     DEFAULT_CHECK_INTERVAL_S,
     FEED_STOP_REASON,
+    STOPPED_BY_HAND,
     Validators,
     add_source,
     add_story,
@@ -44,7 +45,9 @@ from storytrace.store.repository import (
     next_due,
     record_check,
     reschedule,
+    resume_source,
     revive,
+    stop_tracking,
     stories,
     story_to_feed,
 )
@@ -54,6 +57,7 @@ from storytrace.store.versions import NewVersion, add_new_version, add_version
 __all__ = [
     "DEFAULT_CHECK_INTERVAL_S",
     "FEED_STOP_REASON",
+    "STOPPED_BY_HAND",
     "DEFAULT_URL",
     "ENV_VAR",
     "BulkResult",
@@ -95,7 +99,9 @@ __all__ = [
     "record_check",
     "reschedule",
     "resolve_url",
+    "resume_source",
     "revive",
+    "stop_tracking",
     "story_to_feed",
     "schema_revision",
     "search_stories",

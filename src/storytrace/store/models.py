@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storytrace.store.types import Compressed, UTCDateTime
@@ -113,6 +114,8 @@ class Source(Base):
     # The validators of the last feed read that was parsed (or answered 304): sent with the next read.
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # False once `storytrace stop` stopped reading it (its stories stay, as they are); `storytrace add` resumes.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class Story(Base):

@@ -160,10 +160,11 @@ def due_stories(
 
 
 def due_sources(store: Store, *, older_than: datetime, kind: SourceKind | str = SourceKind.FEED) -> list[Source]:
-    """Sources of a kind never checked, or last checked before `older_than`, the longest waiting first."""
+    """Sources of a kind never checked, or last checked before `older_than`, the longest waiting first (stopped
+    ones left out)."""
     query = (
         select(Source)
-        .where(Source.kind == SourceKind(kind))
+        .where(Source.kind == SourceKind(kind), Source.active.is_(True))
         .where((Source.last_checked_at.is_(None)) | (Source.last_checked_at < older_than))
         .order_by(Source.last_checked_at.is_not(None), Source.last_checked_at, Source.id)
     )
@@ -227,6 +228,43 @@ def story_to_feed(store: Store, story: StoryRef) -> Source:
         session.execute(update(Story).where(Story.id == wanted).values(
             active=False, stop_reason=FEED_STOP_REASON, next_check_at=None))
         return session.execute(select(Source).where(Source.url == found.url)).scalar_one()
+
+    return store.write(run)
+
+
+STOPPED_BY_HAND = "stopped with storytrace stop"
+
+
+def stop_tracking(store: Store, url: str) -> str:
+    """Stop watching the story, or reading the feed, at (canonical) `url`, and say which it was ("story" or
+    "feed"). Nothing stored is removed: a story keeps its versions (its page and log give STOPPED_BY_HAND), a feed
+    its stories; `storytrace add` resumes either. UnknownStory when neither is tracked there."""
+    url = url.strip()
+
+    def run(session: Session) -> str:
+        story = session.execute(select(Story.id).where(Story.url == url)).scalar_one_or_none()
+        if story is not None:
+            session.execute(update(Story).where(Story.id == story).values(
+                active=False, stop_reason=STOPPED_BY_HAND, next_check_at=None))
+            return "story"
+        if session.execute(select(Source.id).where(Source.url == url)).scalar_one_or_none() is None:
+            raise UnknownStory(f"not tracked: {url}")
+        session.execute(update(Source).where(Source.url == url).values(active=False))
+        return "feed"
+
+    return store.write(run)
+
+
+def resume_source(store: Store, source: SourceRef) -> Source:
+    """Read a stopped feed again."""
+    wanted = source_id(source)
+
+    def run(session: Session) -> Source:
+        session.execute(update(Source).where(Source.id == wanted).values(active=True))
+        found = session.get(Source, wanted, populate_existing=True)
+        if found is None:
+            raise UnknownSource(f"no source with id {wanted}")
+        return found
 
     return store.write(run)
 

@@ -32,6 +32,7 @@ from storytrace.store import (
     latest_text,
     record_check,
     reschedule,
+    resume_source,
     revive,
     story_to_feed,
 )
@@ -296,12 +297,15 @@ def _is_feed(result: FetchResult) -> bool:
 async def track_url(tracker: Tracker, url: str) -> CheckReport:
     """Start tracking a URL: a feed becomes a source whose articles are tracked, a page a story checked now.
 
-    A story already tracked whose watching had stopped (failures in a row, a quiet spell) is watched again.
+    A story already tracked whose watching had stopped (failures in a row, a quiet spell, `storytrace stop`) is
+    watched again, a stopped feed read again.
     """
     url = canonical_url(url)
     probe = await tracker.fetcher.fetch(url)
     if _is_feed(probe):
         source = await tracker.write(f"adding {url}", add_source, tracker.store, url, "feed")
+        if not source.active:
+            source = await tracker.write(f"reading {url} again", resume_source, tracker.store, source)
         return await check_feed(tracker, source)
     story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
                                 check_interval_s=tracker.first_interval_s)

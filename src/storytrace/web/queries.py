@@ -228,10 +228,11 @@ class FeedRow:
     added_at: datetime
     last_checked_at: datetime | None
     stories: int
+    active: bool  # False once `storytrace stop` stopped reading it
 
 
-# id, url, title, added_at, last_checked_at and the count of stories: the columns of a FeedRow but its outlet.
-_FeedSelect = Select[int, str, str | None, datetime, datetime | None, Any]
+# id, url, title, added_at, last_checked_at, the count of stories and whether it is read: a FeedRow but its outlet.
+_FeedSelect = Select[int, str, str | None, datetime, datetime | None, Any, bool]
 
 
 def _feeds_query() -> _FeedSelect:
@@ -242,7 +243,7 @@ def _feeds_query() -> _FeedSelect:
     )
     return (
         select(Source.id, Source.url, Source.title, Source.added_at, Source.last_checked_at,
-               func.coalesce(counted.c.stories, 0))
+               func.coalesce(counted.c.stories, 0), Source.active)
         .outerjoin(counted, counted.c.source_id == Source.id)
         .where(Source.kind == SourceKind.FEED)
     )
@@ -251,8 +252,8 @@ def _feeds_query() -> _FeedSelect:
 def _feed_rows(store: Store, query: _FeedSelect) -> list[FeedRow]:
     def run(session: Session) -> list[FeedRow]:
         return [
-            FeedRow(fid, url, title, outlet_of(url), added, checked, int(count))
-            for fid, url, title, added, checked, count in session.execute(query).all()
+            FeedRow(fid, url, title, outlet_of(url), added, checked, int(count), bool(active))
+            for fid, url, title, added, checked, count, active in session.execute(query).all()
         ]
 
     return store.read(run)

@@ -30,7 +30,8 @@ TAKEN = {
 def feed_json(f: FeedRow) -> dict[str, Any]:
     """A feed in the JSON of the Feeds page and of its stories' page."""
     return {"id": f.id, "url": f.url, "title": f.title, "outlet": f.outlet, "added_at": iso(f.added_at),
-            "last_checked_at": iso(f.last_checked_at), "stories": f.stories, "links": feed_links(f.id)}
+            "last_checked_at": iso(f.last_checked_at), "stories": f.stories, "active": f.active,
+            "links": feed_links(f.id)}
 
 
 @router.get("/feeds.json", summary="Tracked feeds as JSON (storytrace.web.feeds/1)")
