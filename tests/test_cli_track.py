@@ -135,6 +135,8 @@ def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:
         (["log", site.url("/news/story-0")], "no store at storytrace.db"),
         (["diff", f"{site.url('/news/story-0')}@2", f"{site.url('/news/story-0')}@first"], "no store at"),
         (["feed"], "no store at"),
+        (["stop", site.url("/news/story-0")], "no store at"),
+        (["stop", "ftp://example.org/file"], "not an http(s) URL"),
         (["diff", site.url("/news/story-0"), "x.txt"], "name a stored version, as"),
         (["add", "ftp://example.org/file"], "not an http(s) URL"),
         (["log", "x", "--config", "missing.toml"], "no such configuration file"),
@@ -146,7 +148,7 @@ def test_errors_are_one_line(workdir: Path, site: NewsSite) -> None:
         done = st(workdir, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr.count("\n") == 1 and message in done.stderr and "Traceback" not in done.stderr
-        if args[0] in ("log", "diff", "feed"):
+        if args[0] in ("log", "diff", "feed", "stop"):
             assert not (workdir / "storytrace.db").exists(), args
     unreachable = st(workdir, "add", "http://127.0.0.1:9/news")
     assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
