@@ -113,6 +113,7 @@ def test_a_paragraph_that_skips_sentencex_is_cut_as_through_it(paragraph: str) -
         assert SENTENCES_IN_C.chunk(paragraph) == asked
         assert SENTENCES_IN_C.needs_sentencex(asked) == needs_sentencex(asked)
         assert SENTENCES_IN_C.own_segments(asked) == own_segments(asked)
+        assert SENTENCES_IN_C.own_cut(asked) == (None if needs_sentencex(asked) else own_segments(asked))
         if not needs_sentencex(asked):
             assert c_cuts(paragraph) == through
         assert paragraph_sentences(paragraph) == through
@@ -131,6 +132,7 @@ def test_the_c_test_answers_as_the_python(text: str) -> None:
         pytest.skip("the C helper is built with the compiled core")
     assert SENTENCES_IN_C.needs_sentencex(text) == needs_sentencex(text)
     assert SENTENCES_IN_C.own_segments(text) == own_segments(text)
+    assert SENTENCES_IN_C.own_cut(text) == (None if needs_sentencex(text) else own_segments(text))
 
 
 def real_paragraphs() -> list[str]:

@@ -483,6 +483,7 @@ typedef struct {
     Py_ssize_t counted_to, doubles_before;
     Py_ssize_t brackets_to, singles_to, singles_before; /* forward scans, as the count of double quotes */
     int bracket_open;
+    int apart; /* a quote mark standing apart was let through (`own_segments` has cuts to make) */
     Py_ssize_t acronym_start, acronym_end;
     int acronym;
 } ChunkMemo;
@@ -628,7 +629,7 @@ static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ss
         return 0;
     if (is_upper(first) || is_digit(first)) return 1;
     Py_ssize_t quote = quote_apart_at(t, i);
-    if (quote >= 0) return sentencex_cuts_before(t, i, raw(t, quote), q);
+    if (quote >= 0) return q->apart = sentencex_cuts_before(t, i, raw(t, quote), q);
     Py_UCS4 following = k + 1 < n ? raw(t, k + 1) : 0;
     if (!is_upper(following) && !is_digit(following)) return 0;
     if (first == '(') return 1;
@@ -704,17 +705,21 @@ static int holds_unplain(const Text *t) {
 /* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? Each character
  * is judged on its own (and the memo answers alike in any order), so the characters beyond ASCII are judged first,
  * then each ASCII character looked at is found in turn with `find_ascii`. */
+static int chunk_needs_sentencex(const Text *t, ChunkMemo *memo) {
+    int needs = holds_unplain(t);
+    static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
+    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
+        for (Py_ssize_t i = find_ascii(t, looked_at[k], 0, t->length); !needs && i < t->length;
+             i = find_ascii(t, looked_at[k], i + 1, t->length))
+            needs = needs_at(t, i, memo);
+    return needs;
+}
+
 static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     ChunkMemo memo = {0};
-    int needs = holds_unplain(&t);
-    static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
-    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
-        for (Py_ssize_t i = find_ascii(&t, looked_at[k], 0, t.length); !needs && i < t.length;
-             i = find_ascii(&t, looked_at[k], i + 1, t.length))
-            needs = needs_at(&t, i, &memo);
-    return PyBool_FromLong(needs);
+    return PyBool_FromLong(chunk_needs_sentencex(&t, &memo));
 }
 
 /* Is the quote mark at `k` one that own_cut._QUOTE_APART matches (after a sentence mark and blanks)? */
@@ -734,12 +739,9 @@ static int add_slice(PyObject **segments, PyObject *chunk, Py_ssize_t start, Py_
     return failed;
 }
 
-/* own_segments(chunk) -> tuple[str, ...]: own_cut.own_segments, the chunk cut before each straight quote mark
- * standing apart after a sentence mark (for a chunk `needs_sentencex` lets skip sentencex). The quote marks are
- * found with `find_ascii`, in order. */
-static PyObject *own_segments(PyObject *self, PyObject *chunk) {
-    Text t;
-    if (text_of(chunk, &t) < 0) return NULL;
+/* The segments of `own_segments` for the text `t` of `chunk`. */
+static PyObject *segments_of(PyObject *chunk, const Text *t_) {
+    Text t = *t_;
     Py_ssize_t n = t.length, start = 0;
     Py_ssize_t dq = find_ascii(&t, '"', 0, n), sq = find_ascii(&t, '\'', 0, n);
     PyObject *segments = NULL;
@@ -761,6 +763,25 @@ static PyObject *own_segments(PyObject *self, PyObject *chunk) {
 failed:
     Py_XDECREF(segments);
     return NULL;
+}
+
+/* own_segments(chunk) -> tuple[str, ...]: own_cut.own_segments, the chunk cut before each straight quote mark
+ * standing apart after a sentence mark (for a chunk `needs_sentencex` lets skip sentencex). The quote marks are
+ * found with `find_ascii`, in order. */
+static PyObject *own_segments(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    return segments_of(chunk, &t);
+}
+
+/* own_cut(chunk) -> tuple[str, ...] | None: None where `needs_sentencex(chunk)`, else `own_segments(chunk)`, in one
+ * call (the quote marks are looked for only when the test let one standing apart through). */
+static PyObject *own_cut(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    ChunkMemo memo = {0};
+    if (chunk_needs_sentencex(&t, &memo)) Py_RETURN_NONE;
+    return memo.apart ? segments_of(chunk, &t) : PyTuple_Pack(1, chunk);
 }
 
 /* spaced_full_stop(chunk) -> bool: is a full stop just after a white space character beyond ASCII ("A\u00a0.")?
@@ -981,6 +1002,7 @@ static PyMethodDef methods[] = {
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
     {"needs_sentencex", needs_sentencex, METH_O,
      "Could sentencex cut this chunk where our own rules would not? (text/own_cut.py)"},
+    {"own_cut", own_cut, METH_O, "None where needs_sentencex(chunk), else own_segments(chunk)."},
     {"own_segments", own_segments, METH_O,
      "The chunk cut before each straight quote mark standing apart after a sentence mark (own_cut.own_segments)."},
     {"spaced_full_stop", spaced_full_stop, METH_O,
