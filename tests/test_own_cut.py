@@ -10,7 +10,7 @@ import sentencex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from storytrace.text.own_cut import needs_sentencex
+from storytrace.text.own_cut import _LONGEST_ABBREVIATION, _NO_ABBREVIATIONS, needs_sentencex, own_segments
 from storytrace.text.segment import (
     _AFTER_CLOCK,
     _BEFORE_NUMBER,
@@ -31,7 +31,9 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 # The shapes the rules turn on: sentence marks and runs of them, abbreviations, initials and dotted acronyms
 # (whole, cut short, after punctuation), decimals, web addresses, list markers of every family, bullets, quote
-# marks straight, curly, doubled and backtick, brackets, ellipses, marks of other scripts, and white space.
+# marks straight, curly, doubled and backtick, brackets, ellipses, marks of other scripts, and white space; and
+# quote marks standing apart after a sentence end as tokenised news has them, after words sentencex takes for
+# abbreviations or not, numbers and brackets of every kind.
 PIECES = st.sampled_from(
     ["He", "said", "the", "it", "was", "over", "Then", "then", "Smith", "A", "a", "x", "I", "5", "12", "7"]
     + ["Mr.", "Dr.", "St.", "No.", "Jan.", "Sept.", "Gov.", "Calif.", "Inc.", "co.", "Co.", "vs.", "v.", "e.g.",
@@ -43,9 +45,46 @@ PIECES = st.sampled_from(
        "\u0964", "_", "\u00b7"]
     + ['"', "'", "''", "``", "\u201c", "\u201d", "\u2018", "\u2019", "\u201e", '"The', 'end."', "\u201cThe",
        "end.\u201d", "(", ")", "[", "]", "(See", "below.)", "workers'", "don't"]
+    + ['. " ', ". '' ", '" ', "'' ", " ''", ' "', "''", '"', 'said. " ', "today. '' ", "Afghanistan. '' ",
+       'victory. " ', "Tex. '' ", "me. \" ", "1990. '' ", '12. " ', "Yahoo! '' ", '? " ', "''Then", "{", "}", "<",
+       ">", "(said", "ended)", "[It", "It]", "Hall", "Then"]
     + [" ", " ", " ", " ", "", "  ", "\n", "\t", "\u00a0", "\u00e9t\u00e9"]
 )
 PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=30).map("".join)
+# Paragraphs of sentences and quotations as tokenised news writes them, with quote marks standing apart between
+# sentences ('over. " Then', "ahead. '' In"), which the pieces above seldom put together in a paragraph that skips
+# sentencex: words sentencex abbreviates or not, numbers, brackets and quote marks of every straight kind.
+QUOTE_WORDS = st.sampled_from(
+    ["victory", "said", "today", "1990", "over", "Then", "The", "Our", "I", "When", "12", "it"] * 6
+    + ["Tex", "me", "7", "ago", "x", "Yahoo", "U.S", "won_t", "(as", "it)", "[a", "b]", "{c", "d}", "<e", "f>"]
+    + ["''Then", '"Then', "Ended"]
+)
+QUOTE_MARKS_AFTER = st.sampled_from([".", ".", ".", ",", ",", "!", "?", ". ", ""])
+QUOTE_SPACES = st.sampled_from([" ", " ", " ", "", "  ", "\t"])
+QUOTE_PLAIN = st.builds(
+    lambda words, mark: " ".join(words) + mark,
+    st.lists(QUOTE_WORDS, min_size=1, max_size=4), st.sampled_from([".", ".", ".", "!", "?", "", ".)"]),
+)
+
+
+def quoted(mark: str) -> st.SearchStrategy[str]:
+    """'" Our team won," he said.' or "'' Then it was over.''": a quotation (mostly in `mark`) whose opening mark
+    may stand apart."""
+    marks = st.sampled_from([mark] * 12 + ['"', "''", "'", "`"])
+    return st.builds(
+        lambda opener, space, words, after, closer, tail: f"{opener}{space}{' '.join(words)}{after}{closer}{tail}",
+        marks, QUOTE_SPACES, st.lists(QUOTE_WORDS, min_size=1, max_size=4), QUOTE_MARKS_AFTER, marks,
+        st.sampled_from(["", " he said.", " "]),
+    )
+
+
+def quote_paragraph(mark: str) -> st.SearchStrategy[str]:
+    """Plain sentences and quotations, each followed by white space or none."""
+    sentence = st.tuples(st.one_of(QUOTE_PLAIN, quoted(mark), quoted(mark)), QUOTE_SPACES).map("".join)
+    return st.lists(sentence, min_size=1, max_size=6).map("".join)
+
+
+QUOTE_PARAGRAPHS = st.sampled_from(['"', "''"]).flatmap(quote_paragraph)
 
 
 def chunks(paragraph: str) -> tuple[str, str]:
@@ -55,10 +94,10 @@ def chunks(paragraph: str) -> tuple[str, str]:
 
 
 def c_cuts(paragraph: str) -> tuple[tuple[int, int], ...]:
-    """The C helper's sentences of the paragraph with its chunk handed to our rules whole."""
+    """The C helper's sentences of the paragraph with its chunk handed to our rules alone (`own_segments`)."""
     assert SENTENCES_IN_C is not None
-    return SENTENCES_IN_C.spans(paragraph, (SENTENCES_IN_C.chunk(paragraph),), _TITLES, _BEFORE_NUMBER,
-                                _AFTER_CLOCK.match)
+    segments = SENTENCES_IN_C.own_segments(SENTENCES_IN_C.chunk(paragraph))
+    return SENTENCES_IN_C.spans(paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -69,21 +108,31 @@ def test_a_paragraph_that_skips_sentencex_is_cut_as_through_it(paragraph: str) -
     assume(not _SENTENCEX_PANICS.search(asked))  # (sentencex cannot be asked: see test_sentencex_panics_are_foreseen)
     through = python_paragraph_sentences(paragraph)
     if not needs_sentencex(asked):
-        assert python_cut(paragraph, [read]) == through
+        assert python_cut(paragraph, own_segments(read)) == through
     if SENTENCES_IN_C is not None:
         assert SENTENCES_IN_C.chunk(paragraph) == asked
         assert SENTENCES_IN_C.needs_sentencex(asked) == needs_sentencex(asked)
+        assert SENTENCES_IN_C.own_segments(asked) == own_segments(asked)
+        assert SENTENCES_IN_C.own_cut(asked) == (None if needs_sentencex(asked) else own_segments(asked))
         if not needs_sentencex(asked):
             assert c_cuts(paragraph) == through
         assert paragraph_sentences(paragraph) == through
 
 
+@settings(max_examples=3000, deadline=None)
+@given(QUOTE_PARAGRAPHS.filter(str.strip))
+def test_a_paragraph_with_quotes_standing_apart_that_skips_sentencex_is_cut_as_through_it(paragraph: str) -> None:
+    test_a_paragraph_that_skips_sentencex_is_cut_as_through_it.hypothesis.inner_test(paragraph)  # type: ignore[attr-defined]
+
+
 @settings(max_examples=1000, deadline=None)
-@given(st.text(max_size=60) | PARAGRAPHS)
+@given(st.text(max_size=60) | PARAGRAPHS | QUOTE_PARAGRAPHS)
 def test_the_c_test_answers_as_the_python(text: str) -> None:
     if SENTENCES_IN_C is None:
         pytest.skip("the C helper is built with the compiled core")
     assert SENTENCES_IN_C.needs_sentencex(text) == needs_sentencex(text)
+    assert SENTENCES_IN_C.own_segments(text) == own_segments(text)
+    assert SENTENCES_IN_C.own_cut(text) == (None if needs_sentencex(text) else own_segments(text))
 
 
 def real_paragraphs() -> list[str]:
@@ -107,7 +156,7 @@ def test_real_paragraphs_that_skip_sentencex_are_cut_as_through_it() -> None:
             continue
         skipped += 1
         through = python_paragraph_sentences(paragraph)
-        assert python_cut(paragraph, [read]) == through, paragraph
+        assert python_cut(paragraph, own_segments(read)) == through, paragraph
         if SENTENCES_IN_C is not None:
             assert not SENTENCES_IN_C.needs_sentencex(asked), paragraph
             assert c_cuts(paragraph) == through, paragraph
@@ -126,7 +175,15 @@ def test_real_paragraphs_that_skip_sentencex_are_cut_as_through_it() -> None:
         ('He said "it is over. "Then we left.', True),  # a quote closing after a space
         ("Two findings: 1) models prefer the head, and 2) shortcuts come early.", True),  # a list
         ("Two findings: \u2022 one, and \u2022 two.", True),  # bullets
-        ("It ended. '' Then we left.", True),  # a tokenised closing quote standing apart
+        ("It ended. '' Then we left.", True),  # a tokenised quote standing apart after a word of four letters
+        ("It was over, he said. '' Then we left.", False),  # ... after a word sentencex does not abbreviate
+        ('They won a victory. " Our drop-kick special," he said.', False),
+        ('He said "it was over. " Then we left.', True),  # inside a quotation sentencex pairs
+        ("They moved to Austin, Tex. '' We are happy,'' she said.", True),  # "Tex." sentencex's abbreviation
+        ("A 'No' rejected in Afghanistan. '' When I said no,'' he said.", True),  # single quote marks unpaired
+        ("They won in ''overtime. '' Then we left,'' she said.", True),  # inside a quotation of doubled marks
+        ("It ended (as expected. \" Then it) resumed.", True),  # inside brackets
+        ('It ended in 1990. " Then it resumed.', False),
         ("The chairman of the A.M.A board spoke.", True),  # a dotted acronym cut short
     ],
 )
@@ -134,7 +191,26 @@ def test_what_sends_a_paragraph_to_sentencex(paragraph: str, needs: bool) -> Non
     read, asked = chunks(paragraph)
     assert needs_sentencex(asked) is needs
     if not needs:
-        assert python_cut(paragraph, [read]) == python_paragraph_sentences(paragraph)
+        assert python_cut(paragraph, own_segments(read)) == python_paragraph_sentences(paragraph)
+    if SENTENCES_IN_C is not None:
+        assert SENTENCES_IN_C.needs_sentencex(asked) is needs
+
+
+@pytest.mark.parametrize("word", sorted(_NO_ABBREVIATIONS))
+@pytest.mark.parametrize("after", ['"', "''"])
+@pytest.mark.parametrize("following", ["Then", "The", "Zed", "I", "May", "5"])
+def test_words_sentencex_does_not_abbreviate(word: str, after: str, following: str) -> None:
+    """sentencex cuts after each short word own_cut lets before a quote mark standing apart (it is none of its
+    abbreviations), and the C test knows the same words."""
+    assert len(word) <= _LONGEST_ABBREVIATION  # (a longer word needs no listing)
+    text = f"It was {word}. {after} {following} we left."
+    assert sentencex.segment("en", text) == [f"It was {word}. {after} ", f"{following} we left."]
+    assert not needs_sentencex(text)
+    if SENTENCES_IN_C is not None:
+        assert not SENTENCES_IN_C.needs_sentencex(text)
+        for near in (word + "s", word[:-1], word.capitalize(), word.upper(), "x" + word):
+            text = f"It was {near}. {after} {following} we left."
+            assert SENTENCES_IN_C.needs_sentencex(text) == needs_sentencex(text), near
 
 
 def sentencex_panics(text: str) -> bool:

@@ -43,8 +43,9 @@ PARAGRAPHS = st.lists(PIECES, min_size=1, max_size=40).map("".join)
 def native(paragraph: str) -> tuple[tuple[int, int], ...]:
     assert SENTENCES_IN_C is not None
     chunk = SENTENCES_IN_C.chunk(paragraph)
-    # sentencex's segments, or the chunk whole where it has nothing to decide (see own_cut.py)
-    segments = sentencex_segments(chunk) if SENTENCES_IN_C.needs_sentencex(chunk) else (chunk,)
+    # sentencex's segments, or where it has nothing to decide the chunk cut only where it surely cuts (own_cut.py)
+    needs = SENTENCES_IN_C.needs_sentencex(chunk)
+    segments = sentencex_segments(chunk) if needs else SENTENCES_IN_C.own_segments(chunk)
     found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
         paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
     )

@@ -24,6 +24,7 @@ typedef struct Text {
      * "_" over an apostrophe is the chunk's mark for a word apostrophe, read as U+02BC (see `chunk`). */
     const struct Text *source;
     Py_ssize_t shift;
+    int ascii; /* every character below U+0080 (str.isascii()) */
 } Text;
 
 static int text_of(PyObject *object, Text *text) {
@@ -37,6 +38,7 @@ static int text_of(PyObject *object, Text *text) {
     text->length = PyUnicode_GET_LENGTH(object);
     text->source = NULL;
     text->shift = 0;
+    text->ascii = PyUnicode_IS_ASCII(object);
     return 0;
 }
 
@@ -462,9 +464,10 @@ static inline int is_plain_character(Py_UCS4 c) {
     return c < 0x250 || c == 0x2bc || (c >= 0x2000 && c < 0x2020) || (c >= 0x20a0 && c < 0x20d0);
 }
 
-static Py_ssize_t count_of(const Text *t, Py_UCS4 c, Py_ssize_t start, Py_ssize_t end) {
+/* How many times the ASCII character `c` is in [start, end), found with `find_ascii` (quote marks are few). */
+static Py_ssize_t count_of(const Text *t, Py_UCS1 c, Py_ssize_t start, Py_ssize_t end) {
     Py_ssize_t n = 0;
-    for (Py_ssize_t i = start; i < end; i++) n += raw(t, i) == c;
+    for (Py_ssize_t i = find_ascii(t, c, start, end); i < end; i = find_ascii(t, c, i + 1, end)) n++;
     return n;
 }
 
@@ -476,7 +479,11 @@ static Py_ssize_t count_of(const Text *t, Py_UCS4 c, Py_ssize_t start, Py_ssize_
 typedef struct {
     int known;
     Py_ssize_t singles, doubles, last_curly_close;
+    int singles_doubled; /* every run of single quote marks two long ("''"): -1 until asked */
     Py_ssize_t counted_to, doubles_before;
+    Py_ssize_t brackets_to, singles_to, singles_before; /* forward scans, as the count of double quotes */
+    int bracket_open;
+    int apart; /* a quote mark standing apart was let through (`own_segments` has cuts to make) */
     Py_ssize_t acronym_start, acronym_end;
     int acronym;
 } ChunkMemo;
@@ -486,9 +493,11 @@ static void know_quotes(const Text *t, ChunkMemo *q) {
     q->known = 1;
     q->singles = count_of(t, '\'', 0, t->length);
     q->doubles = count_of(t, '"', 0, t->length);
-    q->last_curly_close = t->length - 1;
+    q->last_curly_close = t->kind == PyUnicode_1BYTE_KIND ? -1 : t->length - 1; /* (none below U+0100) */
     while (q->last_curly_close >= 0 && raw(t, q->last_curly_close) != 0x201d) q->last_curly_close--;
     q->counted_to = q->doubles_before = 0;
+    q->singles_doubled = -1;
+    q->brackets_to = q->singles_to = q->singles_before = q->bracket_open = 0;
 }
 
 static Py_ssize_t doubles_before(const Text *t, ChunkMemo *q, Py_ssize_t k) {
@@ -515,6 +524,100 @@ static int inside_dotted_acronym(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     return whole;
 }
 
+/* own_cut._QUOTE_APART matched at `i` (a sentence mark, blanks, '"' or "''", blanks, a capital or digit): where its
+ * quote mark starts, or -1. */
+static Py_ssize_t quote_apart_at(const Text *t, Py_ssize_t i) {
+    Py_ssize_t n = t->length, k = i + 1;
+    if (!is_sentence_mark(raw(t, i)) || k >= n || !is_blank(raw(t, k))) return -1;
+    while (k < n && is_blank(raw(t, k))) k++;
+    Py_ssize_t quote = k;
+    if (k < n && raw(t, k) == '"')
+        k++;
+    else if (k + 1 < n && raw(t, k) == '\'' && raw(t, k + 1) == '\'')
+        k += 2;
+    else
+        return -1;
+    if (k >= n || !is_blank(raw(t, k))) return -1;
+    while (k < n && is_blank(raw(t, k))) k++;
+    return k < n && (is_upper(raw(t, k)) || is_digit(raw(t, k))) ? quote : -1;
+}
+
+/* own_cut._NO_ABBREVIATIONS and _LONGEST_ABBREVIATION (tests/test_own_cut.py asks both tests about every word) */
+static const char *const no_abbreviations[] = {
+    "said", "says", "say", "it", "him", "her", "them", "us", "you", "that", "this", "there", "here", "now",
+    "then", "too", "well", "back", "away", "again", "today", "ago", "time", "times", "day", "days", "week",
+    "weeks", "year", "years", "month", "months", "game", "games", "home", "work", "way", "end", "night", NULL};
+#define LONGEST_ABBREVIATION 6
+
+/* own_cut._no_abbreviation_before (the chunk is ASCII) */
+static int no_abbreviation_before(const Text *t, Py_ssize_t i) {
+    Py_ssize_t start = i;
+    while (start > 0 && (is_letter(raw(t, start - 1)) || is_digit(raw(t, start - 1)))) start--;
+    if (start > 0 && !is_blank(raw(t, start - 1))) return 0;
+    Py_ssize_t length = i - start;
+    int digits = length > 0, letters = length > 0;
+    for (Py_ssize_t k = start; k < i; k++) {
+        digits &= is_digit(raw(t, k));
+        letters &= is_letter(raw(t, k));
+    }
+    if (digits) return length >= 2;
+    if (!letters) return 0;
+    if (length > LONGEST_ABBREVIATION) return 1;
+    for (const char *const *word = no_abbreviations; *word != NULL; word++) {
+        if ((Py_ssize_t)strlen(*word) != length) continue;
+        Py_ssize_t k = 0;
+        while (k < length && raw(t, start + k) == (Py_UCS4)(unsigned char)(*word)[k]) k++;
+        if (k == length) return 1;
+    }
+    return 0;
+}
+
+/* own_cut._bracket_open_before: the last bracket before `i`, found with `find_ascii` from where the last question
+ * left off (brackets are few). */
+static int bracket_open_before(const Text *t, ChunkMemo *q, Py_ssize_t i) {
+    static const Py_UCS1 brackets[] = {'(', '<', '{', '[', ')', '>', '}', ']'};
+    if (i < q->brackets_to) q->brackets_to = q->bracket_open = 0;
+    Py_ssize_t last = -1;
+    for (int b = 0; b < 8; b++)
+        for (Py_ssize_t k = find_ascii(t, brackets[b], q->brackets_to, i); k < i; k = find_ascii(t, brackets[b], k + 1, i))
+            if (k > last) {
+                last = k;
+                q->bracket_open = b < 4;
+            }
+    q->brackets_to = i;
+    return q->bracket_open;
+}
+
+/* How many single quote marks are before `i`. */
+static Py_ssize_t singles_before(const Text *t, ChunkMemo *q, Py_ssize_t i) {
+    if (i < q->singles_to) q->singles_to = q->singles_before = 0;
+    q->singles_before += count_of(t, '\'', q->singles_to, i);
+    q->singles_to = i;
+    return q->singles_before;
+}
+
+/* The first test of own_cut._outside_doubled_singles: does every run of single quote marks hold two? */
+static int singles_doubled(const Text *t, ChunkMemo *q) {
+    if (q->singles_doubled >= 0) return q->singles_doubled;
+    q->singles_doubled = 1;
+    for (Py_ssize_t i = find_ascii(t, '\'', 0, t->length); q->singles_doubled && i < t->length;) {
+        Py_ssize_t run = i;
+        while (run < t->length && raw(t, run) == '\'') run++;
+        q->singles_doubled = run - i == 2;
+        i = find_ascii(t, '\'', run, t->length);
+    }
+    return q->singles_doubled;
+}
+
+/* own_cut._sentencex_cuts_before with _outside_doubled_singles */
+static int sentencex_cuts_before(const Text *t, Py_ssize_t i, Py_UCS4 quote, ChunkMemo *q) {
+    know_quotes(t, q);
+    if (!t->ascii || !no_abbreviation_before(t, i) || bracket_open_before(t, q, i)) return 0;
+    if (quote == '"') return q->singles == 0 && doubles_before(t, q, i) % 2 == 0;
+    if (q->doubles != 0 || !singles_doubled(t, q)) return 0;
+    return singles_before(t, q, i) % 4 == 0; /* an even number of "''" */
+}
+
 /* own_cut._followed_alike */
 static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ssize_t j, ChunkMemo *q) {
     Py_ssize_t n = t->length, k = j;
@@ -525,6 +628,8 @@ static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ss
     if (raw(t, i) == '.' && run_end == i + 1 && i >= 2 && Py_UNICODE_ISALPHA(raw(t, i - 1)) && raw(t, i - 2) == '.')
         return 0;
     if (is_upper(first) || is_digit(first)) return 1;
+    Py_ssize_t quote = quote_apart_at(t, i);
+    if (quote >= 0) return q->apart = sentencex_cuts_before(t, i, raw(t, quote), q);
     Py_UCS4 following = k + 1 < n ? raw(t, k + 1) : 0;
     if (!is_upper(following) && !is_digit(following)) return 0;
     if (first == '(') return 1;
@@ -600,17 +705,83 @@ static int holds_unplain(const Text *t) {
 /* needs_sentencex(chunk) -> bool: could sentencex cut the chunk anywhere our own rules would not? Each character
  * is judged on its own (and the memo answers alike in any order), so the characters beyond ASCII are judged first,
  * then each ASCII character looked at is found in turn with `find_ascii`. */
+static int chunk_needs_sentencex(const Text *t, ChunkMemo *memo) {
+    int needs = holds_unplain(t);
+    static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
+    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
+        for (Py_ssize_t i = find_ascii(t, looked_at[k], 0, t->length); !needs && i < t->length;
+             i = find_ascii(t, looked_at[k], i + 1, t->length))
+            needs = needs_at(t, i, memo);
+    return needs;
+}
+
 static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     ChunkMemo memo = {0};
-    int needs = holds_unplain(&t);
-    static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
-    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
-        for (Py_ssize_t i = find_ascii(&t, looked_at[k], 0, t.length); !needs && i < t.length;
-             i = find_ascii(&t, looked_at[k], i + 1, t.length))
-            needs = needs_at(&t, i, &memo);
-    return PyBool_FromLong(needs);
+    return PyBool_FromLong(chunk_needs_sentencex(&t, &memo));
+}
+
+/* Is the quote mark at `k` one that own_cut._QUOTE_APART matches (after a sentence mark and blanks)? */
+static int stands_apart(const Text *t, Py_ssize_t k) {
+    Py_ssize_t mark = k;
+    while (mark > 0 && is_blank(raw(t, mark - 1))) mark--;
+    return mark < k && mark > 0 && quote_apart_at(t, mark - 1) == k;
+}
+
+/* Add chunk[start:end] to `segments` (made on the first call). */
+static int add_slice(PyObject **segments, PyObject *chunk, Py_ssize_t start, Py_ssize_t end) {
+    if (*segments == NULL && (*segments = PyList_New(0)) == NULL) return -1;
+    PyObject *slice = PyUnicode_Substring(chunk, start, end);
+    if (slice == NULL) return -1;
+    int failed = PyList_Append(*segments, slice);
+    Py_DECREF(slice);
+    return failed;
+}
+
+/* The segments of `own_segments` for the text `t` of `chunk`. */
+static PyObject *segments_of(PyObject *chunk, const Text *t_) {
+    Text t = *t_;
+    Py_ssize_t n = t.length, start = 0;
+    Py_ssize_t dq = find_ascii(&t, '"', 0, n), sq = find_ascii(&t, '\'', 0, n);
+    PyObject *segments = NULL;
+    while (dq < n || sq < n) {
+        Py_ssize_t k = dq < sq ? dq : sq;
+        if (k == dq)
+            dq = find_ascii(&t, '"', k + 1, n);
+        else
+            sq = find_ascii(&t, '\'', k + 1, n);
+        if (!stands_apart(&t, k)) continue;
+        if (add_slice(&segments, chunk, start, k) < 0) goto failed;
+        start = k;
+    }
+    if (segments == NULL) return PyTuple_Pack(1, chunk);
+    if (add_slice(&segments, chunk, start, n) < 0) goto failed;
+    PyObject *result = PyList_AsTuple(segments);
+    Py_DECREF(segments);
+    return result;
+failed:
+    Py_XDECREF(segments);
+    return NULL;
+}
+
+/* own_segments(chunk) -> tuple[str, ...]: own_cut.own_segments, the chunk cut before each straight quote mark
+ * standing apart after a sentence mark (for a chunk `needs_sentencex` lets skip sentencex). The quote marks are
+ * found with `find_ascii`, in order. */
+static PyObject *own_segments(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    return segments_of(chunk, &t);
+}
+
+/* own_cut(chunk) -> tuple[str, ...] | None: None where `needs_sentencex(chunk)`, else `own_segments(chunk)`, in one
+ * call (the quote marks are looked for only when the test let one standing apart through). */
+static PyObject *own_cut(PyObject *self, PyObject *chunk) {
+    Text t;
+    if (text_of(chunk, &t) < 0) return NULL;
+    ChunkMemo memo = {0};
+    if (chunk_needs_sentencex(&t, &memo)) Py_RETURN_NONE;
+    return memo.apart ? segments_of(chunk, &t) : PyTuple_Pack(1, chunk);
 }
 
 /* spaced_full_stop(chunk) -> bool: is a full stop just after a white space character beyond ASCII ("A\u00a0.")?
@@ -831,6 +1002,9 @@ static PyMethodDef methods[] = {
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
     {"needs_sentencex", needs_sentencex, METH_O,
      "Could sentencex cut this chunk where our own rules would not? (text/own_cut.py)"},
+    {"own_cut", own_cut, METH_O, "None where needs_sentencex(chunk), else own_segments(chunk)."},
+    {"own_segments", own_segments, METH_O,
+     "The chunk cut before each straight quote mark standing apart after a sentence mark (own_cut.own_segments)."},
     {"spaced_full_stop", spaced_full_stop, METH_O,
      "Is a full stop just after a white space character beyond ASCII? (segment.sentencex_would_panic)"},
     {"sentences", (PyCFunction)(void (*)(void))sentences, METH_FASTCALL,

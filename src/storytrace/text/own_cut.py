@@ -7,13 +7,20 @@ it cuts where they do not: after a dotted acronym ("in the U.S. Then"), at a ful
 ("articles.McGrath"), around a quote mark standing apart ('over. " Then'), before list markers ("1)", "(b)", bullets),
 and at sentence marks of other scripts. A paragraph without any of these is handed to our rules whole.
 
+A straight quote mark standing apart after a sentence end is how tokenised news opens a quotation ('victory. " Our
+drop-kick', "ahead. '' In the past"). sentencex cuts there unless the word before is one of its abbreviations or the
+mark lies inside a quotation or brackets it pairs, and our rules then give the quote mark back to the sentence before
+it. Where that cut is sure (`_sentencex_cuts_before`) the paragraph skips sentencex and `own_segments` makes the same
+cut; anywhere else it goes to sentencex.
+
 The test leans towards sentencex: anything not shown to be safe sends the paragraph there. Each rule was found by
 comparing both ways of cutting on the real paragraphs in ../shared/data and on random paragraphs made of the pieces
-these rules turn on (tests/test_own_cut.py keeps doing both); ~64% of the bench's paragraphs (ASCII news with
-tokenised quotes) and ~75% of all real ones skip sentencex. segment.py asks text/_sentences.c's copy of this test,
-which this Python is the reference for; without the C helper every paragraph goes to sentencex (same sentences; the
-test in Python would cost about what it saves), and segment.python_paragraph_sentences, the reference both routes
-are held to, always asks it.
+these rules turn on (tests/test_own_cut.py keeps doing both). ~70% of the bench's paragraphs (ASCII news with
+tokenised quotes; `bench/pairs.py build_pairs(2000)`, both sides) skip sentencex (~64% before the quote marks
+standing apart were let through), and ~60% of the distinct real paragraphs of ../shared/data (~52% before).
+segment.py asks text/_sentences.c's copy of this test, which this Python is the reference for; without the C helper
+every paragraph goes to sentencex (same sentences; the test in Python would cost about what it saves), and
+segment.python_paragraph_sentences, the reference both routes are held to, always asks it.
 """
 
 from __future__ import annotations
@@ -31,6 +38,18 @@ _LOOKED_AT: Final = re.compile(r"[.!?)`]")
 # A character sentencex may take for a sentence end or a bullet: all but Latin letters and signs, the apostrophe
 # mark U+02BC, the spaces, dashes and quote marks of General Punctuation, and currency signs.
 _NOT_PLAIN: Final = re.compile(r"[^\x00-\u024f\u02bc\u2000-\u201f\u20a0-\u20cf]")
+# A straight quote mark standing apart after a sentence mark, as tokenised news has it ('over. " Then',
+# "ahead. '' In"): where `needs_sentencex` lets it pass, sentencex cuts before the quote mark (group 1).
+_QUOTE_APART: Final = re.compile(r"""[.!?][ \t]+("|'')[ \t]+[A-Z0-9]""")
+# sentencex takes a word before a full stop for an abbreviation by its list (English: "Tex.", "Sept.", "me."), whose
+# words have at most six letters ("messrs", in 1.0.32); a longer word, or one of these common shorter ones (the
+# tests ask sentencex about each), ends a sentence there.
+_LONGEST_ABBREVIATION: Final = 6
+_NO_ABBREVIATIONS: Final = frozenset(
+    "said says say it him her them us you that this there here now then too well back away again today ago time "
+    "times day days week weeks year years month months game games home work way end night".split()
+)
+_BRACKETS: Final = "(<{[)>}]"
 
 
 def needs_sentencex(chunk: str) -> bool:
@@ -92,6 +111,9 @@ def _followed_alike(chunk: str, i: int, run_end: int, j: int) -> bool:
         return False  # after a dotted acronym our rules never cut; sentencex sometimes does
     if "A" <= first <= "Z" or "0" <= first <= "9":
         return True  # both cut here
+    if _QUOTE_APART.match(chunk, i) is not None:
+        # ('over. " Then'; `own_segments` cuts there too, and our rules give the quote mark back to "over.")
+        return _sentencex_cuts_before(chunk, i, first)
     following = chunk[k + 1] if k + 1 < n else ""
     if not ("A" <= following <= "Z" or "0" <= following <= "9"):
         return False
@@ -104,6 +126,59 @@ def _followed_alike(chunk: str, i: int, run_end: int, j: int) -> bool:
         # quote marks, whose pairing sentencex works out otherwise.
         return "'" not in chunk and chunk.count('"', 0, k) % 2 == 0 and chunk.count('"') % 2 == 0
     return False
+
+
+def _sentencex_cuts_before(chunk: str, i: int, quote: str) -> bool:
+    """Does sentencex surely cut after the single sentence mark at `i`, before the straight quote mark standing
+    apart after it? Only after a word that is no abbreviation of its, and outside any quotation and bracket it
+    pairs (in an ASCII paragraph with only that kind of straight quote mark)."""
+    if not chunk.isascii() or not _no_abbreviation_before(chunk, i) or _bracket_open_before(chunk, i):
+        return False
+    if quote == '"':
+        # sentencex pairs double quotes in order: an even count before the mark leaves it outside them all.
+        return "'" not in chunk and chunk.count('"', 0, i) % 2 == 0
+    return '"' not in chunk and _outside_doubled_singles(chunk, i)
+
+
+def _no_abbreviation_before(chunk: str, i: int) -> bool:
+    """Is the word before the mark at `i` (after white space) a number of two or more digits, or a word sentencex
+    never takes for an abbreviation?"""
+    start = i
+    while start > 0 and chunk[start - 1].isalnum():
+        start -= 1
+    if start > 0 and chunk[start - 1] not in _BLANK:
+        return False
+    word = chunk[start:i]
+    if word.isdigit():
+        return len(word) >= 2  # (one digit may be a list item's number)
+    return word.isalpha() and (len(word) > _LONGEST_ABBREVIATION or word in _NO_ABBREVIATIONS)
+
+
+def _bracket_open_before(chunk: str, i: int) -> bool:
+    """Is the last bracket before `i` an opening one? sentencex does not cut inside brackets it pairs."""
+    last = max(chunk.rfind(bracket, 0, i) for bracket in _BRACKETS)
+    return last >= 0 and chunk[last] in _BRACKETS[:4]
+
+
+def _outside_doubled_singles(chunk: str, i: int) -> bool:
+    """In a paragraph whose single quote marks all come in pairs ("''", as tokenised news writes quotation marks),
+    is the mark at `i` outside every quotation sentencex finds? It pairs the "''" in order, as double quotes."""
+    if "'''" in chunk or chunk.count("'") != 2 * chunk.count("''"):
+        return False
+    return chunk.count("''", 0, i) % 2 == 0
+
+
+def own_segments(chunk: str) -> tuple[str, ...]:
+    """The chunk as our rules alone are given it when `needs_sentencex(chunk)` is False: cut before each straight
+    quote mark standing apart after a sentence mark, where sentencex cuts too (`_segment_spans` then gives the
+    quote mark back to the sentence before it, as it does to sentencex's segment)."""
+    segments: list[str] = []
+    at = 0
+    for found in _QUOTE_APART.finditer(chunk):
+        segments.append(chunk[at : found.start(1)])
+        at = found.start(1)
+    segments.append(chunk[at:])
+    return tuple(segments)
 
 
 def _inside_dotted_acronym(chunk: str, i: int) -> bool:

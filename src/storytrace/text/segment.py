@@ -95,7 +95,10 @@ def cut_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
     """`paragraph_sentences` without remembering."""
     if SENTENCES_IN_C is not None:
         chunk = SENTENCES_IN_C.chunk(paragraph)
-        segments = (chunk,) if not SENTENCES_IN_C.needs_sentencex(chunk) else sentencex_segments(chunk)
+        # our rules alone (with the cuts sentencex surely makes before a quote mark standing apart), or sentencex first
+        segments = SENTENCES_IN_C.own_cut(chunk)
+        if segments is None:
+            segments = sentencex_segments(chunk)
         found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.spans(
             paragraph, segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match
         )
