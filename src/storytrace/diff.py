@@ -115,9 +115,9 @@ def _reordered_list_items(links: tuple[Link, ...], doc_a: Document, doc_b: Docum
             break
     else:
         return links
+
     def number(doc: Document, index: int) -> str:
-        sentence = doc.sentences[index]
-        return list_number(doc.text[sentence.start : sentence.end])
+        return list_number(doc.sentence_text(index))
 
     items = [(link.a[0], link.b[0]) for link in links if link.a and link.b]
     items = [(x, y) for x, y in items if number(doc_a, x) and number(doc_b, y)]  # list items on both sides

@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -94,14 +93,11 @@ def checked_url(url: str, what: str = "track") -> str:
     """The address given to track in the canonical form `storytrace add` stores (so one article is one story
     however its address is spelt); 422 unless an http(s) URL with a host that the store can hold, so a
     `javascript:` or `file:` address is never stored, and never becomes a link."""
-    url = url.strip()
     try:
-        parts = urlsplit(url)
-        web_address = parts.scheme in ("http", "https") and bool(parts.hostname)
-        url = canonical_url(url) if web_address else url
-    except (ValueError, InputError):  # e.g. an unclosed [IPv6 host, a port out of range
-        web_address = False
-    if not web_address or len(url) > MAX_URL_LENGTH:
+        url = canonical_url(url)  # (refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
+    except InputError:
+        url = ""
+    if not url or len(url) > MAX_URL_LENGTH:
         raise HTTPException(422, f"Not a web address to {what}: give an http:// or https:// URL of at most "
                                  f"{MAX_URL_LENGTH} characters.")
     return url

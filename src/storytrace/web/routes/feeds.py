@@ -53,31 +53,14 @@ def _feeds_page(request: Request, *, status: int = 200, refused: str = "", url: 
                 status=status)
 
 
-class Refused(Exception):
-    """An address the feed form does not take, with the status and the one-line message to answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def _feed_address(given: str) -> str:
-    """The address as `storytrace add` stores a feed (its canonical form); Refused (422) unless an http(s) URL the
-    store can hold."""
-    try:
-        return checked_url(given, "track as a feed")
-    except HTTPException as exc:
-        raise Refused(exc.status_code, str(exc.detail)) from None
-
-
 def _register(store: Store, given: str) -> int:
-    """Add the feed at `given` (as given and in canonical form, neither may be tracked already: 409) and return its
-    id. Nothing is fetched: the watcher reads a new feed at its next round, as it checks a story added here."""
-    url = _feed_address(given)
+    """Add the feed at `given` (as given and in canonical form, neither may be tracked already: 409; not an http(s)
+    URL the store can hold: 422) and return its id. Nothing is fetched: the watcher reads a new feed at its next
+    round, as it checks a story added here."""
+    url = checked_url(given, "track as a feed")
     taken = tracked_as(store, {given.strip(), url})
     if taken is not None:
-        raise Refused(409, TAKEN.get(taken, "That address is already tracked."))
+        raise HTTPException(409, TAKEN.get(taken, "That address is already tracked."))
     return add_source(store, url, SourceKind.FEED).id
 
 
@@ -90,10 +73,10 @@ async def add_feed_form(request: Request) -> Response:
     given = field(form, "url")
     try:
         feed_id = await run_in_threadpool(_register, state.store, given)
-    except Refused as refused:
+    except HTTPException as refused:  # (on the page: the one-line refusal above the form, the address kept)
         if wants_json(request):
-            raise HTTPException(refused.status, refused.message) from None
-        status, message = refused.status, refused.message
+            raise
+        status, message = refused.status_code, str(refused.detail)
         return await quick(state, lambda: _feeds_page(request, status=status, refused=message, url=given))
     if wants_json(request):
         added = await run_in_threadpool(feed_row, state.store, feed_id)
