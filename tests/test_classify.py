@@ -5,9 +5,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from storytrace.classify import classify
+from storytrace.classify import Run, classify
 from storytrace.options import DiffOptions
+
+from .test_classify_native import classified_pairs
 
 OPTIONS = DiffOptions()
 
@@ -399,3 +403,53 @@ def test_the_speaker_of_a_quotation_spanning_sentences_is_still_read() -> None:
                                          '"We will win. We are ready," witnesses said.').links
                if link.kind != "unchanged"]
     assert link.kind == "substantive"
+
+
+MIRRORED_OP = {"equal": "equal", "delete": "insert", "insert": "delete"}
+
+
+def span(run: Run) -> tuple[str, int, int, int, int]:
+    """A run and the text it covers (where a deletion or insertion sits in the other text aside)."""
+    if run.op == "equal":
+        return (run.op, run.a_start, run.a_end, run.b_start, run.b_end)
+    return (run.op, run.a_start, run.a_end, 0, 0) if run.op == "delete" else (run.op, 0, 0, run.b_start, run.b_end)
+
+
+def mirrored_span(run: Run) -> tuple[str, int, int, int, int]:
+    """`span` of the run as the diff of the texts the other way round has it."""
+    return span(Run(MIRRORED_OP[run.op], run.text, run.b_start, run.b_end, run.a_start, run.a_end))
+
+
+@settings(max_examples=600, deadline=None)
+@given(classified_pairs(), st.sampled_from([DiffOptions(), DiffOptions(new_claim_words=1)]))
+@example(("Oil rose while gas, coal and wheat fell on Monday.", "Oil, gas and coal fell while wheat rose on Monday."),
+         DiffOptions())
+def test_classifying_backwards_mirrors_the_word_diff_and_the_verdict(
+    pair: tuple[str, str], options: DiffOptions
+) -> None:
+    """A longest common subsequence of words can often be picked more than one way; the word diff of B against A
+    must still be the mirror of A's against B (each deletion an insertion), and so the verdict the same."""
+    a, b = pair
+    forward, backward = classify(a, b, options), classify(b, a, options)
+    assert forward.kind == backward.kind
+    assert sorted(mirrored_span(r) for r in forward.diff) == sorted(span(r) for r in backward.diff)
+    assert sorted(r.text for r in forward.diff if r.op != "equal") == sorted(
+        r.text for r in backward.diff if r.op != "equal"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        # opposites that traded places between clauses, however the word diff pairs the words
+        ("Oil rose while gas, coal and wheat fell on Monday.", "Oil, gas and coal fell while wheat rose on Monday.",
+         "substantive"),
+        ("Prices rose in March and fell in April.", "Prices fell in March and rose in April.", "substantive"),
+        # ... not clauses moved with their words, nor the items of a list
+        ("Prices rose in the north and fell in the south.", "Prices fell in the south and rose in the north.",
+         "minor"),
+        ("The first and last trains were cancelled.", "The last and first trains were cancelled.", "minor"),
+    ],
+)
+def test_opposites_trading_clauses_either_way_round(a: str, b: str, kind: str) -> None:
+    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind

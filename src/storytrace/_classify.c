@@ -339,6 +339,22 @@ static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
     return 0;
 }
 
+/* How the lists of two texts' comparison forms compare, as Python compares lists of str: -1, 0 or 1. (Tokens with
+ * the same hash are taken as the same, as the word diff takes them.) */
+static int compare_norms(const Tokens *ta, const Tokens *tb) {
+    Py_ssize_t n = ta->n < tb->n ? ta->n : tb->n;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (ta->norm[i] == tb->norm[i]) continue;
+        Py_ssize_t la = ta->end[i] - ta->start[i], lb = tb->end[i] - tb->start[i];
+        for (Py_ssize_t k = 0; k < la && k < lb; k++) {
+            Py_UCS4 ca = folded_at(ta, ta->start[i] + k), cb = folded_at(tb, tb->start[i] + k);
+            if (ca != cb) return ca < cb ? -1 : 1;
+        }
+        if (la != lb) return la < lb ? -1 : 1;
+    }
+    return ta->n < tb->n ? -1 : ta->n > tb->n;
+}
+
 static void release(Tokens *t) {
     PyMem_Free(t->start);
     PyMem_Free(t->end);
@@ -1018,9 +1034,17 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
         goto done;
     }
     if (reasons == NULL || removals == NULL) goto done;
-    Py_ssize_t count = opcode_blocks(ta.norm, ta.n, tb.norm, tb.n, blocks);
+    /* classify._opcodes: worked out from the lesser list of comparison forms and mirrored for the other order, so
+     * that diff(B, A) sees the mirror of diff(A, B)'s word diff. */
+    int mirrored = compare_norms(&ta, &tb) > 0;
+    Py_ssize_t count = mirrored ? opcode_blocks(tb.norm, tb.n, ta.norm, ta.n, blocks)
+                                : opcode_blocks(ta.norm, ta.n, tb.norm, tb.n, blocks);
     if (count == -1) result = Py_NewRef(Py_None);
     if (count < 0) goto done;
+    for (Py_ssize_t k = 0; mirrored && k < count; k++) {
+        Block o = blocks[k];
+        blocks[k] = (Block){o.tag == 'd' ? 'i' : o.tag == 'i' ? 'd' : o.tag, o.d0, o.d1, o.s0, o.s1};
+    }
     Picked deleted = {work + 10 * room, 0}, inserted = {work + 11 * room, 0};
     if (word_diff(&ta, &tb, blocks, count, &runs, &deleted, &inserted) < 0) goto done;
     if (fact_changes(&ta, &tb, &deleted, &inserted, new_claim_words, reasons, removals, work, scratch, mark) < 0)

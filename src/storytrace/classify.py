@@ -236,6 +236,12 @@ _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
 _OPPOSITE_WORDS: Final = frozenset(word for both in _OPPOSITE_PAIRS for word in both.split(":"))
+_OPPOSITE_OF: Final = {word: tuple(b for a, b in sorted(_OPPOSITES) if a == word) for word in _OPPOSITE_WORDS}
+# A pair of opposites either way round, as the list above gives it (a reason then reads the same both ways).
+_LISTED_ORDER: Final = {
+    pair: (one, other) for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other),
+                                                                                                 (other, one))
+}
 _WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
 _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')
@@ -266,7 +272,10 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
             if reason:
                 reasons.append(reason)
     if not reasons:
-        return found
+        traded = _traded_opposites(runs, text_a, text_b)
+        if traded is None:
+            return found
+        reasons.append(traded)
     return Classification("substantive", tuple(dict.fromkeys(reasons)), found.diff)
 
 
@@ -330,6 +339,33 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
         if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b] or _changed_clauses(a, b, text_a, text_b)
     ]
     return ", ".join(dict.fromkeys(kept)) or None
+
+
+def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | None:
+    """"opposite meaning: rise ↔ fall" when two opposites that each occur as often in both texts traded places
+    between clauses (`_changed_clauses`), whatever the word diff paired: in "Oil rose while gas, coal and wheat
+    fell" / "Oil, gas and coal fell while wheat rose" it pairs neither word with the other, only moves them. A word
+    alone between clause breaks is an item of a list, not a clause ("the first and last trains" / "the last and
+    first trains"). Else None."""
+    changed = {word for run in runs if run.op != "equal" for word in _swap_words(run.text) if word in _OPPOSITE_WORDS}
+    if not changed:
+        return None
+    counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
+    pairs = sorted({_LISTED_ORDER[word, opposite] for word in changed for opposite in _OPPOSITE_OF[word]})
+    pairs = [
+        (one, other) for one, other in pairs
+        if counts_a[one] == counts_b[one] > 0 and counts_a[other] == counts_b[other] > 0
+    ]
+    if not pairs:
+        return None
+    mates_a, mates_b = _clause_mates(text_a), _clause_mates(text_b)
+    traded = [
+        f"{one} ↔ {other}"
+        for one, other in pairs
+        if all(mates.get(word) for mates in (mates_a, mates_b) for word in (one, other))
+        and _changed_clauses(one, other, text_a, text_b)
+    ]
+    return f"opposite meaning: {', '.join(traded)}" if traded else None
 
 
 # What ends a clause, for `_changed_clauses`: punctuation between clauses and the conjunctions that join them.
@@ -816,8 +852,19 @@ def _word_diff(ta: _Tokens, tb: _Tokens) -> tuple[tuple[Run, ...], list[int], li
     return tuple(runs), deleted, inserted
 
 
+# A deletion seen from the other version is an insertion.
+_MIRRORED_OP: Final = {"equal": "equal", "delete": "insert", "insert": "delete"}
+
+
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """rapidfuzz's Indel opcodes of two token lists, as (tag, a_start, a_end, b_start, b_end) tuples."""
+    """rapidfuzz's Indel opcodes of two token lists, as (tag, a_start, a_end, b_start, b_end) tuples.
+
+    A longest common subsequence can often be picked more than one way ("rose while gas ... fell" / "fell while
+    ... rose"), and which one the search picks depends on which list comes first. So the opcodes are always worked
+    out from the lesser list of the two (as Python orders lists) and mirrored for the other order: diff(B, A) then
+    sees the mirror of diff(A, B)'s word diff, and classifies it alike."""
+    if a > b:
+        return [(_MIRRORED_OP[tag], d0, d1, s0, s1) for tag, s0, s1, d0, d1 in _opcodes(b, a)]
     if CLASSIFY_IN_C is not None:
         found: list[tuple[str, int, int, int, int]] | None = CLASSIFY_IN_C.opcodes(a, b)
         if found is not None:  # (None: two lists too long to align in C)
