@@ -1,7 +1,8 @@
 """Is a change wording or a fact? Classify a link and say why, in plain words.
 
 A link is `unchanged` when the comparison keys are equal, `substantive` when the word diff touches a fact (a
-number, a date, a name, a negation, the words of a quotation, who said it, or adds or drops a claim), and
+number, a date, a name, a negation, the words of a quotation, who said it, or adds or drops a claim; also a
+number bounded another way, a quantifier or a modal verb of another rank, a word swapped for its opposite), and
 `minor` otherwise (wording, punctuation, hyphenation, word order). The word diff runs on tokens of the text as
 read, compared through their normalised form, so what is shown is the original text.
 """
@@ -231,10 +232,31 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     majority:minority strengthened:weakened raised:cut raised:lowered raise:lower add:remove added:removed
     highest:lowest largest:smallest biggest:smallest best:worst first:last earlier:later north:south
     east:west northern:southern eastern:western inside:outside public:private positive:negative profit:loss
-    profits:losses surplus:deficit peace:war convict:acquit better:worse""".split()
+    profits:losses surplus:deficit peace:war convict:acquit better:worse deliberately:accidentally
+    deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest""".split()
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
+# Words before a number that bound it ("at least 30", "up to 30") or make it approximate ("about 30"), by kind.
+_BOUNDS: Final = {
+    **dict.fromkeys(
+        ("at least", "more than", "over", "above", "upwards of", "in excess of", "no fewer than", "no less than"),
+        "lower",
+    ),
+    **dict.fromkeys(
+        ("up to", "at most", "less than", "fewer than", "under", "below", "nearly", "almost", "just under",
+         "no more than", "as many as", "as much as"),
+        "upper",
+    ),
+    **dict.fromkeys(("about", "around", "roughly", "approximately", "some", "an estimated", "estimated"), "about"),
+    **dict.fromkeys(("exactly", "precisely"), "exact"),
+}
+_LONGEST_BOUND: Final = max(len(words) for words in _BOUNDS) + 2
+# How many (a quantifier's rank) and how sure (a modal verb's), for `_changed_rank`.
+_QUANTIFIERS: Final = {
+    "all": 5, "every": 5, "each": 5, "most": 4, "many": 3, "some": 2, "several": 2, "few": 1, "no": 0, "none": 0,
+}
+_MODALS: Final = {"will": 2, "shall": 2, "must": 2, "would": 2, "may": 1, "might": 1, "could": 1}
 _OPPOSITE_WORDS: Final = frozenset(word for both in _OPPOSITE_PAIRS for word in both.split(":"))
 _OPPOSITE_OF: Final = {word: tuple(b for a, b in sorted(_OPPOSITES) if a == word) for word in _OPPOSITE_WORDS}
 # A pair of opposites either way round, as the list above gives it (a reason then reads the same both ways).
@@ -271,6 +293,10 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
             reason = _replaced_fact(run, runs[n + 1], text_a, text_b, shift_a, shift_b)
             if reason:
                 reasons.append(reason)
+        elif not (run.op == "insert" and n and runs[n - 1].op == "delete"):  # only put in, or only taken out
+            reason = _bound_put_or_taken(run, text_a, text_b, shift_a, shift_b)
+            if reason:
+                reasons.append(reason)
     if not reasons:
         traded = _traded_opposites(runs, text_a, text_b)
         if traded is None:
@@ -299,9 +325,15 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     before_a = _speaker_verb_before(text_a, gone.a_start - shift_a)
     if before_a and before_a == _speaker_verb_before(text_b, put.b_start - shift_b):
         return _attribution(old, new)
+    bound = _changed_bound(verb_a, verb_b, gone, put, text_a, text_b, shift_a, shift_b)
+    if bound:
+        return bound
     swapped = _opposites(old, new, text_a, text_b)
     if swapped:
         return f"opposite meaning: {swapped}"
+    ranked = _changed_rank(verb_a, verb_b, old, new)
+    if ranked:
+        return ranked
     if _touches_digit(text_a, gone.a_start - shift_a, gone.a_end - shift_a):
         old_units = _units_in(old)
         new_units = _units_in(new) if old_units else []
@@ -309,6 +341,51 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
             text_b, put.b_start - shift_b, put.b_end - shift_b
         ):
             return f"unit {' '.join(old_units)} → {' '.join(new_units)}"
+    return None
+
+
+def _changed_bound(
+    old: str, new: str, gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, shift_b: int
+) -> str | None:
+    """"number bound up to → more than" when the words a replacement put before a number (`old`, `new`: the
+    replaced words in lower case) bound it another way: a lower bound for an upper one, an approximation for a
+    bound, an exact figure for either. Another word for the same kind of bound ("about" / "around") is wording.
+    Else None."""
+    kind_a, kind_b = _BOUNDS.get(old), _BOUNDS.get(new)
+    if kind_a is None or kind_b is None or kind_a == kind_b:
+        return None
+    after_a, after_b = _next_word(text_a, gone.a_end - shift_a), _next_word(text_b, put.b_end - shift_b)
+    if not (_is_number_word(after_a) and _is_number_word(after_b)):
+        return None
+    return f"number bound {gone.text.strip()} → {put.text.strip()}"
+
+
+def _bound_put_or_taken(run: Run, text_a: str, text_b: str, shift_a: int, shift_b: int) -> str | None:
+    """"number bound added: at least" when a run only inserts (or deletes) a lower or upper bound before a number
+    ("30 people" / "at least 30 people": a figure becomes a bound). An approximation put in or taken out ("about
+    30") is wording. Else None."""
+    if len(run.text) > _LONGEST_BOUND:
+        return None  # (most runs: no dict lookup of their text)
+    kind = _BOUNDS.get(run.text.strip().lower())
+    if kind not in ("lower", "upper"):
+        return None
+    after = _next_word(text_b, run.b_end - shift_b) if run.op == "insert" else _next_word(text_a, run.a_end - shift_a)
+    if not _is_number_word(after):
+        return None
+    return f"number bound {'added' if run.op == 'insert' else 'removed'}: {run.text.strip()}"
+
+
+def _is_number_word(word: str) -> bool:
+    return any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+
+
+def _changed_rank(old: str, new: str, old_as_read: str, new_as_read: str) -> str | None:
+    """"quantity most → some" or "certainty will → may" when one word (`old`, `new`: in lower case) was replaced by
+    another of its scale with another rank: how many ("all" / "some") or how sure ("will" / "may"). Else None."""
+    for scale, what in ((_QUANTIFIERS, "quantity"), (_MODALS, "certainty")):
+        rank_a, rank_b = scale.get(old), scale.get(new)
+        if rank_a is not None and rank_b is not None and rank_a != rank_b:
+            return f"{what} {old_as_read.strip()} → {new_as_read.strip()}"
     return None
 
 
@@ -347,11 +424,16 @@ def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | 
     fell" / "Oil, gas and coal fell while wheat rose" it pairs neither word with the other, only moves them. A word
     alone between clause breaks is an item of a list, not a clause ("the first and last trains" / "the last and
     first trains"). Else None."""
-    changed = {word for run in runs if run.op != "equal" for word in _swap_words(run.text) if word in _OPPOSITE_WORDS}
-    if not changed:
+    # (A word that occurs as often in both texts is as often deleted as inserted: the deletions show every such word.
+    # Most links stop at the first test; the second looks for the opposite anywhere in the text before counting.)
+    changed = {word for run in runs if run.op == "delete" for word in _swap_words(run.text) if word in _OPPOSITE_WORDS}
+    lowered = text_a.lower() if changed else ""
+    pairs = sorted(
+        {_LISTED_ORDER[word, opposite] for word in changed for opposite in _OPPOSITE_OF[word] if opposite in lowered}
+    )
+    if not pairs:
         return None
     counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
-    pairs = sorted({_LISTED_ORDER[word, opposite] for word in changed for opposite in _OPPOSITE_OF[word]})
     pairs = [
         (one, other) for one, other in pairs
         if counts_a[one] == counts_b[one] > 0 and counts_a[other] == counts_b[other] > 0
