@@ -94,6 +94,14 @@ OPTIONS = DiffOptions()
         ("The fire was started deliberately.", "The fire was started accidentally.", "substantive",
          "opposite meaning: deliberately → accidentally"),
         ("Shares fell in early trading.", "Shares fell in late trading.", "substantive", "opposite meaning"),
+        ("The suspect is a 20-year-old man.", "The suspect is a 20-year-old woman.", "substantive",
+         "opposite meaning: man → woman"),
+        # (the source a statement is credited to; a season; "per cent" is "percent")
+        ("The fire was arson, according to police.", "The fire was arson, according to witnesses.", "substantive",
+         "attribution changed: police → witnesses"),
+        ("The bridge will reopen in the spring.", "The bridge will reopen in the autumn.", "substantive",
+         "date spring → autumn"),
+        ("Turnout was 60 percent.", "Turnout was 60 per cent.", "minor", "number written differently"),
         ("The storm hit the coast hard.", "The storm struck the coast hard.", "minor", "wording hit → struck"),
     ],
 )

@@ -40,7 +40,8 @@ _NUMBER_WORDS: Final = frozenset(
 _DATE_WORDS: Final = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec today
-    yesterday tomorrow tonight morning afternoon evening night week month year weekend""".split()
+    yesterday tomorrow tonight morning afternoon evening night week month year weekend spring summer autumn
+    winter""".split()
 )
 # Titles before a name: putting one in or taking one out names nobody new (the C helper has the same list).
 _HONORIFICS: Final = frozenset("mr mrs ms miss dr prof sir dame lord lady rev mx".split())
@@ -233,7 +234,9 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     highest:lowest largest:smallest biggest:smallest best:worst first:last earlier:later north:south
     east:west northern:southern eastern:western inside:outside public:private positive:negative profit:loss
     profits:losses surplus:deficit peace:war convict:acquit better:worse deliberately:accidentally
-    deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest""".split()
+    deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest man:woman
+    men:women boy:girl boys:girls male:female husband:wife son:daughter sons:daughters father:mother
+    brother:sister""".split()
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
@@ -325,6 +328,8 @@ def _replaced_fact(gone: Run, put: Run, text_a: str, text_b: str, shift_a: int, 
     before_a = _speaker_verb_before(text_a, gone.a_start - shift_a)
     if before_a and before_a == _speaker_verb_before(text_b, put.b_start - shift_b):
         return _attribution(old, new)
+    if _after_according_to(text_a, gone.a_start - shift_a) and _after_according_to(text_b, put.b_start - shift_b):
+        return _attribution(old, new)  # "according to police" / "according to witnesses"
     bound = _changed_bound(verb_a, verb_b, gone, put, text_a, text_b, shift_a, shift_b)
     if bound:
         return bound
@@ -566,6 +571,11 @@ def _speaker_verb_before(text: str, at: int) -> str:
     return verb if words[-2][-1:] in _MARKS_BEFORE_SPEAKER else ""
 
 
+def _after_according_to(text: str, at: int) -> bool:
+    """Does the text before `at` end with "according to" (the source of what the sentence reports comes next)?"""
+    return text[max(0, at - 24) : max(0, at)].rstrip().lower().endswith("according to")
+
+
 def _touches_digit(text: str, start: int, end: int) -> bool:
     """Is a digit next to text[start:end], white space aside, on either side?"""
     before = text[max(0, start - 8) : max(0, start)].rstrip()
@@ -793,11 +803,14 @@ _NUMBER_WORD_DIGITS: Final = {
 }
 
 
+_PER_CENT: Final = re.compile(r"\bper cent\b")
+
+
 def _number_form(key: str) -> list[str]:
     """A comparison key's words with every number written one way."""
     key = _THOUSANDS.sub("", key)
     key = _CLOCK_COLON.sub(r"\1\2", key)
-    key = key.replace("%", " percent")
+    key = _PER_CENT.sub("percent", key.replace("%", " percent"))
     key = _MERIDIEM.sub(r"\1m", key)
     key = " ".join(_NUMBER_WORD_DIGITS.get(word, word) for word in key.split())
     return _NUMBER_THEN_LETTERS.sub(r"\1 \2", key).split()
