@@ -313,7 +313,7 @@ def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, se
     page.goto(server.base + "/feeds")
     page.get_by_text("Track a feed").click()
     page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
-    page.locator("input[name=token]").fill(TOKEN)
+    page.locator("details.add input[name=token]").fill(TOKEN)  # (the Stop buttons' form has a token field too)
     page.get_by_role("button", name="Track feed").click()
     page.wait_for_url("**/stories?feed=*")
     assert page.locator("h1").inner_text() == "Stories from https://gazette.example/added-in-a-browser.xml"
@@ -323,7 +323,7 @@ def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, se
     page.goto(server.base + "/feeds")
     page.get_by_text("Track a feed").click()
     page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
-    page.locator("input[name=token]").fill(TOKEN)
+    page.locator("details.add input[name=token]").fill(TOKEN)  # (the Stop buttons' form has a token field too)
     page.get_by_role("button", name="Track feed").click()
     assert page.locator("p.error").inner_text() == "That address is already tracked as a feed."
     assert page.locator("input[name=url]").input_value() == "https://gazette.example/added-in-a-browser.xml"
