@@ -63,12 +63,11 @@ def _story_page(request: Request, story_id: int) -> Response:
 
     def context() -> dict[str, Any]:
         rows = [(v, change_counts(v.change_summary)) for v in reversed(versions)]  # newest first
-        can_write = state.token is not None
         return {
             "story": story,
-            "can_write": can_write,
-            # Stop watching, or Resume watching unless the address is tracked as a feed (resuming is refused then).
-            "switch": None if not can_write else "stop" if story.active else (
+            # With the admin token: Stop watching, or Resume watching unless the address is tracked as a feed
+            # (resuming is refused then).
+            "switch": None if state.token is None else "stop" if story.active else (
                 "resume" if find_source(state.store, story.url) is None else None),
             "csrf": state.csrf.token(request),
             "versions": versions,
