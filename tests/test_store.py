@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from storytrace.store import (
     STOPPED_BY_HAND,
+    STOPPED_ON_THE_WEB,
     NewVersion,
     Outcome,
     SourceKind,
@@ -37,7 +38,10 @@ from storytrace.store import (
     record_check,
     reschedule,
     resume_source,
+    revive,
     schema_revision,
+    stop_source,
+    stop_story,
     stop_tracking,
     stories,
     version,
@@ -150,6 +154,38 @@ def test_stopping_a_story_or_a_feed_keeps_them_and_leaves_them_out_of_the_due_li
     assert [s.id for s in due_sources(store, older_than=T0 + timedelta(days=1))] == [feed.id]
     with pytest.raises(UnknownStory, match="not tracked: https://news.example/none"):
         stop_tracking(store, "https://news.example/none")
+
+
+def test_stopping_by_id_keeps_everything_and_says_whether_it_stopped_anything(store: Store) -> None:
+    """The web app's buttons stop a story or a feed by its id: the versions and the feed's stories stay, a second
+    stop changes nothing (a story keeps the reason it stopped with), and an id nothing has is refused."""
+    feed = add_source(store, "https://news.example/feed.xml", now=T0)
+    story = add_story(store, "https://news.example/a", source=feed, now=T0)
+    add_version(store, story, V1, captured_at=T0)
+    add_version(store, story, V2, captured_at=T0 + timedelta(hours=1))
+    quiet = reschedule(store, _story(store, "https://news.example/quiet"), next_check_at=None, active=False,
+                       stop_reason="quiet for 30 days")
+    later = T0 + timedelta(days=1)
+    assert [s.id for s in due_stories(store, now=later)] == [story.id]
+    assert stop_story(store, story.id, reason=STOPPED_ON_THE_WEB) is True
+    assert stop_story(store, story.id) is False and stop_story(store, quiet) is False
+    kept = get_story(store, story)
+    assert (kept.active, kept.stop_reason, kept.next_check_at, kept.version_count) == (False, STOPPED_ON_THE_WEB,
+                                                                                      None, 2)
+    assert [v.number for v in versions_of(store, story)] == [1, 2]
+    assert get_story(store, quiet).stop_reason == "quiet for 30 days"
+    assert due_stories(store, now=later) == []
+    assert revive(store, story, now=later).active and [s.id for s in due_stories(store, now=later)] == [story.id]
+
+    assert [s.id for s in due_sources(store, older_than=later)] == [feed.id]
+    assert stop_source(store, feed.id) is True and stop_source(store, feed) is False
+    assert due_sources(store, older_than=later) == [] and [s.id for s in stories(store, source=feed)] == [story.id]
+    assert find_story(store, story.url) is not None and get_story(store, story).active  # its stories are watched
+    assert resume_source(store, feed.id).active and [s.id for s in due_sources(store, older_than=later)] == [feed.id]
+    with pytest.raises(UnknownStory):
+        stop_story(store, story.id + 99)
+    with pytest.raises(UnknownSource):
+        stop_source(store, feed.id + 99)
 
 
 def test_times_are_timezone_aware_utc_and_naive_times_are_refused(store: Store) -> None:

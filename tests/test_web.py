@@ -664,11 +664,15 @@ def test_a_stopped_feed_says_so(tmp_path: Path) -> None:
     with open_store(url) as store:
         ids = fill_feeds(store)
         stop_tracking(store, "https://gazette.example/rss.xml")
-    with TestClient(create_app(url, token=TOKEN, secret=b"s" * 32)) as client:
+    with TestClient(create_app(url, token=None)) as client:
         feeds = {f["id"]: f for f in client.get("/feeds.json").json()["feeds"]}
         assert feeds[ids["feed-gazette"]]["active"] is False and feeds[ids["feed-courier"]]["active"] is True
         page = client.get("/feeds").text
         assert page.count("stopped (storytrace add resumes it)") == 1
+    with TestClient(create_app(url, token=TOKEN, secret=b"s" * 32)) as client:  # its Resume button says the rest
+        page = client.get("/feeds").text
+        assert page.count(" · stopped</span>") == 1 and "storytrace add resumes it" not in page
+        assert f'formaction="/feeds/{ids["feed-gazette"]}/resume"' in page
 
 
 def test_the_feeds_page_links_each_feed_to_its_stories(feed_client: tuple[TestClient, dict[str, int]]) -> None:

@@ -313,7 +313,7 @@ def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, se
     page.goto(server.base + "/feeds")
     page.get_by_text("Track a feed").click()
     page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
-    page.locator("input[name=token]").fill(TOKEN)
+    page.locator("details.add input[name=token]").fill(TOKEN)  # (the Stop buttons' form has a token field too)
     page.get_by_role("button", name="Track feed").click()
     page.wait_for_url("**/stories?feed=*")
     assert page.locator("h1").inner_text() == "Stories from https://gazette.example/added-in-a-browser.xml"
@@ -323,7 +323,7 @@ def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, se
     page.goto(server.base + "/feeds")
     page.get_by_text("Track a feed").click()
     page.locator("input[name=url]").fill("https://gazette.example/added-in-a-browser.xml")
-    page.locator("input[name=token]").fill(TOKEN)
+    page.locator("details.add input[name=token]").fill(TOKEN)  # (the Stop buttons' form has a token field too)
     page.get_by_role("button", name="Track feed").click()
     assert page.locator("p.error").inner_text() == "That address is already tracked as a feed."
     assert page.locator("input[name=url]").input_value() == "https://gazette.example/added-in-a-browser.xml"
@@ -334,3 +334,34 @@ def test_adding_a_feed_through_the_form_and_opening_its_stories(tab: Watched, se
     page.wait_for_url("**/stories")
     assert page.locator("h1").inner_text() == "Stories"
     assert [p for p in tab.problems if "409" not in p] == []
+
+
+def test_stopping_and_resuming_a_feed_with_its_buttons(tab: Watched, server: Server) -> None:
+    """The Feeds page's buttons share one token field: Enter in it stops nothing, an empty one stops nothing, the
+    Stop button with the token stops the feed (the page comes back with a Resume button), Resume reads it again."""
+    page = tab.page
+    feed = server.ids["feed"]
+    # Each button is named for its feed (the hostile title, as text) and leads to that feed's route.
+    stop = page.get_by_role("button", name=f"Stop reading {HOSTILE_TITLE}", exact=True)
+    resume = page.get_by_role("button", name=f"Resume reading {HOSTILE_TITLE}", exact=True)
+    page.goto(server.base + "/feeds")
+    assert stop.get_attribute("formaction") == f"/feeds/{feed}/stop" and resume.count() == 0
+    stop.click()  # no token: the browser asks for it and sends nothing
+    page.locator("#feed-switch input[name=token]").fill(TOKEN)
+    page.locator("#feed-switch input[name=token]").press("Enter")
+    page.wait_for_timeout(500)
+    every_read = "fetch('/feeds.json').then(r => r.json()).then(d => d.feeds.every(f => f.active))"
+    assert page.evaluate(every_read) is True and stop.count() == 1  # Enter pressed no feed's button
+    stop.click()
+    page.wait_for_url(server.base + "/feeds")
+    assert resume.get_attribute("formaction") == f"/feeds/{feed}/resume" and stop.count() == 0
+    row = page.locator("ol.changes li").filter(has=resume)
+    assert " · stopped" in row.locator(".meta").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "feed-stopped.png"))
+    assert page.evaluate(f"fetch('/feeds.json').then(r => r.json())"
+                         f".then(d => d.feeds.find(f => f.id === {feed}).active)") is False
+    page.locator("#feed-switch input[name=token]").fill(TOKEN)
+    resume.click()
+    page.wait_for_url(server.base + "/feeds")
+    assert stop.count() == 1 and resume.count() == 0
+    assert tab.dialogs == [] and tab.problems == []

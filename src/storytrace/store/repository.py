@@ -255,6 +255,46 @@ def stop_tracking(store: Store, url: str) -> str:
     return store.write(run)
 
 
+# Why a story stopped from the web app's Stop button is no longer watched.
+STOPPED_ON_THE_WEB = "stopped from the web app"
+
+
+def stop_story(store: Store, story: StoryRef, *, reason: str = STOPPED_BY_HAND) -> bool:
+    """Stop watching one story, named by its id (the web app's buttons name rows, where `stop_tracking` takes an
+    address), keeping everything stored; True when this call stopped it. A story stopped already is left as it is,
+    its own reason kept (a quiet spell, failures): False. UnknownStory when no story has the id."""
+    wanted = story_id(story)
+    stopping = (update(Story).where(Story.id == wanted, Story.active.is_(True))
+                .values(active=False, stop_reason=reason, next_check_at=None).returning(Story.id))
+
+    def run(session: Session) -> bool:
+        if session.execute(stopping).first() is not None:
+            return True
+        if session.get(Story, wanted) is None:
+            raise UnknownStory(f"no story with id {wanted}")
+        return False
+
+    return store.write(run)
+
+
+def stop_source(store: Store, source: SourceRef) -> bool:
+    """Stop reading one feed (or other source), named by its id, keeping it and the stories it brought (they are
+    watched as before); True when this call stopped it, False when it was stopped already. UnknownSource when no
+    source has the id. `resume_source` reads it again."""
+    wanted = source_id(source)
+    stopping = (update(Source).where(Source.id == wanted, Source.active.is_(True)).values(active=False)
+                .returning(Source.id))
+
+    def run(session: Session) -> bool:
+        if session.execute(stopping).first() is not None:
+            return True
+        if session.get(Source, wanted) is None:
+            raise UnknownSource(f"no source with id {wanted}")
+        return False
+
+    return store.write(run)
+
+
 def resume_source(store: Store, source: SourceRef) -> Source:
     """Read a stopped feed again."""
     wanted = source_id(source)

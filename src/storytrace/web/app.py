@@ -76,11 +76,11 @@ def create_app(
 ) -> FastAPI:
     """The application on the store at `store_url` (None: $STORYTRACE_DB or storytrace.db, as `open_store`).
 
-    `token`: the admin token that writes need (None: writes are refused). `secret` signs CSRF tokens (random by
-    default: forms then last as long as the process). `allowed_hosts`: Host headers accepted (None: any); bound to
-    a loopback address, only loopback names should be, which defeats DNS rebinding.
+    `token`: the admin token that writes (adding, stopping, resuming) need (None: writes are refused). `secret`
+    signs CSRF tokens (random by default: forms then last as long as the process). `allowed_hosts`: Host headers
+    accepted (None: any); bound to a loopback address, only loopback names should be, which defeats DNS rebinding.
     """
-    from storytrace.web.routes import api, changes, collation, compare, diff, feeds, stories, story
+    from storytrace.web.routes import api, changes, collation, compare, diff, feeds, stories, story, watching
 
     store = open_store(store_url)
     web = Web(store, token or None, Csrf(secret or secrets.token_bytes(32)), options or WebOptions())
@@ -97,9 +97,10 @@ def create_app(
         description=(
             "Every page is also JSON: append `.json` to its path, or send `Accept: application/json`. "
             "Diffs are `storytrace.diff/1` documents and collations `storytrace.collation/1` documents "
-            "(docs/json.md). Adding a story or a feed needs the admin token (`Authorization: Bearer ...`) and a "
-            "CSRF token; the compare form needs the CSRF token only. `GET /compare.json` returns one (`csrf`) and "
-            "sets its cookie: send both back, the token as the `csrf` form field or the `X-CSRF-Token` header."
+            "(docs/json.md). Adding, stopping and resuming stories and feeds need the admin token (`Authorization: "
+            "Bearer ...`) and a CSRF token; the compare form needs the CSRF token only. `GET /compare.json` returns "
+            "one (`csrf`) and sets its cookie: send both back, the token as the `csrf` form field or the "
+            "`X-CSRF-Token` header."
         ),
         docs_url=None,
         redoc_url=None,
@@ -107,7 +108,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.web = web
-    for module in (stories, story, diff, collation, compare, changes, feeds, api):
+    for module in (stories, story, diff, collation, compare, changes, feeds, watching, api):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

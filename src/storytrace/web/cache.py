@@ -55,7 +55,7 @@ class Versioned(Generic[V]):
     """Values that stay valid while the store's data version (see `queries.data_version`) is unchanged, and for
     at most `ttl` seconds: the stories list is the same for every visitor until a story or a version is added,
     so its rows and rendered HTML are kept and shared. Changes that add neither (a story no longer watched) show
-    after `ttl` at most."""
+    after `ttl` at most, or at once when this app made them and `clear`ed the values."""
 
     def __init__(self, size: int = 128, ttl: float = 5.0) -> None:
         self.ttl = ttl
@@ -71,3 +71,7 @@ class Versioned(Generic[V]):
         if self.ttl > 0:
             self._lru.put(key, (version, now, value))
         return value
+
+    def clear(self) -> None:
+        """Forget every value: after a change the data version does not see (a story stopped or resumed here)."""
+        self._lru.clear()

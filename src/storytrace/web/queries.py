@@ -1,6 +1,6 @@
 """What the pages read from the store: each function one or two indexed queries, plain rows, no texts unless the
-page shows them. The web app only reads through these (and writes through `storytrace.store.add_story` and
-`add_source`)."""
+page shows them. The web app only reads through these (and writes through `storytrace.store`: `add_story`,
+`add_source`, and stopping and resuming with `stop_story`, `revive`, `stop_source` and `resume_source`)."""
 
 from __future__ import annotations
 
@@ -265,7 +265,10 @@ def list_feeds(store: Store, *, limit: int = 500) -> list[FeedRow]:
 
 
 def feed_row(store: Store, feed_id: int) -> FeedRow | None:
-    """One feed (None if no feed has this id: a site source is not a feed), for the page of its stories."""
+    """One feed (None if no feed has this id: a site source is not a feed, and see MAX_ID), for the page of its
+    stories and its Stop and Resume buttons."""
+    if not 0 < feed_id <= MAX_ID:
+        return None
     found = _feed_rows(store, _feeds_query().where(Source.id == feed_id))
     return found[0] if found else None
 

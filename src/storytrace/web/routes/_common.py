@@ -70,7 +70,8 @@ def check_csrf(request: Request, form: FormData | None) -> None:
 
 
 async def admin_form(request: Request) -> FormData:
-    """The fields of a write (a form, or a JSON object {"url": ...}), once it has passed `check_admin`."""
+    """The fields of a write (a form, or a JSON object {"url": ...}; the Stop and Resume buttons send none but the
+    tokens), once it has passed `check_admin`."""
     form = await form_or_json(request, 65_536, max_files=0, max_fields=8, max_part_size=16_384)
     check_admin(request, form)
     return form
@@ -82,7 +83,8 @@ def check_admin(request: Request, form: FormData) -> None:
     check_csrf(request, form)
     expected = web(request).token
     if expected is None:
-        raise HTTPException(403, "Adding stories and feeds is turned off: start the server with STORYTRACE_TOKEN set.")
+        raise HTTPException(403, "Adding, stopping and resuming stories and feeds is turned off: start the server "
+                                 "with STORYTRACE_TOKEN set.")
     given = bearer(request) or field(form, TOKEN_FIELD)
     if not token_matches(expected, given):
         raise HTTPException(401 if not given else 403, "The admin token is missing or wrong.",

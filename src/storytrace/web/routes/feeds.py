@@ -1,5 +1,5 @@
 """The feeds whose articles are tracked (added with `storytrace add FEED`, from this page, or found by the watcher
-where a story was added): a page and its JSON, and adding a feed."""
+where a story was added): a page and its JSON, and adding a feed (stopping and resuming one: routes/watching.py)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _feeds_page(request: Request, *, status: int = 200, refused: str = "", url: 
     found = list_feeds(state.store)
 
     def context() -> dict[str, Any]:
-        return {"feeds": found, "can_add": state.token is not None, "csrf": state.csrf.token(request),
+        return {"feeds": found, "can_write": state.token is not None, "csrf": state.csrf.token(request),
                 "refused": refused, "url": url}
 
     return page(request, "feeds.html.j2", context, lambda: {"schema": SCHEMA, "feeds": [feed_json(f) for f in found]},

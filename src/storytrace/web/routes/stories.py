@@ -121,7 +121,7 @@ def _stories(request: Request, filters: StoryFilters, since: str) -> Response:
         "feed": feed,
         "results": results,
         "outlets": state.outlets.get(state.store),
-        "can_add": state.token is not None,
+        "can_write": state.token is not None,
         "csrf": state.csrf.token(request),
     }
     return html(request, "stories.html.j2", context)

@@ -1,4 +1,5 @@
-"""A story's page: its versions on a timeline (a chart of how much each changed) and as a list, with diffs."""
+"""A story's page: its versions on a timeline (a chart of how much each changed) and as a list, with diffs; with
+the admin token, a button to stop or resume watching it (routes/watching.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from storytrace.store import versions_of
+from storytrace.store import find_source, versions_of
 from storytrace.web.queries import story_row
 from storytrace.web.render import iso, page
 from storytrace.web.routes._common import quick, story_links, web
@@ -64,6 +65,11 @@ def _story_page(request: Request, story_id: int) -> Response:
         rows = [(v, change_counts(v.change_summary)) for v in reversed(versions)]  # newest first
         return {
             "story": story,
+            # With the admin token: Stop watching, or Resume watching unless the address is tracked as a feed
+            # (resuming is refused then).
+            "switch": None if state.token is None else "stop" if story.active else (
+                "resume" if find_source(state.store, story.url) is None else None),
+            "csrf": state.csrf.token(request),
             "versions": versions,
             "rows": rows,
             "chart": change_chart(versions, lambda n: diff_path(story_id, n - 1, n)) if versions else None,
