@@ -12,6 +12,7 @@ from sqlalchemy import JSON, bindparam, event, func, select, text
 from sqlalchemy.engine import Connection
 
 from storytrace.store import (
+    FEED_STOP_REASON,
     STOPPED_BY_HAND,
     STOPPED_ON_THE_WEB,
     NewVersion,
@@ -44,6 +45,7 @@ from storytrace.store import (
     stop_story,
     stop_tracking,
     stories,
+    story_to_feed,
     version,
     versions_of,
 )
@@ -154,6 +156,16 @@ def test_stopping_a_story_or_a_feed_keeps_them_and_leaves_them_out_of_the_due_li
     assert [s.id for s in due_sources(store, older_than=T0 + timedelta(days=1))] == [feed.id]
     with pytest.raises(UnknownStory, match="not tracked: https://news.example/none"):
         stop_tracking(store, "https://news.example/none")
+
+
+def test_stopping_the_address_of_a_story_that_became_a_feed_stops_the_feed(store: Store) -> None:
+    story = add_story(store, "https://news.example/feed", now=T0)
+    feed = story_to_feed(store, story)
+    assert stop_tracking(store, story.url) == "feed"
+    assert due_sources(store, older_than=T0 + timedelta(days=1)) == []
+    kept = find_story(store, story.url)
+    assert kept is not None and kept.stop_reason == FEED_STOP_REASON
+    assert resume_source(store, feed).active
 
 
 def test_stopping_by_id_keeps_everything_and_says_whether_it_stopped_anything(store: Store) -> None:

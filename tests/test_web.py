@@ -657,6 +657,11 @@ def test_a_story_id_beyond_any_the_store_holds_is_not_found(feed_client: tuple[T
     for path in (f"/changes?story={huge}", f"/changes.json?story={huge}"):
         refused = client.get(path)
         assert refused.status_code == 422 and "story" in refused.text and "Traceback" not in refused.text, path
+    # (past 4,300 digits Python reads no number: such a path names nothing, it is no server error)
+    endless = "9" * 5000
+    for path in (f"/stories/{endless}", f"/stories/{endless}.json", f"/stories/{endless}/diff/1/2",
+                 f"/stories/{story}/diff/1/{endless}", f"/stories/{endless}/collation"):
+        assert client.get(path, follow_redirects=False).status_code == 404, path
 
 
 def test_a_stopped_feed_says_so(tmp_path: Path) -> None:

@@ -238,19 +238,21 @@ STOPPED_BY_HAND = "stopped with storytrace stop"
 def stop_tracking(store: Store, url: str) -> str:
     """Stop watching the story, or reading the feed, at (canonical) `url`, and say which it was ("story" or
     "feed"). Nothing stored is removed: a story keeps its versions (its page and log give STOPPED_BY_HAND), a feed
-    its stories; `storytrace add` resumes either. UnknownStory when neither is tracked there."""
+    its stories; `storytrace add` resumes either. A feed is looked for first: a story that turned out to be a feed
+    (`story_to_feed`) is both, and is tracked as the feed (the story keeps FEED_STOP_REASON). UnknownStory when
+    neither is tracked there."""
     url = url.strip()
 
     def run(session: Session) -> str:
+        if session.execute(select(Source.id).where(Source.url == url)).scalar_one_or_none() is not None:
+            session.execute(update(Source).where(Source.url == url).values(active=False))
+            return "feed"
         story = session.execute(select(Story.id).where(Story.url == url)).scalar_one_or_none()
-        if story is not None:
-            session.execute(update(Story).where(Story.id == story).values(
-                active=False, stop_reason=STOPPED_BY_HAND, next_check_at=None))
-            return "story"
-        if session.execute(select(Source.id).where(Source.url == url)).scalar_one_or_none() is None:
+        if story is None:
             raise UnknownStory(f"not tracked: {url}")
-        session.execute(update(Source).where(Source.url == url).values(active=False))
-        return "feed"
+        session.execute(update(Story).where(Story.id == story).values(
+            active=False, stop_reason=STOPPED_BY_HAND, next_check_at=None))
+        return "story"
 
     return store.write(run)
 

@@ -21,10 +21,10 @@ MAX_STORIES = 8
 
 
 @router.get(
-    "/stories/{story_id:int}/collation.json",
+    "/stories/{story_id:id}/collation.json",
     summary="The collation of a story's versions: a storytrace.collation/1 document (docs/json.md)",
 )
-@router.get("/stories/{story_id:int}/collation", summary="The collation of a story's versions")
+@router.get("/stories/{story_id:id}/collation", summary="The collation of a story's versions")
 def collation_page(
     request: Request,
     story_id: int,

@@ -30,7 +30,7 @@ def _story(request: Request, story_id: int) -> StoryRow:
     return story
 
 
-@router.get("/stories/{story_id:int}/diff", summary="Pick two versions: redirects to their diff")
+@router.get("/stories/{story_id:id}/diff", summary="Pick two versions: redirects to their diff")
 def pick_diff(
     request: Request,
     story_id: int,
@@ -46,10 +46,10 @@ def pick_diff(
 
 
 @router.get(
-    "/stories/{story_id:int}/diff/{a:int}/{b:int}.json",
+    "/stories/{story_id:id}/diff/{a:id}/{b:id}.json",
     summary="The diff of two versions: a storytrace.diff/1 document (docs/json.md)",
 )
-@router.get("/stories/{story_id:int}/diff/{a:int}/{b:int}", summary="The diff of two versions")
+@router.get("/stories/{story_id:id}/diff/{a:id}/{b:id}", summary="The diff of two versions")
 def diff_page(
     request: Request,
     story_id: int,

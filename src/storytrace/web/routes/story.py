@@ -24,8 +24,8 @@ def diff_path(story_id: int, a: int, b: int, suffix: str = "") -> str:
     return f"/stories/{story_id}/diff/{a}/{b}{suffix}"
 
 
-@router.get("/stories/{story_id:int}.json", summary="A story and its versions as JSON (storytrace.web.story/1)")
-@router.get("/stories/{story_id:int}", summary="A story: timeline of versions, change sizes, links to diffs")
+@router.get("/stories/{story_id:id}.json", summary="A story and its versions as JSON (storytrace.web.story/1)")
+@router.get("/stories/{story_id:id}", summary="A story: timeline of versions, change sizes, links to diffs")
 async def story_page(request: Request, story_id: int) -> Response:
     return await quick(web(request), lambda: _story_page(request, story_id))
 
