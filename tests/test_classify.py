@@ -102,6 +102,8 @@ OPTIONS = DiffOptions()
         ("The bridge will reopen in the spring.", "The bridge will reopen in the autumn.", "substantive",
          "date spring → autumn"),
         ("Turnout was 60 percent.", "Turnout was 60 per cent.", "minor", "number written differently"),
+        ("Our model comprises of 4 components.", "It comprises four components.", "minor",
+         "number written differently"),
         ("The storm hit the coast hard.", "The storm struck the coast hard.", "minor", "wording hit → struck"),
     ],
 )

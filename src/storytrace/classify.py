@@ -822,7 +822,11 @@ def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Clas
     reason is about numbers and the texts agree once each number is written one way."""
     if found.kind != "substantive" or not all(_same_digits(r) for r in found.reasons):
         return found
-    if _number_form(comparison_key(text_a)) != _number_form(comparison_key(text_b)):
+    # (Each number replaced by itself written otherwise, "4 → four": whatever else changed was wording, or it would
+    # have a reason of its own. A number put in or taken out is checked against the texts.)
+    if not all(" → " in r for r in found.reasons) and _number_form(comparison_key(text_a)) != _number_form(
+        comparison_key(text_b)
+    ):
         return found
     return Classification("minor", ("number written differently",), found.diff)
 
