@@ -104,6 +104,7 @@ OPTIONS = DiffOptions()
         ("Turnout was 60 percent.", "Turnout was 60 per cent.", "minor", "number written differently"),
         ("Our model comprises of 4 components.", "It comprises four components.", "minor",
          "number written differently"),
+        ("Fares at 3.5 were cut.", "Fares were at 35.", "substantive", "number 3.5 → 35"),
         ("The storm hit the coast hard.", "The storm struck the coast hard.", "minor", "wording hit → struck"),
     ],
 )

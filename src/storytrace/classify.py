@@ -823,8 +823,9 @@ def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Clas
     if found.kind != "substantive" or not all(_same_digits(r) for r in found.reasons):
         return found
     # (Each number replaced by itself written otherwise, "4 → four": whatever else changed was wording, or it would
-    # have a reason of its own. A number put in or taken out is checked against the texts.)
-    if not all(" → " in r for r in found.reasons) and _number_form(comparison_key(text_a)) != _number_form(
+    # have a reason of its own. Else the texts must agree once their numbers are written one way: "9 a.m." against
+    # "9pm" is "number 9 → 9pm", whose digits agree.)
+    if not all(_same_number(r) for r in found.reasons) and _number_form(comparison_key(text_a)) != _number_form(
         comparison_key(text_b)
     ):
         return found
@@ -841,6 +842,13 @@ def _same_digits(reason: str) -> bool:
         return True  # (rare; "11th" read against "eleventh", which is no number word: the texts decide)
     before, _, after = told.partition(" → ")
     return _digits_of(before) == _digits_of(after)
+
+
+def _same_number(reason: str) -> bool:
+    """Is `reason` a number replaced by the same number written another way ("number 4 → four", "number 1,200 →
+    1200"; not "number 9 → 9pm" nor "number 3.5 → 35")?"""
+    before, arrow, after = reason[len("number "):].partition(" → ")
+    return bool(arrow) and _number_form(comparison_key(before)) == _number_form(comparison_key(after))
 
 
 def _digits_of(told: str) -> list[str]:
