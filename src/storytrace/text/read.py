@@ -93,7 +93,7 @@ def read_source(
         return read_bytes(data, name=name, max_bytes=max_bytes)
     name = label or source
     path = Path(source)
-    data = _read_file(path, name, max_bytes)
+    data = read_file_bytes(path, name, max_bytes)
     known = _FORMAT_BY_EXTENSION.get(path.suffix.lower())
     return read_bytes(data, name=name, max_bytes=max_bytes, format=known)
 
@@ -171,8 +171,9 @@ def _read_stream(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_file(path: Path, name: str, max_bytes: int) -> bytes:
-    """Look at what the path is and how big it is first, so a huge file is refused without being read."""
+def read_file_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """Look at what the path is and how big it is first, so a huge file is refused without being read; from a pipe
+    or a device at most max_bytes + 1 bytes are read, so the caller can tell it is too large."""
     shown = _show(name)
     try:
         info = path.stat()
