@@ -4,16 +4,67 @@ installed command, real files, a real store and a real HTTP server on loopback."
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from storytrace.store import open_store
+from storytrace.store.models import MAX_URL_LENGTH as STORE_MAX_URL_LENGTH
+from storytrace.track.urls import MAX_URL_LENGTH
 
 from .cli_support import one_error_line
 from .test_cli import run
 
 ARTICLE = "The mayor said on Monday that the bridge would close. Ten people were hurt. Police are investigating.\n"
+
+
+PAGE = ("<html><head><title>Bridge closes</title></head><body><article>" + "".join(
+    f"<p>The mayor said on Monday that bridge number {n} would close for repairs after an inspection found cracks.</p>"
+    for n in range(8)) + "</article></body></html>").encode()
+FAST = "[fetch]\npoliteness_delay = 0\ntotal_timeout = 3\nconnect_timeout = 1\nretries = 0\n"
+
+
+class Pages:
+    """A real HTTP server on loopback answering each path with a fixed (status, content type, body)."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, tuple[int, str, bytes]] = {}
+        pages = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                status, kind, body = pages.answers.get(self.path, (404, "text/plain", b"not found"))
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+
+@pytest.fixture
+def pages() -> Iterator[Pages]:
+    served = Pages()
+    yield served
+    served.server.shutdown()
+    served.server.server_close()
+
+
+def _workdir(tmp_path: Path) -> Path:
+    (tmp_path / "storytrace.toml").write_text(FAST, encoding="utf-8")
+    return tmp_path
 
 
 def _article(tmp_path: Path, name: str = "a.txt", text: str = ARTICLE) -> Path:
@@ -61,3 +112,29 @@ def test_read_commands_open_an_existing_postgresql_store(store_url: str, tmp_pat
     assert done.returncode == 0, done.stderr
     line = one_error_line(run("log", "https://example.org/a", "--db", store_url, cwd=tmp_path))
     assert "no story is tracked" in line
+
+
+def test_the_url_limit_is_the_stores() -> None:
+    assert MAX_URL_LENGTH == STORE_MAX_URL_LENGTH
+
+
+def test_add_refuses_an_overlong_url_before_fetching(tmp_path: Path, pages: Pages) -> None:
+    pages.answers["/ok"] = (200, "text/html", PAGE)
+    started = time.monotonic()
+    line = one_error_line(run("add", pages.url("/ok?" + "a" * MAX_URL_LENGTH), cwd=_workdir(tmp_path)))
+    assert "longer than" in line and len(line) < 300
+    assert time.monotonic() - started < 10
+    assert not (tmp_path / "storytrace.db").exists()
+
+
+def test_a_feed_entry_with_an_overlong_link_is_skipped(tmp_path: Path, pages: Pages) -> None:
+    pages.answers["/ok"] = (200, "text/html", PAGE)
+    links = [pages.url("/ok"), pages.url("/ok?" + "a" * MAX_URL_LENGTH)]
+    items = "".join(f"<item><title>t{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>News</title>{items}</channel></rss>"
+    pages.answers["/feed"] = (200, "application/rss+xml", feed.encode())
+    started = time.monotonic()
+    done = run("add", pages.url("/feed"), "--json", cwd=_workdir(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 10
+    assert json.loads(done.stdout)["new_stories"] == [pages.url("/ok")]
