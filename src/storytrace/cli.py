@@ -285,6 +285,8 @@ def options_command() -> None:
 
 def _write(path: Path, content: str) -> None:
     """Write a report whole or not at all: a temporary file renamed into place."""
+    if path.is_dir() or not path.name:  # ("." and ".." have no name to put a temporary file beside)
+        raise UsageError(f"cannot write {path}: it is a directory")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_text(content, encoding="utf-8")
