@@ -138,3 +138,20 @@ def test_a_feed_entry_with_an_overlong_link_is_skipped(tmp_path: Path, pages: Pa
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started < 10
     assert json.loads(done.stdout)["new_stories"] == [pages.url("/ok")]
+
+
+@pytest.mark.parametrize("target", [".", "", ".."])
+def test_a_report_written_to_a_directory_is_refused(tmp_path: Path, target: str) -> None:
+    a, b = _article(tmp_path), _article(tmp_path, "b.txt", ARTICLE.replace("Ten", "Twelve"))
+    line = one_error_line(run("diff", str(a), str(b), "--html", target, cwd=tmp_path))
+    assert "is a directory" in line
+
+
+@pytest.mark.parametrize("command", [["group"], ["index", "-i", "x.index"], ["trace", "a.txt"]])
+def test_corpus_commands_refuse_a_max_bytes_below_one(tmp_path: Path, command: list[str]) -> None:
+    _article(tmp_path)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n", encoding="utf-8")
+    where = ["--corpus", str(corpus)] if command[0] != "index" else [str(corpus)]
+    line = one_error_line(run(*command, *where, "--max-bytes", "-1", cwd=tmp_path))
+    assert "--max-bytes" in line
