@@ -147,11 +147,40 @@ def test_a_report_written_to_a_directory_is_refused(tmp_path: Path, target: str)
     assert "is a directory" in line
 
 
+HUGE = str(10**25)
+
+
+@pytest.mark.parametrize("limit", ["-1", HUGE])
 @pytest.mark.parametrize("command", [["group"], ["index", "-i", "x.index"], ["trace", "a.txt"]])
-def test_corpus_commands_refuse_a_max_bytes_below_one(tmp_path: Path, command: list[str]) -> None:
+def test_corpus_commands_refuse_a_max_bytes_out_of_range(tmp_path: Path, command: list[str], limit: str) -> None:
     _article(tmp_path)
     corpus = tmp_path / "c.jsonl"
     corpus.write_text(json.dumps({"id": "a", "text": ARTICLE}) + "\n", encoding="utf-8")
     where = ["--corpus", str(corpus)] if command[0] != "index" else [str(corpus)]
-    line = one_error_line(run(*command, *where, "--max-bytes", "-1", cwd=tmp_path))
+    line = one_error_line(run(*command, *where, "--max-bytes", limit, cwd=tmp_path))
     assert "--max-bytes" in line
+
+
+@pytest.mark.parametrize("command", ["diff", "collate"])
+def test_a_max_bytes_too_large_to_read_is_refused(tmp_path: Path, command: str) -> None:
+    a, b = _article(tmp_path), _article(tmp_path, "b.txt", ARTICLE.replace("Ten", "Twelve"))
+    line = one_error_line(run(command, str(a), str(b), "--max-bytes", HUGE))
+    assert "--max-bytes must be a positive number of bytes" in line
+
+
+@pytest.fixture
+def one_story(tmp_path: Path, pages: Pages) -> tuple[Path, str]:
+    """A working directory whose store holds one story with one version."""
+    pages.answers["/news"] = (200, "text/html", PAGE)
+    workdir = _workdir(tmp_path)
+    added = run("add", pages.url("/news"), cwd=workdir)
+    assert added.returncode == 0, added.stderr
+    return workdir, pages.url("/news")
+
+
+@pytest.mark.parametrize("command", [["log", "{url}", "--limit", HUGE], ["feed", "--limit", HUGE],
+                                     ["log", "{url}", "--limit", "0"], ["diff", "{url}@" + HUGE, "{url}@1"]])
+def test_numbers_beyond_a_database_integer_are_refused(one_story: tuple[Path, str], command: list[str]) -> None:
+    workdir, url = one_story
+    line = one_error_line(run(*[part.format(url=url) for part in command], cwd=workdir))
+    assert "--limit must be between 1 and" in line or f"has no version {HUGE}" in line

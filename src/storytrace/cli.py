@@ -80,8 +80,8 @@ def _file_version(name: str, max_bytes: int) -> tuple[str, str]:
 
 def _options(max_bytes: int, option: list[str] | None) -> DiffOptions:
     """The options a command line asks for, or a UsageError saying what is wrong."""
-    if max_bytes <= 0:
-        raise UsageError("--max-bytes must be a positive number of bytes")
+    if not 0 < max_bytes < sys.maxsize:  # (a file is read in one call, which takes at most sys.maxsize bytes)
+        raise UsageError(f"--max-bytes must be a positive number of bytes, below {sys.maxsize:,}")
     try:
         overrides = parse_overrides(option or [])
     except ValueError as exc:
