@@ -184,3 +184,32 @@ def test_numbers_beyond_a_database_integer_are_refused(one_story: tuple[Path, st
     workdir, url = one_story
     line = one_error_line(run(*[part.format(url=url) for part in command], cwd=workdir))
     assert "--limit must be between 1 and" in line or f"has no version {HUGE}" in line
+
+
+def _batch_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "c.jsonl"
+    lines = [{"url": "https://example.org/a", "text": ARTICLE}, {"url": "https://example.org/a", "text": ARTICLE + "x"}]
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--workers", "99999999999"], "--workers must be between 1 and"),
+        (["--workers", "1", "--partitions", HUGE], "--partitions must be between 1 and"),
+        (["--scheduler", "tcp://127.0.0.1:1", "--connect-timeout", "nan"], "--connect-timeout must be"),
+        (["--scheduler", "tcp://127.0.0.1:1", "--connect-timeout", "inf"], "--connect-timeout must be"),
+    ],
+)
+def test_batch_refuses_numbers_that_would_exhaust_the_machine(tmp_path: Path, options: list[str], said: str) -> None:
+    started = time.monotonic()
+    line = one_error_line(run("batch", str(_batch_corpus(tmp_path)), "--out", str(tmp_path / "out"), "-q", *options))
+    assert said in line
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_refuses_a_device_as_its_corpus(tmp_path: Path) -> None:
+    line = one_error_line(run("batch", "/dev/zero", "--format", "jsonl", "--out", str(tmp_path / "out"), "-q"))
+    assert "/dev/zero is not a regular file" in line
