@@ -213,3 +213,13 @@ def test_batch_refuses_numbers_that_would_exhaust_the_machine(tmp_path: Path, op
 def test_batch_refuses_a_device_as_its_corpus(tmp_path: Path) -> None:
     line = one_error_line(run("batch", "/dev/zero", "--format", "jsonl", "--out", str(tmp_path / "out"), "-q"))
     assert "/dev/zero is not a regular file" in line
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path: Path, codec: str) -> None:
+    a = _article(tmp_path)
+    b = tmp_path / "b.txt"
+    b.write_bytes(ARTICLE.replace("Ten", "Tén").encode(codec))
+    done = run("diff", str(a), str(b), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"][1]["text"] == ARTICLE.replace("Ten", "Tén")
