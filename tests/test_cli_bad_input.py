@@ -223,3 +223,31 @@ def test_utf16_without_a_byte_order_mark_is_read_as_text(tmp_path: Path, codec: 
     done = run("diff", str(a), str(b), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["versions"][1]["text"] == ARTICLE.replace("Ten", "Tén")
+
+
+def test_add_asks_a_stalling_host_once(tmp_path: Path) -> None:
+    """The page was fetched to see whether it is a feed, then again to store it: twice the timeout."""
+    stalled = threading.Event()
+
+    class Stalling(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                self.send_error(404)
+                return
+            stalled.wait(30)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        done = run("add", f"http://127.0.0.1:{server.server_address[1]}/news", cwd=_workdir(tmp_path))
+        elapsed = time.monotonic() - started
+    finally:
+        stalled.set()
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 1 and "no complete answer within 3 s" in done.stdout, (done.stdout, done.stderr)
+    assert elapsed < 6
