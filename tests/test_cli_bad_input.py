@@ -91,6 +91,7 @@ def test_collate_manifest_from_an_endless_device_is_refused(tmp_path: Path) -> N
     [
         ('[schedule]\nfirst_interval = 1e20', "first_interval"),
         ('[schedule]\nmax_interval = "99999999999999d"', "max_interval"),
+        ('[schedule]\nmax_interval = "900000000d"', "max_interval"),
         ("[schedule]\nfactor = nan", "factor"),
         ("[fetch]\npoliteness_delay = inf", "politeness_delay"),
         ("[fetch]\nbackoff = nan", "backoff"),

@@ -25,6 +25,7 @@ from storytrace.fetch import FetchOptions, PageOptions, ScheduleOptions
 CONFIG_FILE = "storytrace.toml"
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION = timedelta(days=36_500)
 
 
 class ConfigError(StorytraceError):
@@ -191,7 +192,7 @@ def parse_duration(raw: Any) -> timedelta:
 
 
 def _seconds(seconds: float) -> timedelta:
-    try:
-        return timedelta(seconds=seconds)
-    except OverflowError:
-        raise ValueError(f"a duration must be under {timedelta.max.days:,} days") from None
+    """A duration a schedule can add to today's date: a datetime ends at the year 9999."""
+    if not seconds < MAX_DURATION.total_seconds():
+        raise ValueError(f"a duration must be under {MAX_DURATION.days:,} days")
+    return timedelta(seconds=seconds)
