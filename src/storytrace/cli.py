@@ -80,8 +80,8 @@ def _file_version(name: str, max_bytes: int) -> tuple[str, str]:
 
 def _options(max_bytes: int, option: list[str] | None) -> DiffOptions:
     """The options a command line asks for, or a UsageError saying what is wrong."""
-    if max_bytes <= 0:
-        raise UsageError("--max-bytes must be a positive number of bytes")
+    if not 0 < max_bytes < sys.maxsize:  # (a file is read in one call, which takes at most sys.maxsize bytes)
+        raise UsageError(f"--max-bytes must be a positive number of bytes, below {sys.maxsize:,}")
     try:
         overrides = parse_overrides(option or [])
     except ValueError as exc:
@@ -285,6 +285,8 @@ def options_command() -> None:
 
 def _write(path: Path, content: str) -> None:
     """Write a report whole or not at all: a temporary file renamed into place."""
+    if path.is_dir() or not path.name:  # ("." and ".." have no name to put a temporary file beside)
+        raise UsageError(f"cannot write {path}: it is a directory")
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         temporary.write_text(content, encoding="utf-8")

@@ -62,20 +62,24 @@ def register(app: typer.Typer) -> None:
 
         Finished partitions are skipped when the same command is run again (after a crash or an interruption).
         """
+        import math
+
         from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
+        from storytrace.corpus.batch.options import MAX_LOCAL_WORKERS, MAX_PARTITIONS
         from storytrace.options import DiffOptions, parse_overrides
 
         if scheduler is not None and workers is not None:
             raise BatchUsageError("--workers starts a local cluster; with --scheduler the cluster has its own")
-        if workers is not None and workers < 1:
-            raise BatchUsageError("--workers must be at least 1")
-        if partitions is not None and partitions < 1:
-            raise BatchUsageError("--partitions must be at least 1")
+        if workers is not None and not 1 <= workers <= MAX_LOCAL_WORKERS:
+            raise BatchUsageError(f"--workers must be between 1 and {MAX_LOCAL_WORKERS} (a larger cluster: "
+                                  "--scheduler)")
+        if partitions is not None and not 1 <= partitions <= MAX_PARTITIONS:
+            raise BatchUsageError(f"--partitions must be between 1 and {MAX_PARTITIONS:,}")
         try:
             overrides = parse_overrides(option or [])
         except ValueError as exc:
             raise BatchUsageError(str(exc)) from None
-        if connect_timeout <= 0:
+        if not 0 < connect_timeout < math.inf:  # (nan fails it too)
             raise BatchUsageError("--connect-timeout must be a positive number of seconds")
         options = BatchOptions(partitions=partitions, format=fmt, story_key=story_key, connect_timeout=connect_timeout,
                                diff=DiffOptions().with_overrides(**overrides))

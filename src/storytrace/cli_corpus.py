@@ -34,7 +34,7 @@ Options = Annotated[
     list[str] | None,
     typer.Option("--option", "-o", help="Set a threshold, NAME=VALUE (corpus or diff option); repeatable."),
 ]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Skip larger documents.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, max=sys.maxsize - 1, help="Skip larger documents.")]
 DEFAULT_INDEX = "storytrace.index"
 
 

@@ -37,6 +37,15 @@ class TrackingError(StorytraceError):
     """A tracking command that cannot do what was asked."""
 
 
+# The largest number a database integer holds (SQLite INTEGER, PostgreSQL BIGINT).
+MAX_LIMIT = 2**63 - 1
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise TrackingError(f"--limit must be between 1 and {MAX_LIMIT:,}")
+
+
 def _config(path: Path | None) -> Config:
     from storytrace.track.config import load_config
 
@@ -195,8 +204,7 @@ def register(app: typer.Typer) -> None:
         from storytrace.track.urls import story_key
 
         settings = _config(config)
-        if limit is not None and limit < 1:
-            raise TrackingError("--limit must be at least 1")
+        _check_limit(limit)
         key = story_key(url)
         with open_store(store_url(db, settings), create=False) as store:
             try:
@@ -252,8 +260,7 @@ def register(app: typer.Typer) -> None:
         from storytrace.track.session import store_url
 
         settings = _config(config)
-        if limit < 1:
-            raise TrackingError("--limit must be at least 1")
+        _check_limit(limit)
         with open_store(store_url(db, settings), create=False) as store:
             document = changes_feed(store, limit=limit)
         if output is None:

@@ -9,20 +9,25 @@ from typing import Any
 
 from storytrace.collation.versions import Version, parse_time
 from storytrace.errors import InputError
-from storytrace.text.read import is_unicode_text, read_source
+from storytrace.text.read import is_unicode_text, read_file_bytes, read_source
 
 _FIELDS = {"label", "outlet", "time", "path", "text"}
+# Room for many versions written inline; the bound keeps a device such as /dev/zero from filling the memory.
+MAX_MANIFEST_BYTES = 200_000_000
 
 
 def read_manifest(path: str, max_bytes: int) -> list[Version]:
     """The versions a manifest lists, each read (files through the same reader as the command line)."""
     manifest = Path(path)
+    if not manifest.exists():
+        raise InputError(f"{path}: no such manifest")
+    data = read_file_bytes(manifest, path, MAX_MANIFEST_BYTES)
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise InputError(f"{path} is larger than the {MAX_MANIFEST_BYTES:,}-byte limit for a manifest")
     try:
-        raw = manifest.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such manifest") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read manifest ({getattr(exc, 'strerror', None) or exc})") from None
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: cannot read manifest ({exc})") from None
     entries = _entries(raw, path)
     if not entries:
         raise InputError(f"{path}: the manifest lists no versions")
@@ -63,11 +68,11 @@ def _version(entry: Any, number: int, folder: Path, path: str, max_bytes: int) -
             raise InputError(f'{where}: "{name}" must be a string')
         if isinstance(entry.get(name), str) and not is_unicode_text(entry[name]):
             raise InputError(f'{where}: "{name}" holds a lone surrogate (JSON "\\ud800"), which is not text')
-    if ("path" in entry) == ("text" in entry):
+    if (entry.get("path") is None) == (entry.get("text") is None):  # null counts as absent
         raise InputError(f'{where} needs exactly one of "path" and "text"')
     if entry.get("time"):
         parse_time(entry["time"], where)
-    if "text" in entry:
+    if entry.get("text") is not None:
         text = entry["text"]
         if not text.strip():
             raise InputError(f"{where}: the text is empty")

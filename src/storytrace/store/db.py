@@ -154,7 +154,7 @@ def open_store(url: str | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIM
     read: a mistyped --db must not leave a new file behind and report nothing tracked).
     """
     resolved = resolve_url(url)
-    if not create:
+    if not create and resolved.get_backend_name() == "sqlite":  # (a PostgreSQL database is no file)
         path = sqlite_path(resolved)
         if path is not None and not path.exists():
             raise StoreError(f"no store at {path} (storytrace add URL or storytrace import makes one)")

@@ -93,7 +93,7 @@ def read_source(
         return read_bytes(data, name=name, max_bytes=max_bytes)
     name = label or source
     path = Path(source)
-    data = _read_file(path, name, max_bytes)
+    data = read_file_bytes(path, name, max_bytes)
     known = _FORMAT_BY_EXTENSION.get(path.suffix.lower())
     return read_bytes(data, name=name, max_bytes=max_bytes, format=known)
 
@@ -136,7 +136,7 @@ def decode_bytes(
         raise InputError(f"{shown} is larger than the {max_bytes:,}-byte limit")
     if not data:
         raise InputError(f"{shown} is empty")
-    bom = _find_bom(data)
+    bom = _find_bom(data) or _utf16_without_bom(data)
     # UTF-16/32 text is full of NUL bytes, so only judge the raw bytes when no BOM vouches for them.
     if bom is None and _looks_binary(data):
         raise InputError(f"{shown} looks like a binary file, not text")
@@ -171,8 +171,9 @@ def _read_stream(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read_file(path: Path, name: str, max_bytes: int) -> bytes:
-    """Look at what the path is and how big it is first, so a huge file is refused without being read."""
+def read_file_bytes(path: Path, name: str, max_bytes: int) -> bytes:
+    """Look at what the path is and how big it is first, so a huge file is refused without being read; from a pipe
+    or a device at most max_bytes + 1 bytes are read, so the caller can tell it is too large."""
     shown = _show(name)
     try:
         info = path.stat()
@@ -202,6 +203,19 @@ def _find_bom(data: bytes) -> tuple[bytes, str] | None:
     for marker, codec in _BOMS:
         if data.startswith(marker):
             return marker, codec
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[bytes, str] | None:
+    """UTF-16 saved without a byte-order mark, as (b"", codec): text in a Latin script has a NUL in nearly every
+    other byte, on one side only, which no binary format keeps up. (Binary data that does is refused after decoding
+    for its control characters.)"""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and others.count(0) == 0:
+            return b"", codec
     return None
 
 

@@ -142,15 +142,16 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-async def check_story(tracker: Tracker, story: Story) -> CheckReport:
-    """Fetch a story's page and store it if it is a real new version; reschedule the story.
+async def check_story(tracker: Tracker, story: Story, fetched: FetchResult | None = None) -> CheckReport:
+    """Fetch a story's page (unless `fetched` is an answer just had for it) and store it if it is a real new
+    version; reschedule the story.
 
     The conditional GET sends the validators of the story's last judged answer (kept with the story), not those
     of its latest version: after a 200 whose text was unchanged, the next check can then get a 304.
     """
     started = time.perf_counter()
     try:
-        result = await tracker.fetcher.fetch(story.url, etag=story.etag, last_modified=story.last_modified)
+        result = fetched or await tracker.fetcher.fetch(story.url, etag=story.etag, last_modified=story.last_modified)
         if story.version_count == 0 and _is_feed(result):  # added without a fetch (the web app): a feed after all
             source = await tracker.write(f"tracking {story.url} as a feed", story_to_feed, tracker.store, story)
             report = await check_feed(tracker, source)
@@ -311,7 +312,7 @@ async def track_url(tracker: Tracker, url: str) -> CheckReport:
                                 check_interval_s=tracker.first_interval_s)
     if not story.active:
         story = await tracker.write(f"watching {url} again", revive, tracker.store, story)
-    return await check_story(tracker, story)
+    return await check_story(tracker, story, probe)  # (the page is not asked for twice: a stalling host once)
 
 
 def _state(story: Story, moment: datetime) -> WatchState:

@@ -11,6 +11,7 @@ Durations are seconds (a number) or text such as "90s", "15m", "12h", "30d", "1h
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -24,6 +25,7 @@ from storytrace.fetch import FetchOptions, PageOptions, ScheduleOptions
 CONFIG_FILE = "storytrace.toml"
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION = timedelta(days=36_500)
 
 
 class ConfigError(StorytraceError):
@@ -131,11 +133,11 @@ def _section(defaults: Any, table: dict[str, Any], where: str) -> Any:
         current = getattr(defaults, key)
         try:
             values[key] = _converted(raw, current)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ConfigError(f"{where}: {key} = {raw!r}: {exc}") from None
     try:
         return replace(defaults, **values)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
 
@@ -153,12 +155,23 @@ def _converted(raw: Any, current: Any) -> Any:
     if isinstance(current, float):
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise TypeError("expected a number")
-        return float(raw)
-    if current is None or isinstance(current, str):
+        return _finite(float(raw))
+    if isinstance(current, str):
+        if not isinstance(raw, str):
+            raise TypeError("expected text in quotes")
+        return raw
+    if current is None:
         if raw is not None and not isinstance(raw, str | int | float):
             raise TypeError("expected text")
         return raw
     raise TypeError(f"cannot be set from a file (a {type(current).__name__})")
+
+
+def _finite(value: float) -> float:
+    """TOML can spell nan and inf; no delay, timeout or factor can be either."""
+    if not math.isfinite(value):
+        raise ValueError("expected a finite number")
+    return value
 
 
 def parse_duration(raw: Any) -> timedelta:
@@ -166,13 +179,20 @@ def parse_duration(raw: Any) -> timedelta:
     if isinstance(raw, bool):
         raise TypeError("expected a duration such as 15m or 900")
     if isinstance(raw, int | float):
-        if raw < 0:
+        if _finite(raw) < 0:
             raise ValueError("a duration cannot be negative")
-        return timedelta(seconds=raw)
+        return _seconds(raw)
     if not isinstance(raw, str):
         raise TypeError("expected a duration such as 15m or 900")
     text = raw.strip().lower().replace(" ", "")
     parts = list(_DURATION.finditer(text))
     if not parts or "".join(p.group(0) for p in parts) != text:
         raise ValueError("expected a duration such as 90s, 15m, 12h, 30d or 1h30m")
-    return timedelta(seconds=sum(float(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in parts))
+    return _seconds(sum(float(p.group(1)) * _UNIT_SECONDS[p.group(2)] for p in parts))
+
+
+def _seconds(seconds: float) -> timedelta:
+    """A duration a schedule can add to today's date: a datetime ends at the year 9999."""
+    if not seconds < MAX_DURATION.total_seconds():
+        raise ValueError(f"a duration must be under {MAX_DURATION.days:,} days")
+    return timedelta(seconds=seconds)

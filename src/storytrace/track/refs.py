@@ -23,7 +23,9 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
     story = find_story(store, url)
     if story is None:
         raise InputError(f"no story is tracked at {url} (storytrace add {url})")
-    found = version(store, story, which)
+    # (a number past the last version is looked for nowhere: the database's integers stop at 2**63)
+    beyond = isinstance(which, int) and which > story.version_count
+    found = None if beyond else version(store, story, which)
     if found is None:
         count = story.version_count
         raise InputError(f"{url} has no version {which_text} (it has {count} version{'s' if count != 1 else ''})")

@@ -12,6 +12,9 @@ from storytrace.errors import InputError
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# The width of the store's URL columns (storytrace.store.models.MAX_URL_LENGTH, not imported: it loads SQLAlchemy;
+# a test holds the two equal). A longer address is refused here, before anything is fetched or written.
+MAX_URL_LENGTH = 2048
 # The keys `storytrace import` gives stories whose archive has no URL for them (ingest: directory, newsedits,
 # diffengine); such a story is named by its key as stored.
 IMPORTED_KEY_PREFIXES = ("archive:", "newsedits:", "diffengine:")
@@ -39,7 +42,10 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)])
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    canonical = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    if len(canonical) > MAX_URL_LENGTH:
+        raise InputError(f"URL longer than {MAX_URL_LENGTH:,} characters: {raw[:80]}...")
+    return canonical
 
 
 def is_imported_key(text: str) -> bool:

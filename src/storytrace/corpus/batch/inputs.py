@@ -84,6 +84,8 @@ def open_source(path: str | Path, options: BatchOptions, *, check_pages: bool = 
         exists = is_dir = False
     if not exists:
         raise BatchError(f"no such file or directory: {where}")
+    if not is_dir and not where.is_file():  # a device or a pipe: endless, and its slices cannot be read apart
+        raise BatchError(f"{where} is not a regular file")
     kind = wanted or _detect(where, is_dir)
     files = _parquet_files(where) if is_dir else [where]
     if is_dir and kind != "parquet":

@@ -10,6 +10,10 @@ from storytrace.options import DiffOptions
 FORMATS = ("jsonl", "parquet", "newsedits", "diffengine")
 # A story key field tried in this order when --story-key is not given (JSONL and Parquet).
 KEY_FIELDS = ("url", "story", "id")
+# Bounds of what a command line may ask for: each partition is a list entry, a task and files on disk, each local
+# worker a process of its own; far more than these is a typing mistake that would only exhaust the machine.
+MAX_PARTITIONS = 100_000
+MAX_LOCAL_WORKERS = 64
 
 
 @dataclass(frozen=True)
