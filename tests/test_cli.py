@@ -185,3 +185,20 @@ def test_usage_mistakes_are_one_line_with_where_to_look() -> None:
         assert done.stderr.startswith("storytrace: error: ") and done.stderr.count("\n") == 1, done.stderr
         assert message in done.stderr
     assert run("diff", "--help").returncode == 0
+
+
+@pytest.mark.parametrize("view", [[], ["--side-by-side"], ["--json"]])
+def test_a_reader_that_stops_reading_is_no_failure(tmp_path: Path, view: list[str]) -> None:
+    """`storytrace diff a b | head`: the reader closes the pipe after a few bytes; storytrace stops quietly with
+    status 0 in every view (rich's own handler exited with 1 for the terminal views)."""
+    a = _write(tmp_path / "a.txt", (FOUNDING_A.read_text(encoding="utf-8") + "\n\n").encode() * 60)
+    b = _write(tmp_path / "b.txt", (FOUNDING_B.read_text(encoding="utf-8") + "\n\n").encode() * 60)
+    env = {**os.environ, "COLUMNS": "100"}
+    with subprocess.Popen([*COMMAND, "diff", str(a), str(b), *view], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert len(process.stdout.read(200)) == 200
+        process.stdout.close()  # (the reader stops: storytrace's next writes meet a closed pipe)
+        errors = process.stderr.read().decode()
+        status = process.wait(timeout=120)
+    assert status == 0 and errors == "", errors

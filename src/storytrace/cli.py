@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from storytrace.cli_batch import register as register_batch
 from storytrace.cli_corpus import register as register_corpus
@@ -28,6 +27,7 @@ from storytrace.errors import InputError, StorytraceError
 from storytrace.options import DiffOptions, parse_overrides
 from storytrace.report import collation_html, collation_terminal, terminal
 from storytrace.report import html as html_report
+from storytrace.terminal import Terminal
 from storytrace.text.read import read_source
 
 app = typer.Typer(
@@ -135,7 +135,7 @@ def diff_command(
     if as_json:
         print_json(document)
         return
-    console = Console()
+    console = Terminal()
     if summary_only:
         console.print(terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
         return
@@ -190,7 +190,7 @@ def collate_command(
     if as_json:
         print_json(document)
         return
-    console = Console()
+    console = Terminal()
     if summary_only:
         console.print(collation_terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
         return

@@ -100,10 +100,11 @@ class _Bar:
     """The progress callback of run_batch drawn as a rich progress bar on standard error."""
 
     def __init__(self, quiet: bool) -> None:
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        console = Console(stderr=True)
+        from storytrace.terminal import Terminal
+
+        console = Terminal(stderr=True)
         self.progress = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, disable=quiet or not console.is_terminal, transient=False,

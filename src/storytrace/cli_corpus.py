@@ -193,11 +193,10 @@ def register(app: typer.Typer) -> None:
         max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     ) -> None:
         """Find where a text came from: its sources ranked; each sentence copied, edited, paraphrased or unsupported."""
-        from rich.console import Console
-
         from storytrace.corpus.sources import Skipped
         from storytrace.corpus.trace import trace
         from storytrace.report import trace_terminal
+        from storytrace.terminal import Terminal
         from storytrace.text.read import read_source
 
         source = read_source(doc, max_bytes=max_bytes)  # a bad DOC is refused before any corpus is read
@@ -213,7 +212,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(document)
             return
-        console = Console()
+        console = Terminal()
         if summary_only:
             console.print(trace_terminal.summary_line(document), markup=False, highlight=False, soft_wrap=True)
             return

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
+from storytrace.terminal import Terminal
 
 if TYPE_CHECKING:
     from storytrace.track.checks import CheckReport, Tracker
@@ -87,7 +88,7 @@ def _run_checks(
     from storytrace.track.session import tracking
 
     settings = _config(config)
-    show = _printer(Console(), as_json)
+    show = _printer(Terminal(), as_json)
 
     async def run() -> list[CheckReport]:
         async with tracking(settings, db) as tracker:
@@ -156,7 +157,7 @@ def register(app: typer.Typer) -> None:
         from storytrace.track.watcher import watch
 
         settings = _config(config)
-        console = Console(stderr=False)
+        console = Terminal(stderr=False)
         show = _printer(console, as_json)
         logging.basicConfig(level=logging.WARNING, format="storytrace: %(message)s", stream=sys.stderr)
 
@@ -214,7 +215,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(log_document(story_log))
         else:
-            render_log(story_log, Console())
+            render_log(story_log, Terminal())
 
     @app.command("stop")
     def stop_command(
@@ -231,7 +232,7 @@ def register(app: typer.Typer) -> None:
         settings = _config(config)
         canonical = [canonical_url(u) for u in urls]  # every address checked before the store is opened
         missing: list[str] = []
-        console = Console()
+        console = Terminal()
         with open_store(store_url(db, settings), create=False) as store:
             for url in canonical:
                 try:
