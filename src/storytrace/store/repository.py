@@ -266,17 +266,8 @@ def stop_story(store: Store, story: StoryRef, *, reason: str = STOPPED_BY_HAND) 
     address), keeping everything stored; True when this call stopped it. A story stopped already is left as it is,
     its own reason kept (a quiet spell, failures): False. UnknownStory when no story has the id."""
     wanted = story_id(story)
-    stopping = (update(Story).where(Story.id == wanted, Story.active.is_(True))
-                .values(active=False, stop_reason=reason, next_check_at=None).returning(Story.id))
-
-    def run(session: Session) -> bool:
-        if session.execute(stopping).first() is not None:
-            return True
-        if session.get(Story, wanted) is None:
-            raise UnknownStory(f"no story with id {wanted}")
-        return False
-
-    return store.write(run)
+    stopped = {"active": False, "stop_reason": reason, "next_check_at": None}
+    return _stop_row(store, Story, wanted, stopped, UnknownStory(f"no story with id {wanted}"))
 
 
 def stop_source(store: Store, source: SourceRef) -> bool:
@@ -284,14 +275,21 @@ def stop_source(store: Store, source: SourceRef) -> bool:
     watched as before); True when this call stopped it, False when it was stopped already. UnknownSource when no
     source has the id. `resume_source` reads it again."""
     wanted = source_id(source)
-    stopping = (update(Source).where(Source.id == wanted, Source.active.is_(True)).values(active=False)
-                .returning(Source.id))
+    return _stop_row(store, Source, wanted, {"active": False}, UnknownSource(f"no source with id {wanted}"))
+
+
+def _stop_row(
+    store: Store, model: type[Story] | type[Source], wanted: int, stopped: dict[str, object], unknown: StoreError
+) -> bool:
+    """Set `stopped` on the row `wanted` of `model` if it is active: True when this call stopped it, False when it
+    was stopped already (left as it is); `unknown` is raised when there is no such row."""
+    stopping = update(model).where(model.id == wanted, model.active.is_(True)).values(**stopped).returning(model.id)
 
     def run(session: Session) -> bool:
         if session.execute(stopping).first() is not None:
             return True
-        if session.get(Source, wanted) is None:
-            raise UnknownSource(f"no source with id {wanted}")
+        if session.get(model, wanted) is None:
+            raise unknown
         return False
 
     return store.write(run)
