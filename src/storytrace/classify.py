@@ -240,6 +240,15 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
 _OPPOSITES: Final = frozenset(
     pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
 )
+def _opposites_by_word(pairs: list[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for both in pairs:
+        one, other = both.split(":")
+        found.setdefault(one, []).append(other)
+        found.setdefault(other, []).append(one)
+    return {word: tuple(opposites) for word, opposites in found.items()}
+
+
 # Words before a number that bound it ("at least 30", "up to 30") or make it approximate ("about 30"), by kind.
 _BOUNDS: Final = {
     **dict.fromkeys(
@@ -261,12 +270,13 @@ _QUANTIFIERS: Final = {
 }
 _MODALS: Final = {"will": 2, "shall": 2, "must": 2, "would": 2, "may": 1, "might": 1, "could": 1}
 _OPPOSITE_WORDS: Final = frozenset(word for both in _OPPOSITE_PAIRS for word in both.split(":"))
-_OPPOSITE_OF: Final = {word: tuple(b for a, b in sorted(_OPPOSITES) if a == word) for word in _OPPOSITE_WORDS}
 # A pair of opposites either way round, as the list above gives it (a reason then reads the same both ways).
 _LISTED_ORDER: Final = {
     pair: (one, other) for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other),
                                                                                                  (other, one))
 }
+# Each word's opposites (most have one), in the list's order.
+_OPPOSITE_OF: Final = _opposites_by_word(_OPPOSITE_PAIRS)
 _WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
 _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')
@@ -418,7 +428,8 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     kept = [
         f"{a} → {b}"
         for a, b in swaps
-        if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b] or _changed_clauses(a, b, text_a, text_b)
+        if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b]
+        or _changed_clauses(a, b, _clause_mates(text_a), _clause_mates(text_b))
     ]
     return ", ".join(dict.fromkeys(kept)) or None
 
@@ -450,7 +461,7 @@ def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | 
         f"{one} ↔ {other}"
         for one, other in pairs
         if all(mates.get(word) for mates in (mates_a, mates_b) for word in (one, other))
-        and _changed_clauses(one, other, text_a, text_b)
+        and _changed_clauses(one, other, mates_a, mates_b)
     ]
     return f"opposite meaning: {', '.join(traded)}" if traded else None
 
@@ -459,13 +470,15 @@ def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | 
 _CLAUSE_BREAKS: Final = frozenset(", ; : ( ) — – and but while whereas or then".split())
 
 
-def _changed_clauses(word: str, opposite: str, text_a: str, text_b: str) -> bool:
+def _changed_clauses(
+    word: str, opposite: str, mates_a: dict[str, set[str]], mates_b: dict[str, set[str]]
+) -> bool:
     """Two opposites that each occur as often in both texts traded places between clauses ("rose in March and fell
     in April" / "fell in March and rose in April": a changed fact) rather than moving with their clauses ("rose in
     the north and fell in the south" / "fell in the south and rose in the north": word order). Traded: each word's
     clause-mates (the content words of its clauses) in one text are more like its opposite's in the other than its
-    own. (Symmetric in the two texts and the two words, so diff(B, A) mirrors diff(A, B).)"""
-    mates_a, mates_b = _clause_mates(text_a), _clause_mates(text_b)
+    own (`mates_a`, `mates_b`: `_clause_mates` of the two texts). (Symmetric in the two texts and the two words, so
+    diff(B, A) mirrors diff(A, B).)"""
     word_a, opposite_a = mates_a.get(word, set()), mates_a.get(opposite, set())
     word_b, opposite_b = mates_b.get(word, set()), mates_b.get(opposite, set())
     traded = _jaccard(word_a, opposite_b) + _jaccard(opposite_a, word_b)
