@@ -30,7 +30,7 @@ from storytrace.store import (
 from storytrace.store.types import utcnow
 from storytrace.web import create_app
 
-from .web_support import HOSTILE_TITLE, fill_feeds
+from .web_support import HOSTILE_TITLE, assert_a_write_needs_both_tokens, fill_feeds
 
 TOKEN = "test-admin-token"
 GAZETTE = "https://gazette.example/rss.xml"
@@ -224,17 +224,9 @@ def _routes(ids: dict[str, int]) -> list[str]:
 def test_stopping_needs_the_csrf_token_and_the_admin_token(store_url: str) -> None:
     ids = _filled(store_url)
     with _app(store_url) as client:
-        csrf = _csrf(client)
-        forged = csrf.split(".")[0] + ".0123456789abcdef0123456789abcdef"
         for path in _routes(ids):
-            assert client.post(path, data={"token": TOKEN}).status_code == 403, path  # no CSRF token
-            assert client.post(path, data={"token": TOKEN, "csrf": forged}).status_code == 403, path
-            missing = client.post(path, data={"csrf": csrf})
-            assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer", path
-            assert client.post(path, data={"token": "wrong", "csrf": csrf}).status_code == 403, path
-            other_site = client.post(path, data={"token": TOKEN, "csrf": csrf},
-                                     headers={"Origin": "https://evil.example"})
-            assert other_site.status_code == 403, path
+            assert_a_write_needs_both_tokens(client, path, {}, TOKEN)
+            csrf = _csrf(client)
             no_csrf = client.post(path + ".json", headers={"Authorization": f"Bearer {TOKEN}"})
             assert no_csrf.status_code == 403 and no_csrf.json()["error"]["status"] == 403, path
             wrong = _post_json(client, path + ".json", csrf, token="wrong")

@@ -8,6 +8,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from fastapi.testclient import TestClient
+
 from storytrace.store import Store, add_source, add_story, add_version
 
 from .conftest import ROFT_PROMPTS
@@ -23,6 +25,22 @@ HOSTILE_TEXTS = (
     "<svg onload=__pwned=3></svg> The meeting ended at 10 pm. </textarea><b>bold?</b>",
 )
 OUTLETS = ("gazette.example", "courier.example")
+
+
+def assert_a_write_needs_both_tokens(client: TestClient, path: str, fields: dict[str, str], token: str) -> None:
+    """The refusals every form write of the web app makes (`fields`: the form's own fields): no CSRF token (the
+    first request, before the client holds the CSRF cookie), a forged one, no admin token (401, Bearer asked
+    for), a wrong one, and the right ones sent from another site."""
+    assert client.post(path, data={**fields, "token": token}).status_code == 403, path  # no CSRF token
+    csrf: str = client.get("/compare.json").json()["csrf"]
+    forged = csrf.split(".")[0] + ".0123456789abcdef0123456789abcdef"
+    assert client.post(path, data={**fields, "token": token, "csrf": forged}).status_code == 403, path
+    missing = client.post(path, data={**fields, "csrf": csrf})
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer", path
+    assert client.post(path, data={**fields, "token": "wrong", "csrf": csrf}).status_code == 403, path
+    other_site = client.post(path, data={**fields, "token": token, "csrf": csrf},
+                             headers={"Origin": "https://evil.example"})
+    assert other_site.status_code == 403, path
 
 
 @lru_cache(maxsize=1)
