@@ -486,6 +486,7 @@ typedef struct {
     int apart; /* a quote mark standing apart was let through (`own_segments` has cuts to make) */
     Py_ssize_t acronym_start, acronym_end;
     int acronym;
+    int failed; /* a Python error was raised (by the abbreviation test) */
 } ChunkMemo;
 
 static void know_quotes(const Text *t, ChunkMemo *q) {
@@ -542,15 +543,24 @@ static Py_ssize_t quote_apart_at(const Text *t, Py_ssize_t i) {
     return k < n && (is_upper(raw(t, k)) || is_digit(raw(t, k))) ? quote : -1;
 }
 
-/* own_cut._NO_ABBREVIATIONS and _LONGEST_ABBREVIATION (tests/test_own_cut.py asks both tests about every word) */
-static const char *const no_abbreviations[] = {
-    "said", "says", "say", "it", "him", "her", "them", "us", "you", "that", "this", "there", "here", "now",
-    "then", "too", "well", "back", "away", "again", "today", "ago", "time", "times", "day", "days", "week",
-    "weeks", "year", "years", "month", "months", "game", "games", "home", "work", "way", "end", "night", NULL};
+/* own_cut._LONGEST_ABBREVIATION; a shorter word is asked about with own_cut.sentencex_cuts_after, which segment.py
+ * hands over (`use_abbreviation_test`): until it does, every short word is taken for an abbreviation. */
 #define LONGEST_ABBREVIATION 6
+static PyObject *cuts_after_word = NULL;
 
-/* own_cut._no_abbreviation_before (the chunk is ASCII) */
-static int no_abbreviation_before(const Text *t, Py_ssize_t i) {
+static PyObject *use_abbreviation_test(PyObject *self, PyObject *test) {
+    if (!PyCallable_Check(test)) {
+        PyErr_SetString(PyExc_TypeError, "expected a callable");
+        return NULL;
+    }
+    Py_INCREF(test);
+    Py_XSETREF(cuts_after_word, test);
+    Py_RETURN_NONE;
+}
+
+/* own_cut._no_abbreviation_before (the chunk is ASCII). An error of the test is kept in the memo (q->failed), and
+ * the word is then taken for an abbreviation. */
+static int no_abbreviation_before(const Text *t, Py_ssize_t i, ChunkMemo *q) {
     Py_ssize_t start = i;
     while (start > 0 && (is_letter(raw(t, start - 1)) || is_digit(raw(t, start - 1)))) start--;
     if (start > 0 && !is_blank(raw(t, start - 1))) return 0;
@@ -563,13 +573,14 @@ static int no_abbreviation_before(const Text *t, Py_ssize_t i) {
     if (digits) return length >= 2;
     if (!letters) return 0;
     if (length > LONGEST_ABBREVIATION) return 1;
-    for (const char *const *word = no_abbreviations; *word != NULL; word++) {
-        if ((Py_ssize_t)strlen(*word) != length) continue;
-        Py_ssize_t k = 0;
-        while (k < length && raw(t, start + k) == (Py_UCS4)(unsigned char)(*word)[k]) k++;
-        if (k == length) return 1;
-    }
-    return 0;
+    if (cuts_after_word == NULL) return 0;
+    PyObject *word = PyUnicode_FromKindAndData(t->kind, (const char *)t->data + start * t->kind, length);
+    PyObject *answer = word == NULL ? NULL : PyObject_CallOneArg(cuts_after_word, word);
+    Py_XDECREF(word);
+    int cuts = answer == NULL ? -1 : PyObject_IsTrue(answer);
+    Py_XDECREF(answer);
+    if (cuts < 0) q->failed = 1;
+    return cuts > 0;
 }
 
 /* own_cut._bracket_open_before: the last bracket before `i`, found with `find_ascii` from where the last question
@@ -609,13 +620,30 @@ static int singles_doubled(const Text *t, ChunkMemo *q) {
     return q->singles_doubled;
 }
 
-/* own_cut._sentencex_cuts_before with _outside_doubled_singles */
-static int sentencex_cuts_before(const Text *t, Py_ssize_t i, Py_UCS4 quote, ChunkMemo *q) {
+/* own_cut._sentencex_cuts_before: the quote mark standing apart at `quote` after the mark at `i` */
+static int sentencex_cuts_before(const Text *t, Py_ssize_t i, Py_ssize_t quote, ChunkMemo *q) {
     know_quotes(t, q);
-    if (!t->ascii || !no_abbreviation_before(t, i) || bracket_open_before(t, q, i)) return 0;
-    if (quote == '"') return q->singles == 0 && doubles_before(t, q, i) % 2 == 0;
-    if (q->doubles != 0 || !singles_doubled(t, q)) return 0;
-    return singles_before(t, q, i) % 4 == 0; /* an even number of "''" */
+    if (!t->ascii || !no_abbreviation_before(t, i, q) || bracket_open_before(t, q, i)) return 0;
+    int inside;
+    if (raw(t, quote) == '"') {
+        if (q->singles != 0) return 0;
+        inside = doubles_before(t, q, i) % 2 == 1;
+    } else {
+        if (q->doubles != 0 || !singles_doubled(t, q)) return 0;
+        inside = singles_before(t, q, i) % 4 == 2; /* an odd number of "''" */
+    }
+    Py_ssize_t opening = quote;
+    while (raw(t, opening) == '"' || raw(t, opening) == '\'') opening++;
+    while (is_blank(raw(t, opening))) opening++; /* (quote_apart_at found a capital or digit after them) */
+    return !inside || is_upper(raw(t, opening));
+}
+
+/* own_cut._LAST_QUOTE: from `k` to the end, '"' or "''" and blanks only. */
+static int is_last_quote(const Text *t, Py_ssize_t k) {
+    Py_ssize_t end = t->length;
+    while (end > k && is_blank(raw(t, end - 1))) end--;
+    if (end - k == 1) return raw(t, k) == '"';
+    return end - k == 2 && raw(t, k) == '\'' && raw(t, k + 1) == '\'';
 }
 
 /* own_cut._followed_alike */
@@ -628,8 +656,9 @@ static int followed_alike(const Text *t, Py_ssize_t i, Py_ssize_t run_end, Py_ss
     if (raw(t, i) == '.' && run_end == i + 1 && i >= 2 && Py_UNICODE_ISALPHA(raw(t, i - 1)) && raw(t, i - 2) == '.')
         return 0;
     if (is_upper(first) || is_digit(first)) return 1;
+    if (j == run_end && is_last_quote(t, k)) return 1;
     Py_ssize_t quote = quote_apart_at(t, i);
-    if (quote >= 0) return q->apart = sentencex_cuts_before(t, i, raw(t, quote), q);
+    if (quote >= 0) return q->apart = sentencex_cuts_before(t, i, quote, q);
     Py_UCS4 following = k + 1 < n ? raw(t, k + 1) : 0;
     if (!is_upper(following) && !is_digit(following)) return 0;
     if (first == '(') return 1;
@@ -708,8 +737,8 @@ static int holds_unplain(const Text *t) {
 static int chunk_needs_sentencex(const Text *t, ChunkMemo *memo) {
     int needs = holds_unplain(t);
     static const Py_UCS1 looked_at[] = {'.', '!', '?', ')', '`'};
-    for (size_t k = 0; k < sizeof looked_at && !needs; k++)
-        for (Py_ssize_t i = find_ascii(t, looked_at[k], 0, t->length); !needs && i < t->length;
+    for (size_t k = 0; k < sizeof looked_at && !needs && !memo->failed; k++)
+        for (Py_ssize_t i = find_ascii(t, looked_at[k], 0, t->length); !needs && !memo->failed && i < t->length;
              i = find_ascii(t, looked_at[k], i + 1, t->length))
             needs = needs_at(t, i, memo);
     return needs;
@@ -719,7 +748,8 @@ static PyObject *needs_sentencex(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     ChunkMemo memo = {0};
-    return PyBool_FromLong(chunk_needs_sentencex(&t, &memo));
+    int needs = chunk_needs_sentencex(&t, &memo);
+    return memo.failed ? NULL : PyBool_FromLong(needs);
 }
 
 /* Is the quote mark at `k` one that own_cut._QUOTE_APART matches (after a sentence mark and blanks)? */
@@ -780,7 +810,9 @@ static PyObject *own_cut(PyObject *self, PyObject *chunk) {
     Text t;
     if (text_of(chunk, &t) < 0) return NULL;
     ChunkMemo memo = {0};
-    if (chunk_needs_sentencex(&t, &memo)) Py_RETURN_NONE;
+    int needs = chunk_needs_sentencex(&t, &memo);
+    if (memo.failed) return NULL;
+    if (needs) Py_RETURN_NONE;
     return memo.apart ? segments_of(chunk, &t) : PyTuple_Pack(1, chunk);
 }
 
@@ -1002,6 +1034,8 @@ static PyMethodDef methods[] = {
      "Sentence spans of a paragraph from sentencex's segments of its chunk."},
     {"needs_sentencex", needs_sentencex, METH_O,
      "Could sentencex cut this chunk where our own rules would not? (text/own_cut.py)"},
+    {"use_abbreviation_test", use_abbreviation_test, METH_O,
+     "Hand over own_cut.sentencex_cuts_after, which the test of a short word before a quote mark asks."},
     {"own_cut", own_cut, METH_O, "None where needs_sentencex(chunk), else own_segments(chunk)."},
     {"own_segments", own_segments, METH_O,
      "The chunk cut before each straight quote mark standing apart after a sentence mark (own_cut.own_segments)."},

@@ -7,17 +7,19 @@ it cuts where they do not: after a dotted acronym ("in the U.S. Then"), at a ful
 ("articles.McGrath"), around a quote mark standing apart ('over. " Then'), before list markers ("1)", "(b)", bullets),
 and at sentence marks of other scripts. A paragraph without any of these is handed to our rules whole.
 
-A straight quote mark standing apart after a sentence end is how tokenised news opens a quotation ('victory. " Our
-drop-kick', "ahead. '' In the past"). sentencex cuts there unless the word before is one of its abbreviations or the
-mark lies inside a quotation or brackets it pairs, and our rules then give the quote mark back to the sentence before
-it. Where that cut is sure (`_sentencex_cuts_before`) the paragraph skips sentencex and `own_segments` makes the same
-cut; anywhere else it goes to sentencex.
+A straight quote mark standing apart after a sentence end is how tokenised news opens and closes a quotation
+('victory. " Our drop-kick', "ahead. '' In the past"). sentencex cuts before it (or, where it closes a quotation,
+after it) unless the word before is one of its abbreviations, the mark lies inside brackets, or a digit follows a
+closing one; our rules then give the quote mark back to the sentence before it. Where that cut is sure
+(`_sentencex_cuts_before`) the paragraph skips sentencex and `own_segments` makes the same cut; anywhere else it goes
+to sentencex. Such a quote mark ending the paragraph stays with the sentence before it either way.
 
 The test leans towards sentencex: anything not shown to be safe sends the paragraph there. Each rule was found by
 comparing both ways of cutting on the real paragraphs in ../shared/data and on random paragraphs made of the pieces
-these rules turn on (tests/test_own_cut.py keeps doing both). ~70% of the bench's paragraphs (ASCII news with
-tokenised quotes; `bench/pairs.py build_pairs(2000)`, both sides) skip sentencex (~64% before the quote marks
-standing apart were let through), and ~60% of the distinct real paragraphs of ../shared/data (~52% before).
+these rules turn on (tests/test_own_cut.py keeps doing both). ~89% of the bench's paragraphs (ASCII news with
+tokenised quotes; `bench/pairs.py build_pairs(2000)`, both sides) skip sentencex (~70% before closing quote marks and
+sentencex's own answer about short words were let through), and ~74% of the distinct real paragraphs of
+../shared/data (~60% before).
 segment.py asks text/_sentences.c's copy of this test, which this Python is the reference for; without the C helper
 every paragraph goes to sentencex (same sentences; the test in Python would cost about what it saves), and
 segment.python_paragraph_sentences, the reference both routes are held to, always asks it.
@@ -26,7 +28,10 @@ segment.python_paragraph_sentences, the reference both routes are held to, alway
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
+
+import sentencex
 
 _MARKS: Final = ".!?"
 # Marks that may follow a sentence mark before the space (as in segment.py, without the apostrophe marks).
@@ -42,14 +47,13 @@ _NOT_PLAIN: Final = re.compile(r"[^\x00-\u024f\u02bc\u2000-\u201f\u20a0-\u20cf]"
 # "ahead. '' In"): where `needs_sentencex` lets it pass, sentencex cuts before the quote mark (group 1).
 _QUOTE_APART: Final = re.compile(r"""[.!?][ \t]+("|'')[ \t]+[A-Z0-9]""")
 # sentencex takes a word before a full stop for an abbreviation by its list (English: "Tex.", "Sept.", "me."), whose
-# words have at most six letters ("messrs", in 1.0.32); a longer word, or one of these common shorter ones (the
-# tests ask sentencex about each), ends a sentence there.
+# words have at most six letters ("messrs", in 1.0.32): a longer word ends a sentence there, and a shorter one is
+# asked about (`sentencex_cuts_after`).
 _LONGEST_ABBREVIATION: Final = 6
-_NO_ABBREVIATIONS: Final = frozenset(
-    "said says say it him her them us you that this there here now then too well back away again today ago time "
-    "times day days week weeks year years month months game games home work way end night".split()
-)
 _BRACKETS: Final = "(<{[)>}]"
+# A straight quote mark standing apart at the end of a paragraph, after a sentence mark and white space ("over. ''"
+# in tokenised news): whether sentencex cuts before it or not, `_segment_spans` gives it back to the sentence before.
+_LAST_QUOTE: Final = ('"', "''")
 
 
 def needs_sentencex(chunk: str) -> bool:
@@ -111,9 +115,12 @@ def _followed_alike(chunk: str, i: int, run_end: int, j: int) -> bool:
         return False  # after a dotted acronym our rules never cut; sentencex sometimes does
     if "A" <= first <= "Z" or "0" <= first <= "9":
         return True  # both cut here
-    if _QUOTE_APART.match(chunk, i) is not None:
+    if j == run_end and chunk[k:].rstrip(_BLANK) in _LAST_QUOTE:
+        return True  # (_LAST_QUOTE: the paragraph ends 'said. "', and the quote mark stays with "said.")
+    apart = _QUOTE_APART.match(chunk, i)
+    if apart is not None:
         # ('over. " Then'; `own_segments` cuts there too, and our rules give the quote mark back to "over.")
-        return _sentencex_cuts_before(chunk, i, first)
+        return _sentencex_cuts_before(chunk, i, first, chunk[apart.end() - 1])
     following = chunk[k + 1] if k + 1 < n else ""
     if not ("A" <= following <= "Z" or "0" <= following <= "9"):
         return False
@@ -128,16 +135,24 @@ def _followed_alike(chunk: str, i: int, run_end: int, j: int) -> bool:
     return False
 
 
-def _sentencex_cuts_before(chunk: str, i: int, quote: str) -> bool:
+def _sentencex_cuts_before(chunk: str, i: int, quote: str, opening: str) -> bool:
     """Does sentencex surely cut after the single sentence mark at `i`, before the straight quote mark standing
-    apart after it? Only after a word that is no abbreviation of its, and outside any quotation and bracket it
-    pairs (in an ASCII paragraph with only that kind of straight quote mark)."""
+    apart after it (then the sentence that `opening` begins)? Only after a word that is no abbreviation of its,
+    outside any bracket, in an ASCII paragraph with only that kind of straight quote mark, which it pairs in order.
+    Outside every quotation it cuts there. Inside one, the quote mark closes it: sentencex cuts after the quote
+    mark unless a digit opens the next sentence (for it, one continues the sentence), and our rules give the quote
+    mark back to the sentence before it, as after its cut."""
     if not chunk.isascii() or not _no_abbreviation_before(chunk, i) or _bracket_open_before(chunk, i):
         return False
     if quote == '"':
-        # sentencex pairs double quotes in order: an even count before the mark leaves it outside them all.
-        return "'" not in chunk and chunk.count('"', 0, i) % 2 == 0
-    return '"' not in chunk and _outside_doubled_singles(chunk, i)
+        if "'" in chunk:
+            return False
+        inside = chunk.count('"', 0, i) % 2 == 1
+    else:
+        if '"' in chunk or "'''" in chunk or chunk.count("'") != 2 * chunk.count("''"):
+            return False  # (single quote marks not all in pairs "''", as tokenised news writes quotation marks)
+        inside = chunk.count("''", 0, i) % 2 == 1
+    return not inside or "A" <= opening <= "Z"
 
 
 def _no_abbreviation_before(chunk: str, i: int) -> bool:
@@ -151,21 +166,27 @@ def _no_abbreviation_before(chunk: str, i: int) -> bool:
     word = chunk[start:i]
     if word.isdigit():
         return len(word) >= 2  # (one digit may be a list item's number)
-    return word.isalpha() and (len(word) > _LONGEST_ABBREVIATION or word in _NO_ABBREVIATIONS)
+    return word.isalpha() and (len(word) > _LONGEST_ABBREVIATION or sentencex_cuts_after(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def sentencex_cuts_after(word: str) -> bool:
+    """Does sentencex cut after "word." before a quote mark standing apart, whatever opens the next sentence? It
+    decides by the word alone (its abbreviation list, in any case), so it is asked once per word, in a sentence
+    made for the question, with either straight quote mark and a capital or a digit after it. (A list written here
+    instead went stale with every sentencex release and missed most words: "Sunday", "season", "area".)"""
+    for quote in ('"', "''"):
+        for following in ("Then", "5"):
+            text = f"It was {word}. {quote} {following} we left."
+            if sentencex.segment("en", text) != [f"It was {word}. {quote} ", f"{following} we left."]:
+                return False
+    return True
 
 
 def _bracket_open_before(chunk: str, i: int) -> bool:
     """Is the last bracket before `i` an opening one? sentencex does not cut inside brackets it pairs."""
     last = max(chunk.rfind(bracket, 0, i) for bracket in _BRACKETS)
     return last >= 0 and chunk[last] in _BRACKETS[:4]
-
-
-def _outside_doubled_singles(chunk: str, i: int) -> bool:
-    """In a paragraph whose single quote marks all come in pairs ("''", as tokenised news writes quotation marks),
-    is the mark at `i` outside every quotation sentencex finds? It pairs the "''" in order, as double quotes."""
-    if "'''" in chunk or chunk.count("'") != 2 * chunk.count("''"):
-        return False
-    return chunk.count("''", 0, i) % 2 == 0
 
 
 def own_segments(chunk: str) -> tuple[str, ...]:

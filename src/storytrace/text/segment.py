@@ -17,6 +17,7 @@ import sentencex
 from storytrace import CORE
 from storytrace._compiled import c_module
 from storytrace.text.document import Sentence
+from storytrace.text.own_cut import sentencex_cuts_after
 
 _BLANK_LINES: Final = re.compile(r"\n[ \t\r\f\v\u00a0]*\n\s*")
 _LINE_END_CLOSES: Final = tuple('.!?:;"\'\u201d\u2019)]')
@@ -59,6 +60,8 @@ _LIST_MARKER: Final = re.compile(r"(?:[0-9]{1,3}|[a-z]|[ivx]{2,4})[.)]|\((?:[0-9
 _SENTENCEX_PANICS: Final = re.compile(r"[A-Z]\s*[^\S\x00-\x7f]\.")
 # The work around sentencex in C (text/_sentences.c, built with the core); None: the Python below does it.
 SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
+if SENTENCES_IN_C is not None:  # (its test of a short word before a quote mark asks sentencex, as own_cut's does)
+    SENTENCES_IN_C.use_abbreviation_test(sentencex_cuts_after)
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
