@@ -320,6 +320,16 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
         # a quotation closed before the sentence
         ('"We will not raise taxes." The budget is in good shape.',
          '"We will not raise taxes." The budget is in decent shape.', "minor"),
+        # tokenised news (the NYT's) writes each quotation mark as two single ones: read as straight marks
+        ("''We will not raise taxes. The budget is in good shape,'' the mayor said.",
+         "''We will not raise taxes. The budget is in decent shape,'' the mayor said.", "substantive"),
+        ("''We will not raise taxes. The budget is in good shape,'' the mayor told reporters.",
+         "''We will not raise taxes. The budget is in good shape,'' the mayor told journalists.", "minor"),
+        ("The mayor said: ''We will not raise taxes. The budget is balanced.\n\n''Our reserves are full,'' she said.",
+         "The mayor said: ''We will not raise taxes. The budget is nearly balanced.\n\n''Our reserves are full,'' "
+         "she said.", "substantive"),
+        ("The mayor said the workers' union ''will not strike.'' The budget is in good shape.",
+         "The mayor said the workers' union ''will not strike.'' The budget is in decent shape.", "minor"),
     ],
 )
 def test_a_quotation_is_followed_across_sentences(a: str, b: str, kind: str) -> None:

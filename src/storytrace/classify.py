@@ -66,6 +66,9 @@ _ATTRIBUTION: Final = frozenset(
 _DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
 _OPENING_QUOTES: Final = frozenset("\u201c\u00ab")
+# Two single quote marks, as tokenised news (the NYT's) writes a quotation mark, opening and closing alike: read as
+# one straight double mark.
+_DOUBLED_SINGLE: Final = "''"
 _SENTENCE_OPENERS: Final = frozenset({".", "!", "?", ":", '"', "\u201c", "'", "(", "\u2014", "-"})
 
 
@@ -1171,33 +1174,41 @@ def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
     if straight_open or curly_open:
         if (straight_open and curly_open) or curly_open not in (0, 1):
             return ""
-        next_opens = text[paragraph_end : paragraph_end + 64].lstrip()[:1]
-        if next_opens not in (('"',) if straight_open else ("\u201c", "\u00ab")):
+        next_opens = text[paragraph_end : paragraph_end + 64].lstrip()
+        if straight_open and not next_opens.startswith(('"', _DOUBLED_SINGLE)):
             return ""
-        if straight_open and not _opens_quotation(text, text.rfind('"', paragraph_start, paragraph_end)):
+        if curly_open and not next_opens.startswith(("\u201c", "\u00ab")):
+            return ""
+        if straight_open and not _opens_quotation(text, *_last_straight_mark(text, paragraph_start, paragraph_end)):
             return ""  # the mark left open is no opening one: 'a 6" pipe'
 
     return '"' if straight % 2 else "\u201c"
 
 
-def _opens_quotation(text: str, at: int) -> bool:
-    """Is the straight mark at `at` in an opening one's place: after a space, a bracket, a colon or dash (or at the
-    start), before a word?"""
+def _last_straight_mark(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the last straight double mark ('"' or "''") of text[start:end] is, and how long it is."""
+    double, doubled = text.rfind('"', start, end), text.rfind(_DOUBLED_SINGLE, start, end)
+    return (doubled, 2) if doubled > double else (double, 1)
+
+
+def _opens_quotation(text: str, at: int, length: int = 1) -> bool:
+    """Is the straight mark at `at` (`length` characters) in an opening one's place: after a space, a bracket, a
+    colon or dash (or at the start), before a word?"""
     before = text[at - 1] if at > 0 else " "
-    after = text[at + 1 : at + 2]
+    after = text[at + length : at + length + 1]
     return (before.isspace() or before in "([:\u2014\u2013") and after.isalnum()
 
 
 def quote_balance(text: str, start: int, end: int) -> tuple[int, int]:
-    """How many straight double quotation marks text[start:end] holds, and how many typographic ones it opens and
-    does not close (“ and « open, ” and » close). (The C helper reads a text beyond ASCII once, where str would
-    count each mark in turn.)"""
+    """How many straight double quotation marks text[start:end] holds ('"', and "''" counted as str.count counts
+    it), and how many typographic ones it opens and does not close (“ and « open, ” and » close). (The C helper
+    reads a text beyond ASCII once, where str would count each mark in turn.)"""
     if text.isascii():  # (no typographic marks to count: str knows it at once)
-        return text.count('"', start, end), 0
+        return text.count('"', start, end) + text.count(_DOUBLED_SINGLE, start, end), 0
     if CLASSIFY_IN_C is not None:
         found: tuple[int, int] = CLASSIFY_IN_C.quote_balance(text, start, end)
         return found
-    straight = text.count('"', start, end)
+    straight = text.count('"', start, end) + text.count(_DOUBLED_SINGLE, start, end)
     opened = text.count("\u201c", start, end) + text.count("\u00ab", start, end)
     return straight, opened - text.count("\u201d", start, end) - text.count("\u00bb", start, end)
 
@@ -1216,9 +1227,15 @@ def _quoted_words_changed(tokens: _Tokens, changed: list[int]) -> bool:
     depth, straight_open = (1, tokens.open_quote == '"') if tokens.open_quote else (0, False)
     # (Every character that is neither a word character nor white space is a token of its own: a quote mark is a
     # token exactly when the text holds one, which str's search finds without hashing every token.)
-    if not any(mark in tokens.text for mark in _QUOTE_CHARS):
+    if not any(mark in tokens.text for mark in _QUOTE_CHARS) and _DOUBLED_SINGLE not in tokens.text:
         return depth > 0
-    for i, word in enumerate(tokens.words):
+    words, starts = tokens.words, tokens.starts
+    second = -1  # the second "'" of a doubled mark, read with the first
+    for i, word in enumerate(words):
+        if i == second:
+            continue
+        if word == "'" and i + 1 < len(words) and words[i + 1] == "'" and starts[i + 1] == starts[i] + 1:
+            word, second = '"', i + 1  # "''", as tokenised news writes a quotation mark: a straight one
         if word in _QUOTE_CHARS:
             if word == '"':
                 depth += -1 if straight_open else 1
