@@ -249,6 +249,8 @@ static int in_set(int which, uint64_t h) { return hash_set_has(&sets[which].tabl
  * digits. */
 enum { WORD = 1, SPACE = 2, UPPER = 4, ALNUM = 8, DIGIT = 16 };
 static unsigned char ascii_classes[128];
+/* Each ASCII character as ascii_fold (below) writes it. */
+static Py_UCS1 ascii_folded[128];
 
 static void fill_classes(void) {
     for (int c = 0; c < 128; c++) {
@@ -256,6 +258,7 @@ static void fill_classes(void) {
         int space = c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
         ascii_classes[c] = (unsigned char)((alnum || c == '_' ? WORD : 0) | (space ? SPACE : 0) | (upper ? UPPER : 0) |
                                            (alnum ? ALNUM : 0) | (digit ? DIGIT : 0));
+        ascii_folded[c] = (Py_UCS1)(upper ? c + 32 : c == '`' ? '\'' : c);
     }
 }
 
@@ -295,6 +298,36 @@ static inline Py_UCS4 folded_at(const Tokens *t, Py_ssize_t k) {
     return t->folded ? PyUnicode_READ(t->folded_kind, t->folded, k) : ascii_fold(char_at(t, k));
 }
 
+/* `tokenise` for an ASCII text without a fold: the same tokens and hashes, read byte by byte from tables (most
+ * linked texts are ASCII, and the general loop switches on the kind and the fold for each character). */
+static void tokenise_ascii(Tokens *t) {
+    const Py_UCS1 *s = t->bytes;
+    Py_ssize_t i = 0, n = t->length, count = 0;
+    while (i < n) {
+        unsigned char first = ascii_classes[s[i]];
+        if (first & SPACE) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        uint64_t h = hash_step(HASH_START, ascii_folded[s[i++]]);
+        if (first & WORD)
+            for (;;) {
+                while (i < n && (ascii_classes[s[i]] & WORD)) h = hash_step(h, ascii_folded[s[i++]]);
+                /* (a joining mark continues the token only before another word character) */
+                if (!(i + 1 < n && (s[i] == '\'' || s[i] == '-' || s[i] == '.' || s[i] == ',' || s[i] == ':') &&
+                      (ascii_classes[s[i + 1]] & WORD)))
+                    break;
+                h = hash_step(h, ascii_folded[s[i++]]);
+            }
+        t->start[count] = start;
+        t->end[count] = i;
+        t->norm[count] = hash_end(h);
+        count++;
+    }
+    t->n = count;
+}
+
 /* classify._TOKEN: a run of \w continued through a joining mark before another run, or any other character but
  * white space alone. `folded` is the text's fold (same length), or NULL for an ASCII text. */
 static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
@@ -312,6 +345,10 @@ static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
     if (t->start == NULL || t->end == NULL || t->norm == NULL) {
         PyErr_NoMemory();
         return -1;
+    }
+    if (folded == NULL && PyUnicode_IS_ASCII(text)) {
+        tokenise_ascii(t);
+        return 0;
     }
     Py_ssize_t i = 0, n = t->length;
     while (i < n) {
