@@ -11,6 +11,7 @@ also counted building them: ~2.6 M of the 8.79 M reported then.) Run it before a
     .venv/bin/python bench/instructions.py                 # 150 pairs, ~20 s
     .venv/bin/python bench/instructions.py --pairs 300 --seed 5
     .venv/bin/python bench/instructions.py --typographic   # the same pairs with curly quotes and dashes
+    .venv/bin/python bench/instructions.py --warm          # the second of two passes over the pairs
 """
 
 from __future__ import annotations
@@ -31,18 +32,18 @@ import storytrace
 pairs = build_pairs({pairs}, seed={seed})
 if {typographic}:
     pairs = [(typographic(a), typographic(b), truth) for a, b, truth in pairs]
-if {run}:
+for _ in range({passes}):
     for a, b, _ in pairs:
         storytrace.diff(a, b)
 print(storytrace.CORE)
 """
 
 
-def count(pairs: int, seed: int, run: bool, typographic: bool = False) -> tuple[int, str]:
-    """Instructions callgrind collected for a child building `pairs` pairs (and diffing them if `run`), and the
-    core it ran."""
+def count(pairs: int, seed: int, passes: int, typographic: bool = False) -> tuple[int, str]:
+    """Instructions callgrind collected for a child building `pairs` pairs and diffing them `passes` times over,
+    and the core it ran."""
     code = CHILD.format(
-        bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, run=run, typographic=typographic
+        bench=str(Path(__file__).resolve().parent), pairs=pairs, seed=seed, passes=passes, typographic=typographic
     )
     # (A fixed hash seed: str hashes, and so set and dict layouts, are then the same in every run; unseeded, the
     # count moves by about 1% from run to run.)
@@ -61,13 +62,17 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=150)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--typographic", action="store_true", help="curly quotes and dashes (pairs.typographic)")
+    parser.add_argument("--warm", action="store_true",
+                        help="count a second pass over the pairs (what bench/throughput.py times: remembered answers, "
+                             "such as sentencex's about a word, are known by then)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt-get install valgrind)")
-    with_pairs, core = count(args.pairs, args.seed, run=True, typographic=args.typographic)
-    without, _ = count(args.pairs, args.seed, run=False, typographic=args.typographic)
+    passes = 2 if args.warm else 1
+    with_pairs, core = count(args.pairs, args.seed, passes, typographic=args.typographic)
+    without, _ = count(args.pairs, args.seed, passes - 1, typographic=args.typographic)
     per_pair = (with_pairs - without) / args.pairs
-    style = ", typographic" if args.typographic else ""
+    style = (", typographic" if args.typographic else "") + (", second pass" if args.warm else "")
     print(f"core {core}: {per_pair / 1e6:.2f} M instructions per pair ({args.pairs} pairs, seed {args.seed}{style})")
 
 
