@@ -186,6 +186,11 @@ TYPOGRAPHIC_TEXTS = st.lists(
 
 @settings(max_examples=1000)
 @given(TYPOGRAPHIC_TEXTS, st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=6))
+# Runs of sixteen ASCII characters and more in a two-byte text (read sixteen at a time), with a capital, a doubled
+# space, a quote mark or a backtick first, last or inside a block, and none at all.
+@example("\u201cTHE Quick  brown fox's tail`` JUMPED over the lazy dog\u201d  and\tRAN away \u2014 fast",
+         [(0, 90), (1, 40), (17, 33), (2, 18)])
+@example("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP\u2019'QRSTUVWXYZ0123456789  `x", [(0, 80), (15, 47), (16, 32)])
 def test_the_keys_of_typographic_text_are_the_pythons(text: str, spans: list[tuple[int, int]]) -> None:
     """Text that is ASCII once its styles are folded takes the C helper's ASCII keys of the folded text."""
     assert comparison_keys(text, spans) == python_comparison_keys(text, spans)

@@ -354,6 +354,27 @@ static inline int key_block(uint64_t x, Py_UCS1 *out, Py_ssize_t *n, Py_UCS1 *la
     return 1;
 }
 
+#if defined(__SSE2__)
+/* ascii_key_into's step for sixteen ASCII characters (one a byte) where the processor has SSE2 (every x86-64 one):
+ * the bytes key_specials finds, found by comparing all sixteen at once (signed comparisons: every byte is ASCII).
+ * All sixteen are stored in lower case at out + *n, and *n is moved past those before the first special one;
+ * returns that one's place in the block (16: none, all sixteen written). */
+static inline int key_block16(__m128i x, Py_UCS1 *out, Py_ssize_t *n, Py_UCS1 *last) {
+    __m128i spaces = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8('\''))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('`')), _mm_and_si128(spaces, _mm_slli_si128(spaces, 1))));
+    unsigned mask = (unsigned)_mm_movemask_epi8(special);
+    if (*last == ' ') mask |= (unsigned)_mm_movemask_epi8(spaces) & 1u;
+    __m128i capitals = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+    _mm_storeu_si128((__m128i *)(out + *n), _mm_or_si128(x, _mm_and_si128(capitals, _mm_set1_epi8(0x20))));
+    int clean = mask ? __builtin_ctz(mask) : 16;
+    *n += clean;
+    if (clean) *last = out[*n - 1];
+    return clean;
+}
+#endif
+
 /* Eight characters at a time: those before the first that needs more than lower case are written at once (all
  * eight are stored, the rest overwritten later: the key is never longer than the characters read, so `out`, as
  * long as the text, has room), that one goes through key_step, and the next eight are read from just after it. */
@@ -361,25 +382,10 @@ static Py_ssize_t ascii_key_into(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t 
     Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' '; /* the character written last; a space before the start drops leading white space */
 #if defined(__SSE2__)
-    /* Sixteen at a time where the processor has SSE2 (every x86-64 one), as eight below: the same bytes found
-     * special, by comparisons of all sixteen at once. (Signed comparisons: every byte here is ASCII.) */
-    const __m128i spaces16 = _mm_set1_epi8(' '), quotes16 = _mm_set1_epi8('\''), ticks16 = _mm_set1_epi8('`'),
-                  controls16 = _mm_set1_epi8(0x20), after_z16 = _mm_set1_epi8('Z' + 1),
-                  before_a16 = _mm_set1_epi8('A' - 1), case16 = _mm_set1_epi8(0x20);
     while (i + 16 <= end) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i)), spaces = _mm_cmpeq_epi8(x, spaces16);
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, controls16), _mm_cmpeq_epi8(x, quotes16)),
-                                       _mm_or_si128(_mm_cmpeq_epi8(x, ticks16),
-                                                    _mm_and_si128(spaces, _mm_slli_si128(spaces, 1))));
-        unsigned mask = (unsigned)_mm_movemask_epi8(special);
-        if (last == ' ') mask |= (unsigned)_mm_movemask_epi8(spaces) & 1u;
-        __m128i capitals = _mm_and_si128(_mm_cmpgt_epi8(x, before_a16), _mm_cmplt_epi8(x, after_z16));
-        _mm_storeu_si128((__m128i *)(out + n), _mm_or_si128(x, _mm_and_si128(capitals, case16)));
-        int clean = mask ? __builtin_ctz(mask) : 16;
-        n += clean;
-        if (clean) last = out[n - 1];
-        if (mask) n = key_step(s[i + clean], out, n, &last);
-        i += clean + (mask != 0);
+        int clean = key_block16(_mm_loadu_si128((const __m128i *)(s + i)), out, &n, &last);
+        i += clean;
+        if (clean < 16) n = key_step(s[i++], out, n, &last);
     }
 #endif
     while (i + 8 <= end) {
@@ -488,6 +494,18 @@ static Py_ssize_t folded_key_into(const Fold *fold, const Py_UCS2 *s, Py_ssize_t
     Py_ssize_t n = 0, i = start;
     Py_UCS1 last = ' ';
     while (i < end) {
+#if defined(__SSE2__)
+        if (i + 16 <= end) { /* sixteen ASCII characters narrowed to one byte each, as ascii_key_into takes them */
+            __m128i low = _mm_loadu_si128((const __m128i *)(s + i)), high = _mm_loadu_si128((const __m128i *)(s + i + 8));
+            __m128i beyond = _mm_and_si128(_mm_or_si128(low, high), _mm_set1_epi16((short)0xff80));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi16(beyond, _mm_setzero_si128())) == 0xffff) {
+                int clean = key_block16(_mm_packus_epi16(low, high), out, &n, &last);
+                i += clean;
+                if (clean < 16) n = key_step(folded_lower(fold, s[i++]), out, n, &last);
+                continue;
+            }
+        }
+#endif
         uint64_t x;
         if (i + 8 <= end && ascii8(s + i, &x) && key_block(x, out, &n, &last)) {
             i += 8;
