@@ -66,14 +66,22 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
     for k in moved:  # (a handful: only those links are made again)
         p = links[k]
         links[k] = Pairing(p.a, p.b, p.score, True)
+    # In A order, each link at its first A sentence (each A sentence is in one link at most, so no two links
+    # share a first one) and each A sentence in none deleted there; then the B sentences in none, in B order.
+    # (Placed, not sorted: a sort calls a key function per link.)
     used_a = {i for p in links for i in p.a}
     used_b = {j for p in links for j in p.b}
-    links.extend(Pairing((i,), (), 0.0) for i in range(len(fa)) if i not in used_a)
-    links.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
-    # By A position (a deletion's, an insertion's at the end), then B position: one integer per link.
-    stride = len(fb) + 1
-    links.sort(key=lambda p: (p.a[0] if p.a else len(fa)) * stride + (p.b[0] + 1 if p.b else 0))
-    return links
+    at_first_a: list[Pairing | None] = [None] * len(fa)
+    for p in links:
+        at_first_a[p.a[0]] = p
+    ordered: list[Pairing] = []
+    for i, found in enumerate(at_first_a):
+        if found is not None:
+            ordered.append(found)
+        elif i not in used_a:
+            ordered.append(Pairing((i,), (), 0.0))
+    ordered.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
+    return ordered
 
 
 def _fuzzy_links(
