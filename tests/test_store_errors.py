@@ -140,6 +140,19 @@ def test_reading_commands_do_not_make_a_store(tmp_path: Path) -> None:
     open_store(sqlite_url(tmp_path, "made.db"), create=False).close()
 
 
+def test_reading_commands_leave_an_empty_file_empty(tmp_path: Path) -> None:
+    """An empty file is an empty SQLite database to SQLite, which writes its header there on the first connection:
+    a command that only reads must not change a file it was merely pointed at."""
+    (tmp_path / "empty.db").touch()
+    with pytest.raises(StoreError) as exc:
+        open_store(sqlite_url(tmp_path, "empty.db"), create=False)
+    assert _message(exc) == (f"no store at {tmp_path / 'empty.db'}: an empty file (storytrace add URL or storytrace "
+                             "import makes one)")
+    assert (tmp_path / "empty.db").read_bytes() == b""
+    open_store(sqlite_url(tmp_path, "empty.db")).close()  # a command that writes makes its store there
+    open_store(sqlite_url(tmp_path, "empty.db"), create=False).close()
+
+
 def test_a_store_from_a_newer_storytrace_is_refused(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     open_store(url).close()

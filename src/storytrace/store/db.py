@@ -158,6 +158,8 @@ def open_store(url: str | None = None, *, lock_timeout: float = DEFAULT_LOCK_TIM
         path = sqlite_path(resolved)
         if path is not None and not path.exists():
             raise StoreError(f"no store at {path} (storytrace add URL or storytrace import makes one)")
+        if path is not None and path.is_file() and path.stat().st_size == 0:  # (connecting would write a header)
+            raise StoreError(f"no store at {path}: an empty file (storytrace add URL or storytrace import makes one)")
     engine = _engine(resolved, lock_timeout)
     store = Store(engine, resolved, lock_timeout)
     try:
