@@ -349,6 +349,12 @@ def test_only_changes_hides_unchanged(doc: dict[str, Any], view: str) -> None:
     assert "The library will stay closed until Thursday." in out, "a moved sentence is a change"
 
 
+def test_title_puts_each_label_on_its_own_line_when_both_do_not_fit(doc: dict[str, Any]) -> None:
+    doc["versions"][0]["label"], doc["versions"][1]["label"] = "reports/first.txt", "reports/second.txt"
+    assert run(doc, width=100).splitlines()[0] == "A reports/first.txt  →  B reports/second.txt"
+    assert run(doc, width=40).splitlines()[:2] == ["A reports/first.txt", "B reports/second.txt"]
+
+
 @pytest.mark.parametrize("view", ["inline", "side-by-side"])
 @pytest.mark.parametrize("width", [20, 40, 60])
 def test_narrow_terminal(doc: dict[str, Any], view: str, width: int) -> None:

@@ -54,7 +54,7 @@ def render(doc: dict[str, Any], console: Console, *, view: str = "inline", only_
     if view not in ("inline", "side-by-side"):
         raise ValueError(f"unknown view {view!r}; expected 'inline' or 'side-by-side'")
     plain = console.color_system is None or console.no_color
-    console.print(_title(doc))
+    console.print(_title(doc, console.width))
     console.print(_summary(doc))
     if view == "inline":
         console.print(_inline(doc, only_changes, plain))
@@ -66,8 +66,13 @@ def _label(doc: dict[str, Any], side: int) -> str:
     return clean_text(str(doc["versions"][side]["label"]))
 
 
-def _title(doc: dict[str, Any]) -> Text:
-    return Text.assemble(("A ", "bold"), _label(doc, 0), ("  →  ", "dim"), ("B ", "bold"), _label(doc, 1))
+def _title(doc: dict[str, Any], width: int) -> Text:
+    """"A label  →  B label", or the two labels on a line each when that is wider than the terminal (long paths
+    wrapped anywhere were hard to read)."""
+    one_line = Text.assemble(("A ", "bold"), _label(doc, 0), ("  →  ", "dim"), ("B ", "bold"), _label(doc, 1))
+    if one_line.cell_len <= width:
+        return one_line
+    return Text.assemble(("A ", "bold"), _label(doc, 0), "\n", ("B ", "bold"), _label(doc, 1))
 
 
 def _summary(doc: dict[str, Any]) -> Text:
