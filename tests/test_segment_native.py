@@ -131,6 +131,30 @@ def test_the_c_helper_refuses_what_is_not_text() -> None:
         SENTENCES_IN_C.chunk(b"bytes")
     with pytest.raises(TypeError):
         SENTENCES_IN_C.spans("A b.", ["A b."], ["not a set"], _BEFORE_NUMBER, _AFTER_CLOCK.match)
+    with pytest.raises(TypeError, match="cut_paragraph"):
+        SENTENCES_IN_C.cut_paragraph("A b.")
+
+
+def test_the_c_paragraph_cutter_asks_the_sentencex_it_is_given_only_when_its_rules_need_it() -> None:
+    """`cut_paragraph` in C: our rules alone where they suffice; else the `sentencex_segments` handed over, whose
+    error reaches the caller."""
+    assert SENTENCES_IN_C is not None
+    asked: list[str] = []
+
+    def refusing(chunk: str) -> list[str]:
+        asked.append(chunk)
+        raise RuntimeError("sentencex asked")
+
+    plain = "The fire was out. The mayor said so."
+    assert SENTENCES_IN_C.cut_paragraph(plain, refusing, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match) == (
+        (0, 17), (18, 36))
+    assert asked == []
+    needs = "He lives in the U.S. Then he left."  # (after a dotted acronym, sentencex decides)
+    with pytest.raises(RuntimeError, match="sentencex asked"):
+        SENTENCES_IN_C.cut_paragraph(needs, refusing, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match)
+    assert asked == [needs]
+    assert SENTENCES_IN_C.cut_paragraph(needs, sentencex_segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK.match) == (
+        python_paragraph_sentences(needs))
 
 
 # Layouts: line breaks of every kind, blank lines with spaces in them, short lines (headings, list items) and long

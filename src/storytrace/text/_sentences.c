@@ -816,6 +816,31 @@ static PyObject *own_cut(PyObject *self, PyObject *chunk) {
     return memo.apart ? segments_of(chunk, &t) : PyTuple_Pack(1, chunk);
 }
 
+/* cut_paragraph(paragraph, sentencex_segments, titles, before_number, after_clock) -> tuple: segment.cut_paragraph
+ * in one call: the paragraph's chunk cut by our own rules (own_cut), or by `sentencex_segments(chunk)` where they
+ * need sentencex, then the spans of the pieces (`spans`). (Three calls into this module from Python cost more than
+ * cutting most paragraphs.) */
+static PyObject *cut_paragraph(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError,
+                        "cut_paragraph() takes paragraph, sentencex_segments, titles, before_number, after_clock");
+        return NULL;
+    }
+    PyObject *piece = chunk(self, args[0]);
+    if (piece == NULL) return NULL;
+    PyObject *segments = own_cut(self, piece);
+    if (segments == Py_None) {
+        Py_DECREF(segments);
+        segments = PyObject_CallOneArg(args[1], piece);
+    }
+    Py_DECREF(piece);
+    if (segments == NULL) return NULL;
+    PyObject *const given[5] = {args[0], segments, args[2], args[3], args[4]};
+    PyObject *found = spans(self, given, 5);
+    Py_DECREF(segments);
+    return found;
+}
+
 /* spaced_full_stop(chunk) -> bool: is a full stop just after a white space character beyond ASCII ("A\u00a0.")?
  * The rare part of what sentencex panics on, which segment.sentencex_would_panic looks for before its regular
  * expression: in Python, from full stop to full stop, it cost ~1% of a typographic diff. */
@@ -1037,6 +1062,8 @@ static PyMethodDef methods[] = {
     {"use_abbreviation_test", use_abbreviation_test, METH_O,
      "Hand over own_cut.sentencex_cuts_after, which the test of a short word before a quote mark asks."},
     {"own_cut", own_cut, METH_O, "None where needs_sentencex(chunk), else own_segments(chunk)."},
+    {"cut_paragraph", (PyCFunction)(void (*)(void))cut_paragraph, METH_FASTCALL,
+     "segment.cut_paragraph: chunk, own_cut or the sentencex_segments given, spans."},
     {"own_segments", own_segments, METH_O,
      "The chunk cut before each straight quote mark standing apart after a sentence mark (own_cut.own_segments)."},
     {"spaced_full_stop", spaced_full_stop, METH_O,
