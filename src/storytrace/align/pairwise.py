@@ -69,18 +69,21 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
     # In A order, each link at its first A sentence (each A sentence is in one link at most, so no two links
     # share a first one) and each A sentence in none deleted there; then the B sentences in none, in B order.
     # (Placed, not sorted: a sort calls a key function per link.)
-    used_a = {i for p in links for i in p.a}
-    used_b = {j for p in links for j in p.b}
+    used_a, used_b = [False] * len(fa), [False] * len(fb)
     at_first_a: list[Pairing | None] = [None] * len(fa)
     for p in links:
         at_first_a[p.a[0]] = p
+        for i in p.a:
+            used_a[i] = True
+        for j in p.b:
+            used_b[j] = True
     ordered: list[Pairing] = []
     for i, found in enumerate(at_first_a):
         if found is not None:
             ordered.append(found)
-        elif i not in used_a:
+        elif not used_a[i]:
             ordered.append(Pairing((i,), (), 0.0))
-    ordered.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if j not in used_b)
+    ordered.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if not used_b[j])
     return ordered
 
 
@@ -89,21 +92,25 @@ def _fuzzy_links(
 ) -> list[Pairing]:
     """Links for the sentences the anchors leave: in the gaps of the anchor chain, then anywhere."""
     chain = [p for p in anchors if p.a[0] not in moved_anchors]
-    used_a = {p.a[0] for p in anchors}
-    used_b = {p.b[0] for p in anchors}
+    used_a, used_b = [False] * len(fa), [False] * len(fb)  # (lists, not sets of int: no int made per look-up)
+    for p in anchors:
+        used_a[p.a[0]] = used_b[p.b[0]] = True
     found: list[Pairing] = []
     previous_a, previous_b = -1, -1
     for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
         if a_end > previous_a + 1 and b_end > previous_b + 1:  # (most anchors follow the one before on a side)
-            gap_a = [i for i in range(previous_a + 1, a_end) if i not in used_a]
-            gap_b = [j for j in range(previous_b + 1, b_end) if j not in used_b]
+            gap_a = [i for i in range(previous_a + 1, a_end) if not used_a[i]]
+            gap_b = [j for j in range(previous_b + 1, b_end) if not used_b[j]]
             if gap_a and gap_b:
                 found.extend(_align_gap(gap_a, gap_b, fa, fb, options))
         previous_a, previous_b = a_end, b_end
-    used_a.update(i for p in found for i in p.a)
-    used_b.update(j for p in found for j in p.b)
-    left_a = [i for i in range(len(fa)) if i not in used_a]
-    left_b = [j for j in range(len(fb)) if j not in used_b]
+    for p in found:
+        for i in p.a:
+            used_a[i] = True
+        for j in p.b:
+            used_b[j] = True
+    left_a = [i for i in range(len(fa)) if not used_a[i]]
+    left_b = [j for j in range(len(fb)) if not used_b[j]]
     found.extend(_match_far(left_a, left_b, fa, fb, options))
     return found
 
