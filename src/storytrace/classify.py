@@ -50,6 +50,10 @@ _AMBIGUOUS_DATES: Final = frozenset({"may", "march", "mar"})
 # The classification of two texts (ASCII, or any whose style fold keeps offsets) and rapidfuzz's Indel.opcodes for
 # any two lists of str, in C (_classify.c, built with the core); None: the Python below and rapidfuzz's own.
 CLASSIFY_IN_C: Final = c_module("_classify", CORE)
+# (Bound once: a call through the module object looks its name up each time, ~200 instructions.)
+_CLASSIFY_IN_C: Final[Any] = None if CLASSIFY_IN_C is None else CLASSIFY_IN_C.classify
+_QUOTE_BALANCE_IN_C: Final[Any] = None if CLASSIFY_IN_C is None else CLASSIFY_IN_C.quote_balance
+_TYPED_TUPLE_IN_C: Final[Any] = None if WORDS_IN_C is None else WORDS_IN_C.typed_tuple
 # Up to this many changed tokens, a changed word is looked for in the other side's token list, not a set of it.
 _FEW_CHANGED: Final = 8
 _NEGATIONS: Final = frozenset(
@@ -147,8 +151,8 @@ class Run(NamedTuple):
 def make_run(op: str, text: str, a_start: int, a_end: int, b_start: int, b_end: int) -> Run:
     """A `Run`, made as tuple.__new__ makes it: the named tuple's own __new__ runs as Python even in the compiled
     core, and a diff makes two runs or more per edited link (the C helper skips even tuple.__new__'s call)."""
-    if WORDS_IN_C is not None:
-        run: Run = WORDS_IN_C.typed_tuple(Run, op, text, a_start, a_end, b_start, b_end)
+    if _TYPED_TUPLE_IN_C is not None:
+        run: Run = _TYPED_TUPLE_IN_C(Run, op, text, a_start, a_end, b_start, b_end)
         return run
     return tuple.__new__(Run, (op, text, a_start, a_end, b_start, b_end))
 
@@ -173,10 +177,10 @@ def classify(
     `carried_quotation`), or "": its words are then quoted words up to the mark that closes that quotation."""
     if not keys_differ and comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
-    if CLASSIFY_IN_C is not None:
+    if _CLASSIFY_IN_C is not None:
         # An ASCII text is folded in C; another text goes with its fold that keeps offsets (None: left to Python).
         ascii = text_a.isascii() and text_b.isascii()
-        found: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
+        found: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = _CLASSIFY_IN_C(
             text_a,
             text_b,
             None if ascii else fold_keeping_offsets(text_a),
@@ -1209,8 +1213,8 @@ def quote_balance(text: str, start: int, end: int) -> tuple[int, int]:
     """How many straight double quotation marks text[start:end] holds ('"', and "''" counted as str.count counts
     it), and how many typographic ones it opens and does not close (“ and « open, ” and » close). (The C helper
     reads a text beyond ASCII once, where str would count each mark in turn, and an ASCII one with memchr.)"""
-    if CLASSIFY_IN_C is not None:
-        found: tuple[int, int] = CLASSIFY_IN_C.quote_balance(text, start, end)
+    if _QUOTE_BALANCE_IN_C is not None:
+        found: tuple[int, int] = _QUOTE_BALANCE_IN_C(text, start, end)
         return found
     if text.isascii():  # (no typographic marks to count: str knows it at once)
         return text.count('"', start, end) + text.count(_DOUBLED_SINGLE, start, end), 0

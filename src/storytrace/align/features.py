@@ -18,6 +18,8 @@ STOPWORDS: Final = frozenset(
     said says say told would may might must shall one also however meanwhile""".split()
 )
 _SUFFIXES: Final = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
+# (Bound once: a call through the module object looks its name up each time, ~200 instructions.)
+_KEY_PROFILE_IN_C: Final[Any] = None if WORDS_IN_C is None else WORDS_IN_C.key_profile
 
 
 # Stems already worked out (a plain dict: read natively by the compiled core, unlike an lru_cache); emptied when full.
@@ -108,8 +110,8 @@ class SentenceTable:
         and content stems' hashes, made from the key without making the words as strings when it is ASCII."""
         found = self._profiles.get(index)
         if found is None:
-            assert WORDS_IN_C is not None
-            found = WORDS_IN_C.key_profile(self.keys[index], STOPWORDS)
+            assert WORDS_IN_C is not None and _KEY_PROFILE_IN_C is not None
+            found = _KEY_PROFILE_IN_C(self.keys[index], STOPWORDS)
             if found is None:
                 features = self.features(index)
                 found = WORDS_IN_C.profile(features.words, features.content)

@@ -27,6 +27,9 @@ _MATCH, _SPLIT, _MERGE, _DELETE, _ADD = range(5)
 # The gap alignment's scores and dynamic programme in C (align/_scores.c, built with the core like text/_words.c,
 # which makes the profiles it reads); None: the Python below does it.
 SCORES_IN_C: Final = c_module("align/_scores", CORE)
+# (Bound once: a call through the module object looks its name up each time, ~200 instructions.)
+_GAP_LINKS_IN_C: Final[Any] = None if SCORES_IN_C is None else SCORES_IN_C.gap_links
+_SHARES_CONTENT_IN_C: Final[Any] = None if SCORES_IN_C is None else SCORES_IN_C.shares_content
 # A candidate far link: (minus its score, a tie-break by text, A sentences, B sentences).
 _Candidate = tuple[float, tuple[str, str], tuple[int, ...], tuple[int, ...]]
 
@@ -232,9 +235,9 @@ def c_gap_links(
 ) -> list[Pairing] | None:
     """`python_align_gap`'s links worked out by the C helper from the sentences' profiles; None where it leaves them
     to the Python (not built, or two sentences too long to score in C)."""
-    if SCORES_IN_C is None:
+    if _GAP_LINKS_IN_C is None:
         return None
-    found: list[tuple[tuple[int, ...], tuple[int, ...], float]] | None = SCORES_IN_C.gap_links(
+    found: list[tuple[tuple[int, ...], tuple[int, ...], float]] | None = _GAP_LINKS_IN_C(
         gap_a,
         gap_b,
         [fa.profile(i) for i in gap_a],
@@ -385,7 +388,7 @@ def _far_similarity(fa: SentenceTable, i: int, fb: SentenceTable, j: int) -> flo
     C when it is built, else (or for two very long sentences) on their features."""
     if SCORES_IN_C is not None:
         profile_a, profile_b = fa.profile(i), fb.profile(j)
-        if not SCORES_IN_C.shares_content(profile_a, profile_b):
+        if not _SHARES_CONTENT_IN_C(profile_a, profile_b):
             return None
         scored: float | None = SCORES_IN_C.similarity(profile_a, profile_b, fa.keys[i], fb.keys[j])
         if scored is not None:
@@ -396,7 +399,7 @@ def _far_similarity(fa: SentenceTable, i: int, fb: SentenceTable, j: int) -> flo
 
 def _shares_content(fa: SentenceTable, i: int, fb: SentenceTable, j: int) -> bool:
     if SCORES_IN_C is not None:
-        shared: bool = SCORES_IN_C.shares_content(fa.profile(i), fb.profile(j))
+        shared: bool = _SHARES_CONTENT_IN_C(fa.profile(i), fb.profile(j))
         return shared
     return not fa.features(i).content.isdisjoint(fb.features(j).content)
 

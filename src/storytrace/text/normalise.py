@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Final
 
 from storytrace import CORE
@@ -40,7 +41,7 @@ _WORD: Final = re.compile(r"\w+(?:['\-.,]\w+)*")
 ASCII_MARKS: Final = "".join(c for c in map(chr, range(33, 127)) if not c.isalnum() and c != "_")
 # The C text helpers (text/_words.c: keys, style folding, word cutters), used here, by the aligner's features and by
 # the classifier; None: Python only.
-WORDS_IN_C: Final = c_module("text/_words", CORE)
+WORDS_IN_C: Final[ModuleType | None] = c_module("text/_words", CORE)
 
 
 def comparison_key(text: str) -> str:

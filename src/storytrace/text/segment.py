@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import sentencex
 
@@ -63,6 +63,8 @@ _SENTENCEX_PANICS: Final = re.compile(r"[A-Z]\s*[^\S\x00-\x7f]\.")
 SENTENCES_IN_C: Final = c_module("text/_sentences", CORE)
 if SENTENCES_IN_C is not None:  # (its test of a short word before a quote mark asks sentencex, as own_cut's does)
     SENTENCES_IN_C.use_abbreviation_test(sentencex_cuts_after)
+# (Bound once: a call through the module object looks its name up each time, ~200 instructions.)
+_CUT_PARAGRAPH_IN_C: Final[Any] = None if SENTENCES_IN_C is None else SENTENCES_IN_C.cut_paragraph
 
 
 def sentences(text: str) -> tuple[Sentence, ...]:
@@ -97,10 +99,10 @@ def paragraph_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
 
 def cut_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
     """`paragraph_sentences` without remembering."""
-    if SENTENCES_IN_C is not None:
+    if _CUT_PARAGRAPH_IN_C is not None:
         # The paragraph's chunk (SENTENCES_IN_C.chunk) cut by our rules alone (with the cuts sentencex surely makes
         # before a quote mark standing apart: own_cut), or by sentencex first, then its spans: all in one C call.
-        found: tuple[tuple[int, int], ...] = SENTENCES_IN_C.cut_paragraph(
+        found: tuple[tuple[int, int], ...] = _CUT_PARAGRAPH_IN_C(
             paragraph, sentencex_segments, _TITLES, _BEFORE_NUMBER, _AFTER_CLOCK_MATCH
         )
         return found
