@@ -89,8 +89,9 @@ class SentenceTable:
     def __init__(self, doc: Document) -> None:
         self.keys = comparison_keys(doc.text, doc.sentences)
         self.paragraphs = [s.paragraph for s in doc.sentences]
-        self._features: dict[int, SentenceFeatures] = {}
-        self._profiles: dict[int, bytes] = {}
+        # (Lists by sentence, not dicts: no int object made and hashed per look-up.)
+        self._features: list[SentenceFeatures | None] = [None] * len(self.keys)
+        self._profiles: list[bytes | None] = [None] * len(self.keys)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -100,7 +101,7 @@ class SentenceTable:
         return self.paragraphs[first] == self.paragraphs[second]
 
     def features(self, index: int) -> SentenceFeatures:
-        found = self._features.get(index)
+        found = self._features[index]
         if found is None:
             found = self._features[index] = _features_of_key(self.keys[index])
         return found
@@ -108,7 +109,7 @@ class SentenceTable:
     def profile(self, index: int) -> bytes:
         """The sentence's profile for the C scores (align/_scores.c; only asked when they are built): its words'
         and content stems' hashes, made from the key without making the words as strings when it is ASCII."""
-        found = self._profiles.get(index)
+        found = self._profiles[index]
         if found is None:
             assert WORDS_IN_C is not None and _KEY_PROFILE_IN_C is not None
             found = _KEY_PROFILE_IN_C(self.keys[index], STOPWORDS)
