@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import storytrace
 from storytrace.classify import Run, classify
 from storytrace.options import DiffOptions
 
@@ -493,3 +494,13 @@ def test_classifying_backwards_mirrors_the_word_diff_and_the_verdict(
 )
 def test_opposites_trading_clauses_either_way_round(a: str, b: str, kind: str) -> None:
     assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
+
+
+def test_a_change_before_a_long_run_of_white_space_is_classified() -> None:
+    """The word after a replaced one is read from a short window: one of tabs alone (text extracted from indented
+    HTML) held no word and raised IndexError, a traceback out of `storytrace diff` (found by a fuzzing review)."""
+    assert classify("Boat \t", "known", DiffOptions()).reasons == ("wording Boat → known",)
+    a = "Police said the fire was small,\n" + "\t" * 40 + "officials added."
+    b = "Police said the fire was large,\n" + "\t" * 40 + "officials added."
+    found = storytrace.diff(a, b)
+    assert [(link.kind, link.reasons) for link in found.links] == [("minor", ("wording small → large",))]

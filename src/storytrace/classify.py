@@ -572,8 +572,8 @@ def _attribution(old: str, new: str) -> str | None:
 def _next_word(text: str, at: int) -> str:
     """The word right after `at` (spaces and commas passed over), in lower case, its punctuation stripped. (Short
     slices and str methods: a loop over characters cost thousands of instructions per call here.)"""
-    ahead = text[max(0, at) : max(0, at) + 32].lstrip(" ,")
-    return ahead.split(None, 1)[0].rstrip(_WORD_EDGES).lower() if ahead else ""
+    words = text[max(0, at) : max(0, at) + 32].lstrip(" ,").split(None, 1)  # ([] for white space alone: tabs)
+    return words[0].rstrip(_WORD_EDGES).lower() if words else ""
 
 
 def _speaker_verb_before(text: str, at: int) -> str:
