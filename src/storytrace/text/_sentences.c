@@ -818,8 +818,7 @@ static PyObject *own_cut(PyObject *self, PyObject *chunk) {
 
 /* cut_paragraph(paragraph, sentencex_segments, titles, before_number, after_clock) -> tuple: segment.cut_paragraph
  * in one call: the paragraph's chunk cut by our own rules (own_cut), or by `sentencex_segments(chunk)` where they
- * need sentencex, then the spans of the pieces (`spans`). (Three calls into this module from Python cost more than
- * cutting most paragraphs.) */
+ * need sentencex, then the spans of the pieces (`spans`): one call from Python where there were three. */
 static PyObject *cut_paragraph(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 5) {
         PyErr_SetString(PyExc_TypeError,
