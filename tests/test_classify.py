@@ -189,6 +189,8 @@ def test_accents_composed_and_sharp_s_folded_in_one_sentence_keep_the_word_diff_
         ("The plan will work, said the mayor.", "The plan will work, said the governor.",
          ("attribution changed: mayor → governor",)),
         ("The suspect allegedly stole the car.", "The suspect stole the car.", ("hedge removed: allegedly",)),
+        ("The roof had partly collapsed.", "The roof had collapsed.", ("degree removed: partly",)),
+        ("Sales rose in May.", "Sales rose slightly in May.", ("degree added: slightly",)),
         ("The mayor said the road would reopen.", "The mayor denied the road would reopen.",
          ("attribution changed: said → denied",)),
         ("The fine was £40,000 last year.", "The fine was $40,000 last year.", ("unit £ → $",)),
@@ -291,7 +293,7 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
     [
         # a quotation opened in the sentence before: the changed words are quoted
         ('"We will not raise taxes. The budget is balanced," the mayor said.',
-         '"We will not raise taxes. The budget is nearly balanced," the mayor said.', "substantive"),
+         '"We will not raise taxes. The budget is well balanced," the mayor said.', "substantive"),
         ('The mayor said: "We will not raise taxes. The budget is in good shape. Our reserves are full."',
          'The mayor said: "We will not raise taxes. The budget is in decent shape. Our reserves are full."',
          "substantive"),
@@ -305,10 +307,10 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
          "\u201cWe will not raise taxes. The budget is balanced,\u201d the mayor told journalists.", "minor"),
         # a quotation carried on into the next paragraph, news style: left open, opened again there
         ('The mayor said: "We will not raise taxes. The budget is balanced.\n\n"Our reserves are full," she said.',
-         'The mayor said: "We will not raise taxes. The budget is nearly balanced.\n\n"Our reserves are full," she '
+         'The mayor said: "We will not raise taxes. The budget is well balanced.\n\n"Our reserves are full," she '
          'said.', "substantive"),
         ("He said: \u201cWe will not raise taxes. The budget is balanced.\n\n\u201cOur reserves are full.\u201d",
-         "He said: \u201cWe will not raise taxes. The budget is nearly balanced.\n\n\u201cOur reserves are full.\u201d",
+         "He said: \u201cWe will not raise taxes. The budget is well balanced.\n\n\u201cOur reserves are full.\u201d",
          "substantive"),
         # a mark left open that is no opening one is a stray, whatever follows
         ('The 6" pipe burst on Monday. Officials said repairs would start soon.\n\n"We will fix it," the mayor said.',
@@ -316,7 +318,7 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
          "minor"),
         # a mark left open with no quotation after it is a stray: it says nothing
         ('The mayor said: "We will not raise taxes. The budget is balanced.\n\nOur reserves are full, she said.',
-         'The mayor said: "We will not raise taxes. The budget is nearly balanced.\n\nOur reserves are full, she '
+         'The mayor said: "We will not raise taxes. The budget is well balanced.\n\nOur reserves are full, she '
          'said.', "minor"),
         # a quotation closed before the sentence
         ('"We will not raise taxes." The budget is in good shape.',
@@ -327,7 +329,7 @@ def test_initials_do_not_hide_another_change(a: str, b: str) -> None:
         ("''We will not raise taxes. The budget is in good shape,'' the mayor told reporters.",
          "''We will not raise taxes. The budget is in good shape,'' the mayor told journalists.", "minor"),
         ("The mayor said: ''We will not raise taxes. The budget is balanced.\n\n''Our reserves are full,'' she said.",
-         "The mayor said: ''We will not raise taxes. The budget is nearly balanced.\n\n''Our reserves are full,'' "
+         "The mayor said: ''We will not raise taxes. The budget is well balanced.\n\n''Our reserves are full,'' "
          "she said.", "substantive"),
         ("The mayor said the workers' union ''will not strike.'' The budget is in good shape.",
          "The mayor said the workers' union ''will not strike.'' The budget is in decent shape.", "minor"),
@@ -504,3 +506,15 @@ def test_a_change_before_a_long_run_of_white_space_is_classified() -> None:
     b = "Police said the fire was large,\n" + "\t" * 40 + "officials added."
     found = storytrace.diff(a, b)
     assert [(link.kind, link.reasons) for link in found.links] == [("minor", ("wording small → large",))]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Nearly all the staff left.", "Almost all the staff left."),  # one qualifier for another: wording
+        ("The town was almost empty by noon.", "The town was empty almost by noon."),  # only moved
+    ],
+)
+def test_a_degree_word_swapped_or_moved_is_wording(a: str, b: str) -> None:
+    assert classify(a, b, DiffOptions()).kind == "minor"
+    assert classify(b, a, DiffOptions()).kind == "minor"

@@ -217,6 +217,11 @@ _HEDGES: Final = frozenset(
     "allegedly reportedly purportedly supposedly apparently possibly probably presumably seemingly alleged "
     "suspected unconfirmed".split()
 )
+# Words that weaken how far a claim goes ("the roof had partly collapsed", "nearly all the staff"): put in or taken
+# out, the claim is another one. (Words that strengthen it, "completely destroyed", add little to the verb.)
+_DEGREES: Final = frozenset(
+    "partly partially nearly almost barely hardly slightly largely mostly virtually somewhat".split()
+)
 # Currency signs and units written next to a number: another one is another quantity ("£40,000" / "$40,000").
 _UNIT_SIGNS: Final = "£$€¥₹°%"
 _UNIT_WORDS: Final = frozenset(
@@ -300,15 +305,18 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
         return found
     reasons: list[str] = []
     runs = found.diff
+    degrees: dict[str, list[str]] = {"delete": [], "insert": []}
     for n, run in enumerate(runs):
         if run.op == "equal":
             continue
         text = run.text
-        # (every hedge word holds one of these; most runs hold none, and are not split into words)
-        hinted = "ly" in text or "lleged" in text or "uspected" in text or "nconfirmed" in text
-        hedges = [word for word in _plain_words(text) if word in _HEDGES] if hinted else []
+        # (every hedge and degree word holds one of these; most runs hold none, and are not split into words)
+        hinted = "ly" in text or "lleged" in text or "uspected" in text or "nconfirmed" in text or "most" in text
+        words = _plain_words(text) if hinted or "somewhat" in text else []
+        hedges = [word for word in words if word in _HEDGES]
         if hedges:
             reasons.append(f"hedge {'removed' if run.op == 'delete' else 'added'}: {', '.join(dict.fromkeys(hedges))}")
+        degrees[run.op].extend(word for word in words if word in _DEGREES)
         if run.op == "delete" and n + 1 < len(runs) and runs[n + 1].op == "insert":  # a replacement
             reason = _replaced_fact(run, runs[n + 1], text_a, text_b, shift_a, shift_b)
             if reason:
@@ -317,6 +325,12 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
             reason = _bound_put_or_taken(run, text_a, text_b, shift_a, shift_b)
             if reason:
                 reasons.append(reason)
+    # A qualifier put in where there was none, or taken out and none left (one swapped for another, "nearly" /
+    # "almost", is wording; one only moved is neither).
+    removed = [word for word in degrees["delete"] if word not in degrees["insert"]]
+    added = [word for word in degrees["insert"] if word not in degrees["delete"]]
+    if bool(removed) != bool(added):
+        reasons.append(f"degree {'removed' if removed else 'added'}: {', '.join(dict.fromkeys(removed or added))}")
     if not reasons:
         traded = _traded_opposites(runs, text_a, text_b)
         if traded is None:
