@@ -305,18 +305,24 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
         return found
     reasons: list[str] = []
     runs = found.diff
-    degrees: dict[str, list[str]] = {"delete": [], "insert": []}
+    degrees_removed: list[str] = []
+    degrees_added: list[str] = []
     for n, run in enumerate(runs):
         if run.op == "equal":
             continue
         text = run.text
         # (every hedge and degree word holds one of these; most runs hold none, and are not split into words)
-        hinted = "ly" in text or "lleged" in text or "uspected" in text or "nconfirmed" in text or "most" in text
-        words = _plain_words(text) if hinted or "somewhat" in text else []
-        hedges = [word for word in words if word in _HEDGES]
-        if hedges:
-            reasons.append(f"hedge {'removed' if run.op == 'delete' else 'added'}: {', '.join(dict.fromkeys(hedges))}")
-        degrees[run.op].extend(word for word in words if word in _DEGREES)
+        if "ly" in text or "lleged" in text or "uspected" in text or "nconfirmed" in text or "lmost" in text or (
+            "somewhat" in text
+        ):
+            words = _plain_words(text)
+            hedges = [word for word in words if word in _HEDGES]
+            if hedges:
+                shown = ", ".join(dict.fromkeys(hedges))
+                reasons.append(f"hedge {'removed' if run.op == 'delete' else 'added'}: {shown}")
+            for word in words:
+                if word in _DEGREES:
+                    (degrees_removed if run.op == "delete" else degrees_added).append(word)
         if run.op == "delete" and n + 1 < len(runs) and runs[n + 1].op == "insert":  # a replacement
             reason = _replaced_fact(run, runs[n + 1], text_a, text_b, shift_a, shift_b)
             if reason:
@@ -327,10 +333,11 @@ def _facts_in_minor(found: Classification, text_a: str, text_b: str, shift_a: in
                 reasons.append(reason)
     # A qualifier put in where there was none, or taken out and none left (one swapped for another, "nearly" /
     # "almost", is wording; one only moved is neither).
-    removed = [word for word in degrees["delete"] if word not in degrees["insert"]]
-    added = [word for word in degrees["insert"] if word not in degrees["delete"]]
-    if bool(removed) != bool(added):
-        reasons.append(f"degree {'removed' if removed else 'added'}: {', '.join(dict.fromkeys(removed or added))}")
+    if degrees_removed or degrees_added:
+        removed = [word for word in degrees_removed if word not in degrees_added]
+        added = [word for word in degrees_added if word not in degrees_removed]
+        if bool(removed) != bool(added):
+            reasons.append(f"degree {'removed' if removed else 'added'}: {', '.join(dict.fromkeys(removed or added))}")
     if not reasons:
         traded = _traded_opposites(runs, text_a, text_b)
         if traded is None:
