@@ -4,6 +4,7 @@ installed command, real files, a real store and a real HTTP server on loopback."
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -252,3 +253,42 @@ def test_add_asks_a_stalling_host_once(tmp_path: Path) -> None:
         server.server_close()
     assert done.returncode == 1 and "no complete answer within 3 s" in done.stdout, (done.stdout, done.stderr)
     assert elapsed < 6
+
+
+# Found by a fuzzing review of the CLI (each was "internal error", exit 1).
+
+
+def test_a_page_declaring_a_charset_python_cannot_decode_with_is_read_otherwise(tmp_path: Path) -> None:
+    """Python's "undefined" codec exists but refuses every byte with UnicodeError (not UnicodeDecodeError)."""
+    page = tmp_path / "u.html"
+    page.write_bytes(b"<meta charset=undefined><p>" + ARTICLE.encode() + b" Caf\xe9 owners were told.</p>")
+    done = run("diff", str(page), str(_article(tmp_path)), "--json")
+    assert done.returncode == 0, done.stderr
+    assert "Café owners were told." in json.loads(done.stdout)["versions"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "says"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "deep.json",
+         "deep.json: not a manifest storytrace can read (nested too deeply)"),
+        ("[" + "1" * 5000 + "]", "long.json", "long.json: not a manifest storytrace can read (a number too long)"),
+        ('{"text": "One."}\n[' + "1" * 5000 + "]\n", "long.jsonl",
+         "long.jsonl: line 2 is not JSON storytrace can read (a number too long)"),
+    ],
+)
+def test_a_manifest_of_valid_json_python_refuses_is_a_one_line_error(
+    tmp_path: Path, content: str, name: str, says: str
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert one_error_line(run("collate", "--manifest", str(tmp_path / name))) == f"storytrace: error: {tmp_path / says}"
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_and_the_report_written(tmp_path: Path) -> None:
+    odd = os.fsdecode(b"\xff.txt")  # (a byte that no UTF-8 name holds: the str carries it as a surrogate)
+    (tmp_path / "b.txt").write_text(ARTICLE.replace("Ten", "Twelve"), encoding="utf-8")
+    (tmp_path / odd).write_text(ARTICLE, encoding="utf-8")
+    done = run("diff", odd, "b.txt", "--html", "out.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "\ufffd.txt" in (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

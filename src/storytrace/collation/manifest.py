@@ -38,7 +38,10 @@ def _entries(raw: str, path: str) -> list[Any]:
     """A whole JSON document if the file is one, else JSON Lines."""
     try:
         data = json.loads(raw)
-    except json.JSONDecodeError as whole_error:
+    except (ValueError, RecursionError) as error:  # (beyond JSON's syntax: nesting or a number too deep for Python)
+        if not isinstance(error, json.JSONDecodeError):
+            raise InputError(f"{path}: not a manifest storytrace can read ({_python_refusal(error)})") from None
+        whole_error = error
         lines = [(n, line) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
         if len(lines) < 2:
             raise InputError(f"{path}: not valid JSON (line {whole_error.lineno}: {whole_error.msg})") from None
@@ -48,12 +51,20 @@ def _entries(raw: str, path: str) -> list[Any]:
                 data.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}: line {number} is not valid JSON ({exc.msg})") from None
+            except (ValueError, RecursionError) as exc:
+                why = _python_refusal(exc)
+                raise InputError(f"{path}: line {number} is not JSON storytrace can read ({why})") from None
         return data
     if isinstance(data, dict):
         data = data["versions"] if "versions" in data else [data]
     if not isinstance(data, list):
         raise InputError(f'{path}: expected a list of versions, {{"versions": [...]}} or JSON Lines')
     return data
+
+
+def _python_refusal(error: Exception) -> str:
+    """Why Python's JSON reader refused valid JSON, in a few words."""
+    return "nested too deeply" if isinstance(error, RecursionError) else "a number too long"
 
 
 def _version(entry: Any, number: int, folder: Path, path: str, max_bytes: int) -> Version:

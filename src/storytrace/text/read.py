@@ -91,7 +91,8 @@ def read_source(
         name = label or "stdin"
         data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, name, max_bytes)
         return read_bytes(data, name=name, max_bytes=max_bytes)
-    name = label or source
+    # (A path that is not valid UTF-8 holds surrogates: shown with replacement characters, it can be printed.)
+    name = label or source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     path = Path(source)
     data = read_file_bytes(path, name, max_bytes)
     known = _FORMAT_BY_EXTENSION.get(path.suffix.lower())
@@ -251,27 +252,27 @@ def _decode(
         marker, codec = bom
         try:
             return data[len(marker) :].decode(codec), codec
-        except UnicodeDecodeError as exc:
+        except UnicodeError as exc:
             reason = f"it starts with a {codec} byte-order mark but is not valid {codec}"
             raise InputError(f"cannot decode {shown}: {reason}") from exc
     # Strict UTF-8 comes before a declared charset: valid UTF-8 with non-ASCII bytes is almost never anything
     # else, and pages that declare latin-1 while sending UTF-8 are common.
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeError:
         pass
     transport = _codec_for_label(charset.encode("ascii", "replace")) if charset else None
     if transport is not None:
         try:
             return data.decode(transport), transport
-        except UnicodeDecodeError:
+        except UnicodeError:
             pass  # a wrong header: fall back to the document's own declaration
     if html:
         declared = _declared_charset(data)
         if declared is not None:
             try:
                 return data.decode(declared), declared
-            except (UnicodeDecodeError, LookupError):
+            except (UnicodeError, LookupError):
                 pass  # a wrong declaration: fall back to guessing
     return _guess(data, shown)
 
@@ -288,7 +289,7 @@ def _codec_for_label(label: bytes) -> str | None:
     """A declared charset label as a Python codec name, if Python knows it and it can describe ASCII markup."""
     try:
         codec = codecs.lookup(label.decode("ascii").strip()).name
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError):
         return None
     if codec.startswith(("utf-16", "utf-32")):
         return None  # the declaration was readable as ASCII, so the page cannot be UTF-16/32
@@ -308,7 +309,7 @@ def _guess(data: bytes, shown: str) -> tuple[str, str]:
         raise InputError(f"cannot decode {shown}: it is not UTF-8 and no other text encoding fits")
     try:
         as_cp1252: str | None = data.decode("cp1252")
-    except UnicodeDecodeError:
+    except UnicodeError:
         as_cp1252 = None
     if as_cp1252 is not None and any(
         match.chaos <= best.chaos and str(match) == as_cp1252 for match in results
@@ -316,7 +317,7 @@ def _guess(data: bytes, shown: str) -> tuple[str, str]:
         return as_cp1252, "cp1252"
     try:
         return data.decode(best.encoding), codecs.lookup(best.encoding).name
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:
         raise InputError(f"cannot decode {shown}: it is not UTF-8 and no other text encoding fits") from exc
 
 
