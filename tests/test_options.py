@@ -43,3 +43,13 @@ def test_options_out_of_range_are_refused_from_python_too() -> None:
     with pytest.raises(ValueError, match="option max_move_cells must be at least 0"):
         DiffOptions().with_overrides(max_move_cells=-1)
     assert DiffOptions(link_threshold=1.0, move_threshold=0.0).link_threshold == 1.0
+
+
+@pytest.mark.parametrize("name", ["max_bytes", "max_gap_cells", "max_move_cells", "new_claim_words"])
+@pytest.mark.parametrize("value", [1.5, 10.0, float("inf")])
+def test_a_count_given_as_a_float_is_refused(name: str, value: float) -> None:
+    """Counts are whole numbers: 1.5 passed the range check and then stopped the compiled core with TypeError
+    (found by a fuzzing review). A float's threshold still takes any number."""
+    with pytest.raises(ValueError, match=f"option {name} needs a whole number, not {value!r}"):
+        DiffOptions().with_overrides(**{name: value})
+    assert DiffOptions().with_overrides(link_threshold=1).link_threshold == 1

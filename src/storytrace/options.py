@@ -83,10 +83,16 @@ _LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
+# The options that count something: a whole number (the compiled core reads them as machine integers).
+_WHOLE: frozenset[str] = frozenset({"max_bytes", "max_gap_cells", "max_move_cells", "new_claim_words"})
+
+
 def _out_of_range(name: str, value: object, low: float, high: float) -> str | None:
     """A one-line message when `value` is not a number within [low, high], else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"option {name} needs a number, not {value!r}"
+    if name in _WHOLE and not isinstance(value, int):
+        return f"option {name} needs a whole number, not {value!r}"
     if not (low <= value <= high):  # (False for NaN)
         upper = "" if high == math.inf else f" and {high:g}"
         bound = f"between {low:g}{upper}" if upper else f"at least {low:g}"
