@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from storytrace.store import open_store
 from storytrace.store.models import MAX_URL_LENGTH as STORE_MAX_URL_LENGTH
 from storytrace.track.urls import MAX_URL_LENGTH
 
-from .cli_support import one_error_line
+from .cli_support import COMMAND, one_error_line
 from .test_cli import run
 
 ARTICLE = "The mayor said on Monday that the bridge would close. Ten people were hurt. Police are investigating.\n"
@@ -292,3 +293,23 @@ def test_a_file_name_that_is_not_utf8_is_shown_and_the_report_written(tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "\ufffd.txt" in (tmp_path / "out.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_output_that_cannot_carry_every_character_still_works(tmp_path: Path, encoding: str) -> None:
+    """A terminal set to ASCII or Latin-1 stopped every diff at its arrow ("→"): the views now show "?" for what it
+    cannot print, and --json escapes it, the same document as on a UTF-8 terminal."""
+    a = _article(tmp_path, "a.txt", "The fire \u201cwas\u201d out. \U0001f4f0 Ten people were hurt.\n")
+    b = _article(tmp_path, "b.txt", "The fire \u201cwas\u201d out. \U0001f4f0 Twelve people were hurt.\n")
+
+    def diff(*options: str, output: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PYTHONIOENCODING": output, "NO_COLOR": "1", "COLUMNS": "100"}
+        return subprocess.run(COMMAND + ["diff", str(a), str(b), *options], capture_output=True, env=env,
+                              text=True, encoding=output, errors="strict", timeout=120)
+
+    shown = diff(output=encoding)
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    assert "1 substantive" in shown.stdout and "A1 B1 The fire" in shown.stdout
+    narrow, wide = diff("--json", output=encoding), diff("--json", output="utf-8")
+    assert narrow.returncode == 0 and "\\u201c" in narrow.stdout
+    assert json.loads(narrow.stdout) == json.loads(wide.stdout)

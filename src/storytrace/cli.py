@@ -16,7 +16,7 @@ import typer
 
 from storytrace.cli_batch import register as register_batch
 from storytrace.cli_corpus import register as register_corpus
-from storytrace.cli_output import print_json
+from storytrace.cli_output import print_json, tolerate_narrow_output
 from storytrace.cli_tracking import register as register_tracking
 from storytrace.collate import collate as run_collate
 from storytrace.collation.manifest import read_manifest
@@ -304,6 +304,7 @@ register_corpus(app)
 def main() -> None:
     """Entry point: run the app, turning known errors into one line and status 2."""
     space_out_collections()
+    tolerate_narrow_output()
     try:
         status = app(standalone_mode=False)  # (the parser's own errors come here instead of being drawn in a box)
     except typer.TyperException as exc:  # an unknown option or command, a missing argument, a value of the wrong type

@@ -8,5 +8,25 @@ from typing import Any
 
 
 def print_json(document: Any) -> None:
-    """Write `document` to standard output as indented JSON, non-ASCII text kept as it is, with a final newline."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    """Write `document` to standard output as indented JSON, non-ASCII text kept as it is (escaped where standard
+    output cannot carry it), with a final newline."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
+
+
+def stdout_takes_unicode() -> bool:
+    """Can standard output carry any character? Not when it is set to ASCII or Latin-1 (PYTHONIOENCODING, an old
+    terminal): JSON is then written with \\u escapes, the same document to any JSON reader."""
+    try:
+        "\u201c\U0001f4f0".encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeError, LookupError):
+        return False
+    return True
+
+
+def tolerate_narrow_output() -> None:
+    """Characters that standard output or error cannot carry are shown as "?" instead of stopping the command (the
+    terminal views' arrows and dots, a file name that is not UTF-8)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")

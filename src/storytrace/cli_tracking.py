@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from storytrace.cli_output import print_json
+from storytrace.cli_output import print_json, stdout_takes_unicode
 from storytrace.errors import StorytraceError
 from storytrace.terminal import Terminal
 
@@ -58,7 +58,7 @@ def _printer(console: Console, as_json: bool = False) -> Callable[[CheckReport],
 
     def show(report: CheckReport) -> None:
         if as_json:
-            sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=not stdout_takes_unicode()) + "\n")
             sys.stdout.flush()
         else:
             console.print(check_line(report), soft_wrap=not console.is_terminal, highlight=False)
@@ -241,7 +241,8 @@ def register(app: typer.Typer) -> None:
                     missing.append(url)
                     continue
                 if as_json:
-                    sys.stdout.write(json.dumps({"url": url, "stopped": what}, ensure_ascii=False) + "\n")
+                    line = json.dumps({"url": url, "stopped": what}, ensure_ascii=not stdout_takes_unicode())
+                    sys.stdout.write(line + "\n")
                 else:
                     console.print(f"stopped {what} {url}", markup=False, highlight=False)
         if missing:
