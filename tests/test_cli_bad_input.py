@@ -313,3 +313,11 @@ def test_output_that_cannot_carry_every_character_still_works(tmp_path: Path, en
     narrow, wide = diff("--json", output=encoding), diff("--json", output="utf-8")
     assert narrow.returncode == 0 and "\\u201c" in narrow.stdout
     assert json.loads(narrow.stdout) == json.loads(wide.stdout)
+
+
+def test_a_report_that_fails_to_encode_leaves_no_temporary_file(tmp_path: Path) -> None:
+    from storytrace.cli import _write
+
+    with pytest.raises(UnicodeEncodeError):
+        _write(tmp_path / "out.html", "text with a lone surrogate \udcff")
+    assert list(tmp_path.iterdir()) == []

@@ -294,6 +294,9 @@ def _write(path: Path, content: str) -> None:
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:  # (a bug, or an interrupt: no half-written temporary file is left behind either way)
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 register_tracking(app)
