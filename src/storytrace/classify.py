@@ -249,9 +249,8 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest man:woman
     men:women boy:girl boys:girls male:female husband:wife son:daughter sons:daughters father:mother
     brother:sister""".split()
-_OPPOSITES: Final = frozenset(
-    pair for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other), (other, one))
-)
+
+
 def _opposites_by_word(pairs: list[str]) -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for both in pairs:
@@ -259,6 +258,17 @@ def _opposites_by_word(pairs: list[str]) -> dict[str, tuple[str, ...]]:
         found.setdefault(one, []).append(other)
         found.setdefault(other, []).append(one)
     return {word: tuple(opposites) for word, opposites in found.items()}
+
+
+# Each word's opposites (most have one), in the list's order.
+_OPPOSITE_OF: Final = _opposites_by_word(_OPPOSITE_PAIRS)
+_OPPOSITE_WORDS: Final = frozenset(_OPPOSITE_OF)
+# A pair of opposites either way round, as the list above gives it (a reason then reads the same both ways).
+_LISTED_ORDER: Final = {
+    pair: (one, other) for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other),
+                                                                                                 (other, one))
+}
+_OPPOSITES: Final = frozenset(_LISTED_ORDER)
 
 
 # Words before a number that bound it ("at least 30", "up to 30") or make it approximate ("about 30"), by kind.
@@ -281,14 +291,6 @@ _QUANTIFIERS: Final = {
     "all": 5, "every": 5, "each": 5, "most": 4, "many": 3, "some": 2, "several": 2, "few": 1, "no": 0, "none": 0,
 }
 _MODALS: Final = {"will": 2, "shall": 2, "must": 2, "would": 2, "may": 1, "might": 1, "could": 1}
-_OPPOSITE_WORDS: Final = frozenset(word for both in _OPPOSITE_PAIRS for word in both.split(":"))
-# A pair of opposites either way round, as the list above gives it (a reason then reads the same both ways).
-_LISTED_ORDER: Final = {
-    pair: (one, other) for both in _OPPOSITE_PAIRS for one, other in [both.split(":")] for pair in ((one, other),
-                                                                                                 (other, one))
-}
-# Each word's opposites (most have one), in the list's order.
-_OPPOSITE_OF: Final = _opposites_by_word(_OPPOSITE_PAIRS)
 _WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 _DETERMINERS: Final = frozenset("the a an his her its their our this that".split())
 _MARKS_BEFORE_SPEAKER: Final = frozenset(',"\'\u201d\u2019')

@@ -13,6 +13,11 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
 
 
+def print_json_line(document: Any) -> None:
+    """Write `document` to standard output as one line of JSON (JSON Lines), escaped as `print_json` escapes."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode()) + "\n")
+
+
 def stdout_takes_unicode() -> bool:
     """Can standard output carry any character? Not when it is set to ASCII or Latin-1 (PYTHONIOENCODING, an old
     terminal): JSON is then written with \\u escapes, the same document to any JSON reader."""

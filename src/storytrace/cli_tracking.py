@@ -6,7 +6,6 @@ Heavy modules (the store, the fetcher) are imported inside the commands, so `sto
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import signal
 import sys
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from storytrace.cli_output import print_json, stdout_takes_unicode
+from storytrace.cli_output import print_json, print_json_line
 from storytrace.errors import StorytraceError
 from storytrace.terminal import Terminal
 
@@ -58,7 +57,7 @@ def _printer(console: Console, as_json: bool = False) -> Callable[[CheckReport],
 
     def show(report: CheckReport) -> None:
         if as_json:
-            sys.stdout.write(json.dumps(_report_dict(report), ensure_ascii=not stdout_takes_unicode()) + "\n")
+            print_json_line(_report_dict(report))
             sys.stdout.flush()
         else:
             console.print(check_line(report), soft_wrap=not console.is_terminal, highlight=False)
@@ -241,8 +240,7 @@ def register(app: typer.Typer) -> None:
                     missing.append(url)
                     continue
                 if as_json:
-                    line = json.dumps({"url": url, "stopped": what}, ensure_ascii=not stdout_takes_unicode())
-                    sys.stdout.write(line + "\n")
+                    print_json_line({"url": url, "stopped": what})
                 else:
                     console.print(f"stopped {what} {url}", markup=False, highlight=False)
         if missing:

@@ -38,10 +38,7 @@ def _entries(raw: str, path: str) -> list[Any]:
     """A whole JSON document if the file is one, else JSON Lines."""
     try:
         data = json.loads(raw)
-    except (ValueError, RecursionError) as error:  # (beyond JSON's syntax: nesting or a number too deep for Python)
-        if not isinstance(error, json.JSONDecodeError):
-            raise InputError(f"{path}: not a manifest storytrace can read ({_python_refusal(error)})") from None
-        whole_error = error
+    except json.JSONDecodeError as whole_error:
         lines = [(n, line) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
         if len(lines) < 2:
             raise InputError(f"{path}: not valid JSON (line {whole_error.lineno}: {whole_error.msg})") from None
@@ -55,6 +52,8 @@ def _entries(raw: str, path: str) -> list[Any]:
                 why = _python_refusal(exc)
                 raise InputError(f"{path}: line {number} is not JSON storytrace can read ({why})") from None
         return data
+    except (ValueError, RecursionError) as error:  # (valid JSON Python refuses: nested too deeply, a huge number)
+        raise InputError(f"{path}: not a manifest storytrace can read ({_python_refusal(error)})") from None
     if isinstance(data, dict):
         data = data["versions"] if "versions" in data else [data]
     if not isinstance(data, list):
