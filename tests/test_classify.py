@@ -518,3 +518,47 @@ def test_a_change_before_a_long_run_of_white_space_is_classified() -> None:
 def test_a_degree_word_swapped_or_moved_is_wording(a: str, b: str) -> None:
     assert classify(a, b, DiffOptions()).kind == "minor"
     assert classify(b, a, DiffOptions()).kind == "minor"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reasons"),
+    [
+        # a space lost where markup was stripped, put back: the joined word is no new name nor claim
+        ("The ferry ran aground off Cape Wrathafter midnight.", "The ferry ran aground off Cape Wrath after midnight.",
+         "minor", ("spacing: Wrathafter → Wrath after",)),
+        ("The harbour master Ana Silvasaid the port was shut.",
+         "The harbour master, Ana Silva, said the port was shut.", "minor",
+         ("punctuation", "spacing: Silvasaid → Silva, said")),
+        ("The fire chief said it was over.", "The firechief said it was over.", "minor",
+         ("spacing: fire chief → firechief",)),
+        # ... beside wording, which it keeps
+        ("Spokesman Ian Roeinsisted the talks failed.", "Spokesperson Ian Roe insisted the talks failed.", "minor",
+         ("wording Spokesman → Spokesperson", "spacing: Roeinsisted → Roe insisted")),
+        # ... and beside a changed fact, which is still read
+        ("The fire chief said 12 homes burned.", "The firechief said 15 homes burned.", "substantive",
+         ("number 12 → 15",)),
+        # a joined word that the other side does not split there is another word
+        ("He worked in Kenyaand won.", "He worked in Ghana and won.", "substantive", None),
+        ("The talks in Newport ended.", "The talks in New York ended.", "substantive", None),
+    ],
+)
+def test_words_run_together_are_spacing(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
+    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
+    assert forward.kind == backward.kind == kind
+    if reasons is not None:
+        assert forward.reasons == reasons
+    # the word diff still shows the change as written: the joined word taken out, the spaced words put in
+    assert any(r.op == "delete" for r in forward.diff) and any(r.op == "insert" for r in forward.diff)
+
+
+def test_words_run_together_read_in_a_whole_diff_and_both_ways() -> None:
+    a = "Crews fought the blaze overnight.\n\nThe station manager Ruth Okaforsaid nobody was hurt."
+    b = "Crews fought the blaze overnight.\n\nThe station manager Ruth Okafor said nobody was hurt."
+    found = storytrace.diff(a, b).to_dict()
+    assert [(link["kind"], link["reasons"]) for link in found["links"] if link["kind"] != "unchanged"] == [
+        ("minor", ["spacing: Okaforsaid → Okafor said"])
+    ]
+    back = storytrace.diff(b, a).to_dict()
+    assert [(link["kind"], link["reasons"]) for link in back["links"] if link["kind"] != "unchanged"] == [
+        ("minor", ["spacing: Okafor said → Okaforsaid"])
+    ]

@@ -177,6 +177,27 @@ def classify(
     `carried_quotation`), or "": its words are then quoted words up to the mark that closes that quotation."""
     if not keys_differ and comparison_key(text_a) == comparison_key(text_b):
         return Classification("unchanged", (), ())
+    found = _classified(text_a, text_b, options, shift_a, shift_b, open_quote_a, open_quote_b)
+    if found.kind != "substantive":
+        return found
+    respaced = _respaced(found.diff, text_a, text_b, shift_a, shift_b)
+    if respaced is None:
+        return found
+    # Read again with the words spaced alike on both sides: what is left is what else changed.
+    spaced_a, spaced_b, shown = respaced
+    if comparison_key(spaced_a) == comparison_key(spaced_b):
+        return Classification("minor", (f"spacing: {shown}",), found.diff)
+    again = _classified(spaced_a, spaced_b, options, 0, 0, open_quote_a, open_quote_b)
+    if again.kind == "substantive":
+        return Classification("substantive", again.reasons, found.diff)
+    kept = tuple(reason for reason in again.reasons if reason != _HYPHENATION_OR_SPACING)  # (ours says which)
+    return Classification("minor", (*kept, f"spacing: {shown}"), found.diff)
+
+
+def _classified(
+    text_a: str, text_b: str, options: DiffOptions, shift_a: int, shift_b: int, open_quote_a: str, open_quote_b: str
+) -> Classification:
+    """`classify` of two texts whose keys differ, before words run together are read as spacing (`_respaced`)."""
     if _CLASSIFY_IN_C is not None:
         # An ASCII text is folded in C; another text goes with its fold that keeps offsets (None: left to Python).
         ascii = text_a.isascii() and text_b.isascii()
@@ -919,12 +940,121 @@ def _hyphenation_kept_minor(found: Classification, text_a: str, text_b: str) -> 
         return found
     if comparison_key(text_a).replace("-", " ").split() != comparison_key(text_b).replace("-", " ").split():
         return found
-    return Classification("minor", ("hyphenation or spacing",), found.diff)
+    return Classification("minor", (_HYPHENATION_OR_SPACING,), found.diff)
+
+
+_HYPHENATION_OR_SPACING: Final = "hyphenation or spacing"
 
 
 def _has_dash(text: str) -> bool:
     """A hyphen or dash other than ASCII's (the keys fold them all to "-")."""
     return not text.isascii() and any(c in text for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+
+# A word of letters (an inner apostrophe kept), for `_respaced`.
+_LETTERS_WORD: Final = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# At most this many words run together into one are looked for ("Peskovsaid" is two, "inthe city" none).
+_MOST_RUN_TOGETHER: Final = 3
+
+
+def _respaced(
+    runs: tuple[Run, ...], text_a: str, text_b: str, shift_a: int, shift_b: int
+) -> tuple[str, str, str] | None:
+    """Words run together on one side and spaced on the other ("Peskovsaid" / "Peskov said", "policechief" /
+    "police chief"): a space lost where a page's markup was stripped, or a typo. The token rules read the joined
+    word as a new name or claim. Returns both texts with each such word spaced as the other side spaces it, and the
+    changes shown ("Peskovsaid → Peskov said"); None when a replacement in the word diff holds none."""
+    cuts_a: list[tuple[int, int, str]] = []  # (start, end, spaced words) in text_a
+    cuts_b: list[tuple[int, int, str]] = []
+    shown: list[str] = []
+    for n in range(len(runs) - 1):
+        gone = runs[n]
+        if gone.op != "delete":
+            continue
+        put = runs[n + 1]
+        if put.op != "insert" or not (
+            _may_run_together(gone.text, put.text) or _may_run_together(put.text, gone.text)
+        ):
+            continue
+        start_a, start_b = gone.a_start - shift_a, put.b_start - shift_b
+        seg_a, seg_b = text_a[start_a : gone.a_end - shift_a], text_b[start_b : put.b_end - shift_b]
+        for start, end, spaced, as_written in _run_together(seg_a, seg_b):
+            cuts_a.append((start_a + start, start_a + end, spaced))
+            shown.append(f"{seg_a[start:end]} → {as_written}")
+        for start, end, spaced, as_written in _run_together(seg_b, seg_a):
+            cuts_b.append((start_b + start, start_b + end, spaced))
+            shown.append(f"{as_written} → {seg_b[start:end]}")
+    if not shown:
+        return None
+    return _cut_in(text_a, cuts_a), _cut_in(text_b, cuts_b), ", ".join(shown)
+
+
+def _run_together(joined_side: str, spaced_side: str) -> list[tuple[int, int, str, str]]:
+    """Words of `joined_side` that are two or three consecutive words of `spaced_side` with no space between, as
+    (start, end, those words one space apart, those words as `spaced_side` writes them: "Peskov, said")."""
+    words = list(_LETTERS_WORD.finditer(spaced_side))
+    squeezed = "".join(match.group() for match in words).lower()
+    found: list[tuple[int, int, str, str]] = []
+    for match in _LETTERS_WORD.finditer(joined_side):
+        word = match.group().lower()
+        if len(word) < 4 or word not in squeezed:  # (the quick test: most replaced words are in no such place)
+            continue
+        spaced = _spaced_as(word, words, spaced_side)
+        if spaced is not None:
+            first, last = spaced
+            found.append((
+                match.start(),
+                match.end(),
+                " ".join(words[i].group() for i in range(first, last + 1)),
+                spaced_side[words[first].start() : words[last].end()],
+            ))
+    return found
+
+
+def _may_run_together(joined_side: str, spaced_side: str) -> bool:
+    """The quick test before `_run_together` (which cuts both sides into words and runs them together): a word of
+    `joined_side` whose first two letters and last two are in `spaced_side`, but not the word itself."""
+    spaced_lower = ""
+    for word in joined_side.split():
+        if len(word) < 4:
+            continue
+        if not spaced_lower:
+            spaced_lower = spaced_side.lower()
+        word = word.strip(_WORD_EDGES).lower()
+        if word[:2] in spaced_lower and word[-2:] in spaced_lower and word not in spaced_lower:
+            return True
+    return False
+
+
+def _spaced_as(word: str, words: list[re.Match[str]], text: str) -> tuple[int, int] | None:
+    """The first and last of the consecutive `words` of `text` (two or three, nothing but white space or
+    punctuation between them) that make `word` when run together; None if none do."""
+    for first in range(len(words)):
+        joined = words[first].group().lower()
+        for last in range(first + 1, min(first + _MOST_RUN_TOGETHER, len(words))):
+            between = text[words[last - 1].end() : words[last].start()]
+            if any(c.isalnum() for c in between):
+                break
+            joined += words[last].group().lower()
+            if joined == word:
+                return first, last
+            if not word.startswith(joined):
+                break
+    return None
+
+
+def _cut_in(text: str, cuts: list[tuple[int, int, str]]) -> str:
+    """`text` with each (start, end) span replaced by its words, the spans in order and apart."""
+    if not cuts:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end, words in cuts:
+        pieces.append(text[at:start])
+        pieces.append(words)
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
 
 
 def python_classified(
@@ -1292,7 +1422,7 @@ def _wording_changes(ta: _Tokens, tb: _Tokens, deleted: list[int], inserted: lis
     joined_a = "".join(n for n, w in zip(ta.norms, ta.words, strict=True) if w[:1].isalnum()).replace("-", "")
     joined_b = "".join(n for n, w in zip(tb.norms, tb.words, strict=True) if w[:1].isalnum()).replace("-", "")
     if joined_a == joined_b:
-        return ["hyphenation or spacing"]
+        return [_HYPHENATION_OR_SPACING]
     if len(ta.norms) == len(tb.norms) and sorted(ta.norms) == sorted(tb.norms):
         return ["word order"]
     return [_pairs("wording", words_gone, words_new)]
