@@ -562,3 +562,25 @@ def test_words_run_together_read_in_a_whole_diff_and_both_ways() -> None:
     assert [(link["kind"], link["reasons"]) for link in back["links"] if link["kind"] != "unchanged"] == [
         ("minor", ["spacing: Okafor said → Okaforsaid"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reasons"),
+    [
+        # one verb of saying for another that the attribution list leaves out: nobody's words lost their speaker
+        ("The mayor said the pier was safe.", "The mayor noted the pier was safe.", "minor",
+         ("wording said → noted",)),
+        ("The mayor said the pier was safe.", "The mayor stressed that the pier was safe.", "minor",
+         ("wording said → stressed",)),
+        # ... beside a changed fact, which is still read
+        ("The mayor said 12 piers were safe.", "The mayor noted 15 piers were safe.", "substantive",
+         ("number 12 → 15",)),
+        # the speaker taken out altogether is still an attribution removed
+        ("The mayor said the pier was safe.", "The pier was safe.", "substantive", ("attribution removed",)),
+        # and such a word where no verb of saying was is no attribution
+        ("The noted author spoke.", "The famous author spoke.", "minor", ("wording noted → famous",)),
+    ],
+)
+def test_a_verb_of_saying_swapped_for_another(a: str, b: str, kind: str, reasons: tuple[str, ...]) -> None:
+    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
+    assert classify(a, b, OPTIONS).reasons == reasons

@@ -66,6 +66,12 @@ _ATTRIBUTION: Final = frozenset(
     argued argues warned warns tweeted posted explained explains acknowledged admitted urged urges asked asks
     replied responded""".split()
 )
+# Verbs of saying left out of the list above (each is also often something else: "a noted author", "stressed
+# workers"), read as one only where it takes the place of a listed one ("said" / "noted" is no attribution removed).
+_SAYING_TOO: Final = frozenset(
+    """noted notes asserted asserts contended contends conceded concedes remarked mentioned stressed stresses
+    emphasised emphasized emphasises emphasizes cautioned suggested suggests testified testifies quipped""".split()
+)
 # Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
 _DENIALS: Final = frozenset("denied denies".split())
 _QUOTE_CHARS: Final = frozenset('"\u201c\u201d\u00ab\u00bb')
@@ -653,7 +659,37 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
         return found
     found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
     found = _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
-    return _list_number_kept_minor(found, text_a, text_b)
+    return _saying_verb_swapped(_list_number_kept_minor(found, text_a, text_b))
+
+
+def _saying_verb_swapped(found: Classification) -> Classification:
+    """A verb of saying replaced by one the attribution list leaves out ("said" / "noted"): the token rules read the
+    sentence as no longer saying who said it. The other way round likewise."""
+    if found.kind != "substantive":
+        return found
+    if ATTRIBUTION_REMOVED not in found.reasons and ATTRIBUTION_ADDED not in found.reasons:
+        return found
+    runs = found.diff
+    swaps: list[str] = []
+    for n in range(len(runs) - 1):
+        gone, put = runs[n], runs[n + 1]
+        if gone.op != "delete" or put.op != "insert":
+            continue
+        words_gone, words_put = _plain_words(gone.text), _plain_words(put.text)
+        said_gone = [w for w in words_gone if w in _ATTRIBUTION or w in _SAYING_TOO]
+        said_put = [w for w in words_put if w in _ATTRIBUTION or w in _SAYING_TOO]
+        if said_gone and said_put:
+            swaps.append(f"{said_gone[0]} → {said_put[0]}")
+    if not swaps:
+        return found
+    reasons = tuple(r for r in found.reasons if r not in (ATTRIBUTION_REMOVED, ATTRIBUTION_ADDED))
+    if reasons:
+        return Classification("substantive", reasons, found.diff)
+    return Classification("minor", (f"wording {', '.join(swaps)}",), found.diff)
+
+
+ATTRIBUTION_REMOVED: Final = "attribution removed"
+ATTRIBUTION_ADDED: Final = "attribution added"
 
 
 # A list item's number at the head of a sentence ("1. ", "12) ", "(3) "): renumbering a list changes no fact.
