@@ -584,3 +584,23 @@ def test_words_run_together_read_in_a_whole_diff_and_both_ways() -> None:
 def test_a_verb_of_saying_swapped_for_another(a: str, b: str, kind: str, reasons: tuple[str, ...]) -> None:
     assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
     assert classify(a, b, OPTIONS).reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reasons"),
+    [
+        ("Said the Okafors coach, Ann Lee.", "Said the Okafor's coach, Ann Lee.", "minor",
+         ("apostrophe: Okafors → Okafor's",)),
+        ("Nine of its MP's voted against.", "Nine of its MPs voted against.", "minor", ("apostrophe: MP's → MPs",)),
+        ("The Okafors home burned.", "The Okafor\u2019s home burned.", "minor",
+         ("apostrophe: Okafors → Okafor\u2019s",)),
+        # beside a changed fact, the fact decides
+        ("Nine of its MP's voted against.", "Ten of its MPs voted against.", "substantive", ("number Nine → Ten",)),
+        # a possessive that names someone else is another speaker
+        ("Okafor said it was over.", "Okafor's lawyer said it was over.", "substantive",
+         ("attribution changed: Okafor → Okafor's lawyer",)),
+    ],
+)
+def test_a_name_that_only_gains_or_loses_an_apostrophe(a: str, b: str, kind: str, reasons: tuple[str, ...]) -> None:
+    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
+    assert classify(a, b, OPTIONS).reasons == reasons

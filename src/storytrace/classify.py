@@ -659,7 +659,34 @@ def _style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classi
         return found
     found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
     found = _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
-    return _saying_verb_swapped(_list_number_kept_minor(found, text_a, text_b))
+    return _saying_verb_swapped(_apostrophes_kept_minor(_list_number_kept_minor(found, text_a, text_b)))
+
+
+def _apostrophes_kept_minor(found: Classification) -> Classification:
+    """A name that only gains or loses an apostrophe ("Bilbreys" / "Bilbrey's", "MP's" / "MPs") names the same
+    one: the token rules read it as another name. Other reasons still decide."""
+    if found.kind != "substantive" or not any(r.startswith("name ") for r in found.reasons):
+        return found
+    kept: list[str] = []
+    respelled: list[str] = []
+    for reason in found.reasons:
+        before, arrow, after = reason[len("name ") :].partition(" → ")
+        if reason.startswith("name ") and arrow and _same_but_apostrophes(before.split(", "), after.split(", ")):
+            respelled.append(f"{before} → {after}")
+        else:
+            kept.append(reason)
+    if not respelled:
+        return found
+    if kept:
+        return Classification("substantive", tuple(kept), found.diff)
+    return Classification("minor", (f"apostrophe: {', '.join(respelled)}",), found.diff)
+
+
+def _same_but_apostrophes(names_a: list[str], names_b: list[str]) -> bool:
+    def bare(name: str) -> str:
+        return name.replace("'", "").replace("\u2019", "").lower()
+
+    return len(names_a) == len(names_b) and all(bare(a) == bare(b) for a, b in zip(names_a, names_b, strict=True))
 
 
 def _saying_verb_swapped(found: Classification) -> Classification:
