@@ -201,6 +201,10 @@ def test_accents_composed_and_sharp_s_folded_in_one_sentence_keep_the_word_diff_
          ("opposite meaning: rose → fell",)),
         ("The senator will vote for the bill.", "The senator will vote against the bill.",
          ("opposite meaning: for → against",)),
+        ("She finished third, behind the mayor.", "She finished third, ahead of the mayor.",
+         ("opposite meaning: behind → ahead",)),
+        ("The party is trailing in the polls.", "The party is leading in the polls.",
+         ("opposite meaning: trailing → leading",)),
     ],
 )
 def test_facts_the_word_rules_missed_make_a_change_substantive(a: str, b: str, reasons: tuple[str, ...]) -> None:

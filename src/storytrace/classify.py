@@ -275,7 +275,7 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     profits:losses surplus:deficit peace:war convict:acquit better:worse deliberately:accidentally
     deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest man:woman
     men:women boy:girl boys:girls male:female husband:wife son:daughter sons:daughters father:mother
-    brother:sister""".split()
+    brother:sister behind:ahead leading:trailing leads:trails led:trailed""".split()
 
 
 def _opposites_by_word(pairs: list[str]) -> dict[str, tuple[str, ...]]:
@@ -471,8 +471,10 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
     if old.strip()[:1].isupper() and not text_a.lstrip().startswith(old.strip()):
         return None  # a capitalised word inside a sentence begins a name ("North Carolina" / "South Carolina")
     before, after = _swap_words(old), _swap_words(new)
-    if len(before) != len(after):
-        return None
+    if len(before) != len(after):  # "behind" / "ahead of": a preposition's "of" read with its word
+        before, after = [w for w in before if w != "of"], [w for w in after if w != "of"]
+        if len(before) != len(after):
+            return None
     swaps = []
     for a, b in zip(before, after, strict=True):
         if (a, b) in _OPPOSITES:
