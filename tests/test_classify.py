@@ -9,8 +9,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import storytrace
-from storytrace.classify import Run, classify
+from storytrace.classify import classify
 from storytrace.options import DiffOptions
+from storytrace.rules.verdict import Run
 
 from .test_classify_native import classified_pairs
 

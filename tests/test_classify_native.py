@@ -8,17 +8,11 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Indel
 
 from storytrace.align.features import STOPWORDS
-from storytrace.classify import (
-    _ATTRIBUTION,
-    _DATE_WORDS,
-    _NEGATIONS,
-    _NUMBER_WORDS,
-    CLASSIFY_IN_C,
-    Run,
-    classify,
-    python_classified,
-)
+from storytrace.classify import CLASSIFY_IN_C, classify
 from storytrace.options import DiffOptions
+from storytrace.rules.reference import python_classified
+from storytrace.rules.verdict import Run
+from storytrace.rules.vocabulary import ATTRIBUTION, DATE_WORDS, NEGATIONS, NUMBER_WORDS
 from storytrace.text.normalise import comparison_key, fold_keeping_offsets
 
 from .conftest import news_sentences
@@ -163,7 +157,7 @@ def c_classified(
     ascii = a.isascii() and b.isascii()
     made: tuple[str, tuple[str, ...], tuple[Run, ...]] | None = CLASSIFY_IN_C.classify(
         a, b, None if ascii else fold_keeping_offsets(a), None if ascii else fold_keeping_offsets(b),
-        STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
+        STOPWORDS, NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION,
         options.removals_are_substantive, options.new_claim_words, Run, 0, 0, open_a, open_b,
     )
     return made
@@ -240,7 +234,7 @@ def test_word_sets_must_be_frozen() -> None:
     assert CLASSIFY_IN_C is not None
     with pytest.raises(TypeError, match="frozensets"):
         CLASSIFY_IN_C.classify(
-            "a b", "a c", None, None, set(STOPWORDS), _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION,
+            "a b", "a c", None, None, set(STOPWORDS), NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION,
             True, 3, Run, 0, 0, "", "",
         )
 
@@ -280,7 +274,7 @@ def test_running_out_of_memory_anywhere_in_the_c_classifier_raises_memory_error(
     assert CLASSIFY_IN_C is not None
     a, b = "The fire killed 12 people on Monday.", "The fire killed 15 people, police said on Tuesday."
     far = 10**12  # (offsets this large are int objects of their own: their allocations fail too)
-    sets = (STOPWORDS, _NUMBER_WORDS, _DATE_WORDS, _NEGATIONS, _ATTRIBUTION)
+    sets = (STOPWORDS, NUMBER_WORDS, DATE_WORDS, NEGATIONS, ATTRIBUTION)
     assert CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far, "", "") is not None
     failures = failed_allocations(
         lambda: CLASSIFY_IN_C.classify(a, b, None, None, *sets, True, 3, Run, far, far, "", ""), 250

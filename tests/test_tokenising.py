@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 import storytrace
 from storytrace.align.features import STOPWORDS, python_features_of_key
-from storytrace.classify import _TOKEN, Run, _token_parts, _token_words, _Tokens
+from storytrace.rules.reference import _TOKEN, _token_parts, _token_words, _Tokens
+from storytrace.rules.verdict import Run
 from storytrace.text.normalise import (
     _FOLD,
     _FOLD_FROM,
@@ -70,7 +71,7 @@ def test_ascii_text_cuts_as_the_patterns(text: str) -> None:
 @settings(max_examples=1000)
 @given(ASCII_TEXTS)
 def test_the_c_classifier_tokens_are_the_pythons(text: str) -> None:
-    """Words, comparison forms and offsets, as classify._token_parts makes them."""
+    """Words, comparison forms and offsets, as rules.reference._token_parts makes them."""
     assert WORDS_IN_C is not None
     assert WORDS_IN_C.classifier_tokens(text) == _token_parts(text)
     tokens = _Tokens(text)
@@ -85,7 +86,7 @@ def test_the_c_classifier_tokens_are_the_pythons(text: str) -> None:
 @given(TEXTS)
 def test_the_c_classifier_tokens_of_any_text_are_the_pythons(text: str) -> None:
     """Beyond ASCII, given the text's fold that keeps offsets: words, comparison forms and offsets, as
-    classify._token_parts makes them."""
+    rules.reference._token_parts makes them."""
     assert WORDS_IN_C is not None
     folded = fold_keeping_offsets(text)
     if folded is not None:

@@ -267,16 +267,16 @@ static inline int is_space_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & S
 static inline int is_upper_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & UPPER : Py_UNICODE_ISUPPER(c); }
 static inline int is_alnum_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & ALNUM : Py_UNICODE_ISALNUM(c); }
 static inline int is_digit_cp(Py_UCS4 c) { return c < 128 ? ascii_classes[c] & DIGIT : Py_UNICODE_ISDECIMAL(c); }
-/* classify._TOKEN's joining marks: ' ’ - ‐ ‑ . , : */
+/* rules.reference._TOKEN's joining marks: ' ’ - ‐ ‑ . , : */
 static inline int is_joiner_cp(Py_UCS4 c) {
     return c == '\'' || c == 0x2019 || c == '-' || c == 0x2010 || c == 0x2011 || c == '.' || c == ',' || c == ':';
 }
-/* classify._QUOTE_CHARS */
+/* rules.quotations.QUOTE_CHARS */
 static inline int is_quote_cp(Py_UCS4 c) { return c == '"' || c == 0x201c || c == 0x201d || c == 0xab || c == 0xbb; }
 /* normalise.fold_text of an ASCII character: lower case, a backtick made '. */
 static inline Py_UCS4 ascii_fold(Py_UCS4 c) { return c >= 'A' && c <= 'Z' ? c + 32 : c == '`' ? '\'' : c; }
 
-/* classify._Tokens: each token's offsets, and the hash of its comparison form, read from the text's fold that keeps
+/* rules.reference._Tokens: each token's offsets, and the hash of its comparison form, read from the text's fold that keeps
  * offsets (normalise.fold_keeping_offsets), or for an ASCII text without one, folded here. */
 typedef struct {
     PyObject *text;
@@ -328,7 +328,7 @@ static void tokenise_ascii(Tokens *t) {
     t->n = count;
 }
 
-/* classify._TOKEN: a run of \w continued through a joining mark before another run, or any other character but
+/* rules.reference._TOKEN: a run of \w continued through a joining mark before another run, or any other character but
  * white space alone. `folded` is the text's fold (same length), or NULL for an ASCII text. */
 static int tokenise(Tokens *t, PyObject *text, PyObject *folded) {
     t->text = text;
@@ -414,14 +414,14 @@ static PyObject *shown(const Tokens *t, Py_ssize_t first, Py_ssize_t stop) {
 
 /* Is `h` the hash of one of the tokens' comparison forms (`sorted_norms` sorted)? */
 
-/* classify._is_number: a digit, or a number word. */
+/* rules.reference._is_number: a digit, or a number word. */
 static int is_number(const Tokens *t, Py_ssize_t i) {
     for (Py_ssize_t k = t->start[i]; k < t->end[i]; k++)
         if (is_digit_cp(folded_at(t, k))) return 1;
     return in_set(NUMBER_WORDS, t->norm[i]);
 }
 
-/* classify._Tokens.opens_sentence: the first token, or one after an opening mark. */
+/* rules.reference._Tokens.opens_sentence: the first token, or one after an opening mark. */
 static int opens_sentence(const Tokens *t, Py_ssize_t i) {
     if (i == 0) return 1;
     Py_UCS4 c = first_char(t, i - 1);
@@ -454,29 +454,29 @@ static int has_fixed(const FixedWords *w, uint64_t h) {
     return 0;
 }
 
-/* classify._AMBIGUOUS_DATES: month names that are also everyday words. */
+/* rules.reference._AMBIGUOUS_DATES: month names that are also everyday words. */
 static const char *const AMBIGUOUS_DATE_NAMES[] = {"may", "march", "mar"};
 static uint64_t ambiguous_date_hashes[3];
 static FixedWords ambiguous_dates = {AMBIGUOUS_DATE_NAMES, 3, ambiguous_date_hashes, 0};
 
-/* classify._HONORIFICS: titles before a name; putting one in or taking one out names nobody new. */
+/* rules.reference._HONORIFICS: titles before a name; putting one in or taking one out names nobody new. */
 static const char *const HONORIFIC_NAMES[] = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
                                               "rev", "mx"};
 static uint64_t honorific_hashes[12];
 static FixedWords honorifics = {HONORIFIC_NAMES, 12, honorific_hashes, 0};
 
-/* classify._is_date: a date word; one that is also an everyday word only when written with a capital. */
+/* rules.reference._is_date: a date word; one that is also an everyday word only when written with a capital. */
 static int is_date(const Tokens *t, Py_ssize_t i) {
     if (!in_set(DATE_WORDS, t->norm[i])) return 0;
     return !has_fixed(&ambiguous_dates, t->norm[i]) || is_upper_cp(first_char(t, i));
 }
 
-/* classify._is_attribution: a verb of saying, written in lower case ("States" in "United States" is not one). */
+/* rules.reference._is_attribution: a verb of saying, written in lower case ("States" in "United States" is not one). */
 static int is_attribution(const Tokens *t, Py_ssize_t i) {
     return in_set(ATTRIBUTION, t->norm[i]) && !is_upper_cp(first_char(t, i));
 }
 
-/* classify._is_name */
+/* rules.reference._is_name */
 static int is_name(const Tokens *t, Py_ssize_t i) {
     return is_upper_cp(first_char(t, i)) && !opens_sentence(t, i) && token_length(t, i) > 1 &&
            !in_set(STOPWORDS, t->norm[i]) && !in_set(DATE_WORDS, t->norm[i]) && !is_number(t, i) &&
@@ -572,7 +572,7 @@ static Py_ssize_t name_end(const Picked *words, Py_ssize_t k) {
     return end;
 }
 
-/* ", ".join(dict.fromkeys(classify._name_groups(...))): the picked tokens as names, adjacent ones joined by a
+/* ", ".join(dict.fromkeys(rules.reference._name_groups(...))): the picked tokens as names, adjacent ones joined by a
  * space, each name once. */
 static int put_names(Text *text, const Tokens *t, const Picked *words) {
     int first = 1;
@@ -607,7 +607,7 @@ static int add_text(PyObject *list, Text *text) {
 
 typedef int (*PutWords)(Text *, const Tokens *, const Picked *);
 
-/* classify._pairs: "number 12 → 15", or "number added: 15"; the words written by `put` (put_distinct, or
+/* rules.reference._pairs: "number 12 → 15", or "number added: 15"; the words written by `put` (put_distinct, or
  * put_names for names). */
 static int add_pairs(PyObject *list, const char *kind, PutWords put, const Tokens *ta, const Picked *before,
                      const Tokens *tb, const Picked *after) {
@@ -637,7 +637,7 @@ static int add_removed(PyObject *list, const char *label, PutWords put, const To
     return status;
 }
 
-/* "<label>" + classify._quote_words(words): the first eight, then an ellipsis. */
+/* "<label>" + rules.reference._quote_words(words): the first eight, then an ellipsis. */
 static int add_quoted(PyObject *list, const char *label, const Tokens *t, const Picked *words) {
     Text text = {NULL};
     int status = put_str(&text, label);
@@ -660,7 +660,7 @@ static int add_reason(PyObject *list, const char *reason) {
     return status;
 }
 
-/* classify._new_content: content words among `candidates` of `side` whose stems `other` lacks, if there are at least
+/* rules.reference._new_content: content words among `candidates` of `side` whose stems `other` lacks, if there are at least
  * `least` of them (else none). `scratch` has room for any token. */
 static int new_content(const Tokens *side, const Picked *candidates, const Tokens *other, Py_ssize_t least,
                        Py_UCS4 *scratch, Picked *fresh) {
@@ -694,7 +694,7 @@ static int new_content(const Tokens *side, const Picked *candidates, const Token
     return 0;
 }
 
-/* classify._quoted_words_changed: does a changed word sit inside quotation marks? Straight marks open and close in
+/* rules.reference._quoted_words_changed: does a changed word sit inside quotation marks? Straight marks open and close in
  * turn, typographic ones by their direction, nested; a text that begins inside a quotation opened before it is read
  * from inside that one. */
 static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned char *mark) {
@@ -710,7 +710,7 @@ static int quoted_words_changed(const Tokens *t, const Picked *changed, unsigned
             Py_UCS4 c = first_char(t, i);
             if (c == '\'' && token_length(t, i) == 1 && i + 1 < t->n && t->start[i + 1] == t->start[i] + 1 &&
                 token_length(t, i + 1) == 1 && first_char(t, i + 1) == '\'') {
-                c = '"'; /* "''", as tokenised news writes a quotation mark: a straight one (classify._DOUBLED_SINGLE) */
+                c = '"'; /* "''", as tokenised news writes a quotation mark: a straight one (rules.quotations.DOUBLED_SINGLE) */
                 i++;
             }
             if (token_length(t, i) == 1 && is_quote_cp(c)) {
@@ -745,7 +745,7 @@ typedef struct {
     Py_ssize_t count;
 } Runs;
 
-/* classify._joined: `second` read after `first` (both of one op); takes `second`'s text. */
+/* rules.reference._joined: `second` read after `first` (both of one op); takes `second`'s text. */
 static int join(Run *first, Run *second) {
     PyObject *text = PyUnicode_Concat(first->text, second->text);
     Py_DECREF(second->text);
@@ -758,7 +758,7 @@ static int join(Run *first, Run *second) {
     return 0;
 }
 
-/* classify._emit: appends a run (taking its text), joining it to a run of the same op and keeping deletions before
+/* rules.reference._emit: appends a run (taking its text), joining it to a run of the same op and keeping deletions before
  * insertions. `runs` has room for one more. */
 static int emit(Runs *runs, Run run) {
     if (run.text == NULL) return -1;
@@ -776,7 +776,7 @@ static int emit(Runs *runs, Run run) {
     return 0;
 }
 
-/* classify._word_diff: the runs, and which tokens of A were deleted and which of B inserted. */
+/* rules.reference._word_diff: the runs, and which tokens of A were deleted and which of B inserted. */
 static int word_diff(const Tokens *ta, const Tokens *tb, const Block *blocks, Py_ssize_t count, Runs *runs,
                      Picked *deleted, Picked *inserted) {
     for (Py_ssize_t k = 0; k < count; k++) {
@@ -801,7 +801,7 @@ static int word_diff(const Tokens *ta, const Tokens *tb, const Block *blocks, Py
     return 0;
 }
 
-/* The runs as a tuple of `run_type` (classify.Run) items, their offsets moved by `shift_a` and `shift_b`; the runs'
+/* The runs as a tuple of `run_type` (rules.verdict.Run) items, their offsets moved by `shift_a` and `shift_b`; the runs'
  * texts are handed over. */
 static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type, Py_ssize_t shift_a, Py_ssize_t shift_b) {
     PyObject *tuple = PyTuple_New(runs->count);
@@ -831,7 +831,7 @@ static PyObject *runs_tuple(Runs *runs, PyTypeObject *run_type, Py_ssize_t shift
 
 /* ---- the classification ------------------------------------------------------------------------------------- */
 
-/* classify._fact_changes: appends the facts the change touches to `reasons` and those it only removes to
+/* rules.reference._fact_changes: appends the facts the change touches to `reasons` and those it only removes to
  * `removals`. */
 static int fact_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
                         Py_ssize_t new_claim_words, PyObject *reasons, PyObject *removals, Py_ssize_t *work,
@@ -949,7 +949,7 @@ done:
     return (int)status;
 }
 
-/* classify._wording_changes: what a change of wording alone did. */
+/* rules.reference._wording_changes: what a change of wording alone did. */
 static int wording_changes(const Tokens *ta, const Tokens *tb, const Picked *deleted, const Picked *inserted,
                            PyObject *found, Py_ssize_t *work) {
     Py_ssize_t room = ta->n + tb->n + 1;
@@ -1076,7 +1076,7 @@ static PyObject *classify(PyObject *self, PyObject *const *args, Py_ssize_t narg
         goto done;
     }
     if (reasons == NULL || removals == NULL) goto done;
-    /* classify._opcodes: worked out from the lesser list of comparison forms and mirrored for the other order, so
+    /* rules.reference._opcodes: worked out from the lesser list of comparison forms and mirrored for the other order, so
      * that diff(B, A) sees the mirror of diff(A, B)'s word diff. */
     int mirrored = compare_norms(&ta, &tb) > 0;
     Py_ssize_t count = mirrored ? opcode_blocks(tb.norm, tb.n, ta.norm, ta.n, blocks)

@@ -31,6 +31,12 @@ MODULES = (
     "align/pairwise",
     "align/moves",
     "classify",
+    "rules/verdict",
+    "rules/vocabulary",
+    "rules/quotations",
+    "rules/facts",
+    "rules/style",
+    "rules/reference",
     "result",
     "diff",
 )

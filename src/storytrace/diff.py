@@ -8,9 +8,12 @@ from typing import Any, Final
 
 from storytrace.align.features import SentenceTable
 from storytrace.align.pairwise import Pairing, align
-from storytrace.classify import LIST_NUMBERING, carried_quotation, classify, list_number, make_run
+from storytrace.classify import classify
 from storytrace.options import DiffOptions
 from storytrace.result import DiffResult, Link, linked_text
+from storytrace.rules.quotations import carried_quotation
+from storytrace.rules.style import LIST_NUMBERING, list_number
+from storytrace.rules.verdict import make_run
 from storytrace.text.document import Document
 from storytrace.text.segment import sentences
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from storytrace.classify import Run
+from storytrace.rules.verdict import Run
 from storytrace.text.document import Document
 from storytrace.values import Value
 

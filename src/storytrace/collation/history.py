@@ -10,11 +10,12 @@ import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storytrace.classify import Run, classify, make_run
+from storytrace.classify import classify
 from storytrace.collation.units import UnitSentences
 from storytrace.collation.versions import Version, lineage_of, source_of
 from storytrace.diff import joined_text, open_quote
 from storytrace.options import DiffOptions
+from storytrace.rules.verdict import Run, make_run
 from storytrace.text.document import Document
 
 FLAGS = ("single_source", "dropped", "restored", "changed_fact", "moved")

@@ -1,8 +1,8 @@
 /* Word tokens of ASCII text, for the two tokenisers the diff calls most: `normalise.words` (the aligner's words of
- * a comparison key) and `classify._token_words` (the classifier's words and marks). Each function here returns
+ * a comparison key) and `rules.reference._token_words` (the classifier's words and marks). Each function here returns
  * exactly what the Python function returns for an ASCII string (tests/test_tokenising.py holds them to it), and
  * None for any other string, which the Python code then tokenises itself. `classifier_tokens` also returns, for
- * the classifier, each token's comparison form and offset (`classify._token_parts`). The same cutter gives the
+ * the classifier, each token's comparison form and offset (`rules.reference._token_parts`). The same cutter gives the
  * aligner's content-word stems of a key (`key_features`, after features.py), and `ascii_keys`/`ascii_key` build
  * comparison keys themselves (after normalise.py).
  *
@@ -240,7 +240,7 @@ static inline int is_joiner(Py_UCS4 c, const Py_UCS4 *joiners) {
 
 /* Where the tokens of any str lie, as `findall` of \w+(?:[joiners]\w+)* finds them, and (if `marks_too`) each
  * character that is neither a word character nor white space as a token of its own: normalise._WORD and
- * classify._TOKEN. */
+ * rules.reference._TOKEN. */
 static int unicode_cuts(PyObject *text, const Py_UCS4 *joiners, int marks_too, Cuts *cuts) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -947,7 +947,7 @@ static PyObject *token_parts(PyObject *words, PyObject *norms, Cuts *cuts) {
     return result;
 }
 
-/* classifier_tokens(text) -> (words, norms, starts) | None: for an ASCII str, what classify._Tokens needs of each
+/* classifier_tokens(text) -> (words, norms, starts) | None: for an ASCII str, what rules.reference._Tokens needs of each
  * token: the token as read, its comparison form (lower case, a backtick made ') and its offset. */
 static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
     Cuts cuts = {NULL, 0, 0};
@@ -961,7 +961,7 @@ static PyObject *classifier_tokens(PyObject *self, PyObject *text) {
 }
 
 /* classifier_tokens_folded(text, folded) -> (words, norms, starts): for any str and its fold that keeps offsets
- * (normalise.fold_keeping_offsets), what classify._token_parts finds: each token as read, the same span of the
+ * (normalise.fold_keeping_offsets), what rules.reference._token_parts finds: each token as read, the same span of the
  * folded text, and its offset. */
 static PyObject *classifier_tokens_folded(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1]) ||
@@ -981,7 +981,7 @@ static PyObject *classifier_tokens_folded(PyObject *self, PyObject *const *args,
 /* ---- typed tuples ------------------------------------------------------------------------------------------- */
 
 /* typed_tuple(type, *items) -> what tuple.__new__(type, items) makes for a tuple subclass such as a NamedTuple
- * (classify.Run: a diff makes several per edited link), without the generic call through tuple.__new__. */
+ * (rules.verdict.Run: a diff makes several per edited link), without the generic call through tuple.__new__. */
 static PyObject *typed_tuple(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs < 1 || !PyType_Check(args[0]) || !PyType_IsSubtype((PyTypeObject *)args[0], &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "typed_tuple(type: a tuple subclass, *items)");
@@ -996,7 +996,7 @@ static PyObject *typed_tuple(PyObject *self, PyObject *const *args, Py_ssize_t n
 
 static PyMethodDef methods[] = {
     {"key_words", key_words, METH_O, "normalise.words (the words of a comparison key) for any str."},
-    {"classifier_words", classifier_words, METH_O, "classify._token_words (words and marks) for any str."},
+    {"classifier_words", classifier_words, METH_O, "rules.reference._token_words (words and marks) for any str."},
     {"fold_ascii", (PyCFunction)(void (*)(void))fold_ascii, METH_FASTCALL,
      "normalise.fold_text of a text the style table folds to ASCII, in one pass; None for any other text."},
     {"fold_styles", (PyCFunction)(void (*)(void))fold_styles, METH_FASTCALL,
@@ -1012,11 +1012,11 @@ static PyMethodDef methods[] = {
      "The profile (align/_scores.c) of an ASCII comparison key's words and content stems; None for other strings."},
     {"profile", (PyCFunction)(void (*)(void))profile, METH_FASTCALL,
      "The profile (align/_scores.c) of any words and content stems."},
-    {"classifier_tokens", classifier_tokens, METH_O, "What classify._tokens needs of an ASCII string's tokens."},
+    {"classifier_tokens", classifier_tokens, METH_O, "What rules.reference._Tokens needs of an ASCII string's tokens."},
     {"typed_tuple", (PyCFunction)(void (*)(void))typed_tuple, METH_FASTCALL,
      "What tuple.__new__(type, items) makes for a tuple subclass, without the generic call."},
     {"classifier_tokens_folded", (PyCFunction)(void (*)(void))classifier_tokens_folded, METH_FASTCALL,
-     "What classify._tokens needs of any string's tokens, given its fold that keeps offsets."},
+     "What rules.reference._Tokens needs of any string's tokens, given its fold that keeps offsets."},
     {NULL, NULL, 0, NULL},
 };
 
