@@ -12,12 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from storytrace.fetch import Fetcher, FetchResult, WatchState, after_check, assess, parse_feed, sniff, start_watch
+from storytrace.fetch import (
+    FeedEntry,
+    Fetcher,
+    FetchResult,
+    WatchState,
+    after_check,
+    assess,
+    parse_feed,
+    sniff,
+    start_watch,
+)
 from storytrace.store import (
     Outcome,
     Source,
@@ -26,9 +36,9 @@ from storytrace.store import (
     Story,
     Validators,
     add_source,
+    add_stories,
     add_story,
     add_version,
-    find_story,
     latest_text,
     record_check,
     reschedule,
@@ -261,7 +271,8 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                                 source=source, http_status=result.status, detail=parsed.detail,
                                 duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
-        added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
+        added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source,
+                                    parsed.feed.entries)
         listed = len(parsed.feed.entries)
         detail = f"{listed} entr{'y' if listed == 1 else 'ies'}, {len(added)} new"
         if parsed.outcome != "ok" or "malformed" in parsed.detail:  # (else the parse's detail is only the count)
@@ -277,18 +288,15 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                        new_stories=tuple(added), elapsed_ms=_since(started))
 
 
-def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
-    """Track each entry's article (canonical URL); return the URLs that were new."""
-    added = []
-    for entry in parsed.feed.entries:
+def _add_entries(tracker: Tracker, source: Source, entries: Sequence[FeedEntry]) -> list[str]:
+    """Track each entry's article (canonical URL), a batch of them per transaction; return the URLs that were new."""
+    found = []
+    for entry in entries:
         try:
-            url = canonical_url(entry.link)
+            found.append((canonical_url(entry.link), entry.title))
         except Exception:  # a feed entry with a link we cannot use is skipped, not fatal
             continue
-        if find_story(tracker.store, url) is None:
-            add_story(tracker.store, url, source=source, title=entry.title, check_interval_s=tracker.first_interval_s)
-            added.append(url)
-    return added
+    return add_stories(tracker.store, found, source=source, check_interval_s=tracker.first_interval_s)
 
 
 def _is_feed(result: FetchResult) -> bool:
