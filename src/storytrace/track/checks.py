@@ -24,6 +24,7 @@ from storytrace.fetch import (
     WatchState,
     after_check,
     assess,
+    newest_entries,
     parse_feed,
     sniff,
     start_watch,
@@ -271,10 +272,12 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                                 source=source, http_status=result.status, detail=parsed.detail,
                                 duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
-        added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source,
-                                    parsed.feed.entries)
+        added, skipped = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source,
+                                             parsed.feed.entries)
         listed = len(parsed.feed.entries)
         detail = f"{listed} entr{'y' if listed == 1 else 'ies'}, {len(added)} new"
+        if skipped:
+            detail += f"; {skipped} older skipped (max_feed_entries = {tracker.config.watch.max_feed_entries})"
         if parsed.outcome != "ok" or "malformed" in parsed.detail:  # (else the parse's detail is only the count)
             detail += f"; {parsed.detail}"
         # The validators are kept only now that the articles are added: a read cut short is repeated in full.
@@ -288,15 +291,19 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                        new_stories=tuple(added), elapsed_ms=_since(started))
 
 
-def _add_entries(tracker: Tracker, source: Source, entries: Sequence[FeedEntry]) -> list[str]:
-    """Track each entry's article (canonical URL), a batch of them per transaction; return the URLs that were new."""
-    found = []
+def _add_entries(tracker: Tracker, source: Source, entries: Sequence[FeedEntry]) -> tuple[list[str], int]:
+    """Track the newest `max_feed_entries` entries' articles (canonical URLs), a batch of them per transaction;
+    return (the URLs that were new, how many entries the cap left out)."""
+    usable: list[FeedEntry] = []
     for entry in entries:
         try:
-            found.append((canonical_url(entry.link), entry.title))
+            usable.append(replace(entry, link=canonical_url(entry.link)))
         except Exception:  # a feed entry with a link we cannot use is skipped, not fatal
             continue
-    return add_stories(tracker.store, found, source=source, check_interval_s=tracker.first_interval_s)
+    kept = newest_entries(usable, tracker.config.watch.max_feed_entries)
+    added = add_stories(tracker.store, [(entry.link, entry.title) for entry in kept], source=source,
+                        check_interval_s=tracker.first_interval_s)
+    return added, len(usable) - len(kept)
 
 
 def _is_feed(result: FetchResult) -> bool:
