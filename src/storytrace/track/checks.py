@@ -266,7 +266,8 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                                 http_status=result.status, detail=result.detail, duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, outcome.value, result.detail, elapsed_ms=_since(started))
         assert result.body is not None
-        parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        parsed = await tracker.in_thread(parse_feed, result.body, url=result.final_url,
+                                         content_type=result.content_type)  # (seconds for a feed of 50,000)
         if parsed.feed is None:
             await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_ERROR,
                                 source=source, http_status=result.status, detail=parsed.detail,
