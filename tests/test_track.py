@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -107,6 +108,29 @@ def test_feed_adds_its_articles_and_watch_once_checks_them(store: Store, site: N
     totals = run(store, lambda t: watch(t, once=True, report=lambda r: seen.append(r.outcome)))
     assert totals.by_outcome.get("new_version") == 2
     assert run(store, lambda t: watch(t, once=True)).checks == 0  # nothing is due any more
+
+
+def test_a_feed_is_parsed_in_a_worker_thread_not_on_the_event_loop(
+    store: Store, site: NewsSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feedparser takes seconds over a big feed: on the event loop, every other check of `watch` would wait."""
+    from storytrace.fetch import parse_feed
+    from storytrace.track import checks
+
+    where: list[str] = []
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            where.append("event loop")
+        except RuntimeError:
+            where.append("worker thread")
+        return parse_feed(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "parse_feed", parse)
+    report = run(store, lambda t: track_url(t, site.url("/feeds/rss.xml")))
+    assert report.outcome == "feed_parsed" and len(report.new_stories) == 2
+    assert where == ["worker thread"]
 
 
 def test_malformed_feed_and_unreachable_host_do_not_stop_the_watch(store: Store, site: NewsSite) -> None:

@@ -5,7 +5,7 @@ raises for a network problem; `feeds` tells feeds from pages and lists a feed's 
 HTML page into article text and decides whether it is a real new version; `schedule` says when to look again.
 """
 
-from storytrace.fetch.feeds import Feed, FeedEntry, FeedResult, find_feed_links, parse_feed, sniff
+from storytrace.fetch.feeds import Feed, FeedEntry, FeedResult, find_feed_links, newest_entries, parse_feed, sniff
 from storytrace.fetch.http import USER_AGENT, Fetcher, FetchOptions, FetchResult, fetch_once
 from storytrace.fetch.page import Extracted, PageOptions, Verdict, assess, extract_page, judge
 from storytrace.fetch.schedule import ScheduleOptions, WatchState, after_check, is_due, start_watch
@@ -30,6 +30,7 @@ __all__ = [
     "find_feed_links",
     "is_due",
     "judge",
+    "newest_entries",
     "parse_feed",
     "sniff",
     "start_watch",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -125,6 +126,20 @@ def parse_feed(body: bytes, *, url: str | None = None, content_type: str | None 
     if problem is not None:
         return FeedResult("ok", f"{count}, recovered from malformed XML ({problem})", feed)
     return FeedResult("ok", count, feed)
+
+
+def newest_entries(entries: Sequence[FeedEntry], limit: int) -> tuple[FeedEntry, ...]:
+    """The `limit` most recent entries (by the later of their published and updated dates; undated ones after the
+    dated, in feed order), kept in feed order. Feeds need not list the newest first, so their order is not trusted."""
+    if len(entries) <= limit:
+        return tuple(entries)
+
+    def rank(index: int) -> tuple[bool, float, int]:
+        dates = [d for d in (entries[index].published, entries[index].updated) if d is not None]
+        return (not dates, -max(dates).timestamp() if dates else 0.0, index)
+
+    kept = sorted(range(len(entries)), key=rank)[:limit]
+    return tuple(entries[i] for i in sorted(kept))
 
 
 def find_feed_links(html: bytes | str, base_url: str | None = None) -> list[str]:

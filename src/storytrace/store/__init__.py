@@ -15,6 +15,7 @@ upgrades its schema. Failures the user can act on raise `StoreError` with a one-
 from storytrace.store.bulk import BulkResult, add_versions_bulk
 from storytrace.store.content import change_summary, content_hash, normalised
 from storytrace.store.db import DEFAULT_URL, ENV_VAR, Store, open_store, resolve_url, schema_revision
+from storytrace.store.discovery import add_stories
 from storytrace.store.errors import StoreError, UnknownSource, UnknownStory
 from storytrace.store.history import (
     LogEntry,
@@ -83,6 +84,7 @@ __all__ = [
     "VersionText",
     "add_new_version",
     "add_source",
+    "add_stories",
     "add_story",
     "add_version",
     "add_versions_bulk",

@@ -39,7 +39,7 @@ DEFAULT_LOCK_TIMEOUT = 30.0
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision in migrations/versions/ (a test keeps the two equal): a store already there opens without
 # loading Alembic at all.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 _EXPECTED = "expected sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
 # Any 64-bit number: the PostgreSQL advisory lock held while one process migrates the schema.
 _MIGRATION_LOCK = 0x5354_5259_5452_4143

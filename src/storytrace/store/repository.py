@@ -47,7 +47,7 @@ def add_source(
     now: datetime | None = None,
 ) -> Source:
     """The source at `url`, added if new (an existing one is returned as it is)."""
-    url = _checked_url(url, "source")
+    url = checked_url(url, "source")
     values = {"url": url, "kind": SourceKind(kind), "title": title, "added_at": now or utcnow()}
 
     def run(session: Session) -> Source:
@@ -78,7 +78,7 @@ def add_story(
     A new story is due for its first check at once unless `next_check_at` says otherwise; `first_seen_at` (when it
     was first seen, e.g. in a feed) defaults to now.
     """
-    url = _checked_url(url, "story")
+    url = checked_url(url, "story")
     if check_interval_s <= 0:
         raise ValueError("check_interval_s must be positive")
     moment = now or utcnow()
@@ -401,7 +401,8 @@ def checks_of(store: Store, story: StoryRef, *, limit: int | None = None) -> lis
     return store.read(run)
 
 
-def _checked_url(url: str, what: str) -> str:
+def checked_url(url: str, what: str) -> str:
+    """`url` stripped; a StoreError when it is empty or wider than the URL columns."""
     url = url.strip()
     if not url:
         raise StoreError(f"a {what} needs a URL")

@@ -12,12 +12,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from storytrace.fetch import Fetcher, FetchResult, WatchState, after_check, assess, parse_feed, sniff, start_watch
+from storytrace.fetch import (
+    FeedEntry,
+    Fetcher,
+    FetchResult,
+    WatchState,
+    after_check,
+    assess,
+    newest_entries,
+    parse_feed,
+    sniff,
+    start_watch,
+)
 from storytrace.store import (
     Outcome,
     Source,
@@ -26,9 +37,9 @@ from storytrace.store import (
     Story,
     Validators,
     add_source,
+    add_stories,
     add_story,
     add_version,
-    find_story,
     latest_text,
     record_check,
     reschedule,
@@ -255,15 +266,19 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                                 http_status=result.status, detail=result.detail, duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, outcome.value, result.detail, elapsed_ms=_since(started))
         assert result.body is not None
-        parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
+        parsed = await tracker.in_thread(parse_feed, result.body, url=result.final_url,
+                                         content_type=result.content_type)  # (seconds for a feed of 50,000)
         if parsed.feed is None:
             await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_ERROR,
                                 source=source, http_status=result.status, detail=parsed.detail,
                                 duration_ms=round(result.elapsed_ms))
             return CheckReport(source.url, Outcome.FEED_ERROR.value, parsed.detail, elapsed_ms=_since(started))
-        added = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source, parsed)
+        added, skipped = await tracker.write(f"adding the articles of {source.url}", _add_entries, tracker, source,
+                                             parsed.feed.entries)
         listed = len(parsed.feed.entries)
         detail = f"{listed} entr{'y' if listed == 1 else 'ies'}, {len(added)} new"
+        if skipped:
+            detail += f"; {skipped} older skipped (max_feed_entries = {tracker.config.watch.max_feed_entries})"
         if parsed.outcome != "ok" or "malformed" in parsed.detail:  # (else the parse's detail is only the count)
             detail += f"; {parsed.detail}"
         # The validators are kept only now that the articles are added: a read cut short is repeated in full.
@@ -277,18 +292,19 @@ async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
                        new_stories=tuple(added), elapsed_ms=_since(started))
 
 
-def _add_entries(tracker: Tracker, source: Source, parsed: Any) -> list[str]:
-    """Track each entry's article (canonical URL); return the URLs that were new."""
-    added = []
-    for entry in parsed.feed.entries:
+def _add_entries(tracker: Tracker, source: Source, entries: Sequence[FeedEntry]) -> tuple[list[str], int]:
+    """Track the newest `max_feed_entries` entries' articles (canonical URLs), a batch of them per transaction;
+    return (the URLs that were new, how many entries the cap left out)."""
+    usable: list[FeedEntry] = []
+    for entry in entries:
         try:
-            url = canonical_url(entry.link)
+            usable.append(replace(entry, link=canonical_url(entry.link)))
         except Exception:  # a feed entry with a link we cannot use is skipped, not fatal
             continue
-        if find_story(tracker.store, url) is None:
-            add_story(tracker.store, url, source=source, title=entry.title, check_interval_s=tracker.first_interval_s)
-            added.append(url)
-    return added
+    kept = newest_entries(usable, tracker.config.watch.max_feed_entries)
+    added = add_stories(tracker.store, [(entry.link, entry.title) for entry in kept], source=source,
+                        check_interval_s=tracker.first_interval_s)
+    return added, len(usable) - len(kept)
 
 
 def _is_feed(result: FetchResult) -> bool:

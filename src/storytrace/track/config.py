@@ -47,6 +47,11 @@ class WatchOptions:
     feed_interval: timedelta = timedelta(minutes=10)
     """How often each feed is read for new articles."""
 
+    max_feed_entries: int = 1000
+    """The most entries of one feed read that are tracked: the newest, by their dates. A feed listing more (an
+    archive, a sitemap-like dump) would otherwise start tens of thousands of watches at once; the check line says
+    how many were skipped."""
+
     idle_poll: timedelta = timedelta(seconds=30)
     """Longest sleep when nothing is due, so stories added by another process are picked up."""
 
@@ -64,8 +69,8 @@ class WatchOptions:
     """"substantive": only versions with a substantive change; "any": every new version."""
 
     def __post_init__(self) -> None:
-        if self.concurrency < 1 or self.store_retries < 1:
-            raise ValueError("watch concurrency and store_retries must be at least 1")
+        if self.concurrency < 1 or self.store_retries < 1 or self.max_feed_entries < 1:
+            raise ValueError("watch concurrency, store_retries and max_feed_entries must be at least 1")
         if self.shutdown_grace < timedelta(0):
             raise ValueError("watch shutdown_grace must not be negative")
         if self.webhook_on not in ("substantive", "any"):

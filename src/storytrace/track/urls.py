@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 from storytrace.errors import InputError
 
@@ -12,6 +12,10 @@ from storytrace.errors import InputError
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Printable ASCII but what a browser percent-encodes in a query (WHATWG URL standard), `%` included: escapes stay.
+_QUERY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"#<>')
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # The width of the store's URL columns (storytrace.store.models.MAX_URL_LENGTH, not imported: it loads SQLAlchemy;
 # a test holds the two equal). A longer address is refused here, before anything is fetched or written.
 MAX_URL_LENGTH = 2048
@@ -27,8 +31,14 @@ VERSION_REF = re.compile(
 
 def canonical_url(url: str) -> str:
     """The address a story is known by: scheme and host in lower case, default port, fragment and tracking
-    parameters dropped. Anything but an http(s) URL with a host is refused with a one-line error."""
+    parameters dropped. The rest of the query stays as the publisher wrote it (`?5` is not `?5=`, `a/b` not
+    `a%2Fb`: a server may tell them apart), bar spellings that mean the same request (see `_kept_query`).
+    Anything but an http(s) URL with a host is refused with a one-line error."""
     raw = url.strip()
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:  # (a byte that is not UTF-8 in a command-line argument)
+        raise InputError(f"not a valid URL (not UTF-8 text): {raw[:200].encode('utf-8', 'replace').decode()}") from None
     try:
         parts = urlsplit(raw)
         port = parts.port
@@ -41,8 +51,7 @@ def canonical_url(url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)])
-    canonical = urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    canonical = urlunsplit((scheme, netloc, parts.path or "/", _kept_query(parts.query), ""))
     if len(canonical) > MAX_URL_LENGTH:
         raise InputError(f"URL longer than {MAX_URL_LENGTH:,} characters: {raw[:80]}...")
     return canonical
@@ -68,6 +77,20 @@ def names_a_story(text: str) -> bool:
 def is_version_ref(text: str) -> bool:
     """Is this a stored version (URL@N) rather than a file? Cheap: the store is not touched."""
     return bool(VERSION_REF.match(text.strip()))
+
+
+def _kept_query(query: str) -> str:
+    """The query without its tracking parameters and empty `&&` pieces, each kept piece as written, except for
+    spellings of the same request: what a browser percent-encodes (spaces, controls, `"<>`, non-ASCII) is encoded
+    as a client sends it, and escapes are in upper case with escaped unreserved characters (`%7E`) decoded, which
+    RFC 3986 makes the same URL."""
+    kept = "&".join(p for p in query.split("&") if p and not _tracking(unquote_plus(p.partition("=")[0])))
+    return _ESCAPE.sub(_normal_escape, quote(kept, safe=_QUERY_SAFE))
+
+
+def _normal_escape(match: re.Match[str]) -> str:
+    character = chr(int(match.group(1), 16))
+    return character if character in _UNRESERVED else match.group(0).upper()
 
 
 def _tracking(name: str) -> bool:
