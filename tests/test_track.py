@@ -185,3 +185,17 @@ def test_a_check_line_keeps_the_url_apart_from_the_longest_outcome() -> None:
     for outcome in ("extraction_failed", "unchanged"):
         line = check_line(CheckReport("https://news.example/a", outcome, "no article text")).plain
         assert line.split()[:2] == [outcome, "https://news.example/a"], line
+
+
+def test_a_new_feed_is_downloaded_once_and_one_read_before_is_asked_again_with_its_validators(
+    store: Store, site: NewsSite
+) -> None:
+    """`storytrace add FEED` reads the feed from the answer that showed it to be one (a feed of thousands of entries
+    is megabytes, downloaded twice before); adding it again asks with the validators of that read."""
+    path = "/feeds/rss.xml"
+    first = run(store, lambda t: track_url(t, site.url(path)))
+    assert first.outcome == "feed_parsed" and len(first.new_stories) == 2
+    assert site.log.hits[path] == 1
+    again = run(store, lambda t: track_url(t, site.url(path)))
+    assert again.outcome == "not_modified" and again.new_stories == ()
+    assert site.log.hits[path] == 3  # the probe, then the conditional read that the server answers with a 304

@@ -244,14 +244,15 @@ async def _store_result(tracker: Tracker, story: Story, result: FetchResult) -> 
     return report, True, False
 
 
-async def check_feed(tracker: Tracker, source: Source) -> CheckReport:
-    """Read a feed and start tracking the articles it lists that are not tracked yet.
+async def check_feed(tracker: Tracker, source: Source, fetched: FetchResult | None = None) -> CheckReport:
+    """Read a feed (unless `fetched` is an answer just had for it) and start tracking the articles it lists that
+    are not tracked yet.
 
     The read is a conditional GET with the validators of the last one parsed: a 304 is a successful read of an
     unchanged feed (`not_modified`).
     """
     started = time.perf_counter()
-    result = await tracker.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    result = fetched or await tracker.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
     answer = Validators(result.etag, result.last_modified)
     try:
         if result.outcome == "not_modified":
@@ -323,7 +324,10 @@ async def track_url(tracker: Tracker, url: str) -> CheckReport:
         source = await tracker.write(f"adding {url}", add_source, tracker.store, url, "feed")
         if not source.active:
             source = await tracker.write(f"reading {url} again", resume_source, tracker.store, source)
-        return await check_feed(tracker, source)
+        # A feed never read is read from the answer just had (a feed of thousands of entries is megabytes); one read
+        # before is asked again with its validators, so that an unchanged one is a 304.
+        never_read = source.etag is None and source.last_modified is None
+        return await check_feed(tracker, source, probe if never_read else None)
     story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
                                 check_interval_s=tracker.first_interval_s)
     if not story.active:
