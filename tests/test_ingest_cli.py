@@ -167,3 +167,28 @@ def test_stories_imported_without_a_url_are_read_back_by_their_key(tmp_path: Pat
     missing = run("log", "newsedits:nyt/99", "--db", store, cwd=tmp_path)
     assert missing.returncode == 2
     assert one_error_line(missing) == "storytrace: error: no story is tracked at newsedits:nyt/99 (storytrace add URL)"
+
+
+def test_a_story_imported_at_an_address_as_its_archive_wrote_it_is_read_back_by_that_address(tmp_path: Path) -> None:
+    """An import keeps an archive's URL as written (tracking parameters, a capital in the host); log, diff URL@N and
+    collate look the address up as `storytrace add` would store it, and then as given."""
+    given = "https://News.Example/harbour-fire?utm_source=rss"
+    records = [dict(record, url=given) for record in jsonl_records(stories(1, 3))]
+    path = jsonl_file(tmp_path / "v.jsonl", records)
+    store = f"sqlite:///{tmp_path / 'store.db'}"
+    assert run("import", str(path), "--db", store, cwd=tmp_path).returncode == 0
+    with open_store(store) as opened:
+        assert find_story(opened, given) is not None
+    log = run("log", given, "--db", store, "--json", cwd=tmp_path)
+    assert log.returncode == 0, log.stderr
+    assert [v["number"] for v in json.loads(log.stdout)["versions"]] == [1, 2, 3]
+    diff = run("diff", f"{given}@1", f"{given}@latest", "--db", store, "--json", cwd=tmp_path)
+    assert diff.returncode == 0, diff.stderr
+    assert [v["label"] for v in json.loads(diff.stdout)["versions"]] == [f"{given}@1", f"{given}@3"]
+    collated = run("collate", given, "--db", store, "--json", cwd=tmp_path)
+    assert collated.returncode == 0, collated.stderr
+    assert len(json.loads(collated.stdout)["versions"]) == 3
+    # the canonical address names no stored story: it is still refused in one line
+    missing = run("log", "https://news.example/harbour-fire", "--db", store, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "no story is tracked at https://news.example/harbour-fire" in one_error_line(missing)

@@ -200,6 +200,7 @@ def register(app: typer.Typer) -> None:
         """A story's versions, each with a one-line summary of what changed."""
         from storytrace.report.tracking import log_document, render_log
         from storytrace.store import UnknownStory, log, open_store
+        from storytrace.track.refs import named_story
         from storytrace.track.session import store_url
         from storytrace.track.urls import story_key
 
@@ -207,8 +208,9 @@ def register(app: typer.Typer) -> None:
         _check_limit(limit)
         key = story_key(url)
         with open_store(store_url(db, settings), create=False) as store:
+            story = named_story(store, url)
             try:
-                story_log = log(store, key, limit=limit)
+                story_log = log(store, key if story is None else story.url, limit=limit)
             except UnknownStory:
                 raise TrackingError(f"no story is tracked at {key} (storytrace add URL)") from None
         if as_json:

@@ -6,8 +6,8 @@ from typing import Literal
 
 from storytrace.collation.versions import Version
 from storytrace.errors import InputError
-from storytrace.store import Store, find_story, version, version_texts
-from storytrace.track.urls import VERSION_REF, is_version_ref, outlet_of, story_key
+from storytrace.store import Store, Story, find_story, version, version_texts
+from storytrace.track.urls import VERSION_REF, is_version_ref, outlet_of, story_key, story_keys
 
 
 def stored_version(store: Store, ref: str) -> tuple[str, str]:
@@ -15,14 +15,15 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
     match = VERSION_REF.match(ref.strip())
     if match is None:
         raise InputError(f"{ref}: not a stored version (URL@NUMBER, URL@first or URL@latest)")
-    url = story_key(match["url"])
     which_text = match["which"].lower()
     which: int | Literal["first", "latest"] = (
         int(which_text) if which_text.isdigit() else ("first" if which_text == "first" else "latest")
     )
-    story = find_story(store, url)
+    story = named_story(store, match["url"])
     if story is None:
+        url = story_key(match["url"])
         raise InputError(f"no story is tracked at {url} (storytrace add {url})")
+    url = story.url
     # (a number past the last version is looked for nowhere: the database's integers stop at 2**63)
     beyond = isinstance(which, int) and which > story.version_count
     found = None if beyond else version(store, story, which)
@@ -42,7 +43,7 @@ def stored_story_versions(store: Store, urls: list[str]) -> list[Version]:
             label, text = stored_version(store, url)
             found.append(Version(text, label, outlet))
             continue
-        story = find_story(store, story_key(url))
+        story = named_story(store, url)
         if story is None:
             raise InputError(f"no story is tracked at {url}")
         prefix = f"{outlet} " if len(urls) > 1 else ""
@@ -51,3 +52,12 @@ def stored_story_versions(store: Store, urls: list[str]) -> list[Version]:
             for v in version_texts(store, story)
         ]
     return found
+
+
+def named_story(store: Store, text: str) -> Story | None:
+    """The stored story `text` names (see `story_keys`), or None."""
+    for key in story_keys(text):
+        story = find_story(store, key)
+        if story is not None:
+            return story
+    return None

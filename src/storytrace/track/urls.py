@@ -69,6 +69,14 @@ def story_key(text: str) -> str:
     return text.strip() if is_imported_key(text) else canonical_url(text)
 
 
+def story_keys(text: str) -> tuple[str, ...]:
+    """The keys a stored story named by `text` may have: `story_key` (what `storytrace add` stores), then the URL as
+    given when that differs (`storytrace import` keeps an archive's URL as the archive wrote it)."""
+    key = story_key(text)
+    given = text.strip()
+    return (key,) if given == key else (key, given)
+
+
 def names_a_story(text: str) -> bool:
     """Does this command-line name mean a stored story (an http(s) URL or an imported key) rather than a file?"""
     return text.strip().lower().startswith(("http://", "https://")) or is_imported_key(text)
