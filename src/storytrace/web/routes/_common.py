@@ -70,11 +70,12 @@ def parse_since(value: str, now: datetime | None = None) -> datetime | None:
         return (now or datetime.now(UTC)) - span
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        # (In UTC, as the store compares it: a time whose UTC falls outside years 1 to 9999 is refused here.)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise HTTPException(
             422, "since: expected a date (2025-03-01), a time (2025-03-01T09:00Z) or 24h, 7d, 2w"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def check_csrf(request: Request, form: FormData | None) -> None:

@@ -1,0 +1,101 @@
+"""Malformed and hostile input against the web app served by uvicorn on 127.0.0.1, on SQLite and PostgreSQL:
+requests are sent over a real socket (http.client, so any byte and any method can be sent as a client would) and
+the pages that matter are read as Chromium renders them. Every bad request must be a short 4xx, never a 500 or a
+503; stored text from the web must be shown as text and never act on the page around it."""
+
+from __future__ import annotations
+
+import http.client
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from storytrace.store import open_store
+from storytrace.web import create_app
+from storytrace.web.security import CSRF_COOKIE
+from storytrace.web.serve import LOOPBACK_NAMES
+
+from .web_support import fill, serving
+
+TOKEN = "hostile-test-token"
+
+
+@dataclass
+class Site:
+    base: str
+    ids: dict[str, int]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        assert self.headers["content-type"] == "application/json", self.headers
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+@pytest.fixture
+def site(store_url: str) -> Iterator[Site]:
+    """The web test stories (web_support.fill) served on 127.0.0.1, with the admin token set."""
+    with open_store(store_url) as store:
+        ids = fill(store)
+    with serving(create_app(store_url, token=TOKEN, allowed_hosts=LOOPBACK_NAMES)) as base:
+        yield Site(base, ids)
+
+
+def send(site: Site, path: str, *, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None
+         ) -> Answer:
+    """One request over a socket, as sent: `path` must already be percent-encoded."""
+    connection = http.client.HTTPConnection(urlsplit(site.base).netloc, timeout=60)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        connection.close()
+
+
+def api_headers(site: Site, *, admin: bool = False) -> dict[str, str]:
+    """What an API client sends with a write: the CSRF cookie and token (from GET /compare.json), the admin token."""
+    answer = send(site, "/compare.json")
+    cookie = answer.headers["set-cookie"].split(";")[0]
+    assert cookie.startswith(f"{CSRF_COOKIE}=")
+    headers = {"Cookie": cookie, "X-CSRF-Token": answer.json()["csrf"]}
+    if admin:
+        headers["Authorization"] = f"Bearer {TOKEN}"
+    return headers
+
+
+def assert_refused(answer: Answer, status: int, says: str = "") -> None:
+    """A short refusal: the status, JSON `{"error": ...}` (or the error page), no traceback."""
+    assert answer.status == status, (answer.status, answer.body[:300])
+    if answer.headers["content-type"] == "application/json":
+        error = answer.json()["error"]
+        assert error["status"] == status and says in error["message"] + " ".join(error.get("details", []))
+    else:
+        assert f"<h1>{status}</h1>" in answer.text and says in answer.text
+    assert b"Traceback" not in answer.body and len(answer.body) < 20_000
+
+
+# --- query strings ---------------------------------------------------------------------------------------------------
+
+
+def test_a_since_whose_utc_time_is_beyond_the_calendar_is_refused(site: Site) -> None:
+    """`since` with an offset is compared in UTC: one that falls before year 1 or after 9999 there is a 422."""
+    for since in ("0001-01-01T00:00+01:00", "9999-12-31T23:59-01:00"):
+        for path in ("/stories.json", "/stories"):
+            assert_refused(send(site, f"{path}?since={quote(since)}"), 422, "since")
+    # The last moment UTC can hold with an offset that stays inside it is still a time.
+    assert send(site, f"/stories.json?since={quote('0001-01-01T00:00-01:00')}").json()["filters"]["since"] == (
+        "0001-01-01T01:00:00+00:00")
