@@ -99,3 +99,40 @@ def test_a_since_whose_utc_time_is_beyond_the_calendar_is_refused(site: Site) ->
     # The last moment UTC can hold with an offset that stays inside it is still a time.
     assert send(site, f"/stories.json?since={quote('0001-01-01T00:00-01:00')}").json()["filters"]["since"] == (
         "0001-01-01T01:00:00+00:00")
+
+
+# --- JSON bodies -----------------------------------------------------------------------------------------------------
+
+# Valid JSON by the grammar that Python's parser gives up on (RecursionError), and a string that is no Unicode text.
+DEEP = b"[" * 60_000  # (under the 65,536-byte limit of the writes' bodies)
+LONE_SURROGATE = '"The fire \\ud800 spread."'
+
+
+def test_a_json_body_nested_too_deep_is_a_400(site: Site) -> None:
+    for path, admin in (("/compare.json", False), ("/compare", False), ("/stories.json", True),
+                        ("/feeds.json", True), (f"/stories/{site.ids['story-0']}/stop.json", True)):
+        headers = {**api_headers(site, admin=admin), "Content-Type": "application/json"}
+        assert_refused(send(site, path, method="POST", body=DEEP, headers=headers), 400, "not valid JSON")
+        nested = b'{"url": ' + DEEP + b"}"
+        assert_refused(send(site, path, method="POST", body=nested, headers=headers), 400, "not valid JSON")
+
+
+def test_a_json_body_with_a_lone_surrogate_is_a_400(site: Site) -> None:
+    """JSON can spell a lone surrogate ("\\ud800"); no page, JSON answer or database column can hold one."""
+    text = '"The fire spread."'
+    bodies = {
+        "/compare.json": f'{{"a": {LONE_SURROGATE}, "b": {text}}}',
+        "/compare": f'{{"a": {text}, "b": {text}, "label_b": {LONE_SURROGATE}}}',
+        "/stories.json": '{"url": "https://gazette.example/news/\\udc80"}',
+        "/feeds.json": '{"url": "https://gazette.example/\\ud83d.xml"}',
+    }
+    for path, body in bodies.items():
+        headers = {**api_headers(site, admin=True), "Content-Type": "application/json"}
+        assert_refused(send(site, path, method="POST", body=body.encode(), headers=headers), 400, "lone surrogate")
+    # Nothing was stored, and the same requests in valid Unicode are answered.
+    stories = send(site, "/stories.json").json()["stories"]
+    assert not any("gazette.example/news/" in s["url"] and "%" in s["url"] for s in stories)
+    headers = {**api_headers(site), "Content-Type": "application/json"}
+    good = send(site, "/compare.json", method="POST", body=f'{{"a": "\\ud83d\\udd25 fire.", "b": {text}}}'.encode(),
+                headers=headers)
+    assert good.status == 200 and good.json()["versions"][0]["text"] == "\U0001f525 fire."

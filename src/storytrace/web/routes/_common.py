@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from storytrace.errors import InputError
 from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.text.read import is_unicode_text
 from storytrace.track.urls import canonical_url
 from storytrace.web.app import Web
 from storytrace.web.queries import MAX_ID as MAX_ID
@@ -137,9 +138,14 @@ async def form_or_json(request: Request, max_bytes: int, **form_limits: int) -> 
             raise HTTPException(413, f"The body is larger than {max_bytes:,} bytes.")
     try:
         found = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # (RecursionError: valid JSON nested deeper than Python reads)
         raise HTTPException(400, "The body is not valid JSON.") from None
-    return FormData([(k, v) for k, v in found.items() if isinstance(v, str)] if isinstance(found, dict) else [])
+    fields: dict[str, str] = (
+        {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {})
+    if not all(is_unicode_text(k) and is_unicode_text(v) for k, v in fields.items()):
+        raise HTTPException(400, "The body's text is not valid Unicode: JSON can spell a lone surrogate (\\ud800), "
+                                 "which no text can hold.")
+    return FormData(fields)
 
 
 def field(form: FormData, name: str) -> str:
