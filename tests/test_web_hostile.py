@@ -136,3 +136,32 @@ def test_a_json_body_with_a_lone_surrogate_is_a_400(site: Site) -> None:
     good = send(site, "/compare.json", method="POST", body=f'{{"a": "\\ud83d\\udd25 fire.", "b": {text}}}'.encode(),
                 headers=headers)
     assert good.status == 200 and good.json()["versions"][0]["text"] == "\U0001f525 fire."
+
+
+# --- addresses to track ----------------------------------------------------------------------------------------------
+
+CONTROLLED = (  # a control character inside, at the start (which URL parsing drops), in the host
+    "https://gazette.example/news/\x00fire", "https://gazette.example/news/\x01fire", "\x00https://gazette.example/x",
+    "https://gaz\x00ette.example/news/fire", "https://gazette.example/news/fire\x7f", "https://gazette.example/\x85x",
+)
+
+
+def test_an_address_with_a_control_character_is_refused_and_not_stored(site: Site) -> None:
+    """No web address holds a control character (RFC 3986: they are percent-encoded); stored, a NUL failed on
+    PostgreSQL (503) and the others made a link, an Atom feed and a fetch out of a broken address."""
+    before = send(site, "/stories.json").json()["stories"]
+    for url in CONTROLLED:
+        for path in ("/stories.json", "/feeds.json"):
+            headers = {**api_headers(site, admin=True), "Content-Type": "application/json"}
+            answer = send(site, path, method="POST", body=json.dumps({"url": url}).encode(), headers=headers)
+            assert_refused(answer, 422, "Not a web address")
+        form = {**api_headers(site, admin=True), "Content-Type": "application/x-www-form-urlencoded"}
+        page = send(site, "/feeds", method="POST", body=f"url={quote(url)}".encode(), headers=form)
+        assert page.status == 422 and "Not a web address" in page.text and "<h1>Feeds</h1>" in page.text
+    assert send(site, "/stories.json").json()["stories"] == before
+    assert send(site, "/feeds.json").json()["feeds"] == []
+    # The same addresses without the control character are tracked.
+    headers = {**api_headers(site, admin=True), "Content-Type": "application/json"}
+    added = send(site, "/stories.json", method="POST", body=b'{"url": "https://gazette.example/news/fire"}',
+                 headers=headers)
+    assert added.status == 201 and added.json()["story"]["url"] == "https://gazette.example/news/fire"

@@ -44,6 +44,7 @@ class StoreId(Convertor[int]):
 register_url_convertor("id", StoreId())
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: never in a web address (percent-encoded there)
 
 
 def web(request: Request) -> Web:
@@ -115,9 +116,11 @@ def check_admin(request: Request, form: FormData) -> None:
 def checked_url(url: str, what: str = "track") -> str:
     """The address given to track in the canonical form `storytrace add` stores (so one article is one story
     however its address is spelt); 422 unless an http(s) URL with a host that the store can hold, so a
-    `javascript:` or `file:` address is never stored, and never becomes a link."""
+    `javascript:` or `file:` address is never stored, and never becomes a link. A control character is refused
+    wherever it is (URL parsing drops some, not NUL inside: PostgreSQL cannot store that)."""
     try:
-        url = canonical_url(url)  # (refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
+        url = "" if _CONTROL.search(url.strip()) else canonical_url(url)
+        # (canonical_url refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
     except InputError:
         url = ""
     if not url or len(url) > MAX_URL_LENGTH:
