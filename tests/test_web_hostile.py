@@ -101,6 +101,21 @@ def test_a_since_whose_utc_time_is_beyond_the_calendar_is_refused(site: Site) ->
         "0001-01-01T01:00:00+00:00")
 
 
+
+def test_an_outlet_with_a_control_character_is_a_422(site: Site) -> None:
+    """On PostgreSQL a NUL in the outlet filter reached the database, which refused it: a 503 "The store is not
+    available", as if the server were down. No host holds one: the filter is refused as a bad parameter."""
+    for outlet in ("%00", "gazette.example%00", "gazette%01.example"):
+        for path in ("/stories.json", "/stories"):
+            assert_refused(send(site, f"{path}?outlet={outlet}"), 422, "outlet")
+        htmx = send(site, f"/stories?outlet={outlet}", headers={"HX-Request": "true", "HX-Target": "results"})
+        assert htmx.status == 422 and "<html" not in htmx.text and "outlet" in htmx.text
+    # A NUL in the search words is only a separator, as any other punctuation.
+    assert send(site, "/stories.json?q=council%00").json()["stories"][0]["id"] == site.ids["hostile"]
+    listed = send(site, "/stories.json?outlet=gazette.example").json()["stories"]
+    assert listed and all(s["outlet"] == "gazette.example" for s in listed)
+
+
 # --- JSON bodies -----------------------------------------------------------------------------------------------------
 
 # Valid JSON by the grammar that Python's parser gives up on (RecursionError), and a string that is no Unicode text.

@@ -44,7 +44,7 @@ class StoreId(Convertor[int]):
 register_url_convertor("id", StoreId())
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: never in a web address (percent-encoded there)
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: never in a web address (percent-encoded there)
 
 
 def web(request: Request) -> Web:
@@ -119,7 +119,7 @@ def checked_url(url: str, what: str = "track") -> str:
     `javascript:` or `file:` address is never stored, and never becomes a link. A control character is refused
     wherever it is (URL parsing drops some, not NUL inside: PostgreSQL cannot store that)."""
     try:
-        url = "" if _CONTROL.search(url.strip()) else canonical_url(url)
+        url = "" if CONTROL.search(url.strip()) else canonical_url(url)
         # (canonical_url refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
     except InputError:
         url = ""
