@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +22,8 @@ from storytrace.web import create_app
 from storytrace.web.security import CSRF_COOKIE
 from storytrace.web.serve import LOOPBACK_NAMES
 
+from .cli_support import COMMAND
+from .test_web_browser import Watched, browser, tab  # noqa: F401 (Chromium and a watched tab, as fixtures)
 from .web_support import fill, serving
 
 TOKEN = "hostile-test-token"
@@ -180,3 +185,44 @@ def test_an_address_with_a_control_character_is_refused_and_not_stored(site: Sit
     added = send(site, "/stories.json", method="POST", body=b'{"url": "https://gazette.example/news/fire"}',
                  headers=headers)
     assert added.status == 201 and added.json()["story"]["url"] == "https://gazette.example/news/fire"
+
+
+
+# --- stored stories from elsewhere: `storytrace import` takes any address -------------------------------------------
+
+SCRIPT_URL = "javascript:document.title='pwned'//fire"
+
+
+def imported(store_url: str, tmp_path: Path, url: str) -> None:
+    """Two versions of a story at `url`, imported by `storytrace import` from a JSON Lines archive."""
+    records = [{"url": url, "title": "An imported story", "captured_at": f"2025-03-0{n}T10:00:00Z", "text": text}
+               for n, text in ((2, "The council met on Tuesday. The vote was 5 to 4."),
+                               (3, "The council met on Tuesday night. The vote was 6 to 3."))]
+    archive = tmp_path / "archive.jsonl"
+    archive.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != "STORYTRACE_DB"}
+    done = subprocess.run([*COMMAND, "import", str(archive), "--db", store_url], capture_output=True, text=True,
+                          timeout=120, env=environment, cwd=tmp_path)
+    assert done.returncode == 0 and "2 versions of 1 story" in done.stdout, done.stderr
+
+
+def test_an_imported_address_that_is_not_http_is_shown_but_never_a_link(
+    store_url: str, tmp_path: Path, tab: Watched  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The feeds' addresses were links only when http(s); a story's address was always one, and an archive can
+    give a story any address: the story page linked `javascript:` (CSP blocks it, but the link is there)."""
+    imported(store_url, tmp_path, SCRIPT_URL)
+    with serving(create_app(store_url, token=None, allowed_hosts=LOOPBACK_NAMES)) as base:
+        site = Site(base, {})
+        story = send(site, "/stories.json").json()["stories"][0]
+        assert story["url"] == SCRIPT_URL
+        page = tab.page
+        for path in ("/stories", f"/stories/{story['id']}", f"/stories/{story['id']}/diff/1/2", "/changes",
+                     f"/stories/{story['id']}/collation"):
+            page.goto(base + path)
+            links = page.evaluate("Array.from(document.links).map(a => a.getAttribute('href'))")
+            assert not any(href.strip().lower().startswith("javascript:") for href in links), (path, links)
+        page.goto(f"{base}/stories/{story['id']}")
+        assert page.locator("p.meta").first.inner_text() == SCRIPT_URL  # shown, as text
+        assert page.title().startswith("An imported story")
+    assert tab.dialogs == []
