@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -226,3 +227,17 @@ def test_an_imported_address_that_is_not_http_is_shown_but_never_a_link(
         assert page.locator("p.meta").first.inner_text() == SCRIPT_URL  # shown, as text
         assert page.title().startswith("An imported story")
     assert tab.dialogs == []
+
+
+def test_the_atom_feed_stays_well_formed_with_a_control_character_in_an_address(store_url: str, tmp_path: Path) -> None:
+    """Control characters cannot appear in XML, even escaped: the feed dropped them from titles and summaries but
+    wrote a story's address into its link as it was, and one imported address made the feed unreadable to all."""
+    imported(store_url, tmp_path, "https://gazette.example/news/\x01fire\x1b")
+    with serving(create_app(store_url, token=None, allowed_hosts=LOOPBACK_NAMES)) as base:
+        answer = send(Site(base, {}), "/changes.atom")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(answer.body)  # (raised ParseError: not well-formed)
+    atom = "{http://www.w3.org/2005/Atom}"
+    links = [e.attrib["href"] for e in feed.iter(f"{atom}link")]
+    assert links == ["https://gazette.example/news/%01fire%1B"]
+    assert [e.text for e in feed.iter(f"{atom}title")][1] == "An imported story: version 2"
