@@ -11,6 +11,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,14 +19,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from storytrace.store import open_store
+from storytrace.store import add_story, add_version, open_store
 from storytrace.web import create_app
 from storytrace.web.security import CSRF_COOKIE
 from storytrace.web.serve import LOOPBACK_NAMES
 
 from .cli_support import COMMAND
-from .test_web_browser import Watched, browser, tab  # noqa: F401 (Chromium and a watched tab, as fixtures)
-from .web_support import fill, serving
+from .test_web_browser import ARTIFACTS, Watched, browser, tab  # noqa: F401 (Chromium and a watched tab, as fixtures)
+from .web_support import T0, fill, passages, serving
 
 TOKEN = "hostile-test-token"
 
@@ -241,3 +242,56 @@ def test_the_atom_feed_stays_well_formed_with_a_control_character_in_an_address(
     links = [e.attrib["href"] for e in feed.iter(f"{atom}link")]
     assert links == ["https://gazette.example/news/%01fire%1B"]
     assert [e.text for e in feed.iter(f"{atom}title")][1] == "An imported story: version 2"
+
+
+
+# --- direction overrides ---------------------------------------------------------------------------------------------
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: the text after it is laid out right to left, up to the paragraph's end
+# For each element: are the letters of its first text with two letters or more (or of the first such text after
+# the element, in its parent) laid out left to right?
+READS_LTR = """([selector, after]) => Array.from(document.querySelectorAll(selector)).map(el => {
+  const walker = document.createTreeWalker(after ? el.parentElement : el, NodeFilter.SHOW_TEXT);
+  const wanted = node => (!after || (!el.contains(node) && el.compareDocumentPosition(node) & 4))
+                         && [...node.data.matchAll(/\\p{L}/gu)].length > 1;
+  let node = walker.nextNode();
+  while (node && !wanted(node)) node = walker.nextNode();
+  if (!node) return [null, false];
+  const letters = [...node.data.matchAll(/\\p{L}/gu)].map(m => m.index);
+  const x = i => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                   return r.getBoundingClientRect().left; };
+  return [node.data, x(letters[0]) < x(letters[letters.length - 1])];
+})"""
+
+
+def test_a_direction_override_in_a_title_or_an_address_stays_inside_it(store_url: str, tab: Watched) -> None:  # noqa: F811
+    """A page's title can end in U+202E; shown inline, it reversed the page's own words after it (the new title
+    after the old one in a diff, the version count after an outlet): a page could make its change read otherwise.
+    Text from the web is isolated (unicode-bidi: isolate), as <bdi> would."""
+    texts = passages()
+    with open_store(store_url) as store:
+        story = add_story(store, f"https://gazette{RLO}.example/news/mayor", now=T0)
+        for k, title in enumerate((f"Mayor resigns {RLO}", "Mayor stays", f"Mayor stays, council says {RLO}")):
+            add_version(store, story, "\n\n".join(texts[k][:4]), title=title, captured_at=T0 + timedelta(hours=k))
+        copy = add_story(store, "https://courier.example/news/mayor", now=T0)
+        add_version(store, copy, "\n\n".join(texts[0][:4]), title=f"The copy {RLO}", captured_at=T0)
+    with serving(create_app(store_url, token=None, allowed_hosts=LOOPBACK_NAMES)) as base:
+        page = tab.page
+        checks = {
+            "/stories": [("ol.stories .outlet", True)],
+            f"/stories/{story.id}/diff/1/2": [("p.meta ins", False), ("nav.crumbs a[href^='/stories/']", True)],
+            f"/stories/{story.id}/collation?with={copy.id}": [("p.meta a[href^='/stories/']", True),
+                                                               ("ol.cversions .dropped", True)],
+            "/changes": [("ol.changes .outlet", True)],
+        }
+        reversed_text = []
+        for path, selectors in checks.items():
+            page.goto(base + path)
+            for selector, after in selectors:
+                found = page.evaluate(READS_LTR, [selector, after])
+                assert found, (path, selector)
+                reversed_text += [(path, selector, text) for text, ltr in found if not ltr]
+        assert not reversed_text, reversed_text
+        page.goto(f"{base}/stories/{story.id}/diff/1/2")
+        page.screenshot(path=str(ARTIFACTS / "direction-override.png"))
+    assert tab.problems == []
