@@ -295,3 +295,23 @@ def test_a_direction_override_in_a_title_or_an_address_stays_inside_it(store_url
         page.goto(f"{base}/stories/{story.id}/diff/1/2")
         page.screenshot(path=str(ARTIFACTS / "direction-override.png"))
     assert tab.problems == []
+
+
+# --- content negotiation ---------------------------------------------------------------------------------------------
+
+
+def test_a_page_fetched_as_json_by_accept_is_not_shown_for_the_page(site: Site, tab: Watched) -> None:  # noqa: F811
+    """A page's JSON at its own path (Accept: application/json, as docs/web.md offers API clients) came without
+    `Vary: Accept`: the browser's cache then kept one answer for both, and Back to the page showed the raw JSON."""
+    page = tab.page
+    story = f"/stories/{site.ids['story-0']}"
+    for path in (story, "/stories", "/changes", f"{story}/diff/1/3"):
+        page.goto(site.base + path)
+        page.goto(site.base + "/feeds")
+        page.evaluate(f"fetch('{path}', {{headers: {{Accept: 'application/json'}}}}).then(r => r.json())")
+        page.go_back()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").count() == 1 and page.locator("body > pre").count() == 0, path
+        answer = send(site, path, headers={"Accept": "application/json"})
+        assert answer.status == 200 and "accept" in answer.headers.get("vary", "").lower(), path
+    assert tab.problems == []
