@@ -123,6 +123,18 @@ def test_an_outlet_with_a_control_character_is_a_422(site: Site) -> None:
     assert listed and all(s["outlet"] == "gazette.example" for s in listed)
 
 
+
+def test_the_changes_of_a_story_that_does_not_exist_are_a_404(site: Site) -> None:
+    """`/changes?story=N` for an id no story has answered 200, "Changes to story N ... No changes yet", linking to
+    that story's page (a 404): a mistyped or stale link must say so, as a feed's stories do (`feed=`)."""
+    missing = max(site.ids.values()) + 1
+    for path in (f"/changes?story={missing}", f"/changes.json?story={missing}"):
+        assert_refused(send(site, path), 404, f"No story with id {missing}.")
+    # A story without any change has its (empty) list.
+    empty = send(site, f"/changes.json?story={site.ids['empty']}").json()
+    assert empty["story"] == site.ids["empty"] and empty["changes"] == []
+
+
 # --- JSON bodies -----------------------------------------------------------------------------------------------------
 
 # Valid JSON by the grammar that Python's parser gives up on (RecursionError), and a string that is no Unicode text.
