@@ -10,8 +10,6 @@ downloaded. Without /usr/bin/chromium these tests are skipped, except under CI, 
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +22,7 @@ from storytrace.web import create_app
 from storytrace.web.serve import LOOPBACK_NAMES
 
 from .conftest import REPO
-from .web_support import HOSTILE_TEXTS, HOSTILE_TITLE, fill
+from .web_support import HOSTILE_TEXTS, HOSTILE_TITLE, fill, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "tests" / "artifacts" / "web"
@@ -57,29 +55,14 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    import uvicorn
-
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'store.db'}"
     with open_store(url) as store:
         ids = fill(store)
         # A feed with a hostile title and a long address (its page must fit a phone's screen too).
         ids["feed"] = add_source(store, "https://gazette.example/feeds/" + "very-long-section-name/" * 4 + "rss.xml",
                                  title=HOSTILE_TITLE).id
-    app = create_app(url, token=TOKEN, allowed_hosts=LOOPBACK_NAMES)
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    port = running.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield Server(f"http://127.0.0.1:{port}", ids)
-    finally:
-        running.should_exit = True
-        thread.join(timeout=10)
+    with serving(create_app(url, token=TOKEN, allowed_hosts=LOOPBACK_NAMES)) as base:
+        yield Server(base, ids)
 
 
 @pytest.fixture(scope="module")

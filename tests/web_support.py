@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -41,6 +46,27 @@ def assert_a_write_needs_both_tokens(client: TestClient, path: str, fields: dict
     other_site = client.post(path, data={**fields, "token": token, "csrf": csrf},
                              headers={"Origin": "https://evil.example"})
     assert other_site.status_code == 403, path
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on 127.0.0.1 (a port the system picks) in a thread; yields its base URL."""
+    import uvicorn
+
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    port = running.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
 
 
 @lru_cache(maxsize=1)

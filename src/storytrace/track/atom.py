@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from sqlalchemy import select
@@ -61,7 +62,9 @@ def changes_feed(store: Store, *, limit: int = 50, title: str = "storytrace: cha
         _text(entry, "title", f"{name}: version {current.number}")
         _text(entry, "id", f"urn:storytrace:version:{story.id}:{current.number}")
         _text(entry, "updated", current.captured_at.isoformat())
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": story.url})
+        # (An address may hold what XML cannot, from an imported archive: percent-encoded, as in a URL.)
+        href = _NOT_XML.sub(lambda found: quote(found.group()), story.url)
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": href})
         _text(entry, "summary", change_words(before, current.text, current.change_summary))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

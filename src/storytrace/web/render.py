@@ -69,7 +69,9 @@ def html(request: Request, template: str, context: dict[str, Any], *, status: in
 
 
 def json_response(data: Any, *, status: int = 200) -> JSONResponse:
-    return JSONResponse(data, status_code=status)
+    # (A page's path answers JSON or HTML by the Accept header: a cache must keep the two apart, or the browser
+    # shows the JSON for the page on Back.)
+    return JSONResponse(data, status_code=status, headers={"vary": "Accept, HX-Request"})
 
 
 def page(

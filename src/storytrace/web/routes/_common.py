@@ -17,6 +17,7 @@ from starlette.requests import Request
 
 from storytrace.errors import InputError
 from storytrace.store.models import MAX_URL_LENGTH
+from storytrace.text.read import is_unicode_text
 from storytrace.track.urls import canonical_url
 from storytrace.web.app import Web
 from storytrace.web.queries import MAX_ID as MAX_ID
@@ -43,6 +44,7 @@ class StoreId(Convertor[int]):
 register_url_convertor("id", StoreId())
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: never in a web address (percent-encoded there)
 
 
 def web(request: Request) -> Web:
@@ -70,11 +72,12 @@ def parse_since(value: str, now: datetime | None = None) -> datetime | None:
         return (now or datetime.now(UTC)) - span
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        # (In UTC, as the store compares it: a time whose UTC falls outside years 1 to 9999 is refused here.)
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise HTTPException(
             422, "since: expected a date (2025-03-01), a time (2025-03-01T09:00Z) or 24h, 7d, 2w"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def check_csrf(request: Request, form: FormData | None) -> None:
@@ -113,9 +116,11 @@ def check_admin(request: Request, form: FormData) -> None:
 def checked_url(url: str, what: str = "track") -> str:
     """The address given to track in the canonical form `storytrace add` stores (so one article is one story
     however its address is spelt); 422 unless an http(s) URL with a host that the store can hold, so a
-    `javascript:` or `file:` address is never stored, and never becomes a link."""
+    `javascript:` or `file:` address is never stored, and never becomes a link. A control character is refused
+    wherever it is (URL parsing drops some, not NUL inside: PostgreSQL cannot store that)."""
     try:
-        url = canonical_url(url)  # (refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
+        url = "" if CONTROL.search(url.strip()) else canonical_url(url)
+        # (canonical_url refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
     except InputError:
         url = ""
     if not url or len(url) > MAX_URL_LENGTH:
@@ -136,9 +141,14 @@ async def form_or_json(request: Request, max_bytes: int, **form_limits: int) -> 
             raise HTTPException(413, f"The body is larger than {max_bytes:,} bytes.")
     try:
         found = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # (RecursionError: valid JSON nested deeper than Python reads)
         raise HTTPException(400, "The body is not valid JSON.") from None
-    return FormData([(k, v) for k, v in found.items() if isinstance(v, str)] if isinstance(found, dict) else [])
+    fields: dict[str, str] = (
+        {k: v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {})
+    if not all(is_unicode_text(k) and is_unicode_text(v) for k, v in fields.items()):
+        raise HTTPException(400, "The body's text is not valid Unicode: JSON can spell a lone surrogate (\\ud800), "
+                                 "which no text can hold.")
+    return FormData(fields)
 
 
 def field(form: FormData, name: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from storytrace.web.queries import latest_version_id, recent_changes
+from storytrace.web.queries import latest_version_id, recent_changes, story_row
 from storytrace.web.render import iso, page
 from storytrace.web.routes._common import MAX_ID, quick, story_links, web
 from storytrace.web.routes.story import diff_path
@@ -29,6 +30,8 @@ async def changes_page(
 
 def _changes_page(request: Request, story: int | None) -> Response:
     state = web(request)
+    if story is not None and story_row(state.store, story) is None:  # (a mistyped or stale link says so)
+        raise HTTPException(404, f"No story with id {story}.")
     found = recent_changes(state.store, limit=state.options.feed_entries, story_id=story)
 
     def data() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from storytrace.web.app import Web
 from storytrace.web.queries import FeedRow, StoryFilters, StoryRow, data_version, feed_row, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
 from storytrace.web.routes._common import (
+    CONTROL,
     MAX_ID,
     admin_form,
     checked_url,
@@ -59,6 +60,8 @@ async def stories_page(
     feed: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only the stories this feed brought (its id)")]
     = None,
 ) -> Response:
+    if CONTROL.search(outlet):  # (no host has one; a NUL would reach the database, which refuses it)
+        raise HTTPException(422, "outlet: a host name, such as gazette.example, has no control characters.")
     filters = StoryFilters(q.strip(), outlet.strip(), parse_since(since), substantive, page_number, feed)
     return await quick(web(request), lambda: _stories(request, filters, since.strip()))
 
