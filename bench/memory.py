@@ -5,10 +5,13 @@ first word of each copied sentence so that no sentence repeats exactly. B is A w
 sentences edited as in bench/pairs.py. Peak RSS is the child's VmHWM (and its ru_maxrss from wait4, which agrees).
 `--one-paragraph` joins each document into a single paragraph and `--typographic` prints its quotes and dashes as
 the web does (`pairs.typographic`): the worst case for work done per paragraph (a 2 MB paragraph full of curly
-quotes once took the sentence cutter 8 s, quadratic in the paragraph's length).
+quotes once took the sentence cutter 8 s, quadratic in the paragraph's length). `--one-sentence` takes out every
+full stop and paragraph break: each document is one sentence of hundreds of thousands of words, the worst case for
+work done per sentence (the word diff and the word-sequence similarity: 300,000 words once took 7.5 GB).
 
     .venv/bin/python bench/memory.py
     .venv/bin/python bench/memory.py --methods storytrace --one-paragraph --typographic
+    .venv/bin/python bench/memory.py --methods storytrace,cli --one-sentence --size 2000000
     .venv/bin/python bench/memory.py --methods storytrace,cli,cli-default-gc   # also `storytrace diff --json`
 
 `cli` runs the command `storytrace diff A B --json` (output discarded) and times the whole process; `cli-default-gc`
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -33,6 +37,12 @@ from machine import describe, write_report
 from pairs import load_passages, paragraph_ends, render, revise, typographic
 
 TARGET_MB = 1024
+# What may end a sentence, taken out by --one-sentence (white space then made single spaces).
+_SENTENCE_MARKS = re.compile(r"[.!?;:]")
+
+
+def one_sentence(text: str) -> str:
+    return " ".join(_SENTENCE_MARKS.sub("", text).split())
 
 
 def _marked(sentence: str, mark: str) -> str:
@@ -159,6 +169,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--one-paragraph", action="store_true", help="each document as a single paragraph")
     parser.add_argument("--typographic", action="store_true", help="curly quotes and dashes, as on the web")
+    parser.add_argument("--one-sentence", action="store_true",
+                        help="each document as one sentence: no paragraph breaks and no . ! ? ; : (a page of data)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--child", nargs=3, metavar=("METHOD", "A", "B"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -171,6 +183,8 @@ def main() -> None:
         text_a, text_b = text_a.replace("\n\n", " "), text_b.replace("\n\n", " ")
     if args.typographic:
         text_a, text_b = typographic(text_a), typographic(text_b)
+    if args.one_sentence:
+        text_a, text_b = one_sentence(text_a), one_sentence(text_b)
     print(describe())
     print(
         f"A: {len(text_a.encode()) / 1e6:.2f} MB, {text_a.count(chr(10) * 2) + 1} paragraphs; "

@@ -4,6 +4,8 @@ is not built or leaves a text. Tokens, their word diff, and the facts the change
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from typing import Any, Final
 
 from rapidfuzz.distance import Indel
@@ -180,7 +182,124 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
         found: list[tuple[str, int, int, int, int]] | None = _OPCODES_IN_C(a, b)
         if found is not None:  # (None: two lists too long to align in C)
             return found
-    return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(a, b)]
+    if len(a) * len(b) <= _MOST_CELLS:
+        return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(a, b)]
+    return anchored_opcodes(a, b)
+
+
+# rapidfuzz's opcodes keep a bit per cell of the two lists' table (n x m / 8 bytes): two "sentences" of 300,000 words
+# each (a page with no full stop) took 7.5 GB. Past this many cells, words found once in each list anchor the diff.
+_MOST_CELLS: Final = 1 << 26
+# A word found more often than this in a stretch anchors nothing there ("the", "said").
+_MOST_REPEATS: Final = 16
+
+
+def anchored_opcodes(
+    a: list[str], b: list[str], most_cells: int = _MOST_CELLS
+) -> list[tuple[str, int, int, int, int]]:
+    """Indel opcodes of two lists too long for a table of their cells (see `_anchored_blocks`); `most_cells` is the
+    largest table rapidfuzz is asked for on the way."""
+    blocks: list[tuple[int, int, int]] = []
+    _anchored_blocks(a, b, 0, len(a), 0, len(b), blocks, most_cells)
+    return _opcodes_of_blocks(blocks, len(a), len(b))
+
+
+def _anchored_blocks(
+    a: list[str],
+    b: list[str],
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    blocks: list[tuple[int, int, int]],
+    most_cells: int,
+) -> None:
+    """Append the equal blocks (i, j, size) of a[a0:a1] and b[b0:b1], in order: the common ends; between them
+    rapidfuzz's when the table is small enough, else `_anchors`, the stretches between them taken in turn; a stretch
+    with no anchor is replaced whole."""
+    prefix = 0
+    while a0 + prefix < a1 and b0 + prefix < b1 and a[a0 + prefix] == b[b0 + prefix]:
+        prefix += 1
+    suffix = 0
+    while a1 - suffix > a0 + prefix and b1 - suffix > b0 + prefix and a[a1 - suffix - 1] == b[b1 - suffix - 1]:
+        suffix += 1
+    if prefix:
+        blocks.append((a0, b0, prefix))
+    a0, b0, a1, b1 = a0 + prefix, b0 + prefix, a1 - suffix, b1 - suffix
+    if a0 < a1 and b0 < b1:
+        if (a1 - a0) * (b1 - b0) <= most_cells:
+            for op in Indel.opcodes(a[a0:a1], b[b0:b1]):
+                if op.tag == "equal":
+                    blocks.append((a0 + op.src_start, b0 + op.dest_start, op.src_end - op.src_start))
+        else:
+            anchors = _anchors(a, b, a0, a1, b0, b1)
+            at_a, at_b = a0, b0
+            for i, j in anchors:
+                _anchored_blocks(a, b, at_a, i, at_b, j, blocks, most_cells)
+                blocks.append((i, j, 1))
+                at_a, at_b = i + 1, j + 1
+            if anchors:  # (with none, the stretch is replaced whole)
+                _anchored_blocks(a, b, at_a, a1, at_b, b1, blocks, most_cells)
+    if suffix:
+        blocks.append((a1, b1, suffix))
+
+
+def _anchors(a: list[str], b: list[str], a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int]]:
+    """Places (i, j) to hold a[a0:a1] and b[b0:b1] together: the words each holds as many times (a few at most),
+    the k-th place of one paired with the k-th of the other, and of those the longest run in the same order in both
+    (a longest increasing subsequence of their places in b, read in a's order). Words found once are patience
+    diff's anchors; words found as often on both sides also hold a text that repeats itself."""
+    counts_a = Counter(a[a0:a1])
+    counts_b = Counter(b[b0:b1])
+    places_b: dict[str, list[int]] = {}
+    for j in range(b0, b1):
+        word = b[j]
+        if counts_b[word] == counts_a.get(word, 0) <= _MOST_REPEATS:
+            places_b.setdefault(word, []).append(j)
+    seen: Counter[str] = Counter()
+    pairs: list[tuple[int, int]] = []
+    for i in range(a0, a1):
+        word = a[i]
+        if word in places_b:
+            pairs.append((i, places_b[word][seen[word]]))
+            seen[word] += 1
+    tail_places: list[int] = []  # the least place in b that ends an increasing run of each length so far
+    tail_pairs: list[int] = []  # which pair ends it
+    before = [-1] * len(pairs)  # the pair before each in its run
+    for k, (_, j) in enumerate(pairs):
+        at = bisect_left(tail_places, j)
+        if at:
+            before[k] = tail_pairs[at - 1]
+        if at == len(tail_places):
+            tail_places.append(j)
+            tail_pairs.append(k)
+        else:
+            tail_places[at] = j
+            tail_pairs[at] = k
+    run: list[tuple[int, int]] = []
+    k = tail_pairs[-1] if tail_pairs else -1
+    while k >= 0:
+        run.append(pairs[k])
+        k = before[k]
+    return run[::-1]
+
+
+def _opcodes_of_blocks(blocks: list[tuple[int, int, int]], n: int, m: int) -> list[tuple[str, int, int, int, int]]:
+    """Indel opcodes (equal, delete, insert) from the equal blocks of two lists of n and m items."""
+    found: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for bi, bj, size in [*blocks, (n, m, 0)]:
+        if i < bi:
+            found.append(("delete", i, bi, j, j))
+        if j < bj:
+            found.append(("insert", bi, bi, j, bj))
+        if size:
+            if found and found[-1][0] == "equal" and found[-1][2] == bi:
+                found[-1] = ("equal", found[-1][1], bi + size, found[-1][3], bj + size)
+            else:
+                found.append(("equal", bi, bi + size, bj, bj + size))
+        i, j = bi + size, bj + size
+    return found
 
 
 def _emit(runs: list[Run], run: Run) -> None:

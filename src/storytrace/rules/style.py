@@ -382,6 +382,9 @@ def _has_dash(text: str) -> bool:
 
 # A word of letters (an inner apostrophe kept), for `respaced`.
 _LETTERS_WORD: Final = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# A replacement longer than this (on either side, in characters) is a rewrite, not words spaced otherwise: not looked
+# into (each word of one side is looked for in the other, which would take time in proportion to their product).
+_LONGEST_RESPACED: Final = 400
 # At most this many words run together into one are looked for ("Peskovsaid" is two, "inthe city" none).
 _MOST_RUN_TOGETHER: Final = 3
 
@@ -401,9 +404,9 @@ def respaced(
         if gone.op != "delete":
             continue
         put = runs[n + 1]
-        if put.op != "insert" or not (
-            _may_run_together(gone.text, put.text) or _may_run_together(put.text, gone.text)
-        ):
+        if put.op != "insert" or len(gone.text) > _LONGEST_RESPACED or len(put.text) > _LONGEST_RESPACED:
+            continue
+        if not (_may_run_together(gone.text, put.text) or _may_run_together(put.text, gone.text)):
             continue
         start_a, start_b = gone.a_start - shift_a, put.b_start - shift_b
         seg_a, seg_b = text_a[start_a : gone.a_end - shift_a], text_b[start_b : put.b_end - shift_b]
