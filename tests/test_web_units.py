@@ -180,6 +180,21 @@ def test_the_lru_cache_computes_once_and_evicts_the_oldest() -> None:
     assert calls == ["a", "b", "c", "b"] and len(cache) == 2
 
 
+def test_the_lru_cache_keeps_values_up_to_their_weight() -> None:
+    """A diff of two long versions weighs their length: a few of them would otherwise hold gigabytes of server
+    memory (found by a review: each cached 2.4 MB diff took 60-100 MB)."""
+    cache: LRU[str] = LRU(16, most_weight=100)
+    cache.get("a", lambda: "A", weight=60)
+    cache.get("b", lambda: "B", weight=30)
+    assert cache.find("a") == "A" and cache.find("b") == "B"
+    cache.get("c", lambda: "C", weight=20)  # 110 > 100: the oldest ("a", looked at before "b") goes
+    assert cache.find("a") is None and cache.find("b") == "B" and cache.find("c") == "C" and len(cache) == 2
+    assert cache.get("d", lambda: "D", weight=101) == "D"  # heavier than everything allowed: computed, not kept
+    assert cache.find("d") is None and len(cache) == 2
+    cache.put("b", "B2", weight=90)  # the same key again: its old weight is taken back first, then "c" goes
+    assert cache.find("b") == "B2" and cache.find("c") is None and len(cache) == 1
+
+
 def test_versioned_values_last_while_the_data_version_does(monkeypatch: pytest.MonkeyPatch) -> None:
     from storytrace.web import cache as cache_module
 

@@ -48,6 +48,10 @@ class WebOptions:
     list_cache_seconds: float = 5.0  # the stories list is kept this long at most (0: not kept), see cache.Versioned
 
 
+# Characters of text whose diffs (and, apart, collations) are kept at most: a kept document takes ~20 bytes a character.
+CACHED_TEXT = 8_000_000
+
+
 @dataclass
 class Web:
     """What the handlers share: the open store, the admin token, CSRF and the caches."""
@@ -57,8 +61,9 @@ class Web:
     csrf: Csrf
     options: WebOptions
     outlets: OutletCache = field(default_factory=OutletCache)
-    diffs: LRU[dict[str, Any]] = field(default_factory=lambda: LRU(16))
-    collations: LRU[dict[str, Any]] = field(default_factory=lambda: LRU(8))
+    # (weighed by the characters of the texts they were computed from)
+    diffs: LRU[dict[str, Any]] = field(default_factory=lambda: LRU(16, most_weight=CACHED_TEXT))
+    collations: LRU[dict[str, Any]] = field(default_factory=lambda: LRU(8, most_weight=CACHED_TEXT))
     feeds: LRU[str] = field(default_factory=lambda: LRU(4))
     lists: Versioned[Any] = field(init=False)
 

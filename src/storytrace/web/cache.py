@@ -13,19 +13,25 @@ V = TypeVar("V")
 
 
 class LRU(Generic[V]):
-    def __init__(self, size: int) -> None:
+    """At most `size` values, and when `most_weight` is given, values whose weights (what `get` is told each weighs,
+    such as the length of the texts a diff was computed from) add up to no more than it: a few diffs of long stories
+    would otherwise hold gigabytes. A value heavier than `most_weight` alone is computed and not kept."""
+
+    def __init__(self, size: int, most_weight: int | None = None) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self.most_weight = most_weight
+        self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
+        self._weight = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
+    def get(self, key: Hashable, compute: Callable[[], V], weight: int = 0) -> V:
         """The cached value for `key`, computed (outside the lock) when missing."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         value = compute()
-        self.put(key, value)
+        self.put(key, value, weight)
         return value
 
     def find(self, key: Hashable) -> V | None:
@@ -33,19 +39,24 @@ class LRU(Generic[V]):
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         return None
 
-    def put(self, key: Hashable, value: V) -> None:
+    def put(self, key: Hashable, value: V, weight: int = 0) -> None:
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._weight -= self._items.pop(key)[1]
+            if self.most_weight is not None and weight > self.most_weight:
+                return
+            self._items[key] = (value, weight)
+            self._weight += weight
+            while len(self._items) > self.size or (self.most_weight is not None and self._weight > self.most_weight):
+                self._weight -= self._items.popitem(last=False)[1][1]
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._weight = 0
 
     def __len__(self) -> int:
         return len(self._items)

@@ -47,7 +47,7 @@ def collation_page(
     if len(items) < 2:
         raise HTTPException(404, "A collation needs at least two versions; this story has fewer.")
     key = tuple((s.id, v.number, v.content_hash) for s, v in items)
-    doc = state.collations.get(key, lambda: collation_document(items))
+    doc = state.collations.get(key, lambda: collation_document(items), weight=sum(len(v.text) for _, v in items))
 
     def context() -> dict[str, Any]:
         return {

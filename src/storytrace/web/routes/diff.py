@@ -70,6 +70,7 @@ def diff_page(
     doc = state.diffs.get(
         (old.content_hash, new.content_hash, label_a, label_b),
         lambda: diff(old.text, new.text, label_a=label_a, label_b=label_b).to_dict(),
+        weight=len(old.text) + len(new.text),
     )
 
     def context() -> dict[str, Any]:
