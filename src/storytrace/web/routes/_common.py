@@ -116,11 +116,11 @@ def check_admin(request: Request, form: FormData) -> None:
 def checked_url(url: str, what: str = "track") -> str:
     """The address given to track in the canonical form `storytrace add` stores (so one article is one story
     however its address is spelt); 422 unless an http(s) URL with a host that the store can hold, so a
-    `javascript:` or `file:` address is never stored, and never becomes a link. A control character is refused
-    wherever it is (URL parsing drops some, not NUL inside: PostgreSQL cannot store that)."""
+    `javascript:` or `file:` address is never stored, and never becomes a link."""
     try:
-        url = "" if CONTROL.search(url.strip()) else canonical_url(url)
-        # (canonical_url refuses all but an http(s) URL with a host, an unclosed [IPv6 host, a bad port)
+        url = canonical_url(url)
+        # (canonical_url refuses all but an http(s) URL with a host, a control character, an unclosed [IPv6 host,
+        # a bad port)
     except InputError:
         url = ""
     if not url or len(url) > MAX_URL_LENGTH:
