@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -255,6 +256,19 @@ def test_the_atom_feed_stays_well_formed_with_a_control_character_in_an_address(
     assert links == ["https://gazette.example/news/%01fire%1B"]
     assert [e.text for e in feed.iter(f"{atom}title")][1] == "An imported story: version 2"
 
+
+
+def test_the_atom_feed_links_no_address_that_is_not_http(store_url: str, tmp_path: Path) -> None:
+    """An archive can give a story any address: the feed made `javascript:...` an entry's link, which a feed
+    reader may follow. The story's URN stands in (an entry without content needs an alternate link)."""
+    imported(store_url, tmp_path, SCRIPT_URL)
+    with serving(create_app(store_url, token=None, allowed_hosts=LOOPBACK_NAMES)) as base:
+        answer = send(Site(base, {}), "/changes.atom")
+    assert answer.status == 200
+    feed = ET.fromstring(answer.body)
+    atom = "{http://www.w3.org/2005/Atom}"
+    (link,) = [e.attrib["href"] for e in feed.iter(f"{atom}link")]
+    assert re.fullmatch(r"urn:storytrace:story:\d+", link), link
 
 
 # --- direction overrides ---------------------------------------------------------------------------------------------

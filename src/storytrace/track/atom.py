@@ -62,8 +62,13 @@ def changes_feed(store: Store, *, limit: int = 50, title: str = "storytrace: cha
         _text(entry, "title", f"{name}: version {current.number}")
         _text(entry, "id", f"urn:storytrace:version:{story.id}:{current.number}")
         _text(entry, "updated", current.captured_at.isoformat())
-        # (An address may hold what XML cannot, from an imported archive: percent-encoded, as in a URL.)
-        href = _NOT_XML.sub(lambda found: quote(found.group()), story.url)
+        # (An address may hold what XML cannot, from an imported archive: percent-encoded, as in a URL. One that is
+        # not a web address, `javascript:...` or an archive's key, is no link: the story's own URN stands in, as an
+        # entry without content needs one.)
+        if story.url.lower().startswith(("http://", "https://")):
+            href = _NOT_XML.sub(lambda found: quote(found.group()), story.url)
+        else:
+            href = f"urn:storytrace:story:{story.id}"
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": href})
         _text(entry, "summary", change_words(before, current.text, current.change_summary))
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
