@@ -45,3 +45,27 @@ def test_group_with_thousands_of_copies_of_one_page(tmp_path: Path) -> None:
     assert {story[f"near{k:05d}"] for k in range(2000)} == {story["p0008"]}
     size = {row["id"]: row["size"] for row in rows}
     assert size["p0007"] >= 8001 and size["p0008"] >= 2001 and story["p0007"] != story["p0008"]
+
+
+def test_trace_a_long_roundup_finds_its_many_sources(tmp_path: Path) -> None:
+    """A digest of 60 wire stories: with a fixed budget of window queries the sources of the first few were found
+    and the other 50-odd stories' sentences were all reported "unsupported" (invented), though every one is in
+    the corpus."""
+    found = passages()
+    write_jsonl(tmp_path / "wire.jsonl", [(f"p{k:04d}", " ".join(p)) for k, p in enumerate(found)])
+    picked = range(200, 260)
+    (tmp_path / "roundup.txt").write_text("\n\n".join(" ".join(found[k]) for k in picked), encoding="utf-8")
+    done = run("trace", "roundup.txt", "--corpus", "wire.jsonl", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    summary = result["summary"]
+    assert summary["sentences"] >= 550
+    assert summary["supported_share"] > 0.95 and summary["unsupported"] < 0.05 * summary["sentences"]
+    sources = {s["id"] for s in result["sources"]}
+    assert len(sources) >= 55 and sources <= {f"p{k:04d}" for k in picked} | duplicates_of(found, picked)
+
+
+def duplicates_of(found: list[list[str]], picked: range) -> set[str]:
+    """Ids of passages elsewhere in the corpus with the same text as a picked one (RoFT holds a few twice)."""
+    texts = {" ".join(found[k]) for k in picked}
+    return {f"p{k:04d}" for k, p in enumerate(found) if " ".join(p) in texts}
