@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from .cli_support import COMMAND, one_error_line
+from .conftest import ROFT_PROMPTS
 from .ingest_archives import jsonl_file, jsonl_records, newsedits_db, stories
 
 
@@ -84,3 +88,51 @@ def test_a_busy_dask_dashboard_port_costs_no_warning(tmp_path: Path) -> None:
     finally:
         holder.close()
     assert done.returncode == 0 and "8787" not in done.stderr and done.stderr.strip() == "", done.stderr
+
+
+def roft_versions(path: Path, stories: int, versions: int) -> None:
+    """A JSONL corpus of real NYT passages: each story three passages, each version two sentences replaced."""
+    passages = json.loads(ROFT_PROMPTS.read_text(encoding="utf-8"))["prompts"]
+    sentences = [s for p in passages for s in p]
+    lines = []
+    for k in range(stories):
+        story = [s for n in range(3) for s in passages[(7 * k + 13 * n) % len(passages)]]
+        for v in range(versions):
+            lines.append(json.dumps({"url": f"https://example.org/{k}", "version": v, "text": " ".join(story)}))
+            story[(k + v) % len(story)] = sentences[(31 * k + v) % len(sentences)]
+            story[(3 * k + 5 * v) % len(story)] = sentences[(17 * k + 3 * v) % len(sentences)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_ctrl_c_at_a_terminal_mid_run_is_quiet_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    """Ctrl-C at a terminal signals the whole process group, the cluster's workers too: each died printing a
+    KeyboardInterrupt traceback (or the heartbeat it had in flight), although the command closes them itself."""
+    if not ROFT_PROMPTS.exists():
+        pytest.skip("the shared RoFT data is not here")
+    roft_versions(tmp_path / "wire.jsonl", 2000, 4)
+    args = ["batch", "wire.jsonl", "--workers", "2", "--partitions", "16", "-q"]
+    environment = {**os.environ, "NO_COLOR": "1"}
+    environment.pop("STORYTRACE_DEBUG", None)
+    child = subprocess.Popen(COMMAND + args + ["--out", "out"], cwd=tmp_path, env=environment, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any((tmp_path / "out" / "_done").glob("*.json")) and child.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(child.pid, signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    assert stderr == ""
+    done = len(list((tmp_path / "out" / "_done").glob("*.json")))
+    assert 1 <= done < 16
+    again = run(*args, "--out", "out", "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert (report["computed"], report["skipped"]) == (16 - done, done)
+    whole = run(*args, "--out", "whole", cwd=tmp_path)
+    assert whole.returncode == 0, whole.stderr
+    order = {"edits": ["story", "version_a", "link"], "stories": ["story"]}
+    for table, columns in order.items():
+        keys = [(column, "ascending") for column in columns]
+        resumed = pq.read_table(tmp_path / "out" / table).sort_by(keys)
+        assert resumed.num_rows > 0 and resumed.equals(pq.read_table(tmp_path / "whole" / table).sort_by(keys))

@@ -14,8 +14,10 @@ the order in which the versions are given.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storytrace.align.features import SentenceFeatures, SentenceTable, joined
 from storytrace.align.pairwise import align
@@ -31,9 +33,22 @@ class Tree:
     """The pairs of versions that were aligned directly."""
 
     edges: tuple[tuple[int, int], ...]
+    neighbours: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Looked up per version, not per edge: with hundreds of versions, scanning every edge for each candidate
+        # pair of units made `_merge_restored` cubic.
+        near: dict[int, set[int]] = {}
+        for x, y in self.edges:
+            near.setdefault(x, set()).add(y)
+            near.setdefault(y, set()).add(x)
+        self.neighbours.update({v: frozenset(ws) for v, ws in near.items()})
 
     def touches(self, left: set[int], right: set[int]) -> bool:
-        return any((x in left and y in right) or (x in right and y in left) for x, y in self.edges)
+        """Whether an aligned pair joins a version of `left` to one of `right`."""
+        if len(left) > len(right):
+            left, right = right, left
+        return any(not self.neighbours.get(v, frozenset()).isdisjoint(right) for v in left)
 
 
 def find_units(
@@ -137,25 +152,28 @@ def _merge_restored(
     for k, features in enumerate(texts):
         for word in set().union(*(f.content for f in features)):
             by_word.setdefault(word, []).append(k)
-    shared: dict[tuple[int, int], int] = {}
-    for holders in by_word.values():
-        if len(holders) > 200:  # a word in most units says nothing about which two belong together
-            continue
-        for i, x in enumerate(holders):
-            for y in holders[i + 1 :]:
-                shared[(x, y)] = shared.get((x, y), 0) + 1
+    for word in [w for w, holders in by_word.items() if len(holders) > 200]:
+        del by_word[word]  # a word in most units says nothing about which two belong together
     order_key = [min((identities[v], s) for v, ss in u.items() for s in ss) for u in units]
     # Two shared content words are asked for, or one when a unit's sentence has only one ("She resigned.").
     fewest = [min(len(f.content) for f in features) for features in texts]
+    unit_versions = [set(u) for u in units]
     candidates = []
-    for (x, y), count in shared.items():
-        if count < min(2, fewest[x], fewest[y]) or set(units[x]) & set(units[y]):
-            continue
-        if tree.touches(set(units[x]), set(units[y])):
-            continue
-        score = max(similarity(f, g) for f in texts[x] for g in texts[y])
-        if score >= options.move_threshold:
-            candidates.append((-score, min(order_key[x], order_key[y]), max(order_key[x], order_key[y]), x, y))
+    for x, features in enumerate(texts):
+        # The words x shares with each later unit, counted one unit at a time: a table of every pair of units
+        # sharing a word held hundreds of megabytes for a few hundred unrelated versions.
+        shared: Counter[int] = Counter()
+        for word in set().union(*(f.content for f in features)):
+            holders = by_word.get(word, ())
+            shared.update(holders[bisect_right(holders, x) :])
+        for y, count in shared.items():
+            if count < min(2, fewest[x], fewest[y]) or not unit_versions[x].isdisjoint(unit_versions[y]):
+                continue
+            if tree.touches(unit_versions[x], unit_versions[y]):
+                continue
+            score = max(similarity(f, g) for f in features for g in texts[y])
+            if score >= options.move_threshold:
+                candidates.append((-score, min(order_key[x], order_key[y]), max(order_key[x], order_key[y]), x, y))
     if not candidates:
         return units
     candidates.sort()

@@ -49,17 +49,30 @@ def group_entries(entries: Iterable[Entry], options: CorpusOptions) -> list[Memb
 
     values = [as_values(e.signature) for e in items]
     for bucket in _buckets(items, options):
-        first = bucket[0]
-        for other in bucket[1:]:
-            a, b = find(first), find(other)
-            if a != b and _same_story(items[first], items[other], values[first], values[other], options):
-                parent[max(a, b)] = min(a, b)
-        # Pairs not through the first member: only those still in different stories need a look.
-        for n, i in enumerate(bucket[1:], 1):
-            for j in bucket[n + 1 :]:
-                a, b = find(i), find(j)
-                if a != b and _same_story(items[i], items[j], values[i], values[j], options):
-                    parent[max(a, b)] = min(a, b)
+        # The bucket's members so far, in clusters already joined: a new member is compared with a cluster's
+        # members only until one joins it, so thousands of copies of one text cost one look each instead of a
+        # look at every pair (minutes for a crawl with a few thousand copies of one page).
+        clusters: list[list[int]] = []
+        for i in bucket:
+            home: list[int] | None = None
+            for cluster in clusters:
+                if find(i) != find(cluster[0]):
+                    for j in cluster:
+                        if _same_story(items[j], items[i], values[j], values[i], options):
+                            a, b = find(i), find(j)
+                            parent[max(a, b)] = min(a, b)
+                            break
+                if find(i) == find(cluster[0]):
+                    if home is None:
+                        home = cluster
+                    else:  # i joined two clusters into one
+                        home.extend(cluster)
+                        cluster.clear()
+            if home is None:
+                clusters.append([i])
+            else:
+                home.append(i)
+            clusters = [c for c in clusters if c]
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         members[find(i)].append(i)

@@ -50,8 +50,9 @@ class CorpusOptions:
 
     window_queries: int = 8
     """Then, for a compilation of many sources, the index is asked with each run of still unexplained
-    neighbouring sentences (`window_sentences` at a time), at most this many times; the best new candidate of
-    each is aligned. 0 turns these queries off."""
+    neighbouring sentences (`window_sentences` at a time), at most this many times per 20 sentences of the text
+    (a roundup of a hundred stories needs hundreds of queries); the best new candidate of each is aligned. 0 turns
+    these queries off."""
 
     window_sentences: int = 2
     """Sentences per window query."""

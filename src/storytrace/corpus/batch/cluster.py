@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,9 @@ def dask_client(
             # The scheduler serves its health routes over HTTP even without a dashboard, on port 8787 unless told
             # otherwise; any free port, so that another Dask on the machine does not cost a warning on stderr.
             scheduler_kwargs={"dashboard_address": ":0"},
-            silence_logs=logging.ERROR,
+            # Not ERROR: a worker whose heartbeat is in flight when Ctrl-C closes the cluster logs a traceback
+            # ("Failed to communicate with scheduler"); what fails in a task reaches the client and is reported.
+            silence_logs=logging.CRITICAL,
         )
     with cluster:
         if interrupted:
@@ -88,7 +91,8 @@ def dask_client(
 
 @contextmanager
 def _interrupt_held() -> Iterator[list[int]]:
-    """Hold Ctrl-C while a local cluster starts (about a second) and report it afterwards.
+    """Hold Ctrl-C while a local cluster starts (about a second) and report it afterwards; keep it from the
+    cluster's worker processes for good.
 
     Interrupted halfway, LocalCluster is left neither started nor closed, and Dask's exit handler then prints a
     traceback (AssertionError: Status.init); started, it can be closed cleanly.
@@ -100,9 +104,17 @@ def _interrupt_held() -> Iterator[list[int]]:
         yield caught  # someone else decides what Ctrl-C does
         return
     signal.signal(signal.SIGINT, lambda number, frame: caught.append(number))
+    # Blocked too: the cluster's event-loop thread, started now, inherits the mask and so do the worker processes
+    # it spawns (and respawns), across exec. Ctrl-C at a terminal signals the whole process group: the workers
+    # died of it mid-task, each printing a KeyboardInterrupt traceback, or failed to start ("Nanny failed to
+    # start", exit 1), while this process was about to close them cleanly anyway.
+    # (multiprocessing's resource tracker unblocks SIGINT in the thread that first starts it: started first.)
+    resource_tracker.ensure_running()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield caught
     finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # one held meanwhile is caught now
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 

@@ -1,0 +1,67 @@
+"""Time and peak memory of `storytrace group` on a crawl with many copies of one page (the installed command).
+
+The corpus is built at run time from the RoFT NYT prompts (never stored in the repo): the 1,340 passages, then N
+exact copies of one passage and N / 4 copies of another with one word replaced by a number (a different word in
+each). One JSONL file; the command is `storytrace group --corpus crawl.jsonl` with output to a file, the index
+built in memory. Wall time is of the whole process; peak is its maximum resident set.
+
+    .venv/bin/python bench/group_scale.py --copies 1000,2000,8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMPTS = ROOT.parent / "shared" / "data" / "roft-nyt" / "prompts-nyt-dev.json"
+COMMAND = str(Path(sys.executable).with_name("storytrace"))
+
+
+def corpus(passages: list[list[str]], copies: int) -> list[tuple[str, str]]:
+    documents = [(f"p{k:04d}", " ".join(p)) for k, p in enumerate(passages)]
+    documents += [(f"copy{k:05d}", " ".join(passages[7])) for k in range(copies)]
+    near = " ".join(passages[8]).split()
+    for k in range(copies // 4):
+        words = list(near)
+        words[k % len(words)] = str(k)
+        documents.append((f"near{k:05d}", " ".join(words)))
+    return documents
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--copies", default="1000,2000,8000")
+    args = ap.parse_args()
+    passages = json.loads(PROMPTS.read_text(encoding="utf-8"))["prompts"]
+    print("| exact copies | near copies | documents | stories | wall | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for copies in (int(s) for s in args.copies.split(",")):
+        documents = corpus(passages, copies)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "crawl.jsonl"
+            path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in documents), encoding="utf-8")
+            out = Path(folder) / "stories.jsonl"
+            start = time.perf_counter()
+            child = subprocess.Popen([COMMAND, "group", "--corpus", str(path), "--output", str(out)])
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - start
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"storytrace group failed with {copies} copies")
+            stories = {json.loads(line)["story"] for line in out.read_text(encoding="utf-8").splitlines()}
+        print(
+            f"| {copies:,} | {copies // 4:,} | {len(documents):,} | {len(stories):,} | {wall:.2f} s "
+            f"| {usage.ru_maxrss / 1024:.0f} MB |",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
