@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from storytrace.track.urls import canonical_url
 
 from .cli_support import COMMAND, one_error_line
 from .test_cli import run
-from .test_cli_bad_input import FAST, PAGE, Pages
+from .test_cli_bad_input import FAST, PAGE, Pages, pages  # noqa: F401 (pages: the fixture)
 
 
 @pytest.mark.parametrize(
@@ -65,15 +64,9 @@ def test_what_is_not_an_http_url_is_refused(bad: str) -> None:
         canonical_url(bad)
 
 
-@pytest.fixture
-def pages() -> Iterator[Pages]:
-    served = Pages()
-    yield served
-    served.server.shutdown()
-    served.server.server_close()
-
-
-def test_a_page_whose_query_is_a_bare_key_is_tracked_at_that_address(tmp_path: Path, pages: Pages) -> None:
+def test_a_page_whose_query_is_a_bare_key_is_tracked_at_that_address(
+    tmp_path: Path, pages: Pages  # noqa: F811 (the fixture imported above)
+) -> None:
     """The server tells `?5` from `?5=` (only the first is the article): the story must be fetched at `?5`."""
     pages.answers["/story?5"] = (200, "text/html; charset=utf-8", PAGE)
     (tmp_path / "storytrace.toml").write_text(FAST, encoding="utf-8")
