@@ -32,8 +32,15 @@ def environment() -> jinja2.Environment:
     )
     env.filters["when"] = when
     env.filters["iso"] = iso
+    env.filters["isolated"] = isolated
     env.globals["storytrace_version"] = __version__
     return env
+
+
+def isolated(text: str) -> str:
+    """Text from the web inside Unicode's first-strong isolate marks, for where markup cannot isolate it (a page's
+    <title>): a direction override it ends in (U+202E) then stops at its end instead of reversing what follows."""
+    return f"\u2068{text}\u2069"
 
 
 def when(value: datetime | None) -> str:
