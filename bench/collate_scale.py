@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measured import run_storytrace
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT.parent / "shared" / "data" / "roft-nyt" / "prompts-nyt-dev.json"
-COMMAND = str(Path(sys.executable).with_name("storytrace"))
 WORDS = ("reportedly", "twelve", "Tuesday", "officials", "not")
 
 
@@ -62,8 +59,8 @@ def chain(passages: list[list[str]], n: int, seed: int = 1) -> list[str]:
     return texts
 
 
-def measure(texts: list[str], folder: Path) -> tuple[float, int, dict[str, int]]:
-    """Wall seconds, peak resident kB and the collation's summary."""
+def measure(texts: list[str], folder: Path) -> tuple[float, float, dict[str, int]]:
+    """Wall seconds, peak resident MB and the collation's summary."""
     files = []
     for k, text in enumerate(texts):
         path = folder / f"v{k:04d}.txt"
@@ -71,14 +68,9 @@ def measure(texts: list[str], folder: Path) -> tuple[float, int, dict[str, int]]
         files.append(str(path))
     out = folder / "out.json"
     with out.open("wb") as stdout:
-        start = time.perf_counter()
-        child = subprocess.Popen([COMMAND, "collate", *files, "--json"], stdout=stdout)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"storytrace collate failed on {len(texts)} versions")
+        wall, peak_mb = run_storytrace(["collate", *files, "--json"], stdout=stdout)
     summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
-    return wall, usage.ru_maxrss, summary
+    return wall, peak_mb, summary
 
 
 def main() -> int:
@@ -94,7 +86,7 @@ def main() -> int:
             texts = unrelated(passages, n) if kind == "unrelated" else chain(passages, n)
             with tempfile.TemporaryDirectory() as folder:
                 wall, peak, summary = measure(texts, Path(folder))
-            print(f"| {kind} | {n} | {summary['units']:,} | {wall:.2f} s | {peak / 1024:.0f} MB |", flush=True)
+            print(f"| {kind} | {n} | {summary['units']:,} | {wall:.2f} s | {peak:.0f} MB |", flush=True)
     return 0
 
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measured import run_storytrace
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT.parent / "shared" / "data" / "roft-nyt" / "prompts-nyt-dev.json"
-COMMAND = str(Path(sys.executable).with_name("storytrace"))
 
 
 def corpus(passages: list[list[str]], copies: int) -> list[tuple[str, str]]:
@@ -48,16 +45,11 @@ def main() -> int:
             path = Path(folder) / "crawl.jsonl"
             path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in documents), encoding="utf-8")
             out = Path(folder) / "stories.jsonl"
-            start = time.perf_counter()
-            child = subprocess.Popen([COMMAND, "group", "--corpus", str(path), "--output", str(out)])
-            _, status, usage = os.wait4(child.pid, 0)
-            wall = time.perf_counter() - start
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise SystemExit(f"storytrace group failed with {copies} copies")
+            wall, peak_mb = run_storytrace(["group", "--corpus", str(path), "--output", str(out)])
             stories = {json.loads(line)["story"] for line in out.read_text(encoding="utf-8").splitlines()}
         print(
             f"| {copies:,} | {copies // 4:,} | {len(documents):,} | {len(stories):,} | {wall:.2f} s "
-            f"| {usage.ru_maxrss / 1024:.0f} MB |",
+            f"| {peak_mb:.0f} MB |",
             flush=True,
         )
     return 0

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measured import COMMAND, run_storytrace
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT.parent / "shared" / "data" / "roft-nyt" / "prompts-nyt-dev.json"
-COMMAND = str(Path(sys.executable).with_name("storytrace"))
 
 
 def main() -> int:
@@ -42,18 +40,13 @@ def main() -> int:
             text = "\n\n".join(" ".join(p) for p in passages[:n])
             (where / "roundup.txt").write_text(text, encoding="utf-8")
             with (where / "out.json").open("wb") as out:
-                start = time.perf_counter()
-                child = subprocess.Popen(
-                    [COMMAND, "trace", "roundup.txt", "--index", "wire.index", "--json"], cwd=where, stdout=out
+                wall, peak_mb = run_storytrace(
+                    ["trace", "roundup.txt", "--index", "wire.index", "--json"], cwd=where, stdout=out
                 )
-                _, status, usage = os.wait4(child.pid, 0)
-                wall = time.perf_counter() - start
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise SystemExit(f"storytrace trace failed on {n} passages")
             summary = json.loads((where / "out.json").read_text(encoding="utf-8"))["summary"]
             print(
                 f"| {n:,} | {summary['sentences']:,} | {summary['sources']:,} | {summary['supported_share']:.3f} "
-                f"| {wall:.2f} s | {usage.ru_maxrss / 1024:.0f} MB |",
+                f"| {wall:.2f} s | {peak_mb:.0f} MB |",
                 flush=True,
             )
     return 0
