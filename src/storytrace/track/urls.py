@@ -12,8 +12,8 @@ from storytrace.errors import InputError
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_")
 _TRACKING = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid", "ocid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# C0, DEL and C1: never in a web address as written (a client percent-encodes them).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# C0, DEL and C1: never in a web address or a host name as written (a client percent-encodes them).
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Printable ASCII but what a browser percent-encodes in a query (WHATWG URL standard), `%` included: escapes stay.
 _QUERY_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"#<>')
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
@@ -41,7 +41,7 @@ def canonical_url(url: str) -> str:
         raw.encode("utf-8")
     except UnicodeEncodeError:  # (a byte that is not UTF-8 in a command-line argument)
         raise InputError(f"not a valid URL (not UTF-8 text): {raw[:200].encode('utf-8', 'replace').decode()}") from None
-    if _CONTROL.search(raw):  # (URL parsing drops some, not a NUL inside, which PostgreSQL cannot store)
+    if CONTROL.search(raw):  # (URL parsing drops some, not a NUL inside, which PostgreSQL cannot store)
         raise InputError(f"not a valid URL (a control character in it): {raw[:200]!r}")
     try:
         parts = urlsplit(raw)

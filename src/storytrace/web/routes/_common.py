@@ -44,7 +44,6 @@ class StoreId(Convertor[int]):
 register_url_convertor("id", StoreId())
 _RELATIVE = re.compile(r"^\s*(\d{1,5})\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1: never in a web address (percent-encoded there)
 
 
 def web(request: Request) -> Web:

@@ -13,11 +13,11 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from storytrace.store import add_story, find_source
+from storytrace.track.urls import CONTROL
 from storytrace.web.app import Web
 from storytrace.web.queries import FeedRow, StoryFilters, StoryRow, data_version, feed_row, list_stories
 from storytrace.web.render import html, is_htmx, iso, json_response, render_template, wants_json
 from storytrace.web.routes._common import (
-    CONTROL,
     MAX_ID,
     admin_form,
     checked_url,
