@@ -33,16 +33,16 @@ class Tree:
     """The pairs of versions that were aligned directly."""
 
     edges: tuple[tuple[int, int], ...]
-    neighbours: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+    # Each version's neighbours in the tree, made from `edges`: looked up per version, not per edge (with hundreds
+    # of versions, scanning every edge for each candidate pair of units made `_merge_restored` cubic).
+    neighbours: dict[int, frozenset[int]] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        # Looked up per version, not per edge: with hundreds of versions, scanning every edge for each candidate
-        # pair of units made `_merge_restored` cubic.
         near: dict[int, set[int]] = {}
         for x, y in self.edges:
             near.setdefault(x, set()).add(y)
             near.setdefault(y, set()).add(x)
-        self.neighbours.update({v: frozenset(ws) for v, ws in near.items()})
+        object.__setattr__(self, "neighbours", {v: frozenset(ws) for v, ws in near.items()})
 
     def touches(self, left: set[int], right: set[int]) -> bool:
         """Whether an aligned pair joins a version of `left` to one of `right`."""
