@@ -76,10 +76,7 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
     at_first_a: list[Pairing | None] = [None] * len(fa)
     for p in links:
         at_first_a[p.a[0]] = p
-        for i in p.a:
-            used_a[i] = True
-        for j in p.b:
-            used_b[j] = True
+    _mark_used(links, used_a, used_b)
     ordered: list[Pairing] = []
     for i, found in enumerate(at_first_a):
         if found is not None:
@@ -90,14 +87,22 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
     return ordered
 
 
+def _mark_used(links: list[Pairing], used_a: list[bool], used_b: list[bool]) -> None:
+    """Flag the sentences of A and of B that `links` hold (flags in lists, not sets of int: no int made per look-up)."""
+    for p in links:
+        for i in p.a:
+            used_a[i] = True
+        for j in p.b:
+            used_b[j] = True
+
+
 def _fuzzy_links(
     anchors: list[Pairing], moved_anchors: set[int], fa: SentenceTable, fb: SentenceTable, options: DiffOptions
 ) -> list[Pairing]:
     """Links for the sentences the anchors leave: in the gaps of the anchor chain, then anywhere."""
     chain = [p for p in anchors if p.a[0] not in moved_anchors]
-    used_a, used_b = [False] * len(fa), [False] * len(fb)  # (lists, not sets of int: no int made per look-up)
-    for p in anchors:
-        used_a[p.a[0]] = used_b[p.b[0]] = True
+    used_a, used_b = [False] * len(fa), [False] * len(fb)
+    _mark_used(anchors, used_a, used_b)
     found: list[Pairing] = []
     previous_a, previous_b = -1, -1
     for a_end, b_end in [(p.a[0], p.b[0]) for p in chain] + [(len(fa), len(fb))]:
@@ -107,11 +112,7 @@ def _fuzzy_links(
             if gap_a and gap_b:
                 found.extend(_align_gap(gap_a, gap_b, fa, fb, options))
         previous_a, previous_b = a_end, b_end
-    for p in found:
-        for i in p.a:
-            used_a[i] = True
-        for j in p.b:
-            used_b[j] = True
+    _mark_used(found, used_a, used_b)
     left_a = [i for i in range(len(fa)) if not used_a[i]]
     left_b = [j for j in range(len(fb)) if not used_b[j]]
     found.extend(_match_far(left_a, left_b, fa, fb, options))
