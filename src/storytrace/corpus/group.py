@@ -48,31 +48,34 @@ def group_entries(entries: Iterable[Entry], options: CorpusOptions) -> list[Memb
         return i
 
     values = [as_values(e.signature) for e in items]
+
+    def joins(i: int, cluster: list[int]) -> bool:
+        """Is `i` in the story of `cluster` (members already joined), once compared with its members until one is
+        the same story?"""
+        if find(i) != find(cluster[0]) and any(
+            _same_story(items[j], items[i], values[j], values[i], options) for j in cluster
+        ):
+            a, b = find(i), find(cluster[0])
+            parent[max(a, b)] = min(a, b)
+        return find(i) == find(cluster[0])
+
     for bucket in _buckets(items, options):
         # The bucket's members so far, in clusters already joined: a new member is compared with a cluster's
         # members only until one joins it, so thousands of copies of one text cost one look each instead of a
         # look at every pair (minutes for a crawl with a few thousand copies of one page).
         clusters: list[list[int]] = []
         for i in bucket:
-            home: list[int] | None = None
-            for cluster in clusters:
-                if find(i) != find(cluster[0]):
-                    for j in cluster:
-                        if _same_story(items[j], items[i], values[j], values[i], options):
-                            a, b = find(i), find(j)
-                            parent[max(a, b)] = min(a, b)
-                            break
-                if find(i) == find(cluster[0]):
-                    if home is None:
-                        home = cluster
-                    else:  # i joined two clusters into one
-                        home.extend(cluster)
-                        cluster.clear()
-            if home is None:
+            joined = [cluster for cluster in clusters if joins(i, cluster)]
+            if not joined:
                 clusters.append([i])
-            else:
-                home.append(i)
-            clusters = [c for c in clusters if c]
+                continue
+            home = joined[0]
+            for other in joined[1:]:  # i joined two clusters into one
+                home.extend(other)
+                other.clear()
+            home.append(i)
+            if len(joined) > 1:
+                clusters = [c for c in clusters if c]
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(items)):
         members[find(i)].append(i)
