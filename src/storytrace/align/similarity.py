@@ -25,7 +25,7 @@ _WORD_SEQUENCE_SIMILARITY: Final = Indel.normalized_similarity
 def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
     if a.key == b.key:
         return 1.0
-    if len(a.words) * len(b.words) <= _MOST_CELLS:
+    if len(a.words) * len(b.words) <= MOST_WORD_CELLS:
         best = _WORD_SEQUENCE_SIMILARITY(a.words, b.words)
     else:
         best = _shared_words(a.words, b.words)
@@ -40,9 +40,10 @@ def similarity(a: SentenceFeatures, b: SentenceFeatures) -> float:
     return best if best < _BELOW_EQUAL else _BELOW_EQUAL
 
 
-# The word-sequence similarity takes time in proportion to the product of the lengths: two "sentences" of 300,000
-# words (a page with no full stop) took 12 s. Past this many cells, the words they share stand in for it.
-_MOST_CELLS: Final = 1 << 26
+# The largest table of word pairs two sentences are compared by, here and in the classifier's word diff (past it, a
+# page with no full stop is one "sentence" of hundreds of thousands of words). The word-sequence similarity takes
+# time in proportion to the table: two sentences of 300,000 words took 12 s; past it the words they share stand in.
+MOST_WORD_CELLS: Final = 1 << 26
 
 
 def _shared_words(a: tuple[str, ...], b: tuple[str, ...]) -> float:

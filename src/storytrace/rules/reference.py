@@ -13,6 +13,7 @@ from rapidfuzz.distance import Indel
 from storytrace import CORE
 from storytrace._compiled import c_module
 from storytrace.align.features import STOPWORDS, stem
+from storytrace.align.similarity import MOST_WORD_CELLS
 from storytrace.options import DiffOptions
 from storytrace.rules.quotations import DOUBLED_SINGLE, OPENING_QUOTES, QUOTE_CHARS
 from storytrace.rules.style import HYPHENATION_OR_SPACING
@@ -182,20 +183,19 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
         found: list[tuple[str, int, int, int, int]] | None = _OPCODES_IN_C(a, b)
         if found is not None:  # (None: two lists too long to align in C)
             return found
-    if len(a) * len(b) <= _MOST_CELLS:
+    # rapidfuzz's opcodes keep a bit per cell of the two lists' table (n x m / 8 bytes): two "sentences" of 300,000
+    # words each (a page with no full stop) took 7.5 GB. Past MOST_WORD_CELLS, `_anchors` hold the diff together.
+    if len(a) * len(b) <= MOST_WORD_CELLS:
         return [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(a, b)]
     return anchored_opcodes(a, b)
 
 
-# rapidfuzz's opcodes keep a bit per cell of the two lists' table (n x m / 8 bytes): two "sentences" of 300,000 words
-# each (a page with no full stop) took 7.5 GB. Past this many cells, words found once in each list anchor the diff.
-_MOST_CELLS: Final = 1 << 26
 # A word found more often than this in a stretch anchors nothing there ("the", "said").
 _MOST_REPEATS: Final = 16
 
 
 def anchored_opcodes(
-    a: list[str], b: list[str], most_cells: int = _MOST_CELLS
+    a: list[str], b: list[str], most_cells: int = MOST_WORD_CELLS
 ) -> list[tuple[str, int, int, int, int]]:
     """Indel opcodes of two lists too long for a table of their cells (see `_anchored_blocks`); `most_cells` is the
     largest table rapidfuzz is asked for on the way."""
