@@ -36,6 +36,7 @@ MODULES = (
     "rules/quotations",
     "rules/facts",
     "rules/style",
+    "rules/spelling",
     "rules/reference",
     "result",
     "diff",

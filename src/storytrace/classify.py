@@ -21,6 +21,7 @@ from storytrace.align.features import STOPWORDS
 from storytrace.options import DiffOptions
 from storytrace.rules.facts import facts_in_minor
 from storytrace.rules.reference import python_classified
+from storytrace.rules.spelling import respelled
 from storytrace.rules.style import HYPHENATION_OR_SPACING, respaced, style_kept_minor
 from storytrace.rules.verdict import Classification, Run, make_run
 from storytrace.rules.vocabulary import ATTRIBUTION, DATE_WORDS, NEGATIONS, NUMBER_WORDS
@@ -56,18 +57,34 @@ def classify(
     found = _classified(text_a, text_b, options, shift_a, shift_b, open_quote_a, open_quote_b)
     if found.kind != "substantive":
         return found
-    spacing = respaced(found.diff, text_a, text_b, shift_a, shift_b)
-    if spacing is None:
+    # Words run together on one side, or spelled the British or American way: each such change is read as the
+    # other side has it, and the texts read again (the diff shown stays the texts' own); what is left is what else
+    # changed.
+    read_a, read_b, read_shift_a, read_shift_b = text_a, text_b, shift_a, shift_b
+    again = found
+    shown: list[str] = []
+    for rewrite, what in _REWRITES:
+        rewritten = rewrite(again.diff, read_a, read_b, read_shift_a, read_shift_b)
+        if rewritten is None:
+            continue
+        read_a, read_b, changes = rewritten
+        read_shift_a = read_shift_b = 0
+        shown.append(f"{what}: {changes}")
+        if comparison_key(read_a) == comparison_key(read_b):
+            return Classification("minor", tuple(shown), found.diff)
+        again = _classified(read_a, read_b, options, 0, 0, open_quote_a, open_quote_b)
+        if again.kind != "substantive":
+            break
+    if not shown:
         return found
-    # Read again with the words spaced alike on both sides: what is left is what else changed.
-    spaced_a, spaced_b, shown = spacing
-    if comparison_key(spaced_a) == comparison_key(spaced_b):
-        return Classification("minor", (f"spacing: {shown}",), found.diff)
-    again = _classified(spaced_a, spaced_b, options, 0, 0, open_quote_a, open_quote_b)
     if again.kind == "substantive":
         return Classification("substantive", again.reasons, found.diff)
     kept = tuple(reason for reason in again.reasons if reason != HYPHENATION_OR_SPACING)  # (ours says which)
-    return Classification("minor", (*kept, f"spacing: {shown}"), found.diff)
+    return Classification("minor", (*kept, *shown), found.diff)
+
+
+# Changes of spelling read as the other side has them before a verdict is given, in turn (`classify`).
+_REWRITES: Final = ((respaced, "spacing"), (respelled, "spelling"))
 
 
 def _classified(

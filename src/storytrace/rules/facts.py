@@ -3,6 +3,7 @@ words, bounds of a number, quantifiers, modal verbs), a word swapped for its opp
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Final
 
@@ -50,7 +51,11 @@ _OPPOSITE_PAIRS: Final = """acquitted:convicted acquittal:conviction guilty:inno
     profits:losses surplus:deficit peace:war convict:acquit better:worse deliberately:accidentally
     deliberate:accidental intentional:accidental intentionally:accidentally early:late earliest:latest man:woman
     men:women boy:girl boys:girls male:female husband:wife son:daughter sons:daughters father:mother
-    brother:sister behind:ahead leading:trailing leads:trails led:trailed""".split()
+    brother:sister behind:ahead behind:in_front leading:trailing leads:trails led:trailed up:down
+    in_favour:against in_favor:against""".split()
+# Opposites of more than one word, read as one word ("in front" is "in_front"), by their words.
+_PHRASES: Final = {("in", "front"): "in_front", ("in", "favour"): "in_favour", ("in", "favor"): "in_favor"}
+_PHRASE_ENDS: Final = frozenset(second for _, second in _PHRASES)
 
 
 def _opposites_by_word(pairs: list[str]) -> dict[str, tuple[str, ...]]:
@@ -260,7 +265,7 @@ def _opposites(old: str, new: str, text_a: str, text_b: str) -> str | None:
         return None
     counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
     kept = [
-        f"{a} → {b}"
+        f"{a} → {b}".replace("_", " ")  # ("in_front": `_swap_words`)
         for a, b in swaps
         if counts_a[a] != counts_b[a] or counts_a[b] != counts_b[b]
         or _changed_clauses(a, b, _clause_mates(text_a), _clause_mates(text_b))
@@ -278,9 +283,12 @@ def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | 
     # Most links stop at the first test; the second looks for the opposite anywhere in the text before counting.)
     changed = {word for run in runs if run.op == "delete" for word in _swap_words(run.text) if word in _OPPOSITE_WORDS}
     lowered = text_a.lower() if changed else ""
-    pairs = sorted(
-        {_LISTED_ORDER[word, opposite] for word in changed for opposite in _OPPOSITE_OF[word] if opposite in lowered}
-    )
+    pairs = sorted({
+        _LISTED_ORDER[word, opposite]
+        for word in changed
+        for opposite in _OPPOSITE_OF[word]
+        if opposite.replace("_", " ") in lowered
+    })
     if not pairs:
         return None
     counts_a, counts_b = Counter(_swap_words(text_a)), Counter(_swap_words(text_b))
@@ -292,7 +300,7 @@ def _traded_opposites(runs: tuple[Run, ...], text_a: str, text_b: str) -> str | 
         return None
     mates_a, mates_b = _clause_mates(text_a), _clause_mates(text_b)
     traded = [
-        f"{one} ↔ {other}"
+        f"{one} ↔ {other}".replace("_", " ")
         for one, other in pairs
         if all(mates.get(word) for mates in (mates_a, mates_b) for word in (one, other))
         and _changed_clauses(one, other, mates_a, mates_b)
@@ -342,7 +350,8 @@ def _clause_mates(text: str) -> dict[str, set[str]]:
 def _has_opposite_word(text: str) -> bool:
     """A quick look before `_opposites` reads a replacement word by word: most hold no word of the list."""
     for word in text.lower().replace("-", " ").split():
-        if _without_possessive(word.strip(WORD_EDGES)) in _OPPOSITE_WORDS:
+        word = _without_possessive(word.strip(WORD_EDGES))
+        if word in _OPPOSITE_WORDS or word in _PHRASE_ENDS:
             return True
     return False
 
@@ -353,7 +362,19 @@ def _without_possessive(word: str) -> str:
 
 
 def _swap_words(text: str) -> list[str]:
-    return [_without_possessive(part) for word in plain_words(text) for part in word.split("-") if part]
+    """The words of `text` as opposites are looked up: lower case, hyphenated parts apart, a possessive's "'s" left
+    out, the words of an opposite of more than one word joined ("in front" is "in_front")."""
+    words = [_without_possessive(part) for word in plain_words(text) for part in word.split("-") if part]
+    if len(words) < 2 or not _PHRASE_ENDS.intersection(words):
+        return words
+    joined: list[str] = []
+    for word in words:
+        phrase = _PHRASES.get((joined[-1], word)) if joined else None
+        if phrase:
+            joined[-1] = phrase
+        else:
+            joined.append(word)
+    return joined
 
 
 def _opposites_in(found: Classification, text_a: str, text_b: str) -> Classification:
@@ -384,11 +405,26 @@ def _units_in(text: str) -> list[str]:
     return found
 
 
+# What a word may be spelled with or without and stay the same word: apostrophes, and hyphens for spaces. (Words
+# run together are left to `rules.style.respaced`, which says so.)
+_SPELLING_MARKS: Final = re.compile(r"['\u2019]+")
+_HYPHENS: Final = re.compile(r"[\-\u2010\u2011]")
+
+
 def _attribution(old: str, new: str) -> str | None:
+    """"attribution changed: Police → Witnesses" when the words in a speaker's place changed; None when both sides
+    are the same words spelled with or without apostrophes, or hyphens for spaces ("Bilbreys" / "Bilbrey's", "ex
+    smoker" / "ex-smoker")."""
     old, new = old.strip(), new.strip()
-    if any(c.isalpha() for c in old) and any(c.isalpha() for c in new):
-        return f"attribution changed: {old} → {new}"
-    return None
+    if not (any(c.isalpha() for c in old) and any(c.isalpha() for c in new)):
+        return None
+    if _spelled_alike(old) == _spelled_alike(new):
+        return None
+    return f"attribution changed: {old} → {new}"
+
+
+def _spelled_alike(words: str) -> str:
+    return _HYPHENS.sub(" ", _SPELLING_MARKS.sub("", words.lower()))
 
 
 def _next_word(text: str, at: int) -> str:

@@ -23,7 +23,9 @@ def style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classif
     """A substantive verdict that only the way words or numbers are written earned is minor (below)."""
     if found.kind != "substantive":
         return found
-    found = _numbers_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
+    found = _dates_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
+    found = _numbers_kept_minor(found, text_a, text_b)
+    found = _currency_kept_minor(found, text_a, text_b)
     found = _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
     return _saying_verb_swapped(_apostrophes_kept_minor(_list_number_kept_minor(found, text_a, text_b)))
 
@@ -129,7 +131,9 @@ def _without_list_number(text: str) -> str | None:
     return rest
 
 
-_DOTTED_ACRONYM: Final = re.compile(r"\b(?:[a-z]\.){2,}")
+# Letters joined by full stops, the last full stop optional: "u.k.", "u.s.", "u.k" (its full stop read as the
+# sentence's, or spaced off: "in the U.K .").
+_DOTTED_ACRONYM: Final = re.compile(r"\b[a-z](?:\.[a-z])+\b\.?")
 
 
 def _acronyms_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
@@ -329,6 +333,62 @@ def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Clas
     ):
         return found
     return Classification("minor", ("number written differently",), found.diff)
+
+
+# Short forms of month names (those the date words hold), and the month each stands for.
+_SHORT_MONTHS: Final = {
+    **{month[:3]: month for month in "january february march april june july august september october november "
+       "december".split()},
+    "sept": "september",
+}  # fmt: skip
+
+
+def _dates_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A month written short on one side and in full on the other ("Mar." / "March", "Sept." /
+    "September") is the same date: the token rules read another date. Only when every such reason names the same
+    dates, and whatever else the verdict holds is numbers written another way ("3" / "three"), checked with the
+    texts read with the dates and numbers written one way; the numbers' reason is then kept beside this one."""
+    if found.kind != "substantive" or not any(r.startswith("date ") for r in found.reasons):
+        return found
+    dates = [r for r in found.reasons if r.startswith("date ")]
+    if not all(_same_date(r) for r in dates) or not all(r in dates or _same_digits(r) for r in found.reasons):
+        return found
+    if _dates_written_out(_number_form(comparison_key(text_a))) != _dates_written_out(
+        _number_form(comparison_key(text_b))
+    ):
+        return found
+    numbers = ("number written differently",) if len(dates) < len(found.reasons) else ()
+    return Classification("minor", ("date written differently", *numbers), found.diff)
+
+
+def _same_date(reason: str) -> bool:
+    """Is `reason` a date replaced by the same dates written another way ("date Mar → March")?"""
+    before, arrow, after = reason[len("date "):].partition(" → ")
+    return bool(arrow) and _dates_written_out(before.lower().split()) == _dates_written_out(after.lower().split())
+
+
+def _dates_written_out(words: list[str]) -> list[str]:
+    """`words` (in lower case) with every short month name written in full, its full stop dropped."""
+    return [_SHORT_MONTHS.get(word.rstrip(".,"), word.rstrip(".,")) for word in words]
+
+
+# A currency sign with the country put before it ("US$", "A$", "NZ$", "HK$"), in a comparison key.
+_COUNTRY_CURRENCY: Final = re.compile(r"\b(?:us|a|au|c|ca|nz|hk|s|sg)(?=[$])")
+
+
+def _currency_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """Dollars said to be a country's where the other side says only "$" ("$2" / "US$2"): the token rules read the
+    country's letters as a new name. Minor when that is the only reason and the texts agree without those letters;
+    one country's dollars for another's ("A$2" / "US$2") stay a changed unit."""
+    if found.kind != "substantive" or len(found.reasons) != 1 or not found.reasons[0].startswith("name "):
+        return found
+    if "$" not in text_a or "$" not in text_b:
+        return found
+    key_a, key_b = comparison_key(text_a), comparison_key(text_b)
+    bare_a, bare_b = _COUNTRY_CURRENCY.sub("", key_a), _COUNTRY_CURRENCY.sub("", key_b)
+    if bare_a.split() != bare_b.split() or (bare_a != key_a and bare_b != key_b):
+        return found
+    return Classification("minor", ("currency written with its country",), found.diff)
 
 
 def _same_digits(reason: str) -> bool:
