@@ -716,3 +716,33 @@ def test_british_and_american_spellings_are_the_same_words(
     assert forward.kind == backward.kind == kind
     if reasons is not None:
         assert forward.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reasons"),
+    [
+        # a typo put right inside a quotation leaves the speaker's words as they were
+        ('Cable said "an enourmous can of worms had been opened" by the rules.',
+         'Cable said "an enormous can of worms had been opened" by the rules.', "minor",
+         ("spelling: enourmous → enormous",)),
+        ('She said "we will recieve the aid".', 'She said "we will receive the aid".', "minor",
+         ("spelling: recieve → receive",)),
+        ('"[The bills failure to pass] calls our role into question," he said.',
+         '"[The bill\'s failure to pass] calls our role into question," he said.', "minor",
+         ("spelling: bills → bill's",)),
+        # another word in a quotation is still one, however alike the two look
+        ('She said "we will rebuild the pier".', 'She said "we will repair the pier".', "substantive",
+         ("words of a quotation changed",)),
+        ('She said "we will adapt the plan".', 'She said "we will adopt the plan".', "substantive",
+         ("words of a quotation changed",)),
+        ('She said "it came later".', 'She said "it came latter".', "substantive", ("words of a quotation changed",)),
+        # two countries a letter or two apart are two countries
+        ("The team flew to Slovenia on Monday.", "The team flew to Slovakia on Monday.", "substantive", None),
+        ("The team flew to Austria on Monday.", "The team flew to Australia on Monday.", "substantive", None),
+    ],
+)
+def test_a_slip_of_the_pen_put_right_is_spelling(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
+    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
+    assert forward.kind == backward.kind == kind
+    if reasons is not None:
+        assert forward.reasons == reasons

@@ -1,6 +1,8 @@
-"""British and American spellings of one word ("licence" / "license", "colour" / "color", "organised" /
-"organized"). A copy syndicated from one side of the Atlantic to the other respells its words; the token rules read
-each respelled word as a new one, and three in a sentence as a new claim."""
+"""One word spelled two ways: British and American spellings ("licence" / "license", "colour" / "color",
+"organised" / "organized"), an apostrophe put in or left out ("bills" / "bill's"), a slip of the pen put right
+("enourmous" / "enormous"). A copy syndicated from one side of the Atlantic to the other respells its words, and an
+update corrects typos, inside quotations too; the token rules read each respelled word as a new one (in a quotation,
+the quotation's words changed), and three in a sentence as a new claim."""
 
 from __future__ import annotations
 
@@ -94,9 +96,12 @@ def spelled_as(word: str) -> str:
 def respelled(
     runs: tuple[Run, ...], text_a: str, text_b: str, shift_a: int, shift_b: int
 ) -> tuple[str, str, str] | None:
-    """Words a replacement in the word diff spells the other way ("licence" / "license"). Returns both texts with
+    """Words a replacement in the word diff spells otherwise: the British or American way ("licence" / "license"),
+    with or without an apostrophe ("bills" / "bill's"), or with one letter more or less or two letters swapped in a
+    long word ("enourmous" / "enormous": see `_slip`). Only a replacement whose every word is such a word, or the
+    same, is read so (in "said Okafors coach" / "said Okafor's lawyer" the speaker changed). Returns both texts with
     each such word of B written as A writes it, and the changes shown ("licence → license"); None when no
-    replacement holds one."""
+    replacement is all such words."""
     cuts: list[tuple[int, int, str]] = []  # (start, end, A's spelling) in text_b
     shown: list[str] = []
     for n in range(len(runs) - 1):
@@ -107,16 +112,26 @@ def respelled(
             continue
         if not _may_be_respelled(gone.text, put.text):
             continue
+        words_a = [match.group() for match in _WORD.finditer(text_a, gone.a_start - shift_a, gone.a_end - shift_a)]
         spelled_a: dict[str, str] = {}
-        for match in _WORD.finditer(text_a, gone.a_start - shift_a, gone.a_end - shift_a):
+        for word in words_a:
+            spelled_a.setdefault(_spelled_bare(word), word)
+        words_b = list(_WORD.finditer(text_b, put.b_start - shift_b, put.b_end - shift_b))
+        if len(words_b) != len(words_a):
+            continue
+        respelled_here: list[tuple[int, int, str]] = []
+        for match in words_b:
             word = match.group()
-            spelled_a.setdefault(spelled_as(word.lower()), word)
-        for match in _WORD.finditer(text_b, put.b_start - shift_b, put.b_end - shift_b):
-            word = match.group()
-            as_a = spelled_a.get(spelled_as(word.lower()))
-            if as_a is not None and as_a.lower() != word.lower():
-                cuts.append((match.start(), match.end(), _in_case_of(word, as_a)))
-                shown.append(f"{as_a} → {word}")
+            as_a = spelled_a.get(_spelled_bare(word))
+            if as_a is None:
+                as_a = next((other for other in words_a if _slip(other.lower(), word.lower())), None)
+            if as_a is None:
+                break  # (a word replaced by another: the whole replacement is left to the token rules)
+            if as_a.lower() != word.lower():
+                respelled_here.append((match.start(), match.end(), as_a))
+        else:
+            cuts += ((start, end, _in_case_of(text_b[start:end], as_a)) for start, end, as_a in respelled_here)
+            shown += (f"{as_a} → {text_b[start:end]}" for start, end, as_a in respelled_here)
     if not shown:
         return None
     pieces: list[str] = []
@@ -128,20 +143,52 @@ def respelled(
     return text_a, "".join(pieces), ", ".join(dict.fromkeys(shown))
 
 
+def _spelled_bare(word: str) -> str:
+    """`spelled_as` of a word in lower case without its apostrophes ("Bill's" is "bills")."""
+    return spelled_as(word.lower().replace("'", "").replace("\u2019", ""))
+
+
+# Words shorter than this are not read as slips of the pen: "later" / "latter", "quiet" / "quite" are other words.
+_SHORTEST_SLIP: Final = 6
+
+
+def _slip(one: str, other: str) -> bool:
+    """Are `one` and `other` (in lower case) one slip of the pen apart: a letter put in or left out ("enourmous" /
+    "enormous", "fuding" / "funding"), or two letters after the first swapped ("recieve" / "receive")? Only words
+    of six letters or more; a letter replaced by another ("adapt" / "adopt", "Slovenia" / "Slovakia") is never
+    one."""
+    if len(one) < _SHORTEST_SLIP or len(other) < _SHORTEST_SLIP or one[0] != other[0] or one == other:
+        return False
+    if len(one) == len(other):
+        differ = [i for i in range(len(one)) if one[i] != other[i]]
+        return len(differ) == 2 and differ[1] == differ[0] + 1 and differ[0] > 0 and (
+            one[differ[0]] == other[differ[1]] and one[differ[1]] == other[differ[0]]
+        )
+    longer, shorter = (one, other) if len(one) > len(other) else (other, one)
+    if len(longer) != len(shorter) + 1:
+        return False
+    at = next((i for i in range(len(shorter)) if longer[i] != shorter[i]), len(shorter))
+    return longer[at + 1 :] == shorter[at:]
+
+
 def _may_be_respelled(gone: str, put: str) -> bool:
     """The quick test before the words of a replacement are read one by one: a word of the table on either side, or
-    a word of five letters or more on each side that begin alike (the endings each rule respells come after three
-    letters at least)."""
-    starts: set[str] = set()
-    for word in gone.lower().split():
-        bare = word.strip(WORD_EDGES)
+    two words, one on each side, not the same, that begin with the same letter and are at most three letters apart
+    in length (every respelling above is)."""
+    words_gone = {word.strip(WORD_EDGES) for word in gone.lower().split()}
+    lengths: dict[str, list[int]] = {}
+    for bare in words_gone:
         if bare in _SAME_WORDS:
             return True
-        if len(bare) >= 5:
-            starts.add(bare[:3])
+        if len(bare) >= 3:
+            lengths.setdefault(bare[0], []).append(len(bare))
     for word in put.lower().split():
         bare = word.strip(WORD_EDGES)
-        if bare in _SAME_WORDS or (len(bare) >= 5 and bare[:3] in starts):
+        if bare in words_gone:
+            continue  # (the same word on both sides: "the" in "said the" / "told the")
+        if bare in _SAME_WORDS:
+            return True
+        if len(bare) >= 3 and any(abs(length - len(bare)) <= 3 for length in lengths.get(bare[0], ())):
             return True
     return False
 
