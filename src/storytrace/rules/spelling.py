@@ -98,10 +98,10 @@ def respelled(
 ) -> tuple[str, str, str] | None:
     """Words a replacement in the word diff spells otherwise: the British or American way ("licence" / "license"),
     with or without an apostrophe ("bills" / "bill's"), or with one letter more or less or two letters swapped in a
-    long word ("enourmous" / "enormous": see `_slip`). Only a replacement whose every word is such a word, or the
-    same, is read so (in "said Okafors coach" / "said Okafor's lawyer" the speaker changed). Returns both texts with
-    each such word of B written as A writes it, and the changes shown ("licence → license"); None when no
-    replacement is all such words."""
+    long word ("enourmous" / "enormous": see `_slip`). Only a replacement whose words are such words or the same,
+    word for word, is read so (in "said Okafors coach" / "said Okafor's lawyer" the speaker changed). Returns both
+    texts with each such word of B written as A writes it, and the changes shown ("licence → license"); None when
+    no replacement is all such words."""
     cuts: list[tuple[int, int, str]] = []  # (start, end, A's spelling) in text_b
     shown: list[str] = []
     for n in range(len(runs) - 1):
@@ -113,25 +113,16 @@ def respelled(
         if not _may_be_respelled(gone.text, put.text):
             continue
         words_a = [match.group() for match in _WORD.finditer(text_a, gone.a_start - shift_a, gone.a_end - shift_a)]
-        spelled_a: dict[str, str] = {}
-        for word in words_a:
-            spelled_a.setdefault(_spelled_bare(word), word)
         words_b = list(_WORD.finditer(text_b, put.b_start - shift_b, put.b_end - shift_b))
-        if len(words_b) != len(words_a):
+        # (Word for word, in order: a replacement with any other word is left whole to the token rules.)
+        if len(words_b) != len(words_a) or not all(
+            _same_word(as_a, as_b.group()) for as_a, as_b in zip(words_a, words_b, strict=True)
+        ):
             continue
-        respelled_here: list[tuple[int, int, str]] = []
-        for match in words_b:
-            word = match.group()
-            as_a = spelled_a.get(_spelled_bare(word))
-            if as_a is None:
-                as_a = next((other for other in words_a if _slip(other.lower(), word.lower())), None)
-            if as_a is None:
-                break  # (a word replaced by another: the whole replacement is left to the token rules)
-            if as_a.lower() != word.lower():
-                respelled_here.append((match.start(), match.end(), as_a))
-        else:
-            cuts += ((start, end, _in_case_of(text_b[start:end], as_a)) for start, end, as_a in respelled_here)
-            shown += (f"{as_a} → {text_b[start:end]}" for start, end, as_a in respelled_here)
+        for as_a, as_b in zip(words_a, words_b, strict=True):
+            if as_a.lower() != as_b.group().lower():
+                cuts.append((as_b.start(), as_b.end(), _in_case_of(as_b.group(), as_a)))
+                shown.append(f"{as_a} → {as_b.group()}")
     if not shown:
         return None
     pieces: list[str] = []
@@ -141,6 +132,12 @@ def respelled(
         at = end
     pieces.append(text_b[at:])
     return text_a, "".join(pieces), ", ".join(dict.fromkeys(shown))
+
+
+def _same_word(one: str, other: str) -> bool:
+    """Are `one` and `other` the same word, or one word spelled two ways?"""
+    low_one, low_other = one.lower(), other.lower()
+    return low_one == low_other or _spelled_bare(one) == _spelled_bare(other) or _slip(low_one, low_other)
 
 
 def _spelled_bare(word: str) -> str:
