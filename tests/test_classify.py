@@ -746,3 +746,25 @@ def test_a_slip_of_the_pen_put_right_is_spelling(a: str, b: str, kind: str, reas
     assert forward.kind == backward.kind == kind
     if reasons is not None:
         assert forward.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind", "reasons"),
+    [
+        ("His lawyer argued in the eighth district of PA on Monday.",
+         "His lawyer argued in the eighth district of Pennsylvania on Monday.", "minor", ("state written short",)),
+        ("Braxton Bilbrey, 7, of Glendale, Calif., swam from Alcatraz.",
+         "Braxton Bilbrey, 7, of Glendale, California, swam from Alcatraz.", "minor", ("state written short",)),
+        ("The boy from Albany, N.Y., swam from Alcatraz.", "The boy from Albany, New York, swam from Alcatraz.",
+         "minor", ("state written short",)),
+        # another state is another place
+        ("The boy from Albany, N.Y., swam from Alcatraz.", "The boy from Albany, Georgia, swam from Alcatraz.",
+         "substantive", None),
+        ("The boy from Portland, Ore., swam.", "The boy from Portland, Maine, swam.", "substantive", None),
+    ],
+)
+def test_a_state_written_short_is_the_same_state(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
+    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
+    assert forward.kind == backward.kind == kind
+    if reasons is not None:
+        assert forward.reasons == reasons

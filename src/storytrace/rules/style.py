@@ -25,7 +25,7 @@ def style_kept_minor(found: Classification, text_a: str, text_b: str) -> Classif
         return found
     found = _dates_kept_minor(_hyphenation_kept_minor(found, text_a, text_b), text_a, text_b)
     found = _numbers_kept_minor(found, text_a, text_b)
-    found = _currency_kept_minor(found, text_a, text_b)
+    found = _currency_kept_minor(_states_kept_minor(found, text_a, text_b), text_a, text_b)
     found = _initials_kept_minor(_acronyms_kept_minor(found, text_a, text_b), text_a, text_b)
     return _saying_verb_swapped(_apostrophes_kept_minor(_list_number_kept_minor(found, text_a, text_b)))
 
@@ -370,6 +370,50 @@ def _same_date(reason: str) -> bool:
 def _dates_written_out(words: list[str]) -> list[str]:
     """`words` (in lower case) with every short month name written in full, its full stop dropped."""
     return [_SHORT_MONTHS.get(word.rstrip(".,"), word.rstrip(".,")) for word in words]
+
+
+# The states of the United States, each with its postal code and the short form news agencies write after a place
+# ("Glendale, Calif."); the seven they write in full have a postal code only.
+_STATES: Final = {
+    "Alabama": "AL Ala.", "Alaska": "AK", "Arizona": "AZ Ariz.", "Arkansas": "AR Ark.", "California": "CA Calif.",
+    "Colorado": "CO Colo.", "Connecticut": "CT Conn.", "Delaware": "DE Del.", "Florida": "FL Fla.",
+    "Georgia": "GA Ga.", "Hawaii": "HI", "Idaho": "ID", "Illinois": "IL Ill.", "Indiana": "IN Ind.", "Iowa": "IA",
+    "Kansas": "KS Kan.", "Kentucky": "KY Ky.", "Louisiana": "LA La.", "Maine": "ME", "Maryland": "MD Md.",
+    "Massachusetts": "MA Mass.", "Michigan": "MI Mich.", "Minnesota": "MN Minn.", "Mississippi": "MS Miss.",
+    "Missouri": "MO Mo.", "Montana": "MT Mont.", "Nebraska": "NE Neb.", "Nevada": "NV Nev.",
+    "New Hampshire": "NH N.H.", "New Jersey": "NJ N.J.", "New Mexico": "NM N.M.", "New York": "NY N.Y.",
+    "North Carolina": "NC N.C.", "North Dakota": "ND N.D.", "Ohio": "OH", "Oklahoma": "OK Okla.",
+    "Oregon": "OR Ore.", "Pennsylvania": "PA Pa. Penn.", "Rhode Island": "RI R.I.", "South Carolina": "SC S.C.",
+    "South Dakota": "SD S.D.", "Tennessee": "TN Tenn.", "Texas": "TX", "Utah": "UT", "Vermont": "VT Vt.",
+    "Virginia": "VA Va.", "Washington": "WA Wash.", "West Virginia": "WV W.Va. W.Va", "Wisconsin": "WI Wis.",
+    "Wyoming": "WY Wyo.",
+}  # fmt: skip
+_STATE_OF_SHORT: Final = {short: state for state, shorts in _STATES.items() for short in shorts.split()}
+# A state's short form as written, standing alone (case kept: "IN" is Indiana, "in" is not; "Pa." with its full stop
+# only).
+_SHORT_STATE: Final = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(short) for short in sorted(_STATE_OF_SHORT, key=len, reverse=True))
+    + r")(?!\w)"
+)
+
+
+def _states_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
+    """A state of the United States written short on one side and in full on the other ("PA" / "Pennsylvania",
+    "Glendale, Calif." / "Glendale, California"): the token rules read another name. Minor when every reason is a
+    name and the texts agree once each state is written in full."""
+    if found.kind != "substantive" or not all(r.startswith("name ") for r in found.reasons):
+        return found
+    full_a, full_b = _states_in_full(text_a), _states_in_full(text_b)
+    if (full_a == text_a and full_b == text_b) or comparison_key(full_a).rstrip(".").split() != comparison_key(
+        full_b
+    ).rstrip(".").split():
+        return found
+    return Classification("minor", ("state written short",), found.diff)
+
+
+def _states_in_full(text: str) -> str:
+    return _SHORT_STATE.sub(lambda found: _STATE_OF_SHORT[found.group()], text)
 
 
 # A currency sign with the country put before it ("US$", "A$", "NZ$", "HK$"), in a comparison key.
