@@ -58,7 +58,8 @@ def test_canonical_url_is_idempotent(query: str) -> None:
 @pytest.mark.parametrize("bad", ["ftp://gazette.example/a", "https://", "https://gazette.example:99999/a",
                                  "https://gazette.example/a?q=\udcff", "https://gazette.example/a\x00b",
                                  "https://gazette.example/a?q=\x01", "https://gazette.example/\x7f",
-                                 "https://gazette.example/a\x85b", "https://gazette\x00.example/a"])
+                                 "https://gazette.example/a\x85b", "https://gazette\x00.example/a",
+                                 "https://ann:secret@gazette.example/a", "https://ann@gazette.example/a"])
 def test_what_is_not_an_http_url_is_refused(bad: str) -> None:
     with pytest.raises(InputError):
         canonical_url(bad)
@@ -95,4 +96,15 @@ def test_a_url_with_a_control_character_is_a_one_line_error_and_stores_nothing(t
     done = subprocess.run([*COMMAND, "add", "https://gazette.example/a\x01b"], cwd=tmp_path, capture_output=True,
                           text=True, timeout=60)
     assert "not a valid URL (a control character in it)" in one_error_line(done)
+    assert not (tmp_path / "storytrace.db").exists()
+
+
+def test_an_address_with_a_password_is_refused_and_the_password_shown_nowhere(tmp_path: Path) -> None:
+    """Such an address was tracked without its user name and password (so fetched without them, and refused by the
+    site) where it should have been refused: keeping them would store and show them."""
+    done = subprocess.run([*COMMAND, "add", "https://ann:hunter2@gazette.example/a"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    line = one_error_line(done)
+    assert "user name or password" in line and "gazette.example" in line
+    assert "hunter2" not in done.stderr + done.stdout
     assert not (tmp_path / "storytrace.db").exists()

@@ -35,7 +35,8 @@ def canonical_url(url: str) -> str:
     """The address a story is known by: scheme and host in lower case, default port, fragment and tracking
     parameters dropped. The rest of the query stays as the publisher wrote it (`?5` is not `?5=`, `a/b` not
     `a%2Fb`: a server may tell them apart), bar spellings that mean the same request (see `_kept_query`).
-    Anything but an http(s) URL with a host is refused with a one-line error."""
+    Anything but an http(s) URL with a host is refused with a one-line error, and so is an address holding a user
+    name or password."""
     raw = url.strip()
     try:
         raw.encode("utf-8")
@@ -52,6 +53,10 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower()
     if scheme not in _DEFAULT_PORTS or not host:
         raise InputError(f"not an http(s) URL: {raw[:200]}")
+    if parts.username is not None or parts.password is not None:
+        # (Dropped, the address would be fetched without them and fail; kept, they would be stored and shown on
+        # every page and log line that names the story.)
+        raise InputError(f"not tracked: an address with a user name or password in it ({scheme}://...@{host})")
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
