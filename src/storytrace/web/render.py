@@ -6,12 +6,11 @@ Accept header asks for JSON and not HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any
-
-import re
 
 import jinja2
 from starlette.requests import Request
