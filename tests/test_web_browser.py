@@ -218,6 +218,9 @@ def test_the_compare_form_with_pasted_texts_and_uploaded_files(tab: Watched, ser
     page.locator("textarea[name=b]").fill(b)
     page.get_by_role("button", name="Compare").click()
     page.wait_for_selector("section.result")
+    # The result can be shown before the page's deferred script (the keys) has run: each page load asks the server
+    # again for it (`no-cache`), and a busy server answers late. "j" pressed then did nothing (failed under load).
+    page.wait_for_load_state("domcontentloaded")  # (deferred scripts run before it)
     summary = page.locator("ul.summary").inner_text()
     assert "1\nsubstantive" in summary.replace(" substantive", "\nsubstantive") and "added" in summary
     assert page.locator("ol.diff.inline li.k-substantive del").inner_text().strip() == "Two"
