@@ -271,6 +271,7 @@ def test_a_script_inside_an_article_is_shown_as_text_and_never_runs(tab: Watched
     page.locator("textarea[name=b]").fill(HOSTILE_TEXTS[1])
     page.get_by_role("button", name="Compare").click()
     page.wait_for_selector("section.result")
+    page.wait_for_load_state("load")  # (whatever the page would run has run by then)
     assert "<svg onload=__pwned=3></svg>" in page.locator("section.result").inner_text()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert tab.dialogs == [] and tab.problems == []
