@@ -179,6 +179,38 @@ def test_a_long_story_is_collated_on_evenly_spaced_versions(filled: tuple[str, d
         assert "3 versions in all: 2 of them" in client.get(f"/stories/{ids['story-1']}/collation").text
 
 
+def test_a_huge_collation_is_shown_a_page_of_statements_at_a_time(filled: tuple[str, dict[str, int]]) -> None:
+    """Two versions of 2.4 MB made a 13.8 MB page; the table now holds `collation_page_units` statements a page
+    (here 3), with links to the pages around it that keep the stories collated. The counts above it are the whole
+    collation's on every page, and the JSON is the whole document whatever the page."""
+    url, ids = filled
+    sid, copy = ids["story-0"], ids["copy"]
+    with TestClient(create_app(url, token=None)) as client:
+        whole = client.get(f"/stories/{sid}/collation?with={copy}").text
+    with TestClient(create_app(url, token=None, options=WebOptions(collation_page_units=3))) as client:
+        doc = client.get(f"/stories/{sid}/collation.json?with={copy}").json()
+        units = len(doc["units"])
+        pages = -(-units // 3)
+        assert units > 6 and 'class="pages"' not in whole and whole.count('<tr id="unit-') == units
+        legend = re.search(r"Cell colour:.*?</li>", whole, re.S)
+        assert legend
+        seen = []
+        for n in range(1, pages + 1):
+            html = client.get(f"/stories/{sid}/collation?with={copy}&page={n}").text
+            rows = re.findall(r'<tr id="unit-(\d+)"', html)
+            assert rows == [str(k) for k in range(3 * n - 2, min(3 * n, units) + 1)], n
+            seen += rows
+            assert f"Statements {3 * n - 2}–{min(3 * n, units)} of {units}, page {n} of {pages}" in html
+            assert (f'href="/stories/{sid}/collation?with={copy}&amp;page={n + 1}" rel="next"' in html) == (n < pages)
+            assert (f'href="/stories/{sid}/collation?with={copy}&amp;page={n - 1}" rel="prev"' in html) == (n > 1)
+            assert legend.group() in html  # who first carried how many statements: counted over all of them
+        assert len(seen) == units
+        assert client.get(f"/stories/{sid}/collation?with={copy}&page={pages + 1}").status_code == 404
+        for bad in ("0", "x"):
+            assert client.get(f"/stories/{sid}/collation?page={bad}").status_code == 422
+        assert client.get(f"/stories/{sid}/collation.json?with={copy}&page=2").json() == doc
+
+
 def test_the_compare_json_describes_the_form(client: TestClient) -> None:
     data = client.get("/compare.json").json()
     assert data["schema"] == "storytrace.web.compare/1" and data["max_text_bytes"] > 0

@@ -218,6 +218,9 @@ def test_the_compare_form_with_pasted_texts_and_uploaded_files(tab: Watched, ser
     page.locator("textarea[name=b]").fill(b)
     page.get_by_role("button", name="Compare").click()
     page.wait_for_selector("section.result")
+    # The result can be shown before the page's deferred script (the keys) has run: each page load asks the server
+    # again for it (`no-cache`), and a busy server answers late. "j" pressed then did nothing (failed under load).
+    page.wait_for_load_state("domcontentloaded")  # (deferred scripts run before it)
     summary = page.locator("ul.summary").inner_text()
     assert "1\nsubstantive" in summary.replace(" substantive", "\nsubstantive") and "added" in summary
     assert page.locator("ol.diff.inline li.k-substantive del").inner_text().strip() == "Two"
@@ -268,6 +271,7 @@ def test_a_script_inside_an_article_is_shown_as_text_and_never_runs(tab: Watched
     page.locator("textarea[name=b]").fill(HOSTILE_TEXTS[1])
     page.get_by_role("button", name="Compare").click()
     page.wait_for_selector("section.result")
+    page.wait_for_load_state("load")  # (whatever the page would run has run by then)
     assert "<svg onload=__pwned=3></svg>" in page.locator("section.result").inner_text()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert tab.dialogs == [] and tab.problems == []

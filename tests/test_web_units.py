@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -193,6 +196,67 @@ def test_the_lru_cache_keeps_values_up_to_their_weight() -> None:
     assert cache.find("d") is None and len(cache) == 2
     cache.put("b", "B2", weight=90)  # the same key again: its old weight is taken back first, then "c" goes
     assert cache.find("b") == "B2" and cache.find("c") is None and len(cache) == 1
+
+
+def _waiting(thread: threading.Thread) -> bool:
+    """Is `thread` blocked in threading's Event.wait (a request waiting for another's computation)?"""
+    frame = sys._current_frames().get(thread.ident or -1)
+    while frame is not None:
+        if frame.f_code.co_name == "wait" and frame.f_globals.get("__name__") == "threading":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_the_lru_cache_computes_a_value_asked_for_together_once_and_forgets_a_failure() -> None:
+    """Two requests for the same missing diff computed it twice; now the second waits for the first. Another key
+    is computed meanwhile (no lock is held while computing), and a computation that fails is not kept: a request
+    waiting for it computes the value itself, as does the next one."""
+    cache: LRU[str] = LRU(4)
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    got: dict[str, object] = {}
+
+    def first() -> str:
+        calls.append("first")
+        started.set()
+        release.wait(30)
+        raise ValueError("the first computation failed")
+
+    def ask(name: str, compute: Any) -> None:
+        try:
+            got[name] = cache.get("a", compute)
+        except ValueError as error:
+            got[name] = error
+
+    def second() -> str:
+        calls.append("second")
+        return "A"
+
+    one = threading.Thread(target=ask, args=("one", first))
+    one.start()
+    assert started.wait(30)
+    two = threading.Thread(target=ask, args=("two", second))
+    two.start()
+    deadline = time.monotonic() + 10
+    while not _waiting(two) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert _waiting(two) and calls == ["first"]  # the second request waits, computing nothing
+    assert cache.get("b", lambda: "B") == "B"  # another key, while "a" is being computed
+    release.set()
+    one.join(30)
+    two.join(30)
+    assert isinstance(got["one"], ValueError) and got["two"] == "A" and calls == ["first", "second"]
+    assert cache.find("a") == "A" and cache.computed == 3
+    # A failure alone is not kept either: the next request computes again.
+    assert cache.get("c", lambda: "C") == "C"
+
+    def failing() -> str:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        cache.get("d", failing)
+    assert cache.find("d") is None and cache.get("d", lambda: "D") == "D"
 
 
 def test_versioned_values_last_while_the_data_version_does(monkeypatch: pytest.MonkeyPatch) -> None:

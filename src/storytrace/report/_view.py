@@ -295,11 +295,19 @@ def first_text(doc: dict[str, Any], unit: dict[str, Any]) -> str:
     return unit_text(doc, version, carriers[version])
 
 
+def first_carrier(
+    unit: dict[str, Any], order: Sequence[int], carriers: dict[int, list[int]] | None = None
+) -> int | None:
+    """The version the unit first appeared in: its ``first``, else the earliest of ``order`` that carries it."""
+    carriers = unit_versions(unit) if carriers is None else carriers
+    return unit.get("first") if unit.get("first") in carriers else next((v for v in order if v in carriers), None)
+
+
 def unit_cells(doc: dict[str, Any], unit: dict[str, Any], order: Sequence[int]) -> list[Cell]:
     """One cell per version of ``order``: absent, first appearance, or the change from the previous carrier."""
     carriers = unit_versions(unit)
     into = {c.get("to"): c for c in unit.get("changes") or []}
-    first = unit.get("first") if unit.get("first") in carriers else next((v for v in order if v in carriers), None)
+    first = first_carrier(unit, order, carriers)
     cells = []
     for v in order:
         if v not in carriers:

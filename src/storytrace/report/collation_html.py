@@ -23,6 +23,7 @@ from storytrace.report._view import (
     Seg,
     clean,
     collation_counts,
+    first_carrier,
     first_text,
     sources,
     time_order,
@@ -145,17 +146,20 @@ def render(document: dict[str, Any]) -> str:
     return _environment().get_template("collation.html.j2").render(**context(document))
 
 
-def context(document: dict[str, Any]) -> dict[str, Any]:
-    """What the report shows, as the template reads it (the web app's collation page shows the same)."""
+def context(document: dict[str, Any], start: int = 0, stop: int | None = None) -> dict[str, Any]:
+    """What the report shows, as the template reads it (the web app's collation page shows the same). Only the
+    rows of units[start:stop] are built (the web app pages a huge collation); the rest counts all the units."""
     order = time_order(document)
     of_version, names = sources(document, order)
     columns = _columns(document, order, of_version)
     by_index = {c.index: c for c in columns}
     compact = len(order) > FULL_MAX_VERSIONS
-    rows = [_row(document, n, unit, order, by_index, of_version, compact) for n, unit in enumerate(document["units"])]
+    units = document["units"]
+    rows = [_row(document, n, units[n], order, by_index, of_version, compact) for n in range(len(units))[start:stop]]
     firsts = [0] * len(names)
-    for row in rows:
-        firsts[row.source] += 1
+    for unit in units:  # (each unit's source, as its row gives it, without building the rows not shown)
+        first = first_carrier(unit, order)
+        firsts[of_version[order[0] if first is None else first]] += 1
     source_list = [Source(n, name, _hue(n), firsts[n]) for n, name in enumerate(names)]
     labels = [c.label for c in columns]
     return {

@@ -44,6 +44,7 @@ class WebOptions:
     max_text_bytes: int = 2_000_000  # each text or file of the compare form
     page_size: int = 50
     collation_max_versions: int = 40  # a longer story is collated on evenly spaced versions (first and last kept)
+    collation_page_units: int = 500  # statements on a page of a collation (its JSON is whole)
     feed_entries: int = 50
     list_cache_seconds: float = 5.0  # the stories list is kept this long at most (0: not kept), see cache.Versioned
 

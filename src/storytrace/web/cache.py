@@ -1,5 +1,7 @@
 """A small thread-safe LRU cache for results that are costly to compute and keyed by what they are computed from
-(content hashes, the newest version's id), so an entry never goes stale."""
+(content hashes, the newest version's id), so an entry never goes stale. A missing value is computed once however
+many requests ask for it at the same time (a diff of two long versions takes seconds: each request computing it
+again would only make all of them slower)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,19 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 V = TypeVar("V")
+
+
+class _Flight:
+    """A computation under way: the requests for the same key wait for it, then take its value (or, when it
+    failed, compute it again themselves)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.failed = False
+        self.value: object = None
 
 
 class LRU(Generic[V]):
@@ -23,16 +35,43 @@ class LRU(Generic[V]):
         self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._weight = 0
         self._lock = threading.Lock()
+        self._flights: dict[Hashable, _Flight] = {}
+        self.computed = 0  # how many times `get` computed a value (for tests and curiosity)
 
     def get(self, key: Hashable, compute: Callable[[], V], weight: int = 0) -> V:
-        """The cached value for `key`, computed (outside the lock) when missing."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key][0]
-        value = compute()
-        self.put(key, value, weight)
-        return value
+        """The cached value for `key`, computed (outside the lock) when missing; when it is being computed already,
+        the value that computation gives. A computation that fails is forgotten: its waiters and the next request
+        compute it again (one of them, the others waiting for it)."""
+        while True:
+            with self._lock:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key][0]
+                flight = self._flights.get(key)
+                leading = flight is None
+                if flight is None:
+                    flight = self._flights[key] = _Flight()
+                    self.computed += 1
+            if leading:
+                return self._lead(key, flight, compute, weight)
+            flight.done.wait()
+            if not flight.failed:
+                return cast(V, flight.value)
+
+    def _lead(self, key: Hashable, flight: _Flight, compute: Callable[[], V], weight: int) -> V:
+        try:
+            value = compute()
+        except BaseException:
+            flight.failed = True
+            raise
+        else:
+            flight.value = value
+            self.put(key, value, weight)
+            return value
+        finally:
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
 
     def find(self, key: Hashable) -> V | None:
         """The cached value for `key`, if any."""

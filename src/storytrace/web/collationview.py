@@ -10,6 +10,7 @@ from storytrace.collate import collate
 from storytrace.collation.versions import Version
 from storytrace.store import VersionText
 from storytrace.web.queries import StoryRow
+from storytrace.web.render import DIRECTION_CONTROLS, isolated
 
 
 def spread(count: int, keep: int) -> list[int]:
@@ -33,8 +34,13 @@ def pick(counts: Sequence[int], limit: int) -> list[list[int]]:
 
 
 def label(story: StoryRow, version: VersionText, several: bool) -> str:
+    """`v3 · 2025-03-01 09:00`, after the outlet when several stories are collated; an outlet holding a direction
+    control (an imported address can) is isolated in it, or it would reverse the version and time after it."""
     when = version.captured_at.strftime("%Y-%m-%d %H:%M")
-    return f"{story.outlet} v{version.number} · {when}" if several else f"v{version.number} · {when}"
+    if not several:
+        return f"v{version.number} · {when}"
+    outlet = isolated(story.outlet) if DIRECTION_CONTROLS.search(story.outlet) else story.outlet
+    return f"{outlet} v{version.number} · {when}"
 
 
 def collation_document(items: Sequence[tuple[StoryRow, VersionText]]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Accept header asks for JSON and not HTML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
@@ -18,6 +19,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from storytrace import __version__
 
 JSON_SUFFIX = ".json"
+# Unicode's explicit direction controls: embeddings and overrides (U+202A-U+202E, closed by U+202C) and isolates
+# (U+2066-U+2068, closed by U+2069).
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ISOLATE_STARTS = "\u2066\u2067\u2068"
+_PDI, _PDF = "\u2069", "\u202c"
 
 
 @cache
@@ -29,6 +35,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        finalize=_finalize,
     )
     env.filters["when"] = when
     env.filters["iso"] = iso
@@ -39,8 +46,40 @@ def environment() -> jinja2.Environment:
 
 def isolated(text: str) -> str:
     """Text from the web inside Unicode's first-strong isolate marks, for where markup cannot isolate it (a page's
-    <title>): a direction override it ends in (U+202E) then stops at its end instead of reversing what follows."""
-    return f"\u2068{text}\u2069"
+    <title>, a label made of an outlet and our words): a direction override it ends in (U+202E) then stops at its
+    end instead of reversing what follows."""
+    return f"\u2068{balanced(text)}\u2069"
+
+
+def balanced(text: str) -> str:
+    """`text` with every direction control it opens closed at its end, and without the closing marks it did not
+    open: a stray U+2069 would end the isolate around it (a <bdi>, even in Chromium) and let an override after it
+    reverse the rest of the line. Every value a template shows goes through this (the environment's finalize)."""
+    if not DIRECTION_CONTROLS.search(text):
+        return text
+    kept: list[str] = []
+    owed: list[str] = []  # the marks that close what is open, innermost last
+    for c in text:
+        if c in _ISOLATE_STARTS:
+            owed.append(_PDI)
+        elif c == _PDI:
+            if _PDI not in owed:
+                continue
+            while owed.pop() != _PDI:  # (an isolate's end also ends the overrides opened inside it)
+                pass
+        elif c == _PDF:
+            if not owed or owed[-1] != _PDF:
+                continue
+            owed.pop()
+        elif DIRECTION_CONTROLS.match(c):
+            owed.append(_PDF)
+        kept.append(c)
+    return "".join(kept) + "".join(reversed(owed))
+
+
+def _finalize(value: Any) -> Any:
+    # (type, not isinstance: Markup, already rendered HTML, is a str too and must stay Markup)
+    return balanced(value) if type(value) is str else value
 
 
 def when(value: datetime | None) -> str:

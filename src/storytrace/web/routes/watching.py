@@ -30,31 +30,31 @@ FeedId = Annotated[int, Path(description="the feed's id, as /feeds.json gives it
 StoryId = Annotated[int, Path(description="the story's id")]
 
 
-@router.post("/feeds/{feed_id}/stop.json", summary="Stop reading a feed (admin token and CSRF token): "
+@router.post("/feeds/{feed_id:id}/stop.json", summary="Stop reading a feed (admin token and CSRF token): "
              "storytrace.web.feed-stopped/1")
-@router.post("/feeds/{feed_id}/stop", summary="Stop reading a feed: form fields token, csrf", status_code=303)
+@router.post("/feeds/{feed_id:id}/stop", summary="Stop reading a feed: form fields token, csrf", status_code=303)
 async def stop_feed(request: Request, feed_id: FeedId) -> Response:
     return await _feed_answer(request, feed_id, stop=True)
 
 
-@router.post("/feeds/{feed_id}/resume.json", summary="Read a stopped feed again (admin token and CSRF token): "
+@router.post("/feeds/{feed_id:id}/resume.json", summary="Read a stopped feed again (admin token and CSRF token): "
              "storytrace.web.feed-resumed/1")
-@router.post("/feeds/{feed_id}/resume", summary="Read a stopped feed again: form fields token, csrf",
+@router.post("/feeds/{feed_id:id}/resume", summary="Read a stopped feed again: form fields token, csrf",
              status_code=303)
 async def resume_feed(request: Request, feed_id: FeedId) -> Response:
     return await _feed_answer(request, feed_id, stop=False)
 
 
-@router.post("/stories/{story_id}/stop.json", summary="Stop watching a story (admin token and CSRF token): "
+@router.post("/stories/{story_id:id}/stop.json", summary="Stop watching a story (admin token and CSRF token): "
              "storytrace.web.story-stopped/1")
-@router.post("/stories/{story_id}/stop", summary="Stop watching a story: form fields token, csrf", status_code=303)
+@router.post("/stories/{story_id:id}/stop", summary="Stop watching a story: form fields token, csrf", status_code=303)
 async def stop_watching(request: Request, story_id: StoryId) -> Response:
     return await _story_answer(request, story_id, stop=True)
 
 
-@router.post("/stories/{story_id}/resume.json", summary="Watch a stopped story again (admin token and CSRF "
+@router.post("/stories/{story_id:id}/resume.json", summary="Watch a stopped story again (admin token and CSRF "
              "token): storytrace.web.story-resumed/1")
-@router.post("/stories/{story_id}/resume", summary="Watch a stopped story again: form fields token, csrf",
+@router.post("/stories/{story_id:id}/resume", summary="Watch a stopped story again: form fields token, csrf",
              status_code=303)
 async def resume_watching(request: Request, story_id: StoryId) -> Response:
     return await _story_answer(request, story_id, stop=False)
