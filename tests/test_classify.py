@@ -768,3 +768,22 @@ def test_a_state_written_short_is_the_same_state(a: str, b: str, kind: str, reas
     assert forward.kind == backward.kind == kind
     if reasons is not None:
         assert forward.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("The letter was signed on February 2nd but released on Tuesday.",
+         "The letter was signed on February 2 but released on Tuesday.", "minor"),
+        ("It was signed on 21st March.", "It was signed on 21 March.", "minor"),
+        # another day, or an ordinal that is no day of a month, is another number
+        ("The letter was signed on February 2nd.", "The letter was signed on February 3.", "substantive"),
+        ("The second driver came only 6 in his final attempt.", "The second driver came only 6th in his final attempt.",
+         "substantive"),
+    ],
+)
+def test_a_day_of_a_month_with_or_without_its_ordinal(a: str, b: str, kind: str) -> None:
+    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
+    assert forward.kind == backward.kind == kind
+    if kind == "minor":
+        assert forward.reasons == ("number written differently",)

@@ -282,6 +282,13 @@ _THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CLOCK_COLON: Final = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 _MERIDIEM: Final = re.compile(r"\b([ap])\.m\.?")
 _NUMBER_THEN_LETTERS: Final = re.compile(r"(\d)([a-z])")
+_MONTH_NAMES: Final = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|"
+    "october|november|december"
+)
+# A day of a month written with its ordinal's letters ("February 2nd", "2nd of February"): the same day as "2".
+_ORDINAL_AFTER_MONTH: Final = re.compile(rf"\b((?:{_MONTH_NAMES})\.? )(\d{{1,2}})(?:st|nd|rd|th)\b")
+_ORDINAL_BEFORE_MONTH: Final = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)( (?:of )?(?:{_MONTH_NAMES})\b)")
 
 
 _SMALL_NUMBERS: Final = (
@@ -316,6 +323,8 @@ def _number_form(key: str) -> list[str]:
     if ".m" in key:
         key = _MERIDIEM.sub(r"\1m", key)
     key = " ".join(_NUMBER_WORD_DIGITS.get(word, word) for word in key.split())
+    if "st" in key or "nd" in key or "rd" in key or "th" in key:
+        key = _ORDINAL_BEFORE_MONTH.sub(r"\1\2", _ORDINAL_AFTER_MONTH.sub(r"\1\2", key))
     return _NUMBER_THEN_LETTERS.sub(r"\1 \2", key).split()
 
 
