@@ -108,6 +108,36 @@ def test_html_input_is_extracted(tmp_path: Path) -> None:
     assert kinds == ["unchanged", "substantive"]
 
 
+def _saved_page(text: str) -> str:
+    """A news page as a browser or `curl -o` saves it: furniture around the article's paragraphs."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    return (
+        "<!doctype html><html><head><title>Channel crossings</title></head><body><nav>Home | World | UK</nav>"
+        f"<article>{paragraphs}</article><footer>Copyright. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_saved_page_without_an_extension_is_read_as_html(tmp_path: Path) -> None:
+    """`curl -o page URL` and `wget` save pages under names with no extension: such a file is sniffed, as
+    standard input is, and its article extracted, instead of having its markup diffed as text."""
+    bare = tmp_path / "crossings"
+    bare.write_text(_saved_page(FOUNDING_A.read_text(encoding="utf-8")), encoding="utf-8")
+    named = tmp_path / "crossings.html"
+    named.write_bytes(bare.read_bytes())
+    done = run("diff", str(bare), str(named), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    texts = [version["text"] for version in document["versions"]]
+    assert texts[0] == texts[1] and "<p>" not in texts[0] and "Copyright" not in texts[0]
+    assert {link["kind"] for link in document["links"]} == {"unchanged"}
+    # A plain text file without an extension is still text.
+    plain = tmp_path / "notes"
+    plain.write_bytes(FOUNDING_A.read_bytes())
+    done = run("diff", str(plain), str(FOUNDING_A), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"][0]["text"] == FOUNDING_A.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
