@@ -222,6 +222,23 @@ def test_fetch_snapshots_now_whatever_the_schedule(workdir: Path, site: NewsSite
     assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
 
 
+def test_fetch_of_a_tracked_feed_reads_it_and_makes_no_story(workdir: Path, site: NewsSite) -> None:
+    """`storytrace fetch FEED` of a feed already tracked reads it now, as `watch` would: no story with no versions
+    is left under the feed's address, and the report does not claim the feed is tracked only from now on."""
+    feed = site.url("/feeds/atom.xml")
+    assert st(workdir, "add", feed).returncode == 0
+    fetched = st(workdir, "fetch", feed, "--json")
+    assert fetched.returncode == 0, fetched.stderr
+    report = json.loads(fetched.stdout)
+    # (read with the validators of the last read: the site answers 304, the feed unchanged)
+    assert (report["outcome"], report["new_stories"]) == ("not_modified", [])
+    assert "from now on" not in report["detail"]
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        assert find_story(store, feed) is None
+        read = find_source(store, feed)
+        assert read is not None and read.active
+
+
 def test_sigterm_stops_the_watcher_within_its_grace_even_with_a_page_hanging(workdir: Path, site: NewsSite) -> None:
     config = CONFIG.replace("total_timeout = 3", "total_timeout = 30") + 'shutdown_grace = "0.5s"\n'
     (workdir / "storytrace.toml").write_text(config, encoding="utf-8")
