@@ -339,12 +339,14 @@ def record_check(
     duration_ms: int | None = None,
     version_id: int | None = None,
     validators: Validators | None = None,
+    title: str | None = None,
 ) -> Check:
     """Record one fetch attempt of a story or a source that stored no version (a source's last_checked_at
     follows). A new version and its check are recorded together by `add_version`.
 
     In the same transaction, a story's failures in a row grow by one (a failed outcome) or go back to 0, and
-    `validators` (the answer's, when it was judged) replace the story's or source's.
+    `validators` (the answer's, when it was judged) replace the story's or source's. A source takes `title`
+    (a feed's own, as this read gave it), so the Feeds page names the feed rather than showing its address.
     """
     outcome = Outcome(outcome)
     if outcome is Outcome.NEW_VERSION:
@@ -368,6 +370,8 @@ def record_check(
                 raise UnknownSource(f"no source with id {of_source}")
             if found.last_checked_at is None or found.last_checked_at < moment:
                 found.last_checked_at = moment
+            if title:
+                found.title = title
             _keep(found, validators)
         row = Check(
             story_id=of_story,
