@@ -19,6 +19,7 @@ import pytest
 from storytrace.demo.site import NewsSite
 from storytrace.store import due_sources, find_source, find_story, open_store, problems, versions_of
 
+from .cli_support import one_error_line
 from .fetch_support import roft_article
 from .test_cli import COMMAND, run
 
@@ -237,6 +238,22 @@ def test_fetch_of_a_tracked_feed_reads_it_and_makes_no_story(workdir: Path, site
         assert find_story(store, feed) is None
         read = find_source(store, feed)
         assert read is not None and read.active
+
+
+def test_a_feed_named_as_a_story_is_said_to_be_a_feed(workdir: Path, site: NewsSite) -> None:
+    """`log`, `diff FEED@N` and `collate FEED` of a tracked feed say that it is a feed and where its articles are,
+    rather than "no story is tracked there (storytrace add URL)", which sends the user to add it again."""
+    feed = site.url("/feeds/atom.xml")
+    assert st(workdir, "add", feed).returncode == 0
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        read = find_source(store, feed)
+        assert read is not None
+    expected = (f"storytrace: error: {feed} is a tracked feed, not an article: the 12 articles it brought are "
+                f"stories of their own (storytrace serve lists them at /stories?feed={read.id})")
+    for args in (["log", feed], ["diff", f"{feed}@1", f"{feed}@latest"], ["collate", feed]):
+        assert one_error_line(st(workdir, *args)) == expected, args
+    unknown = site.url("/news/never-added")
+    assert "no story is tracked at" in one_error_line(st(workdir, "log", unknown))
 
 
 def test_sigterm_stops_the_watcher_within_its_grace_even_with_a_page_hanging(workdir: Path, site: NewsSite) -> None:

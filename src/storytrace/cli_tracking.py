@@ -200,7 +200,7 @@ def register(app: typer.Typer) -> None:
         """A story's versions, each with a one-line summary of what changed."""
         from storytrace.report.tracking import log_document, render_log
         from storytrace.store import UnknownStory, log, open_store
-        from storytrace.track.refs import named_story
+        from storytrace.track.refs import named_story, no_story_at
         from storytrace.track.session import store_url
         from storytrace.track.urls import story_key
 
@@ -212,7 +212,8 @@ def register(app: typer.Typer) -> None:
             try:
                 story_log = log(store, key if story is None else story.url, limit=limit)
             except UnknownStory:
-                raise TrackingError(f"no story is tracked at {key} (storytrace add URL)") from None
+                untracked = f"no story is tracked at {key} (storytrace add URL)"
+                raise TrackingError(no_story_at(store, url, untracked)) from None
         if as_json:
             print_json(log_document(story_log))
         else:

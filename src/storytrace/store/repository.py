@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,13 @@ def add_source(
 def find_source(store: Store, url: str) -> Source | None:
     url = url.strip()
     return store.read(lambda session: session.execute(select(Source).where(Source.url == url)).scalar_one_or_none())
+
+
+def count_source_stories(store: Store, source: SourceRef) -> int:
+    """How many stories a feed brought (for saying where they are when the feed is named as a story)."""
+    wanted = source_id(source)
+    return store.read(
+        lambda session: session.execute(select(func.count()).where(Story.source_id == wanted)).scalar_one())
 
 
 def add_story(
