@@ -191,6 +191,27 @@ def test_option_changes_the_result() -> None:
     assert document["summary"]["minor"] == 0 and document["summary"]["substantive"] == 0
 
 
+def test_options_lists_every_option_an_unknown_one_is_sent_to(tmp_path: Path) -> None:
+    """An unknown -o of trace or group says `storytrace options` lists them: so the corpus options are there too,
+    each with the default the command really uses."""
+    from dataclasses import fields
+
+    from storytrace.corpus.options import CorpusOptions
+    from storytrace.options import DiffOptions
+
+    listed = run("options")
+    assert listed.returncode == 0, listed.stderr
+    pairs = dict(line.split(" = ") for line in listed.stdout.splitlines() if " = " in line)
+    for kind in (DiffOptions, CorpusOptions):
+        assert {f.name: pairs.get(f.name) for f in fields(kind)} == {f.name: repr(f.default) for f in fields(kind)}
+    corpus = tmp_path / "wire.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": FOUNDING_A.read_text(encoding="utf-8")}) + "\n", encoding="utf-8")
+    refused = run("trace", str(FOUNDING_B), "--corpus", str(corpus), "-o", "min_containmen=0.3")
+    assert refused.returncode == 2 and "`storytrace options` lists them" in refused.stderr
+    taken = run("trace", str(FOUNDING_B), "--corpus", str(corpus), "-o", "min_containment=0.3", "--summary")
+    assert taken.returncode == 0, taken.stderr
+
+
 def test_unwritable_html_path_is_an_error(tmp_path: Path) -> None:
     done = run("diff", str(FOUNDING_A), str(FOUNDING_B), "--html", str(tmp_path / "no" / "such" / "dir.html"))
     assert done.returncode == 2 and "cannot write" in done.stderr
