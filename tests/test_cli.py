@@ -42,6 +42,30 @@ def test_founding_example_json_validates_and_matches(diff_schema: dict[str, obje
     assert (summary["unchanged"], summary["minor"], summary["added"], summary["deleted"]) == (6, 2, 7, 9)
 
 
+def test_word_diff_runs_are_as_docs_json_says(tmp_path: Path) -> None:
+    """docs/json.md: a run's `text` is the run as read (B's for `equal`) with the white space after it, and `a`/`b`
+    span it without that white space; checked on real revisions (IteraTeR news, read from ../shared)."""
+    from .conftest import SHARED
+
+    rows = (SHARED / "data" / "iterater-human" / "doc_level_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for number, row in enumerate(json.loads(line) for line in rows[:12]):
+        (tmp_path / f"{number}a.txt").write_text(row["before_revision"], encoding="utf-8")
+        (tmp_path / f"{number}b.txt").write_text(row["after_revision"], encoding="utf-8")
+        done = run("diff", str(tmp_path / f"{number}a.txt"), str(tmp_path / f"{number}b.txt"), "--json")
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        texts = {"a": document["versions"][0]["text"], "b": document["versions"][1]["text"]}
+        for link in document["links"]:
+            for piece in link["diff"]:
+                side = "a" if piece["op"] == "delete" else "b"
+                start, end = piece[side]
+                exact = texts[side][start:end]
+                assert piece["text"].startswith(exact) and not piece["text"][len(exact):].strip(), piece
+                checked += 1
+    assert checked > 100
+
+
 def test_terminal_views_show_sentences_and_summary() -> None:
     inline = run("diff", str(DEMO / "harbour-fire-v1.txt"), str(DEMO / "harbour-fire-v2.txt"))
     assert inline.returncode == 0, inline.stderr
