@@ -256,6 +256,52 @@ def test_a_feed_named_as_a_story_is_said_to_be_a_feed(workdir: Path, site: NewsS
     assert "no story is tracked at" in one_error_line(st(workdir, "log", unknown))
 
 
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[dict[str, object]]]]:
+    """A webhook receiver on 127.0.0.1 (the standard library's HTTP server in a thread): its URL and the notices."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict[str, object]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def test_add_and_fetch_notify_the_webhook_as_watch_does(
+    workdir: Path, site: NewsSite, receiver: tuple[str, list[dict[str, object]]]
+) -> None:
+    """docs/tracking.md: the webhook is told when a version is stored; `add` and `fetch` store versions too (cron
+    may run `fetch` instead of `watch`), so their versions are notified as well."""
+    hook, received = receiver
+    config = workdir / "storytrace.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[watch]\n", f'[watch]\nwebhook = "{hook}"\nwebhook_on = "any"\n'), encoding="utf-8")
+    url = site.url("/news/story-2")
+    assert st(workdir, "add", url).returncode == 0
+    site.advance("story-2")
+    fetched = st(workdir, "fetch", url, "--json")
+    assert fetched.returncode == 0, fetched.stderr
+    assert json.loads(fetched.stdout)["version"] == 2
+    assert [(n["schema"], n["url"], n["version"]) for n in received] == [
+        ("storytrace.change/1", url, 1), ("storytrace.change/1", url, 2)]
+    assert received[1]["summary"]["substantive"] >= 1  # type: ignore[index]
+
+
 def test_sigterm_stops_the_watcher_within_its_grace_even_with_a_page_hanging(workdir: Path, site: NewsSite) -> None:
     config = CONFIG.replace("total_timeout = 3", "total_timeout = 30") + 'shutdown_grace = "0.5s"\n'
     (workdir / "storytrace.toml").write_text(config, encoding="utf-8")

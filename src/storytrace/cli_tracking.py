@@ -110,6 +110,7 @@ def register(app: typer.Typer) -> None:
         """Track articles (fetched now, then re-checked on a schedule) or feeds (their articles are tracked)."""
         from storytrace.track.checks import track_url
         from storytrace.track.urls import canonical_url
+        from storytrace.track.webhook import notify
 
         for url in urls:  # every address checked before the store is opened (and made, the first time)
             canonical_url(url)
@@ -119,6 +120,7 @@ def register(app: typer.Typer) -> None:
             for url in urls:
                 found.append(await track_url(tracker, url))
                 show(found[-1])
+                await notify(tracker, found[-1])  # (a version stored now is notified as the watcher's are)
             return found
 
         _run_checks(config, db, as_json, checks)
