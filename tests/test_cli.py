@@ -42,6 +42,30 @@ def test_founding_example_json_validates_and_matches(diff_schema: dict[str, obje
     assert (summary["unchanged"], summary["minor"], summary["added"], summary["deleted"]) == (6, 2, 7, 9)
 
 
+def test_word_diff_runs_are_as_docs_json_says(tmp_path: Path) -> None:
+    """docs/json.md: a run's `text` is the run as read (B's for `equal`) with the white space after it, and `a`/`b`
+    span it without that white space; checked on real revisions (IteraTeR news, read from ../shared)."""
+    from .conftest import SHARED
+
+    rows = (SHARED / "data" / "iterater-human" / "doc_level_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    checked = 0
+    for number, row in enumerate(json.loads(line) for line in rows[:12]):
+        (tmp_path / f"{number}a.txt").write_text(row["before_revision"], encoding="utf-8")
+        (tmp_path / f"{number}b.txt").write_text(row["after_revision"], encoding="utf-8")
+        done = run("diff", str(tmp_path / f"{number}a.txt"), str(tmp_path / f"{number}b.txt"), "--json")
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        texts = {"a": document["versions"][0]["text"], "b": document["versions"][1]["text"]}
+        for link in document["links"]:
+            for piece in link["diff"]:
+                side = "a" if piece["op"] == "delete" else "b"
+                start, end = piece[side]
+                exact = texts[side][start:end]
+                assert piece["text"].startswith(exact) and not piece["text"][len(exact):].strip(), piece
+                checked += 1
+    assert checked > 100
+
+
 def test_terminal_views_show_sentences_and_summary() -> None:
     inline = run("diff", str(DEMO / "harbour-fire-v1.txt"), str(DEMO / "harbour-fire-v2.txt"))
     assert inline.returncode == 0, inline.stderr
@@ -108,6 +132,36 @@ def test_html_input_is_extracted(tmp_path: Path) -> None:
     assert kinds == ["unchanged", "substantive"]
 
 
+def _saved_page(text: str) -> str:
+    """A news page as a browser or `curl -o` saves it: furniture around the article's paragraphs."""
+    paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+    return (
+        "<!doctype html><html><head><title>Channel crossings</title></head><body><nav>Home | World | UK</nav>"
+        f"<article>{paragraphs}</article><footer>Copyright. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_saved_page_without_an_extension_is_read_as_html(tmp_path: Path) -> None:
+    """`curl -o page URL` and `wget` save pages under names with no extension: such a file is sniffed, as
+    standard input is, and its article extracted, instead of having its markup diffed as text."""
+    bare = tmp_path / "crossings"
+    bare.write_text(_saved_page(FOUNDING_A.read_text(encoding="utf-8")), encoding="utf-8")
+    named = tmp_path / "crossings.html"
+    named.write_bytes(bare.read_bytes())
+    done = run("diff", str(bare), str(named), "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    texts = [version["text"] for version in document["versions"]]
+    assert texts[0] == texts[1] and "<p>" not in texts[0] and "Copyright" not in texts[0]
+    assert {link["kind"] for link in document["links"]} == {"unchanged"}
+    # A plain text file without an extension is still text.
+    plain = tmp_path / "notes"
+    plain.write_bytes(FOUNDING_A.read_bytes())
+    done = run("diff", str(plain), str(FOUNDING_A), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"][0]["text"] == FOUNDING_A.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -159,6 +213,27 @@ def test_option_changes_the_result() -> None:
     )
     document = json.loads(strict.stdout)
     assert document["summary"]["minor"] == 0 and document["summary"]["substantive"] == 0
+
+
+def test_options_lists_every_option_an_unknown_one_is_sent_to(tmp_path: Path) -> None:
+    """An unknown -o of trace or group says `storytrace options` lists them: so the corpus options are there too,
+    each with the default the command really uses."""
+    from dataclasses import fields
+
+    from storytrace.corpus.options import CorpusOptions
+    from storytrace.options import DiffOptions
+
+    listed = run("options")
+    assert listed.returncode == 0, listed.stderr
+    pairs = dict(line.split(" = ") for line in listed.stdout.splitlines() if " = " in line)
+    for kind in (DiffOptions, CorpusOptions):
+        assert {f.name: pairs.get(f.name) for f in fields(kind)} == {f.name: repr(f.default) for f in fields(kind)}
+    corpus = tmp_path / "wire.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": FOUNDING_A.read_text(encoding="utf-8")}) + "\n", encoding="utf-8")
+    refused = run("trace", str(FOUNDING_B), "--corpus", str(corpus), "-o", "min_containmen=0.3")
+    assert refused.returncode == 2 and "`storytrace options` lists them" in refused.stderr
+    taken = run("trace", str(FOUNDING_B), "--corpus", str(corpus), "-o", "min_containment=0.3", "--summary")
+    assert taken.returncode == 0, taken.stderr
 
 
 def test_unwritable_html_path_is_an_error(tmp_path: Path) -> None:

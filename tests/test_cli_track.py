@@ -19,6 +19,7 @@ import pytest
 from storytrace.demo.site import NewsSite
 from storytrace.store import due_sources, find_source, find_story, open_store, problems, versions_of
 
+from .cli_support import one_error_line
 from .fetch_support import roft_article
 from .test_cli import COMMAND, run
 
@@ -220,6 +221,85 @@ def test_fetch_snapshots_now_whatever_the_schedule(workdir: Path, site: NewsSite
     assert (report["outcome"], report["version"]) == ("new_version", 2)
     unreachable = st(workdir, "fetch", "http://127.0.0.1:9/gone")
     assert unreachable.returncode == 1 and "network_error" in unreachable.stdout
+
+
+def test_fetch_of_a_tracked_feed_reads_it_and_makes_no_story(workdir: Path, site: NewsSite) -> None:
+    """`storytrace fetch FEED` of a feed already tracked reads it now, as `watch` would: no story with no versions
+    is left under the feed's address, and the report does not claim the feed is tracked only from now on."""
+    feed = site.url("/feeds/atom.xml")
+    assert st(workdir, "add", feed).returncode == 0
+    fetched = st(workdir, "fetch", feed, "--json")
+    assert fetched.returncode == 0, fetched.stderr
+    report = json.loads(fetched.stdout)
+    # (read with the validators of the last read: the site answers 304, the feed unchanged)
+    assert (report["outcome"], report["new_stories"]) == ("not_modified", [])
+    assert "from now on" not in report["detail"]
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        assert find_story(store, feed) is None
+        read = find_source(store, feed)
+        assert read is not None and read.active
+
+
+def test_a_feed_named_as_a_story_is_said_to_be_a_feed(workdir: Path, site: NewsSite) -> None:
+    """`log`, `diff FEED@N` and `collate FEED` of a tracked feed say that it is a feed and where its articles are,
+    rather than "no story is tracked there (storytrace add URL)", which sends the user to add it again."""
+    feed = site.url("/feeds/atom.xml")
+    assert st(workdir, "add", feed).returncode == 0
+    with open_store(f"sqlite:///{workdir / 'storytrace.db'}", create=False) as store:
+        read = find_source(store, feed)
+        assert read is not None
+    expected = (f"storytrace: error: {feed} is a tracked feed, not an article: the 12 articles it brought are "
+                f"stories of their own (storytrace serve lists them at /stories?feed={read.id})")
+    for args in (["log", feed], ["diff", f"{feed}@1", f"{feed}@latest"], ["collate", feed]):
+        assert one_error_line(st(workdir, *args)) == expected, args
+    unknown = site.url("/news/never-added")
+    assert "no story is tracked at" in one_error_line(st(workdir, "log", unknown))
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[dict[str, object]]]]:
+    """A webhook receiver on 127.0.0.1 (the standard library's HTTP server in a thread): its URL and the notices."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received: list[dict[str, object]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def test_add_and_fetch_notify_the_webhook_as_watch_does(
+    workdir: Path, site: NewsSite, receiver: tuple[str, list[dict[str, object]]]
+) -> None:
+    """docs/tracking.md: the webhook is told when a version is stored; `add` and `fetch` store versions too (cron
+    may run `fetch` instead of `watch`), so their versions are notified as well."""
+    hook, received = receiver
+    config = workdir / "storytrace.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "[watch]\n", f'[watch]\nwebhook = "{hook}"\nwebhook_on = "any"\n'), encoding="utf-8")
+    url = site.url("/news/story-2")
+    assert st(workdir, "add", url).returncode == 0
+    site.advance("story-2")
+    fetched = st(workdir, "fetch", url, "--json")
+    assert fetched.returncode == 0, fetched.stderr
+    assert json.loads(fetched.stdout)["version"] == 2
+    assert [(n["schema"], n["url"], n["version"]) for n in received] == [
+        ("storytrace.change/1", url, 1), ("storytrace.change/1", url, 2)]
+    assert received[1]["summary"]["substantive"] >= 1  # type: ignore[index]
 
 
 def test_sigterm_stops_the_watcher_within_its_grace_even_with_a_page_hanging(workdir: Path, site: NewsSite) -> None:

@@ -192,3 +192,28 @@ def test_a_story_imported_at_an_address_as_its_archive_wrote_it_is_read_back_by_
     missing = run("log", "https://news.example/harbour-fire", "--db", store, cwd=tmp_path)
     assert missing.returncode == 2
     assert "no story is tracked at https://news.example/harbour-fire" in one_error_line(missing)
+
+
+def test_an_imported_story_says_how_to_watch_it_and_add_does(tmp_path: Path) -> None:
+    """Imported stories are not watched; `storytrace log` says how to watch one (docs/import.md), and `storytrace
+    add URL` does: the page is fetched at once as the next version and the story is watched from then on."""
+    from storytrace.demo.site import NewsSite
+
+    from .conftest import FOUNDING_A, FOUNDING_B
+    from .fetch_support import roft_article
+
+    with NewsSite([roft_article(0, "first")]) as site:
+        url = site.url("/news/first")
+        archive = tmp_path / "archive.jsonl"
+        lines = [{"url": url, "text": path.read_text(encoding="utf-8"), "captured_at": f"2024-05-0{day}T10:00:00Z"}
+                 for day, path in ((1, FOUNDING_A), (2, FOUNDING_B))]
+        archive.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+        assert run("import", str(archive), cwd=tmp_path).returncode == 0
+        shown = run("log", url, cwd=tmp_path)
+        assert shown.returncode == 0, shown.stderr
+        assert "2 versions; no longer watched (storytrace add URL watches it)" in shown.stdout
+        added = run("add", url, "--json", cwd=tmp_path)
+        assert added.returncode == 0, added.stderr
+        assert (json.loads(added.stdout)["outcome"], json.loads(added.stdout)["version"]) == ("new_version", 3)
+    shown = run("log", url, "--json", cwd=tmp_path)
+    assert json.loads(shown.stdout)["active"] is True

@@ -171,13 +171,22 @@ def test_markdown_is_kept_as_is(tmp_path: Path, name: str) -> None:
     assert (result.text, result.format) == (story, "markdown")
 
 
-@pytest.mark.parametrize("name", ["bridge.text", "bridge", "BRIDGE.TXT"])
-def test_text_extensions_and_no_extension_are_text(tmp_path: Path, name: str) -> None:
-    # A file without extension is text even when it holds markup.
-    content = "<html><body><p>Not parsed.</p></body></html>\n" if name == "bridge" else STORY
+@pytest.mark.parametrize("name", ["bridge.text", "BRIDGE.TXT"])
+def test_text_extensions_are_text_even_with_markup(tmp_path: Path, name: str) -> None:
+    # A text extension is trusted: markup in such a file is text (the way to diff a page's source).
+    content = "<html><body><p>Not parsed.</p></body></html>\n"
     path = write(tmp_path, name, content.encode("utf-8"))
     result = read_source(str(path))
     assert (result.text, result.format) == (content, "text")
+
+
+def test_no_extension_is_sniffed(tmp_path: Path) -> None:
+    # Pages saved by `curl -o page URL` or `wget` have no extension: read as standard input is.
+    page = write(tmp_path, "bridge", news_page().encode("utf-8"))
+    text = write(tmp_path, "notes", STORY.encode("utf-8"))
+    assert read_source(str(page)).format == "html"
+    assert PARAGRAPHS[0] in read_source(str(page)).text
+    assert read_source(str(text)) == SourceText(str(text), STORY, "text", "utf-8")
 
 
 def test_founding_example_is_read_exactly() -> None:

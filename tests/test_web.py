@@ -842,3 +842,25 @@ def test_a_feed_added_on_the_web_is_read_by_the_watcher(store_url: str) -> None:
             listed = client.get(f"/stories.json?feed={feed_id}").json()
             assert {s["url"] for s in listed["stories"]} == {site.url("/news/first"), site.url("/news/second")}
             assert listed["feed"]["last_checked_at"] is not None and listed["feed"]["stories"] == 2
+
+
+def test_a_feed_read_by_the_cli_is_named_by_its_own_title(store_url: str) -> None:
+    """`storytrace add FEED` keeps the title the feed gives itself: the Feeds page and a feed's stories page name
+    the feed by it, as documented, rather than showing its address for want of one."""
+    import subprocess
+
+    from storytrace.demo.site import SITE_NAME, NewsSite
+
+    from .fetch_support import roft_article
+    from .test_cli import COMMAND
+
+    with NewsSite([roft_article(0, "first")]) as site:
+        feed = site.url("/feeds/rss.xml")
+        done = subprocess.run([*COMMAND, "add", feed, "--db", store_url], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    with TestClient(create_app(store_url, token=None)) as client:
+        listed = client.get("/feeds.json").json()["feeds"]
+        assert [(f["url"], f["title"]) for f in listed] == [(feed, SITE_NAME)]
+        assert SITE_NAME in client.get("/feeds").text
+        stories = client.get(f"/stories?feed={listed[0]['id']}")
+        assert stories.status_code == 200 and SITE_NAME in stories.text

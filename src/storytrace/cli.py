@@ -279,8 +279,15 @@ def serve_command(
 @app.command("options")
 def options_command() -> None:
     """List the thresholds that --option can set, with their defaults."""
+    from storytrace.corpus.options import CorpusOptions
+
+    # Every "unknown option" error points here, trace's and group's too: so both kinds are listed.
+    typer.echo("# diff options (the aligner): diff, collate, trace, batch")
     for f in fields(DiffOptions):
         typer.echo(f"{f.name} = {getattr(DiffOptions(), f.name)!r}")
+    typer.echo("\n# corpus options: index, trace, group (docs/corpus.md)")
+    for f in fields(CorpusOptions):
+        typer.echo(f"{f.name} = {getattr(CorpusOptions(), f.name)!r}")
 
 
 def _write(path: Path, content: str) -> None:

@@ -110,6 +110,7 @@ def register(app: typer.Typer) -> None:
         """Track articles (fetched now, then re-checked on a schedule) or feeds (their articles are tracked)."""
         from storytrace.track.checks import track_url
         from storytrace.track.urls import canonical_url
+        from storytrace.track.webhook import notify
 
         for url in urls:  # every address checked before the store is opened (and made, the first time)
             canonical_url(url)
@@ -119,6 +120,7 @@ def register(app: typer.Typer) -> None:
             for url in urls:
                 found.append(await track_url(tracker, url))
                 show(found[-1])
+                await notify(tracker, found[-1])  # (a version stored now is notified as the watcher's are)
             return found
 
         _run_checks(config, db, as_json, checks)
@@ -200,7 +202,7 @@ def register(app: typer.Typer) -> None:
         """A story's versions, each with a one-line summary of what changed."""
         from storytrace.report.tracking import log_document, render_log
         from storytrace.store import UnknownStory, log, open_store
-        from storytrace.track.refs import named_story
+        from storytrace.track.refs import named_story, no_story_at
         from storytrace.track.session import store_url
         from storytrace.track.urls import story_key
 
@@ -212,7 +214,8 @@ def register(app: typer.Typer) -> None:
             try:
                 story_log = log(store, key if story is None else story.url, limit=limit)
             except UnknownStory:
-                raise TrackingError(f"no story is tracked at {key} (storytrace add URL)") from None
+                untracked = f"no story is tracked at {key} (storytrace add URL)"
+                raise TrackingError(no_story_at(store, url, untracked)) from None
         if as_json:
             print_json(log_document(story_log))
         else:

@@ -76,6 +76,8 @@ def render_log(story_log: StoryLog, console: Console) -> None:
         state += f" ({story.stop_reason}: storytrace log shows its articles, each by its own URL)"
     elif not story.active and story.stop_reason:
         state += f" ({story.stop_reason}; storytrace add URL watches it again)"
+    elif not story.active and story.url.startswith(("http://", "https://")):  # (imported: never watched)
+        state += " (storytrace add URL watches it)"
     elif story.active and story.failures:
         state += f" ({story.failures} failed check{'s' if story.failures != 1 else ''} in a row)"
     following = f", next check {story.next_check_at:%Y-%m-%d %H:%M} UTC" if story.active and story.next_check_at else ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,13 @@ def add_source(
 def find_source(store: Store, url: str) -> Source | None:
     url = url.strip()
     return store.read(lambda session: session.execute(select(Source).where(Source.url == url)).scalar_one_or_none())
+
+
+def count_source_stories(store: Store, source: SourceRef) -> int:
+    """How many stories a feed brought (for saying where they are when the feed is named as a story)."""
+    wanted = source_id(source)
+    return store.read(
+        lambda session: session.execute(select(func.count()).where(Story.source_id == wanted)).scalar_one())
 
 
 def add_story(
@@ -339,12 +346,14 @@ def record_check(
     duration_ms: int | None = None,
     version_id: int | None = None,
     validators: Validators | None = None,
+    title: str | None = None,
 ) -> Check:
     """Record one fetch attempt of a story or a source that stored no version (a source's last_checked_at
     follows). A new version and its check are recorded together by `add_version`.
 
     In the same transaction, a story's failures in a row grow by one (a failed outcome) or go back to 0, and
-    `validators` (the answer's, when it was judged) replace the story's or source's.
+    `validators` (the answer's, when it was judged) replace the story's or source's. A source takes `title`
+    (a feed's own, as this read gave it), so the Feeds page names the feed rather than showing its address.
     """
     outcome = Outcome(outcome)
     if outcome is Outcome.NEW_VERSION:
@@ -368,6 +377,8 @@ def record_check(
                 raise UnknownSource(f"no source with id {of_source}")
             if found.last_checked_at is None or found.last_checked_at < moment:
                 found.last_checked_at = moment
+            if title:
+                found.title = title
             _keep(found, validators)
         row = Check(
             story_id=of_story,

@@ -22,9 +22,9 @@ from storytrace.errors import InputError
 DEFAULT_MAX_BYTES = 5_000_000
 FORMATS = ("text", "markdown", "html")
 
-# Extensions we trust; anything else is sniffed from the content, like standard input.
+# Extensions we trust; anything else is sniffed from the content, like standard input. A name without an
+# extension is sniffed too: `curl -o page URL` and `wget` save web pages under such names.
 _FORMAT_BY_EXTENSION = {
-    "": "text",
     ".txt": "text",
     ".text": "text",
     ".md": "markdown",

@@ -285,7 +285,7 @@ async def check_feed(tracker: Tracker, source: Source, fetched: FetchResult | No
         # The validators are kept only now that the articles are added: a read cut short is repeated in full.
         await tracker.write(f"recording {source.url}", record_check, tracker.store, Outcome.FEED_PARSED,
                             source=source, http_status=result.status, detail=detail,
-                            duration_ms=round(result.elapsed_ms), validators=answer)
+                            duration_ms=round(result.elapsed_ms), validators=answer, title=parsed.feed.title)
     except StoreError as exc:
         return CheckReport(source.url, "store_error", f"not recorded, will be read again: {exc}",
                            elapsed_ms=_since(started))

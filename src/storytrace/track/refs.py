@@ -6,7 +6,7 @@ from typing import Literal
 
 from storytrace.collation.versions import Version
 from storytrace.errors import InputError
-from storytrace.store import Store, Story, find_story, version, version_texts
+from storytrace.store import Store, Story, count_source_stories, find_source, find_story, version, version_texts
 from storytrace.track.urls import VERSION_REF, is_version_ref, outlet_of, story_key, story_keys
 
 
@@ -22,7 +22,7 @@ def stored_version(store: Store, ref: str) -> tuple[str, str]:
     story = named_story(store, match["url"])
     if story is None:
         url = story_key(match["url"])
-        raise InputError(f"no story is tracked at {url} (storytrace add {url})")
+        raise InputError(no_story_at(store, url, f"no story is tracked at {url} (storytrace add {url})"))
     url = story.url
     # (a number past the last version is looked for nowhere: the database's integers stop at 2**63)
     beyond = isinstance(which, int) and which > story.version_count
@@ -45,7 +45,7 @@ def stored_story_versions(store: Store, urls: list[str]) -> list[Version]:
             continue
         story = named_story(store, url)
         if story is None:
-            raise InputError(f"no story is tracked at {url}")
+            raise InputError(no_story_at(store, url, f"no story is tracked at {url}"))
         prefix = f"{outlet} " if len(urls) > 1 else ""
         found += [
             Version(v.text, f"{prefix}v{v.number}", outlet, v.captured_at.isoformat())
@@ -61,3 +61,16 @@ def named_story(store: Store, text: str) -> Story | None:
         if story is not None:
             return story
     return None
+
+
+def no_story_at(store: Store, text: str, fallback: str) -> str:
+    """Why no story answers to the address `text`: a tracked feed is named as one, with where its articles are
+    (each a story of its own), since `fallback` ("not tracked, add it") would send the user to add it again."""
+    feed = find_source(store, story_key(text))
+    if feed is None:
+        return fallback
+    count = count_source_stories(store, feed)
+    articles = "the article it brought is a story of its own" if count == 1 else (
+        f"the {count} articles it brought are stories of their own")
+    return (f"{feed.url} is a tracked feed, not an article: {articles} (storytrace serve lists them at "
+            f"/stories?feed={feed.id})")

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from storytrace.store import Source, Store, Story, add_story, due_sources, due_stories, next_due, reschedule
+from storytrace.store import (
+    Source,
+    Store,
+    Story,
+    add_story,
+    due_sources,
+    due_stories,
+    find_source,
+    next_due,
+    reschedule,
+)
 from storytrace.track.checks import CheckReport, Tracker, check_feed, check_story, now_utc
 from storytrace.track.pool import CheckPool
 from storytrace.track.webhook import notify
@@ -210,12 +220,30 @@ async def _seconds_until_due(tracker: Tracker, in_flight: set[int]) -> float:
 
 async def fetch_now(tracker: Tracker, urls: list[str]) -> list[CheckReport]:
     """Check these (canonical) URLs now, whatever their schedule, tracking those that are not yet
-    (`storytrace fetch`); reports in the order given."""
-    stories = [
-        await tracker.write(f"adding {url}", add_story, tracker.store, url, check_interval_s=tracker.first_interval_s)
-        for url in urls
-    ]
-    return await gather_limited([_story_job(tracker, s) for s in stories], tracker.config.watch.concurrency)
+    (`storytrace fetch`); reports in the order given. A tracked feed is read now: adding it as a story would
+    leave a story with no versions behind, under the feed's address. A version stored is notified to the webhook
+    as the watcher's are, so that `fetch` run from cron misses no notice."""
+    jobs: list[Callable[[], Awaitable[CheckReport]]] = []
+    for url in urls:
+        source = await tracker.in_thread(find_source, tracker.store, url)
+        if source is not None:
+            jobs.append(_feed_job(tracker, source))
+            continue
+        story = await tracker.write(f"adding {url}", add_story, tracker.store, url,
+                                    check_interval_s=tracker.first_interval_s)
+        jobs.append(_notified(tracker, _story_job(tracker, story)))
+    return await gather_limited(jobs, tracker.config.watch.concurrency)
+
+
+def _notified(tracker: Tracker, job: Callable[[], Awaitable[CheckReport]]) -> Callable[[], Awaitable[CheckReport]]:
+    """The job, followed by the webhook's notice of the version it stored (if any, and if one is configured)."""
+
+    async def run() -> CheckReport:
+        report = await job()
+        await notify(tracker, report)
+        return report
+
+    return run
 
 
 async def gather_limited(jobs: list[Callable[[], Awaitable[T]]], limit: int) -> list[T]:
