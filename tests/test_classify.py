@@ -787,3 +787,19 @@ def test_a_day_of_a_month_with_or_without_its_ordinal(a: str, b: str, kind: str)
     assert forward.kind == backward.kind == kind
     if kind == "minor":
         assert forward.reasons == ("number written differently",)
+
+
+def test_a_quotation_opened_by_a_mark_set_apart_at_the_end_of_the_sentence_before() -> None:
+    """Tokenised news (the NYT's) sets a quotation's opening mark apart at the end of the sentence before ("... the
+    main court. '' It was a lot for me,'' said Ortiz"), and an excerpt may end inside a quotation, so the
+    paragraph's marks do not pair up: the words after the closing mark are still no quotation's."""
+    a = ("Ortiz was told the match would move to the main court. '' It was a lot for me,'' said Ortiz, who entered "
+         "the event ranked 90th. '' I will get used to it.")
+    outside = storytrace.diff(a, a.replace("entered the event", "entered an event")).to_dict()
+    assert [(link["kind"], link["reasons"]) for link in outside["links"] if link["kind"] != "unchanged"] == [
+        ("minor", ["wording the → an"])
+    ]
+    inside = storytrace.diff(a, a.replace("a lot for me", "too much for me")).to_dict()
+    assert [(link["kind"], link["reasons"]) for link in inside["links"] if link["kind"] != "unchanged"] == [
+        ("substantive", ["words of a quotation changed"])
+    ]

@@ -144,7 +144,8 @@ def open_quote(doc: Document, index: int) -> str:
     if index == 0 or found[index - 1].paragraph != found[index].paragraph:
         return ""
     paragraph = _paragraph(doc, index)
-    return carried_quotation(doc.text, paragraph, found[index].start) if paragraph is not None else ""
+    sentence = found[index]
+    return carried_quotation(doc.text, paragraph, sentence.start, sentence.end) if paragraph is not None else ""
 
 
 _LONGEST_PARAGRAPH: Final = 100

@@ -19,16 +19,21 @@ OPENING_QUOTES: Final = frozenset("\u201c\u00ab")
 DOUBLED_SINGLE: Final = "''"
 
 
-def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
-    """The mark that opened a quotation the sentence at `start` begins inside of ('"' or '“', which stands for « as
+def carried_quotation(text: str, paragraph: tuple[int, int], start: int, end: int) -> str:
+    """The mark that opened a quotation the sentence text[start:end] begins inside of ('"' or '“', which stands for « as
     well), opened earlier in its paragraph (text[slice(*paragraph)]); "" when it begins outside, or when the
     paragraph's marks do not pair up (a stray mark says nothing about where its quotations are). One mark left open
     is no stray when the next paragraph opens with a quotation mark: news style carries a quotation on into the next
-    paragraph so, without closing it."""
+    paragraph so, without closing it. Nor is one when the sentence's own first straight mark closes a quotation
+    (tokenised news sets the mark that opens a quotation apart at the end of the sentence before: "... Stadium. ''
+    This is my first time,'' said Haynes"), whether or not the paragraph's marks pair up (an excerpt may end
+    inside a quotation)."""
     paragraph_start, paragraph_end = paragraph
     straight, curly = quote_balance(text, paragraph_start, start)
     if straight % 2 == 0 and curly <= 0:
         return ""
+    if straight % 2 and not curly and _first_straight_closes(text, start, end):
+        return '"'
     straight_after, curly_after = quote_balance(text, start, paragraph_end)
     straight_open, curly_open = (straight + straight_after) % 2, curly + curly_after
     if straight_open or curly_open:
@@ -43,6 +48,19 @@ def carried_quotation(text: str, paragraph: tuple[int, int], start: int) -> str:
             return ""  # the mark left open is no opening one: 'a 6" pipe'
 
     return '"' if straight % 2 else "\u201c"
+
+
+def _first_straight_closes(text: str, start: int, end: int) -> bool:
+    """Is the first straight double mark of text[start:end] in a closing one's place: after a word or punctuation
+    (not at the start), before white space, punctuation or the end?"""
+    double, doubled = text.find('"', start, end), text.find(DOUBLED_SINGLE, start, end)
+    if double < 0 and doubled < 0:
+        return False
+    at, length = (doubled, 2) if double < 0 or 0 <= doubled < double else (double, 1)
+    if at == start or text[at - 1].isspace() or text[at - 1] in "([\u2014\u2013":
+        return False
+    after = text[at + length : at + length + 1]
+    return not after or after.isspace() or after in ",.;:!?)]"
 
 
 def _last_straight_mark(text: str, start: int, end: int) -> tuple[int, int]:
