@@ -6,7 +6,6 @@ records, or the version store (--db). Heavy modules are imported inside the comm
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storytrace.cli_output import print_json
+from storytrace.cli_output import json_line, print_json
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
@@ -243,7 +242,8 @@ def register(app: typer.Typer) -> None:
             with index:
                 members = group(index, options.with_overrides(**index.options.index_settings()))
         _warn(skipped)
-        text = _csv(members) if fmt == "csv" else "".join(json.dumps(m.to_dict()) + "\n" for m in members)
+        to_stdout = output is None
+        text = _csv(members) if fmt == "csv" else "".join(json_line(m.to_dict(), to_stdout=to_stdout) for m in members)
         if output is None:
             sys.stdout.write(text)
         else:

@@ -15,7 +15,13 @@ def print_json(document: Any) -> None:
 
 def print_json_line(document: Any) -> None:
     """Write `document` to standard output as one line of JSON (JSON Lines), escaped as `print_json` escapes."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode()) + "\n")
+    sys.stdout.write(json_line(document, to_stdout=True))
+
+
+def json_line(document: Any, *, to_stdout: bool) -> str:
+    """`document` as one line of JSON with its newline: UTF-8 text as it is, for a file (written as UTF-8) and for
+    standard output that can carry it; \\u escapes only where standard output cannot."""
+    return json.dumps(document, ensure_ascii=to_stdout and not stdout_takes_unicode()) + "\n"
 
 
 def stdout_takes_unicode() -> bool:
