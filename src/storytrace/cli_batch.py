@@ -10,6 +10,7 @@ import typer
 
 from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
+from storytrace.terminal import write_out
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -93,7 +94,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(report.to_dict())
         else:
-            typer.echo(report.summary_line())
+            write_out(report.summary_line() + "\n")
 
 
 class _Bar:

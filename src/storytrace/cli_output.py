@@ -1,4 +1,5 @@
-"""Output shared by the CLI's command modules: every `--json` document is written the same way."""
+"""Output shared by the CLI's command modules: every `--json` document is written the same way (through
+storytrace.terminal.write_out, which answers a closed pipe)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ import json
 import sys
 from typing import Any
 
+from storytrace.terminal import write_out
+
 
 def print_json(document: Any) -> None:
     """Write `document` to standard output as indented JSON, non-ASCII text kept as it is (escaped where standard
     output cannot carry it), with a final newline."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
+    write_out(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
 
 
 def print_json_line(document: Any) -> None:
     """Write `document` to standard output as one line of JSON (JSON Lines), escaped as `print_json` escapes."""
-    sys.stdout.write(json_line(document, to_stdout=True))
+    write_out(json_line(document, to_stdout=True))
 
 
 def json_line(document: Any, *, to_stdout: bool) -> str:
