@@ -37,19 +37,19 @@ def main() -> int:
     ap.add_argument("--copies", default="1000,2000,8000")
     args = ap.parse_args()
     passages = json.loads(PROMPTS.read_text(encoding="utf-8"))["prompts"]
-    print("| exact copies | near copies | documents | stories | wall | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| exact copies | near copies | documents | stories | wall | CPU | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for copies in (int(s) for s in args.copies.split(",")):
         documents = corpus(passages, copies)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "crawl.jsonl"
             path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in documents), encoding="utf-8")
             out = Path(folder) / "stories.jsonl"
-            wall, peak_mb = run_storytrace(["group", "--corpus", str(path), "--output", str(out)])
+            wall, peak_mb, cpu = run_storytrace(["group", "--corpus", str(path), "--output", str(out)])
             stories = {json.loads(line)["story"] for line in out.read_text(encoding="utf-8").splitlines()}
         print(
             f"| {copies:,} | {copies // 4:,} | {len(documents):,} | {len(stories):,} | {wall:.2f} s "
-            f"| {peak_mb:.0f} MB |",
+            f"| {cpu:.2f} s | {peak_mb:.0f} MB |",
             flush=True,
         )
     return 0
