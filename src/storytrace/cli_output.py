@@ -7,13 +7,14 @@ import json
 import sys
 from typing import Any
 
+from storytrace.cli_json import dumps_indented
 from storytrace.terminal import write_out
 
 
 def print_json(document: Any) -> None:
     """Write `document` to standard output as indented JSON, non-ASCII text kept as it is (escaped where standard
     output cannot carry it), with a final newline."""
-    write_out(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
+    write_out(dumps_indented(document, ensure_ascii=not stdout_takes_unicode()) + "\n")
 
 
 def print_json_line(document: Any) -> None:
