@@ -28,8 +28,9 @@ MEMORY_LIMIT_HELP = ("a size such as 4GB or 512MiB, a fraction of the machine's 
 
 
 def parse_memory_limit(raw: object) -> MemoryLimit:
-    """A memory limit per worker from a command line or storytrace.toml: ValueError saying what is expected for
-    anything else (Dask would stop the run with a traceback at the first worker, or read "5 foos" as 5 bytes)."""
+    """A memory limit per worker from a command line or storytrace.toml, checked before a cluster is started: a
+    ValueError says what is expected. A size below 1 MB is refused too (no worker runs in it, and Dask reads 1 as
+    the whole machine)."""
     text = str(raw).strip().lower() if isinstance(raw, str | int | float) and not isinstance(raw, bool) else ""
     if text in ("auto", "none", "0"):
         return None if text != "auto" else "auto"
@@ -40,7 +41,7 @@ def parse_memory_limit(raw: object) -> MemoryLimit:
         if found.group(2) is None and "." in found.group(1) and 0 < number <= 1:
             return number  # a fraction of the machine's memory
         size = number * _UNITS[unit]
-        if math.isfinite(size) and size >= 1:
+        if math.isfinite(size) and size >= 10**6:
             return int(size)
     raise ValueError(f"expected {MEMORY_LIMIT_HELP}, not {raw!r}")
 
