@@ -7,7 +7,7 @@ Two kinds of input are built at run time from the RoFT NYT prompts (never stored
   (a sentence inserted from other passages, deleted, moved, or a word replaced).
 
 Each version is a file; the command is `storytrace collate FILE... --json` with standard output to /dev/null. Wall
-time is of the whole process (start-up included, about 0.3 s); peak is that process's maximum resident set.
+and CPU time are of the whole process (start-up included, about 0.3 s); peak is that process's maximum resident set.
 
     .venv/bin/python bench/collate_scale.py --kinds unrelated,chain --sizes 100,200,400
 """
@@ -20,7 +20,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from measured import run_storytrace
+from measured import Measured, run_storytrace
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT.parent / "shared" / "data" / "roft-nyt" / "prompts-nyt-dev.json"
@@ -59,8 +59,8 @@ def chain(passages: list[list[str]], n: int, seed: int = 1) -> list[str]:
     return texts
 
 
-def measure(texts: list[str], folder: Path) -> tuple[float, float, dict[str, int]]:
-    """Wall seconds, peak resident MB and the collation's summary."""
+def measure(texts: list[str], folder: Path) -> tuple[Measured, dict[str, int]]:
+    """Wall and CPU seconds, peak resident MB, and the collation's summary."""
     files = []
     for k, text in enumerate(texts):
         path = folder / f"v{k:04d}.txt"
@@ -68,9 +68,9 @@ def measure(texts: list[str], folder: Path) -> tuple[float, float, dict[str, int
         files.append(str(path))
     out = folder / "out.json"
     with out.open("wb") as stdout:
-        wall, peak_mb = run_storytrace(["collate", *files, "--json"], stdout=stdout)
+        measured = run_storytrace(["collate", *files, "--json"], stdout=stdout)
     summary = json.loads(out.read_text(encoding="utf-8"))["summary"]
-    return wall, peak_mb, summary
+    return measured, summary
 
 
 def main() -> int:
@@ -79,14 +79,14 @@ def main() -> int:
     ap.add_argument("--sizes", default="100,200,400")
     args = ap.parse_args()
     passages = json.loads(PROMPTS.read_text(encoding="utf-8"))["prompts"]
-    print("| input | versions | units | wall | peak RSS |")
-    print("|---|---:|---:|---:|---:|")
+    print("| input | versions | units | wall | CPU | peak RSS |")
+    print("|---|---:|---:|---:|---:|---:|")
     for kind in args.kinds.split(","):
         for n in (int(s) for s in args.sizes.split(",")):
             texts = unrelated(passages, n) if kind == "unrelated" else chain(passages, n)
             with tempfile.TemporaryDirectory() as folder:
-                wall, peak, summary = measure(texts, Path(folder))
-            print(f"| {kind} | {n} | {summary['units']:,} | {wall:.2f} s | {peak:.0f} MB |", flush=True)
+                (wall, peak, cpu), summary = measure(texts, Path(folder))
+            print(f"| {kind} | {n} | {summary['units']:,} | {wall:.2f} s | {cpu:.2f} s | {peak:.0f} MB |", flush=True)
     return 0
 
 

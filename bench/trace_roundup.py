@@ -27,8 +27,8 @@ def main() -> int:
     ap.add_argument("--passages", default="10,60,400,1340")
     args = ap.parse_args()
     passages = json.loads(PROMPTS.read_text(encoding="utf-8"))["prompts"]
-    print("| passages | sentences | sources | supported share | wall | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| passages | sentences | sources | supported share | wall | CPU | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as folder:
         where = Path(folder)
         lines = (json.dumps({"id": f"p{k:04d}", "text": " ".join(p)}) + "\n" for k, p in enumerate(passages))
@@ -40,13 +40,13 @@ def main() -> int:
             text = "\n\n".join(" ".join(p) for p in passages[:n])
             (where / "roundup.txt").write_text(text, encoding="utf-8")
             with (where / "out.json").open("wb") as out:
-                wall, peak_mb = run_storytrace(
+                wall, peak_mb, cpu = run_storytrace(
                     ["trace", "roundup.txt", "--index", "wire.index", "--json"], cwd=where, stdout=out
                 )
             summary = json.loads((where / "out.json").read_text(encoding="utf-8"))["summary"]
             print(
                 f"| {n:,} | {summary['sentences']:,} | {summary['sources']:,} | {summary['supported_share']:.3f} "
-                f"| {wall:.2f} s | {peak_mb:.0f} MB |",
+                f"| {wall:.2f} s | {cpu:.2f} s | {peak_mb:.0f} MB |",
                 flush=True,
             )
     return 0

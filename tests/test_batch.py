@@ -462,3 +462,23 @@ def test_ctrl_c_while_the_local_cluster_starts_exits_without_a_traceback(tmp_pat
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "interrupted"
     assert "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "limit"),
+    [("4GB", 4 * 10**9), ("512MiB", 512 * 2**20), ("1.5 gb", 15 * 10**8), ("2e9", 2 * 10**9), ("3g", 3 * 10**9),
+     ("0.5", 0.5), ("1.0", 1.0), ("auto", "auto"), ("AUTO", "auto"), ("none", None), ("0", None)],
+)
+def test_memory_limits_are_read_as_dask_takes_them(raw: str, limit: object) -> None:
+    from storytrace.corpus.batch.options import parse_memory_limit
+
+    assert parse_memory_limit(raw) == limit
+
+
+@pytest.mark.parametrize("raw", ["", "lots", "5 foos", "-1GB", "1", "100", "999kB", "nan", "1e999", "0.0", "1.5"])
+def test_memory_limits_dask_would_misread_or_no_worker_fits_are_refused(raw: str) -> None:
+    """"1" is the whole machine to Dask (a number up to 1 is a fraction), "1.5" neither a fraction nor a size."""
+    from storytrace.corpus.batch.options import parse_memory_limit
+
+    with pytest.raises(ValueError, match="expected a size such as 4GB or 512MiB"):
+        parse_memory_limit(raw)

@@ -144,3 +144,50 @@ def test_ctrl_c_at_a_terminal_mid_run_is_quiet_and_the_rerun_completes_it(tmp_pa
         keys = [(column, "ascending") for column in columns]
         resumed = pq.read_table(tmp_path / "out" / table).sort_by(keys)
         assert resumed.num_rows > 0 and resumed.equals(pq.read_table(tmp_path / "whole" / table).sort_by(keys))
+
+
+def test_memory_limit_per_local_worker_from_the_flag_or_storytrace_toml(tmp_path: Path) -> None:
+    """The limit reaches the workers (the scheduler's own record of each, in the report); the flag wins."""
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    done = run("batch", str(corpus), "--out", "a", "--workers", "2", "--memory-limit", "700MB", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["worker_memory_limits"] == [700_000_000, 700_000_000]
+    (tmp_path / "storytrace.toml").write_text('[batch]\nmemory_limit = "512MiB"\n', encoding="utf-8")
+    done = run("batch", str(corpus), "--out", "b", "--workers", "1", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["worker_memory_limits"] == [512 * 2**20]
+    done = run("batch", str(corpus), "--out", "c", "--workers", "1", "--memory-limit", "none", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["worker_memory_limits"] == [None]
+
+
+def test_a_bad_memory_limit_is_one_line_before_any_work(tmp_path: Path) -> None:
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    line = one_error_line(run("batch", str(corpus), "--out", "out", "--memory-limit", "5 foos", cwd=tmp_path))
+    assert line.startswith("storytrace: error: --memory-limit: expected a size such as 4GB or 512MiB")
+    assert line.endswith("not '5 foos'")
+    line = one_error_line(run("batch", str(corpus), "--out", "out", "--memory-limit", "2GB", "--scheduler",
+                              "tcp://127.0.0.1:9", cwd=tmp_path))
+    assert "--memory-limit is for a local cluster; with --scheduler the cluster has its own" in line
+    for value, message in (('"lots"', "storytrace.toml [batch]: expected a size such as 4GB"),
+                           ("0.5", "storytrace.toml [batch]: memory_limit = 0.5: expected text in quotes")):
+        (tmp_path / "storytrace.toml").write_text(f"[batch]\nmemory_limit = {value}\n", encoding="utf-8")
+        assert message in one_error_line(run("batch", str(corpus), "--out", "out", cwd=tmp_path))
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_over_their_memory_limit_end_the_run_with_one_line(tmp_path: Path) -> None:
+    """Too little to start a worker, or to align a story of twenty 1 MB versions (the worker is restarted by its
+    nanny, and the task given up after four): "internal error: CommClosedError" and "KilledWorker", status 1. (With
+    Dask's pause at 80% of the limit, a limit a little above what a worker starts with hung the run for good.)"""
+    corpus = jsonl_file(tmp_path / "c.jsonl", jsonl_records(stories(2, 2)))
+    line = one_error_line(run("batch", str(corpus), "--out", "a", "--workers", "1", "--memory-limit", "60MB",
+                              cwd=tmp_path))
+    assert line == "storytrace: error: a local worker stopped as it started; each worker may use 60 MB (--memory-limit)"
+    passages = json.loads(ROFT_PROMPTS.read_text(encoding="utf-8"))["prompts"]
+    big = [{"url": "https://example.org/roundup", "version": v,
+            "text": "\n\n".join(" ".join(p) for p in passages[20 * v : 20 * v + 700])} for v in range(20)]
+    jsonl_file(tmp_path / "big.jsonl", big)
+    line = one_error_line(run("batch", "big.jsonl", "--out", "b", "--workers", "1", "--memory-limit", "220MB",
+                              "-q", cwd=tmp_path))
+    assert line.endswith(": every worker that ran it died; each worker may use 220 MB (--memory-limit)"), line

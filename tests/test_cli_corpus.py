@@ -15,7 +15,7 @@ import pytest
 
 from bench.copies import CopyCorpus, build, load_passages
 
-from .conftest import ROFT_PROMPTS, SCHEMA_DIR
+from .conftest import FOUNDING_A, FOUNDING_B, ROFT_PROMPTS, SCHEMA_DIR
 
 COMMAND = [str(Path(sys.executable).with_name("storytrace"))]
 
@@ -97,6 +97,36 @@ def test_group_writes_a_story_per_document_as_jsonl_and_csv(files: Path, built: 
     assert done.returncode == 0, done.stderr
     table = list(csv.DictReader(io.StringIO((files / "g.csv").read_text(encoding="utf-8"))))
     assert {row["id"]: row["story"] for row in table} == story  # the same stories, whatever the input order
+
+
+def test_group_jsonl_writes_non_ascii_ids_as_utf8_like_the_other_json_outputs(tmp_path: Path) -> None:
+    """The founding example's two copies (real text with a non-ASCII dash) under accented file names: the ids come
+    out as UTF-8 text, on standard output and in --output, not as \\u escapes; escaped only where standard output
+    cannot carry them (as print_json does)."""
+    corpus = tmp_path / "traversées"
+    corpus.mkdir()
+    names = {"traversée-à-l'aube.txt": FOUNDING_A, "traversée-du-soir.txt": FOUNDING_B}
+    for name, source in names.items():
+        (corpus / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def group(encoding: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+        env = {**os.environ, "PYTHONIOENCODING": encoding}
+        env.pop("STORYTRACE_DEBUG", None)
+        return subprocess.run([*COMMAND, "group", "--corpus", "traversées", *args], capture_output=True, timeout=120,
+                              env=env, cwd=tmp_path)
+
+    done = group("utf-8")
+    assert done.returncode == 0, done.stderr
+    assert "traversée-à-l'aube.txt".encode() in done.stdout and b"\\u00e9" not in done.stdout
+    assert {json.loads(line)["id"] for line in done.stdout.splitlines()} == set(names)
+    written = group("ascii", "--output", "g.jsonl")  # a file is UTF-8 whatever standard output can carry
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "g.jsonl").read_bytes() == done.stdout
+    narrow = group("ascii")
+    assert narrow.returncode == 0 and narrow.stdout.isascii() and b"\\u00e9" in narrow.stdout
+    assert [json.loads(line) for line in narrow.stdout.splitlines()] == [
+        json.loads(line) for line in done.stdout.splitlines()
+    ]
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ from storytrace.corpus.index import CorpusIndex, open_index
 from storytrace.corpus.options import CorpusOptions
 from storytrace.corpus.sources import CorpusDocument, CorpusError, Skipped, read_corpus
 from storytrace.corpus.trace import TraceResult, trace
+from storytrace.diff import diff, linked, prepare
+from storytrace.result import Link
 
 from .conftest import ROFT_PROMPTS, SCHEMA_DIR
 
@@ -328,3 +330,22 @@ def test_stale_ids_keep_what_could_not_be_read() -> None:
     assert stale_ids({"a.txt", "b.txt", "c.txt"}, {"a.txt"}, skipped) == {"c.txt"}
     skipped.add("line 4: not JSON")
     assert stale_ids({"a.txt", "b.txt", "c.txt"}, {"a.txt"}, skipped) is None
+
+
+def test_linked_gives_the_links_of_diff_that_join_both_sides() -> None:
+    """trace aligns each source with the whole text by `linked`, which makes no link for the text's sentences in
+    none: the same links as `diff` on every kind of derived copy, each way, and on sources inside a long roundup."""
+    def fields(links: tuple[Link, ...]) -> list[tuple[object, ...]]:
+        return [(k.a, k.b, k.kind, k.moved, k.score, k.reasons, k.diff) for k in links]
+
+    texts = dict(corpus().documents)
+    pairs = [(prepare(texts[c.source], "S"), prepare(c.text, "C")) for c in corpus().copies]
+    roundup = prepare("\n\n".join(texts[doc_id] for doc_id in list(texts)[:60]), "R")
+    pairs += [(prepare(texts[doc_id], "S"), roundup) for doc_id in list(texts)[:80]]  # 20 of them not in it
+    compared = 0
+    for a, b in pairs + [(b, a) for a, b in pairs]:
+        made = fields(linked(a, b))
+        assert made == sorted(made, key=lambda link: link[0])  # in A order
+        assert sorted(made) == sorted(fields(tuple(k for k in diff(a, b).links if k.a and k.b)))
+        compared += len(made)
+    assert compared > 2000

@@ -27,7 +27,7 @@ from storytrace.errors import InputError, StorytraceError
 from storytrace.options import DiffOptions, parse_overrides
 from storytrace.report import collation_html, collation_terminal, terminal
 from storytrace.report import html as html_report
-from storytrace.terminal import Terminal
+from storytrace.terminal import Terminal, guard_standard_streams, tell, write_out
 from storytrace.text.read import read_source
 
 app = typer.Typer(
@@ -94,7 +94,7 @@ def _show_version(wanted: bool) -> None:
         from storytrace import CORE, __version__
         from storytrace._compiled import describe
 
-        typer.echo(f"storytrace {__version__} (alignment core: {describe(CORE)})")
+        write_out(f"storytrace {__version__} (alignment core: {describe(CORE)})\n")
         raise typer.Exit()
 
 
@@ -257,7 +257,7 @@ def import_command(
     if as_json:
         print_json(report.to_dict())
     else:
-        typer.echo(report.summary_line())
+        write_out(report.summary_line() + "\n")
 
 
 @app.command("serve")
@@ -282,12 +282,12 @@ def options_command() -> None:
     from storytrace.corpus.options import CorpusOptions
 
     # Every "unknown option" error points here, trace's and group's too: so both kinds are listed.
-    typer.echo("# diff options (the aligner): diff, collate, trace, batch")
+    write_out("# diff options (the aligner): diff, collate, trace, batch\n")
     for f in fields(DiffOptions):
-        typer.echo(f"{f.name} = {getattr(DiffOptions(), f.name)!r}")
-    typer.echo("\n# corpus options: index, trace, group (docs/corpus.md)")
+        write_out(f"{f.name} = {getattr(DiffOptions(), f.name)!r}\n")
+    write_out("\n# corpus options: index, trace, group (docs/corpus.md)\n")
     for f in fields(CorpusOptions):
-        typer.echo(f"{f.name} = {getattr(CorpusOptions(), f.name)!r}")
+        write_out(f"{f.name} = {getattr(CorpusOptions(), f.name)!r}\n")
 
 
 def _write(path: Path, content: str) -> None:
@@ -313,6 +313,7 @@ register_corpus(app)
 
 def main() -> None:
     """Entry point: run the app, turning known errors into one line and status 2."""
+    guard_standard_streams()
     space_out_collections()
     tolerate_narrow_output()
     try:
@@ -322,20 +323,17 @@ def main() -> None:
         where = context.command_path if context is not None else "storytrace"
         format_message = getattr(exc, "format_message", None)
         message = " ".join((format_message() if callable(format_message) else str(exc)).split())
-        print(f"storytrace: error: {message} ({where} --help)", file=sys.stderr)
+        tell(f"storytrace: error: {message} ({where} --help)")
         sys.exit(USAGE_ERROR)
     except StorytraceError as exc:
-        print(f"storytrace: error: {exc}", file=sys.stderr)
+        tell(f"storytrace: error: {exc}")
         sys.exit(USAGE_ERROR)
     except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
-    except BrokenPipeError:
-        sys.exit(0)
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("STORYTRACE_DEBUG"):
             raise
-        print(f"storytrace: internal error: {type(exc).__name__}: {exc} (STORYTRACE_DEBUG=1 shows more)",
-              file=sys.stderr)
+        tell(f"storytrace: internal error: {type(exc).__name__}: {exc} (STORYTRACE_DEBUG=1 shows more)")
         sys.exit(1)
     if isinstance(status, int) and status:  # typer.Exit(code) from a command, returned rather than raised
         sys.exit(status)

@@ -10,9 +10,12 @@ import typer
 
 from storytrace.cli_output import print_json
 from storytrace.errors import StorytraceError
+from storytrace.terminal import write_out
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
+
+    from storytrace.track.config import BatchSettings
 
 
 class BatchUsageError(StorytraceError):
@@ -38,6 +41,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
         scheduler: Annotated[
             str | None, typer.Option("--scheduler", help="Use an existing Dask cluster: tcp://HOST:8786.")
+        ] = None,
+        memory_limit: Annotated[
+            str | None,
+            typer.Option("--memory-limit", help="Memory per local worker: 4GB, 512MiB, a fraction of the machine's "
+                                                "memory (0.5), auto (the default: shared equally) or none."),
+        ] = None,
+        config: Annotated[
+            Path | None,
+            typer.Option("--config", help="Configuration file for [batch] memory_limit (default: ./storytrace.toml "
+                                          "if present)."),
         ] = None,
         partitions: Annotated[
             int | None, typer.Option("--partitions", help="Partitions (default: from the input size, or the "
@@ -65,11 +78,12 @@ def register(app: typer.Typer) -> None:
         import math
 
         from storytrace.corpus.batch import BatchOptions, dask_client, run_batch
-        from storytrace.corpus.batch.options import MAX_LOCAL_WORKERS, MAX_PARTITIONS
+        from storytrace.corpus.batch.options import MAX_LOCAL_WORKERS, MAX_PARTITIONS, parse_memory_limit
         from storytrace.options import DiffOptions, parse_overrides
 
-        if scheduler is not None and workers is not None:
-            raise BatchUsageError("--workers starts a local cluster; with --scheduler the cluster has its own")
+        for name, value in (("--workers", workers), ("--memory-limit", memory_limit)):
+            if scheduler is not None and value is not None:
+                raise BatchUsageError(f"{name} is for a local cluster; with --scheduler the cluster has its own")
         if workers is not None and not 1 <= workers <= MAX_LOCAL_WORKERS:
             raise BatchUsageError(f"--workers must be between 1 and {MAX_LOCAL_WORKERS} (a larger cluster: "
                                   "--scheduler)")
@@ -81,6 +95,10 @@ def register(app: typer.Typer) -> None:
             raise BatchUsageError(str(exc)) from None
         if not 0 < connect_timeout < math.inf:  # (nan fails it too)
             raise BatchUsageError("--connect-timeout must be a positive number of seconds")
+        try:  # (the file's [batch] memory_limit is checked when it is read)
+            limit = parse_memory_limit(memory_limit if memory_limit is not None else _config(config).memory_limit)
+        except ValueError as exc:
+            raise BatchUsageError(f"--memory-limit: {exc}") from None
         options = BatchOptions(partitions=partitions, format=fmt, story_key=story_key, connect_timeout=connect_timeout,
                                diff=DiffOptions().with_overrides(**overrides))
         from storytrace.corpus.batch.inputs import open_source
@@ -88,12 +106,19 @@ def register(app: typer.Typer) -> None:
 
         open_source(path, options)  # a bad input or output directory is refused before a cluster is started
         check_output(out)
-        with _progress(quiet) as progress, dask_client(workers, scheduler, options.connect_timeout) as client:
+        with _progress(quiet) as progress, dask_client(workers, scheduler, options.connect_timeout,
+                                                       memory_limit=limit) as client:
             report = run_batch(path, out, options, client, progress=progress)
         if as_json:
             print_json(report.to_dict())
         else:
-            typer.echo(report.summary_line())
+            write_out(report.summary_line() + "\n")
+
+
+def _config(path: Path | None) -> BatchSettings:
+    from storytrace.track.config import load_config
+
+    return load_config(path).batch
 
 
 class _Bar:

@@ -6,7 +6,6 @@ records, or the version store (--db). Heavy modules are imported inside the comm
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Iterator
@@ -16,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from storytrace.cli_output import print_json
+from storytrace.cli_output import json_line, print_json
 from storytrace.errors import StorytraceError
+from storytrace.terminal import tell, write_out
 
 if TYPE_CHECKING:
     from storytrace.corpus.index import CorpusIndex
@@ -63,8 +63,7 @@ def _prune(index: CorpusIndex, seen: set[str], skipped: Skipped) -> int:
 
     pruned = prune_index(index, seen, skipped)
     if pruned is None:
-        print(f"storytrace: warning: not pruned: {skipped.unidentified:,} unreadable item(s) whose id is unknown",
-              file=sys.stderr)
+        tell(f"storytrace: warning: not pruned: {skipped.unidentified:,} unreadable item(s) whose id is unknown")
         return 0
     return pruned
 
@@ -121,7 +120,7 @@ def _readable(label: str | None) -> Iterator[None]:
 
 def _warn(skipped: Skipped) -> None:
     if skipped.count:
-        print(f"storytrace: warning: {skipped.summary()}", file=sys.stderr)
+        tell(f"storytrace: warning: {skipped.summary()}")
 
 
 def register(app: typer.Typer) -> None:
@@ -162,6 +161,7 @@ def register(app: typer.Typer) -> None:
                 size = len(index)
             index.close()
         seconds = time.perf_counter() - started
+        _warn(skipped)  # (first: a reader of the report that stops reading ends the command)
         if as_json:
             document: dict[str, Any] = {
                 "index": index_path, "documents": size, **report.to_dict(), "pruned": pruned, "skipped": skipped.count,
@@ -169,12 +169,11 @@ def register(app: typer.Typer) -> None:
             }
             print_json(document)
         else:
-            typer.echo(
+            write_out(
                 f"{index_path}: {size:,} documents; {report.added:,} added, {report.replaced:,} replaced, "
                 f"{report.unchanged:,} unchanged, {report.empty:,} without words, {skipped.count:,} skipped"
-                + (f", {pruned:,} pruned" if prune else "") + f" ({seconds:.1f} s)"
+                + (f", {pruned:,} pruned" if prune else "") + f" ({seconds:.1f} s)\n"
             )
-        _warn(skipped)
 
     @app.command("trace")
     def trace_command(
@@ -243,9 +242,10 @@ def register(app: typer.Typer) -> None:
             with index:
                 members = group(index, options.with_overrides(**index.options.index_settings()))
         _warn(skipped)
-        text = _csv(members) if fmt == "csv" else "".join(json.dumps(m.to_dict()) + "\n" for m in members)
+        to_stdout = output is None
+        text = _csv(members) if fmt == "csv" else "".join(json_line(m.to_dict(), to_stdout=to_stdout) for m in members)
         if output is None:
-            sys.stdout.write(text)
+            write_out(text)
         else:
             from storytrace.cli import _write
 

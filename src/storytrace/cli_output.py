@@ -1,4 +1,5 @@
-"""Output shared by the CLI's command modules: every `--json` document is written the same way."""
+"""Output shared by the CLI's command modules: every `--json` document is written the same way (through
+storytrace.terminal.write_out, which answers a closed pipe)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,25 @@ import json
 import sys
 from typing import Any
 
+from storytrace.cli_json import dumps_indented
+from storytrace.terminal import write_out
+
 
 def print_json(document: Any) -> None:
     """Write `document` to standard output as indented JSON, non-ASCII text kept as it is (escaped where standard
     output cannot carry it), with a final newline."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode(), indent=1) + "\n")
+    write_out(dumps_indented(document, ensure_ascii=not stdout_takes_unicode()) + "\n")
 
 
 def print_json_line(document: Any) -> None:
     """Write `document` to standard output as one line of JSON (JSON Lines), escaped as `print_json` escapes."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=not stdout_takes_unicode()) + "\n")
+    write_out(json_line(document, to_stdout=True))
+
+
+def json_line(document: Any, *, to_stdout: bool) -> str:
+    """`document` as one line of JSON with its newline: UTF-8 text as it is, for a file (written as UTF-8) and for
+    standard output that can carry it; \\u escapes only where standard output cannot."""
+    return json.dumps(document, ensure_ascii=to_stdout and not stdout_takes_unicode()) + "\n"
 
 
 def stdout_takes_unicode() -> bool:

@@ -18,7 +18,7 @@ from rich.console import Console
 
 from storytrace.cli_output import print_json, print_json_line
 from storytrace.errors import StorytraceError
-from storytrace.terminal import Terminal
+from storytrace.terminal import Terminal, write_out
 
 if TYPE_CHECKING:
     from storytrace.track.checks import CheckReport, Tracker
@@ -269,7 +269,7 @@ def register(app: typer.Typer) -> None:
         with open_store(store_url(db, settings), create=False) as store:
             document = changes_feed(store, limit=limit)
         if output is None:
-            sys.stdout.write(document)
+            write_out(document)
         else:
             from storytrace.cli import _write
 

@@ -67,6 +67,16 @@ def diff(
     return DiffResult(doc_a, doc_b, _reading_order(links, len(doc_a.sentences)))
 
 
+def linked(a: Prepared, b: Prepared, options: DiffOptions | None = None) -> tuple[Link, ...]:
+    """The links of `diff(a, b)` that join sentences of both versions, in A order: what a short source aligned with
+    a long text gives it, without a link made for each of the text's many sentences in none (`storytrace trace`
+    aligns a roundup with hundreds of sources)."""
+    opts = options or _DEFAULTS
+    doc_a, doc_b = a.document, b.document
+    pairings = align(a.table, b.table, opts, False)
+    return _reordered_list_items(tuple(_classified(p, doc_a, doc_b, opts) for p in pairings), doc_a, doc_b)
+
+
 def _classified(p: Pairing, doc_a: Document, doc_b: Document, opts: DiffOptions) -> Link:
     if not p.b:
         return Link(p.a, p.b, "deleted", False, 0.0)

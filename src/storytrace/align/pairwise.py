@@ -51,8 +51,10 @@ class Pairing(Value):
         return (self.a, self.b, self.score, self.moved)
 
 
-def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pairing]:
-    """Link every sentence of A and B; the result is sorted by A position, then B position."""
+def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions, unlinked: bool = True) -> list[Pairing]:
+    """Link every sentence of A and B; the result is sorted by A position, then B position. With `unlinked`
+    False, only the links that join sentences of both (a short source aligned with a long text: most of the
+    text is in none)."""
     if fa.keys == fb.keys:
         return [Pairing((i,), (i,), 1.0) for i in range(len(fa))]
     anchors = _exact_anchors(fa.keys, fb.keys)
@@ -81,9 +83,10 @@ def align(fa: SentenceTable, fb: SentenceTable, options: DiffOptions) -> list[Pa
     for i, found in enumerate(at_first_a):
         if found is not None:
             ordered.append(found)
-        elif not used_a[i]:
+        elif unlinked and not used_a[i]:
             ordered.append(Pairing((i,), (), 0.0))
-    ordered.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if not used_b[j])
+    if unlinked:
+        ordered.extend(Pairing((), (j,), 0.0) for j in range(len(fb)) if not used_b[j])
     return ordered
 
 
@@ -114,8 +117,8 @@ def _fuzzy_links(
         previous_a, previous_b = a_end, b_end
     _mark_used(found, used_a, used_b)
     left_a = [i for i in range(len(fa)) if not used_a[i]]
-    left_b = [j for j in range(len(fb)) if not used_b[j]]
-    found.extend(_match_far(left_a, left_b, fa, fb, options))
+    if left_a:  # (B's leftovers are most of a long text that a short source is aligned with)
+        found.extend(_match_far(left_a, [j for j in range(len(fb)) if not used_b[j]], fa, fb, options))
     return found
 
 

@@ -25,7 +25,7 @@ from storytrace.corpus.index import CorpusIndex, Entry
 from storytrace.corpus.options import CorpusOptions
 from storytrace.corpus.shingles import as_values, containment, estimated_jaccard, minhash, shingles
 from storytrace.corpus.sources import CorpusDocument
-from storytrace.diff import Prepared, diff, document, open_quote
+from storytrace.diff import Prepared, document, linked, open_quote
 from storytrace.options import DiffOptions
 from storytrace.result import Link
 from storytrace.text.document import Document
@@ -236,12 +236,11 @@ def _confirm(
         stored = index.document(candidate.entry.key)
         source = document(stored.text, stored.id)
         sources.append((candidate, source, stored))
-        # The text's table is made once: a roundup is aligned with hundreds of sources.
-        result = diff(source, Prepared(doc, doc_table), options=dopts)
+        # The text's table is made once, and only the links that reach it are made: a roundup is aligned with
+        # hundreds of sources, each linked to a few of its thousands of sentences.
         source_table = SentenceTable(source)
-        for link in result.links:
-            if link.a and link.b:
-                _keep(best, _linked(link, rank, source, source_table, doc_table, opts))
+        for link in linked(Prepared(source, source_table), Prepared(doc, doc_table), dopts):
+            _keep(best, _linked(link, rank, source, source_table, doc_table, opts))
 
 
 def _windows(
@@ -255,35 +254,36 @@ def _windows(
     found = 0
     aligned: list[Candidate] = []
     fruitless: set[int] = set()  # sentences of windows that found nothing: not asked again
+    seen = set(exclude) | {stored.id for _, _, stored in sources}
+    first = 0  # no sentence before it is left: sentences are only ever explained or given up, so it only moves on
     # The budget grows with the text: a fixed one left a long roundup (a digest of 400 wire stories) 98%
     # "unsupported" although every sentence was in the corpus.
     for _ in range(opts.window_queries * -(-len(doc.sentences) // WINDOW_BUDGET_SENTENCES)):
-        window = _next_window(doc, best.keys() | fruitless, opts.window_sentences)
+        first, window = _next_window(len(doc.sentences), first, (best, fruitless), opts.window_sentences)
         if not window:
             break
-        seen = set(exclude) | {stored.id for _, _, stored in sources}
         more, again = rank_candidates(" ".join(doc.sentence_text(i) for i in window), index, opts, seen)
         found += more
-        before = len(best)
+        before, known = len(best), len(sources)
         _confirm(again[:1], index, doc, doc_table, best, sources, opts, dopts)
+        seen.update(stored.id for _, _, stored in sources[known:])
         aligned += again[:1]
         if len(best) == before:
             fruitless.update(window)
     return found, aligned
 
 
-def _next_window(doc: Document, done: Collection[int], size: int) -> list[int]:
-    """The first `size` sentences of the first run of neighbouring sentences not in `done`."""
+def _next_window(count: int, first: int, done: tuple[Collection[int], ...], size: int) -> tuple[int, list[int]]:
+    """The first sentence from `first` on that is in none of `done`, and the first `size` sentences of the run of
+    neighbouring sentences it begins (sentences 0 to count - 1)."""
+    while first < count and any(first in d for d in done):
+        first += 1
     window: list[int] = []
-    for i in range(len(doc.sentences)):
-        if i in done:
-            if window:
-                break
-            continue
-        window.append(i)
-        if len(window) == size:
+    for i in range(first, min(first + size, count)):
+        if any(i in d for d in done):
             break
-    return window
+        window.append(i)
+    return first, window
 
 
 def _unexplained(doc: Document, best: dict[int, SentenceVerdict]) -> str:
@@ -389,9 +389,13 @@ def _shares(
 ) -> tuple[TracedSource, ...]:
     """Sources the text took at least one sentence from, by the share of its characters they supply."""
     total = _length(doc, range(len(doc.sentences)))
+    of_source: dict[str, list[SentenceVerdict]] = {}
+    for v in verdicts:
+        if v.source is not None:
+            of_source.setdefault(v.source, []).append(v)
     found = []
     for candidate, source, meta in sources:
-        mine = [v for v in verdicts if v.source == source.label]
+        mine = of_source.get(source.label, [])
         if not mine:
             continue
         counts = {verdict: sum(v.verdict == verdict for v in mine) for verdict in VERDICTS[:3]}

@@ -5,6 +5,7 @@
     [page]       # storytrace.fetch.PageOptions: min_chars = 200, truncated_ratio = 0.5, ...
     [schedule]   # storytrace.fetch.ScheduleOptions: first_interval = "15m", factor = 1.5, stop_after = "30d", ...
     [watch]      # WatchOptions below: concurrency = 8, feed_interval = "10m", shutdown_grace = "10s", ...
+    [batch]      # BatchSettings below (storytrace batch): memory_limit = "4GB"
 
 Durations are seconds (a number) or text such as "90s", "15m", "12h", "30d", "1h30m".
 """
@@ -80,6 +81,20 @@ class WatchOptions:
 
 
 @dataclass(frozen=True)
+class BatchSettings:
+    """What `storytrace batch` reads from the file (its --memory-limit wins)."""
+
+    memory_limit: str = "auto"
+    """Memory per local worker, in quotes (storytrace.corpus.batch.options.parse_memory_limit): "4GB", "512MiB",
+    a fraction of the machine's memory ("0.5"), "auto" (the machine's memory shared equally) or "none"."""
+
+    def __post_init__(self) -> None:
+        from storytrace.corpus.batch.options import parse_memory_limit
+
+        parse_memory_limit(self.memory_limit)  # (its ValueError names what is expected)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything `storytrace.toml` can set, with defaults for what it does not."""
 
@@ -88,6 +103,7 @@ class Config:
     page: PageOptions = field(default_factory=PageOptions)
     schedule: ScheduleOptions = field(default_factory=ScheduleOptions)
     watch: WatchOptions = field(default_factory=WatchOptions)
+    batch: BatchSettings = field(default_factory=BatchSettings)
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -105,7 +121,7 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{where}: not valid TOML ({exc})") from None
-    known = {"db", "fetch", "page", "schedule", "watch"}
+    known = {"db", "fetch", "page", "schedule", "watch", "batch"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -119,6 +135,7 @@ def load_config(path: str | Path | None = None) -> Config:
         "page": config.page,
         "schedule": config.schedule,
         "watch": config.watch,
+        "batch": config.batch,
     }
     for name, defaults in sections.items():
         table = data.get(name, {})

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from storytrace.corpus.batch.errors import BatchError
+from storytrace.corpus.batch.options import MemoryLimit
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -30,6 +31,10 @@ QUIET_LOCAL_CLUSTER: Mapping[str, object] = MappingProxyType({
     "distributed.worker.profile.enabled": False,
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
+    # Never paused for memory: a worker is paused (at 80% of its limit) so that the data Dask holds for it can be
+    # spilled or collected, and a batch task leaves it none, so a worker whose own code used that much was paused
+    # for good and the run hung (--memory-limit 200MB). Past 95% the nanny still restarts it.
+    "distributed.worker.memory.pause": False,
 })
 
 
@@ -47,10 +52,12 @@ def dask_client(
     scheduler: str | None = None,
     timeout: float = 5.0,
     housekeeping: Mapping[str, object] = QUIET_LOCAL_CLUSTER,
+    memory_limit: MemoryLimit = "auto",
 ) -> Iterator[Client]:
-    """A client of a new local cluster of `workers` processes, run with the Dask settings `housekeeping` (an empty
-    mapping: Dask's defaults), or of the cluster at `scheduler` (tcp://HOST:PORT); BatchError when that scheduler
-    does not answer within `timeout` seconds."""
+    """A client of a new local cluster of `workers` processes, each held to `memory_limit` (see
+    options.parse_memory_limit) and run with the Dask settings `housekeeping` (an empty mapping: Dask's defaults), or
+    of the cluster at `scheduler` (tcp://HOST:PORT); BatchError when that scheduler does not answer within `timeout`
+    seconds."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -68,6 +75,7 @@ def dask_client(
     count = default_workers() if workers is None else workers
     if count < 1:
         raise BatchError("--workers must be at least 1")
+    limit = {} if memory_limit == "auto" else {"memory_limit": memory_limit}  # (auto: LocalCluster's own default)
     with dask.config.set(dict(housekeeping)), _interrupt_held() as interrupted:
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=count,
@@ -80,13 +88,34 @@ def dask_client(
             # Not ERROR: a worker whose heartbeat is in flight when Ctrl-C closes the cluster logs a traceback
             # ("Failed to communicate with scheduler"); what fails in a task reaches the client and is reported.
             silence_logs=logging.CRITICAL,
+            **limit,
         )
     with cluster:
         if interrupted:
             raise KeyboardInterrupt
         with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
-            client.register_plugin(SettledWorkers())
+            try:
+                client.register_plugin(SettledWorkers())
+            except OSError:  # (distributed's CommClosedError: the worker died as it started)
+                asked: list[int | None] = (
+                    [memory_limit] if isinstance(memory_limit, int) else worker_memory_limits(client)
+                )
+                raise BatchError("a local worker stopped as it started; " + describe_limits(asked)) from None
             yield client
+
+
+def worker_memory_limits(client: Client) -> list[int | None]:
+    """The memory limit of each worker of `client`'s cluster in bytes (None: none), as its scheduler knows them."""
+    workers = client.scheduler_info(n_workers=-1)["workers"].values()
+    limits = [int(worker.get("memory_limit") or 0) or None for worker in workers]
+    return sorted(limits, key=lambda limit: (limit is None, limit or 0))
+
+
+def describe_limits(limits: list[int | None]) -> str:
+    """What a message about dying workers says of their memory: the limit that may have killed them."""
+    if not limits or limits[0] is None:
+        return "the workers have no memory limit"
+    return f"each worker may use {limits[0] / 1e6:,.0f} MB (--memory-limit)"
 
 
 @contextmanager

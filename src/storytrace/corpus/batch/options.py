@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from storytrace.options import DiffOptions
 
@@ -14,6 +16,34 @@ KEY_FIELDS = ("url", "story", "id")
 # worker a process of its own; far more than these is a typing mistake that would only exhaust the machine.
 MAX_PARTITIONS = 100_000
 MAX_LOCAL_WORKERS = 64
+
+# A local worker's memory limit, as Dask's LocalCluster takes it: bytes, a fraction of the machine's memory, "auto"
+# (Dask's default: the machine's memory shared equally between the workers) or None (no limit).
+MemoryLimit = int | float | Literal["auto"] | None
+_SIZE = re.compile(r"(\d+(?:\.\d*)?(?:e\d+)?)\s*([kmgt]i?b?|b)?", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12, "ki": 2**10, "mi": 2**20, "gi": 2**30,
+          "ti": 2**40}
+MEMORY_LIMIT_HELP = ("a size such as 4GB or 512MiB, a fraction of the machine's memory such as 0.5, auto (the "
+                     "machine's memory shared equally between the workers), or none")
+
+
+def parse_memory_limit(raw: object) -> MemoryLimit:
+    """A memory limit per worker from a command line or storytrace.toml, checked before a cluster is started: a
+    ValueError says what is expected. A size below 1 MB is refused too (no worker runs in it, and Dask reads 1 as
+    the whole machine)."""
+    text = str(raw).strip().lower() if isinstance(raw, str | int | float) and not isinstance(raw, bool) else ""
+    if text in ("auto", "none", "0"):
+        return None if text != "auto" else "auto"
+    found = _SIZE.fullmatch(text)
+    if found is not None:
+        number = float(found.group(1))
+        unit = (found.group(2) or "").removesuffix("b")
+        if found.group(2) is None and "." in found.group(1) and 0 < number <= 1:
+            return number  # a fraction of the machine's memory
+        size = number * _UNITS[unit]
+        if math.isfinite(size) and size >= 10**6:
+            return int(size)
+    raise ValueError(f"expected {MEMORY_LIMIT_HELP}, not {raw!r}")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from storytrace.corpus.batch.cluster import describe_limits, worker_memory_limits
 from storytrace.corpus.batch.errors import BatchError
 from storytrace.corpus.batch.inputs import (
     ARCHIVES,
@@ -76,6 +77,8 @@ class BatchReport:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     pairs_computed: int = 0
+    worker_memory_limits: list[int | None] = field(default_factory=list)
+    """Each worker's memory limit in bytes, None for none (smallest first)."""
 
     def summary_line(self) -> str:
         rate = f"; {self.pairs_computed / self.seconds:,.0f} pairs/s" if self.seconds and self.pairs_computed else ""
@@ -133,6 +136,7 @@ def run_batch(
                 "partitions": partitions, "complete": False}
     write_json(root / MANIFEST, manifest)
     report = BatchReport(str(root), source.format, print_, partitions)
+    report.worker_memory_limits = worker_memory_limits(client)
     # Wall time of the run's phases (the other timings sum the tasks' own): checking the input, reading it into
     # shards (an archive: dealing its rowids, beside the check of its pages), aligning the partitions.
     report.timings["check_wall"] = checked - started - planned
@@ -277,7 +281,7 @@ def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progre
     """One task per partition, the largest first (the slowest tasks start early); sums their timings (an archive's
     partitions keep their tallies of rows read and refused in their markers, summed by `run_batch`). A failed
     task's error is raised after the others have finished (each writes its partition whole or not at all)."""
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     order = sorted(tasks, key=lambda part: -tasks[part][0])
     futures = [client.submit(tasks[part][1], *tasks[part][2], pure=False) for part in order]
@@ -289,6 +293,10 @@ def _compute(client: Client, tasks: dict[int, Task], report: BatchReport, progre
         part = part_of[future.key]
         try:
             result = future.result()
+        except KilledWorker:  # (often a worker over its memory limit, restarted by its nanny)
+            failed[part] = BatchError(f"partition {part}: every worker that ran it died; "
+                                      f"{describe_limits(report.worker_memory_limits)}")
+            continue
         except Exception as exc:  # raised once every task has stopped reading (the shards are then removed)
             failed[part] = exc
             continue
