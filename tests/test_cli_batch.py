@@ -190,4 +190,6 @@ def test_workers_over_their_memory_limit_end_the_run_with_one_line(tmp_path: Pat
     jsonl_file(tmp_path / "big.jsonl", big)
     line = one_error_line(run("batch", "big.jsonl", "--out", "b", "--workers", "1", "--memory-limit", "220MB",
                               "-q", cwd=tmp_path))
-    assert line.endswith(": every worker that ran it died; each worker may use 220 MB (--memory-limit)"), line
+    # (the workers die aligning the story, or on a machine with less to spare already reading it)
+    assert line.endswith((": every worker that ran it died; each worker may use 220 MB (--memory-limit)",
+                          ": every worker that read it died; each worker may use 220 MB (--memory-limit)")), line

@@ -201,7 +201,7 @@ def _read(
     """One task per slice of the input, writing its rows into the shards of the partitions to do; returns each
     partition's shards. Refusals are reported slice by slice (JSONL and Parquet slices are in input order). If
     slices fail, the first slice's error is raised once every slice has stopped (none is left writing shards)."""
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     threads = max(1, sum(client.nthreads().values()))  # type: ignore[no-untyped-call]
     # Workers may run in another directory: they get the input by its absolute path.
@@ -219,6 +219,10 @@ def _read(
         n = index_of[future.key]
         try:
             results[n] = found = future.result()
+        except KilledWorker:  # (a worker over its memory limit while reading, as in `_compute`)
+            errors[n] = BatchError(f"slice {n} of the input: every worker that read it died; "
+                                   f"{describe_limits(report.worker_memory_limits)}")
+            continue
         except Exception as exc:  # noqa: BLE001  (raised below, after every slice has stopped)
             errors[n] = exc
             continue
