@@ -611,6 +611,14 @@ def test_a_name_that_only_gains_or_loses_an_apostrophe(a: str, b: str, kind: str
     assert classify(a, b, OPTIONS).reasons == reasons
 
 
+def assert_kind_both_ways(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
+    """A and B classified either way round are of `kind`; A to B gives `reasons` (unless None)."""
+    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
+    assert forward.kind == backward.kind == kind
+    if reasons is not None:
+        assert forward.reasons == reasons
+
+
 @pytest.mark.parametrize(
     ("a", "b", "kind", "reasons"),
     [
@@ -626,9 +634,7 @@ def test_a_name_that_only_gains_or_loses_an_apostrophe(a: str, b: str, kind: str
 def test_a_speaker_spelled_another_way_is_the_same_speaker(
     a: str, b: str, kind: str, reasons: tuple[str, ...] | None
 ) -> None:
-    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
-    if reasons is not None:
-        assert classify(a, b, OPTIONS).reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
@@ -647,9 +653,7 @@ def test_a_speaker_spelled_another_way_is_the_same_speaker(
     ],
 )
 def test_a_month_written_short_is_the_same_date(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
-    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
-    if reasons is not None:
-        assert classify(a, b, OPTIONS).reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
@@ -669,9 +673,7 @@ def test_a_month_written_short_is_the_same_date(a: str, b: str, kind: str, reaso
 def test_acronyms_and_currencies_written_another_way(
     a: str, b: str, kind: str, reasons: tuple[str, ...] | None
 ) -> None:
-    assert classify(a, b, OPTIONS).kind == classify(b, a, OPTIONS).kind == kind
-    if reasons is not None:
-        assert classify(a, b, OPTIONS).reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
@@ -712,10 +714,7 @@ def test_opposites_of_more_than_one_word(a: str, b: str, reason: str) -> None:
 def test_british_and_american_spellings_are_the_same_words(
     a: str, b: str, kind: str, reasons: tuple[str, ...] | None
 ) -> None:
-    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
-    assert forward.kind == backward.kind == kind
-    if reasons is not None:
-        assert forward.reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
@@ -742,10 +741,7 @@ def test_british_and_american_spellings_are_the_same_words(
     ],
 )
 def test_a_slip_of_the_pen_put_right_is_spelling(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
-    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
-    assert forward.kind == backward.kind == kind
-    if reasons is not None:
-        assert forward.reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
@@ -764,10 +760,7 @@ def test_a_slip_of_the_pen_put_right_is_spelling(a: str, b: str, kind: str, reas
     ],
 )
 def test_a_state_written_short_is_the_same_state(a: str, b: str, kind: str, reasons: tuple[str, ...] | None) -> None:
-    forward, backward = classify(a, b, OPTIONS), classify(b, a, OPTIONS)
-    assert forward.kind == backward.kind == kind
-    if reasons is not None:
-        assert forward.reasons == reasons
+    assert_kind_both_ways(a, b, kind, reasons)
 
 
 @pytest.mark.parametrize(
