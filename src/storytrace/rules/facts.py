@@ -10,7 +10,7 @@ from typing import Final
 from storytrace.align.features import STOPWORDS
 from storytrace.rules.style import is_initials
 from storytrace.rules.verdict import Classification, Run
-from storytrace.rules.vocabulary import ATTRIBUTION, NUMBER_WORDS, WORD_EDGES, plain_words
+from storytrace.rules.vocabulary import ATTRIBUTION, NUMBER_WORDS, WORD_EDGES, plain_words, without_apostrophes
 
 # Verbs of saying that deny what follows: one put in the place of another ("said" / "denied") turns the statement.
 _DENIALS: Final = frozenset("denied denies".split())
@@ -405,9 +405,7 @@ def _units_in(text: str) -> list[str]:
     return found
 
 
-# What a word may be spelled with or without and stay the same word: apostrophes, and hyphens for spaces. (Words
-# run together are left to `rules.style.respaced`, which says so.)
-_SPELLING_MARKS: Final = re.compile(r"['\u2019]+")
+# Hyphens, read as spaces where a speaker is compared ("ex-smoker" is "ex smoker").
 _HYPHENS: Final = re.compile(r"[\-\u2010\u2011]")
 
 
@@ -424,7 +422,7 @@ def _attribution(old: str, new: str) -> str | None:
 
 
 def _spelled_alike(words: str) -> str:
-    return _HYPHENS.sub(" ", _SPELLING_MARKS.sub("", words.lower()))
+    return _HYPHENS.sub(" ", without_apostrophes(words))
 
 
 def _next_word(text: str, at: int) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from storytrace.rules.style import cut_in
 from storytrace.rules.verdict import Run
-from storytrace.rules.vocabulary import WORD_EDGES
+from storytrace.rules.vocabulary import WORD_EDGES, without_apostrophes
 
 # Words whose spellings no rule below joins, each with the spelling it is read as.
 _SAME_WORDS: Final = {
@@ -125,13 +126,7 @@ def respelled(
                 shown.append(f"{as_a} → {as_b.group()}")
     if not shown:
         return None
-    pieces: list[str] = []
-    at = 0
-    for start, end, word in cuts:
-        pieces += (text_b[at:start], word)
-        at = end
-    pieces.append(text_b[at:])
-    return text_a, "".join(pieces), ", ".join(dict.fromkeys(shown))
+    return text_a, cut_in(text_b, cuts), ", ".join(dict.fromkeys(shown))
 
 
 def _same_word(one: str, other: str) -> bool:
@@ -142,7 +137,7 @@ def _same_word(one: str, other: str) -> bool:
 
 def _spelled_bare(word: str) -> str:
     """`spelled_as` of a word in lower case without its apostrophes ("Bill's" is "bills")."""
-    return spelled_as(word.lower().replace("'", "").replace("\u2019", ""))
+    return spelled_as(without_apostrophes(word))
 
 
 # Words shorter than this are not read as slips of the pen: "later" / "latter", "quiet" / "quite" are other words.

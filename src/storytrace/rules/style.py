@@ -8,7 +8,7 @@ import re
 from typing import Final
 
 from storytrace.rules.verdict import Classification, Run
-from storytrace.rules.vocabulary import ATTRIBUTION, DATE_WORDS, WORD_EDGES, plain_words
+from storytrace.rules.vocabulary import ATTRIBUTION, DATE_WORDS, WORD_EDGES, plain_words, without_apostrophes
 from storytrace.text.normalise import comparison_key
 
 # Verbs of saying left out of vocabulary.ATTRIBUTION (each is also often something else: "a noted author", "stressed
@@ -51,10 +51,9 @@ def _apostrophes_kept_minor(found: Classification) -> Classification:
 
 
 def _same_but_apostrophes(names_a: list[str], names_b: list[str]) -> bool:
-    def bare(name: str) -> str:
-        return name.replace("'", "").replace("\u2019", "").lower()
-
-    return len(names_a) == len(names_b) and all(bare(a) == bare(b) for a, b in zip(names_a, names_b, strict=True))
+    return len(names_a) == len(names_b) and all(
+        without_apostrophes(a) == without_apostrophes(b) for a, b in zip(names_a, names_b, strict=True)
+    )
 
 
 def _saying_verb_swapped(found: Classification) -> Classification:
@@ -282,9 +281,15 @@ _THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CLOCK_COLON: Final = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])")
 _MERIDIEM: Final = re.compile(r"\b([ap])\.m\.?")
 _NUMBER_THEN_LETTERS: Final = re.compile(r"(\d)([a-z])")
-_MONTH_NAMES: Final = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|"
-    "october|november|december"
+# Short forms of month names (those the date words hold), and the month each stands for.
+_SHORT_MONTHS: Final = {
+    **{month[:3]: month for month in "january february march april june july august september october november "
+       "december".split()},
+    "sept": "september",
+}  # fmt: skip
+# Every month's name, in full or short ("may" is both), for the expressions below.
+_MONTH_NAMES: Final = "|".join(
+    sorted({*_SHORT_MONTHS, *_SHORT_MONTHS.values(), "may"}, key=lambda name: (-len(name), name))
 )
 # A day of a month written with its ordinal's letters ("February 2nd", "2nd of February"): the same day as "2".
 _ORDINAL_AFTER_MONTH: Final = re.compile(rf"\b((?:{_MONTH_NAMES})\.? )(\d{{1,2}})(?:st|nd|rd|th)\b")
@@ -342,14 +347,6 @@ def _numbers_kept_minor(found: Classification, text_a: str, text_b: str) -> Clas
     ):
         return found
     return Classification("minor", ("number written differently",), found.diff)
-
-
-# Short forms of month names (those the date words hold), and the month each stands for.
-_SHORT_MONTHS: Final = {
-    **{month[:3]: month for month in "january february march april june july august september october november "
-       "december".split()},
-    "sept": "september",
-}  # fmt: skip
 
 
 def _dates_kept_minor(found: Classification, text_a: str, text_b: str) -> Classification:
@@ -531,7 +528,7 @@ def respaced(
             shown.append(f"{as_written} → {seg_b[start:end]}")
     if not shown:
         return None
-    return _cut_in(text_a, cuts_a), _cut_in(text_b, cuts_b), ", ".join(shown)
+    return cut_in(text_a, cuts_a), cut_in(text_b, cuts_b), ", ".join(shown)
 
 
 def _run_together(joined_side: str, spaced_side: str) -> list[tuple[int, int, str, str]]:
@@ -588,7 +585,7 @@ def _spaced_as(word: str, words: list[re.Match[str]], text: str) -> tuple[int, i
     return None
 
 
-def _cut_in(text: str, cuts: list[tuple[int, int, str]]) -> str:
+def cut_in(text: str, cuts: list[tuple[int, int, str]]) -> str:
     """`text` with each (start, end) span replaced by its words, the spans in order and apart."""
     if not cuts:
         return text

@@ -35,3 +35,9 @@ WORD_EDGES: Final = "\"'()[]{}.,;:!?\u201c\u201d\u2018\u2019"
 def plain_words(text: str) -> list[str]:
     """The words of a run in lower case, without the punctuation around them."""
     return [word.strip(WORD_EDGES) for word in text.lower().split()]
+
+
+def without_apostrophes(word: str) -> str:
+    """`word` in lower case without its apostrophes, straight or curly ("Bilbrey's" is "bilbreys"): a name or word
+    spelled with or without one is the same."""
+    return word.lower().replace("'", "").replace("\u2019", "")
