@@ -45,30 +45,20 @@ class _Writer:
 
     def nested(self, value: dict[Any, Any] | list[Any] | tuple[Any, ...], depth: int) -> None:
         """A container holding containers: one line per item, the flat ones written whole."""
-        pieces, plain, flat, write = self.pieces, self.plain, self.flat, self.write
+        pieces, write = self.pieces, self.write
         inner = "\n" + " " * (depth + 1)
         if isinstance(value, dict):
             string = self.string
             separator, close = "{", "}"
             for key, item in value.items():
                 pieces.append(f"{separator}{inner}{string(key if type(key) is str else _key(key))}: ")
-                if type(item) in _PLAIN:
-                    pieces.append(plain(item))
-                elif item and _flat(item):
-                    pieces.append(flat(item, depth + 1))
-                else:
-                    write(item, depth + 1)
+                write(item, depth + 1)
                 separator = ","
         else:
             separator, close = "[", "]"
             for item in value:
                 pieces.append(separator + inner)
-                if type(item) in _PLAIN:
-                    pieces.append(plain(item))
-                elif item and _flat(item):
-                    pieces.append(flat(item, depth + 1))
-                else:
-                    write(item, depth + 1)
+                write(item, depth + 1)
                 separator = ","
         pieces.append(f"\n{' ' * depth}{close}")
 
