@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from machine import describe, write_report
+from measured import wait_until_serving
 from memory import build_documents
 from pairs import load_passages
 
@@ -69,16 +70,9 @@ class Served:
         command = [sys.executable, "-c", "import sys; from storytrace.cli import main; sys.exit(main())",
                    "serve", "--db", url, "--port", str(self.port)]
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(self.base + "/static/storytrace.css", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("storytrace serve did not start") from None
-                time.sleep(0.1)
+        if not wait_until_serving(self.base, self.process, 60):
+            self.stop()
+            raise RuntimeError("storytrace serve did not start")
 
     def get(self, path: str) -> tuple[float, int, bytes]:
         """(server ms, body bytes, body)."""

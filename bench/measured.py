@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -31,3 +32,17 @@ def run_storytrace(args: list[str], *, cwd: Path | None = None, stdout: IO[bytes
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"storytrace {' '.join(args[:1])} failed (exit {os.waitstatus_to_exitcode(status)})")
     return Measured(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+
+
+def wait_until_serving(base: str, process: subprocess.Popen[str], timeout: float) -> bool:
+    """Wait until `storytrace serve` (started as `process`) answers at `base` with its stylesheet; False when it
+    exited or `timeout` seconds passed first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/static/storytrace.css", timeout=2):
+                return True
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                return False
+            time.sleep(0.1)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from machine import describe, write_report
+from measured import wait_until_serving
 from memory import build_documents
 from pairs import load_passages
 
@@ -127,16 +128,9 @@ class Served:
                 "host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', server_header=False)"
             ), url, str(self.port)]
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(self.base + "/static/storytrace.css", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("storytrace serve did not start") from None
-                time.sleep(0.1)
+        if not wait_until_serving(self.base, self.process, 30):
+            self.stop()
+            raise RuntimeError("storytrace serve did not start")
 
     def get(self, path: str) -> tuple[float, float, int]:
         """(server ms from Server-Timing, client ms, body bytes)."""
